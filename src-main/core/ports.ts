@@ -1,0 +1,25 @@
+/**
+ * What the core needs from the outside world. The Electron shell and the CLI provide
+ * real adapters; unit tests provide fakes. The core never imports electron.
+ */
+
+/** The OS keychain (keytar in production). A missing entry is `null`; failures throw. */
+export interface KeyStore {
+  get(account: string): Promise<string | null>
+  set(account: string, secret: string): Promise<void>
+  delete(account: string): Promise<boolean>
+}
+
+/** Wall-clock time, injectable so expiry, idle lock and re-confirmation windows can be tested. */
+export interface Clock {
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** A keychain that is simply not there (e.g. a headless server): every call fails the same way. */
+export const noKeyStore: KeyStore = {
+  get: () => Promise.reject(new Error('no keychain')),
+  set: () => Promise.reject(new Error('no keychain')),
+  delete: () => Promise.reject(new Error('no keychain')),
+}

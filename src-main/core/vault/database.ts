@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js'
+import { KeyholdError } from '../../../src-shared/errors'
+import { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations'
+
+export type { Database } from 'sql.js'
+
+let sqlJs: Promise<SqlJsStatic> | undefined
+
+/** sql.js is loaded once per process; its WASM file is read from the installed package. */
+function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= (() => {
+    const require = createRequire(__filename)
+    const dist = dirname(require.resolve('sql.js/dist/sql-wasm.js'))
+    return initSqlJs({ locateFile: (file: string) => join(dist, file) })
+  })()
+  return sqlJs
+}
+
+/** SECURITY: deleted rows are overwritten with zeros, so they do not survive in the saved image. */
+export function applyPragmas(db: Database): void {
+  db.run('PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;')
+}
+
+/** Opens a database image (or a new empty one), applies pragmas and brings its schema up to date. */
+export async function openDatabase(image?: Uint8Array): Promise<Database> {
+  const SQL = await loadSqlJs()
+  const db = new SQL.Database(image)
+  applyPragmas(db)
+  try {
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return db
+}
+
+export function schemaVersion(db: Database): number {
+  return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0)
+}
+
+/**
+ * Runs every numbered migration above the image's `user_version`, each in its own
+ * transaction. An image from a newer Keyhold is refused rather than guessed at.
+ */
+export function migrate(db: Database, target = LATEST_SCHEMA_VERSION): void {
+  const current = schemaVersion(db)
+  if (current > LATEST_SCHEMA_VERSION)
+    throw new KeyholdError(
+      'VAULT_VERSION_UNSUPPORTED',
+      `This vault was saved by a newer Keyhold (schema ${current}; this one knows up to ${LATEST_SCHEMA_VERSION}). Update Keyhold to open it; the file was not changed.`,
+    )
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue
+    db.run('BEGIN')
+    try {
+      migration.up(db)
+      db.run(`PRAGMA user_version = ${migration.version}`)
+      db.run('COMMIT')
+    } catch (error) {
+      db.run('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+/** Runs `fn` in a transaction; on any throw the database is exactly as before. */
+export function transaction<T>(db: Database, fn: (db: Database) => T): T {
+  db.run('SAVEPOINT mutation')
+  try {
+    const result = fn(db)
+    db.run('RELEASE mutation')
+    return result
+  } catch (error) {
+    db.run('ROLLBACK TO mutation')
+    db.run('RELEASE mutation')
+    throw error
+  }
+}
+
+/** Small typed helpers over sql.js statements, so repositories read as SQL. */
+export function all<T>(db: Database, sql: string, params: Record<string, unknown> | unknown[] = []): T[] {
+  const stmt = db.prepare(sql)
+  try {
+    stmt.bind(params as never)
+    const rows: T[] = []
+    while (stmt.step()) rows.push(stmt.getAsObject() as T)
+    return rows
+  } finally {
+    stmt.free()
+  }
+}
+
+export function one<T>(db: Database, sql: string, params: Record<string, unknown> | unknown[] = []): T | undefined {
+  return all<T>(db, sql, params)[0]
+}
+
+export function run(db: Database, sql: string, params: Record<string, unknown> | unknown[] = []): number {
+  db.run(sql, params as never)
+  return db.getRowsModified()
+}

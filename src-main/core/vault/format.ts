@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { KeyholdError } from '../../../src-shared/errors'
+import type { KdfParams } from '../../../src-shared/types/vault'
+import { checkKdfParams, KDF_LIMITS } from './kdf'
+import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './crypto'
+
+/**
+ * The vault file:
+ *
+ *   magic "KEYHOLD\x1a" (8) | major u16 BE | minor u16 BE | header length u32 BE |
+ *   header (UTF-8 JSON, bounded) | SHA-256 of everything before it (32) |
+ *   AES-256-GCM(data key, sql.js image) with the tag appended
+ *
+ * Everything before the ciphertext (the "preamble") is the associated data of the payload,
+ * so no header field can be changed without detection. The digest lets a damaged header be
+ * told apart from a wrong password before any key slot is tried.
+ */
+export const MAGIC = Buffer.from('KEYHOLD\x1a', 'latin1')
+export const FORMAT_MAJOR = 1
+export const FORMAT_MINOR = 0
+const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
+const DIGEST_BYTES = 32
+export const MAX_HEADER_BYTES = 16 * 1024
+
+const b64 = (min: number, max: number) =>
+  z
+    .string()
+    .max(Math.ceil(max / 3) * 4 + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/)
+    .transform((s) => Buffer.from(s, 'base64'))
+    .refine((b) => b.length >= min && b.length <= max)
+
+const slotSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('password'), nonce: b64(NONCE_BYTES, NONCE_BYTES), wrapped: b64(KEY_BYTES + TAG_BYTES, KEY_BYTES + TAG_BYTES) }),
+  z.strictObject({
+    type: z.literal('device'),
+    nonce: b64(NONCE_BYTES, NONCE_BYTES),
+    wrapped: b64(KEY_BYTES + TAG_BYTES, KEY_BYTES + TAG_BYTES),
+  }),
+])
+
+const headerSchema = z.strictObject({
+  vaultId: z.string().regex(/^[a-z0-9]{16,32}$/),
+  kdf: z.strictObject({
+    id: z.string().max(32),
+    memoryKiB: z.number(),
+    iterations: z.number(),
+    lanes: z.number(),
+    salt: b64(KDF_LIMITS.minSaltBytes, KDF_LIMITS.maxSaltBytes),
+  }),
+  cipher: z.literal('aes-256-gcm'),
+  slots: z.array(slotSchema).min(1).max(4),
+  payloadNonce: b64(NONCE_BYTES, NONCE_BYTES),
+})
+
+export interface KeySlot {
+  type: 'password' | 'device'
+  nonce: Buffer
+  wrapped: Buffer
+}
+
+export interface VaultHeader {
+  vaultId: string
+  kdf: KdfParams
+  salt: Buffer
+  slots: KeySlot[]
+  payloadNonce: Buffer
+}
+
+export interface ParsedVault {
+  header: VaultHeader
+  minor: number
+  /** The bytes authenticated as associated data of the payload. */
+  preamble: Buffer
+  ciphertext: Buffer
+}
+
+const corrupt = (what: string) =>
+  new KeyholdError(
+    'VAULT_CORRUPT',
+    `The vault file is damaged (${what}). Keyhold did not change it; restore it from its .bak copy or a backup.`,
+  )
+
+/** Serializes a header; the caller encrypts the payload with the returned preamble as AAD. */
+export function encodePreamble(header: VaultHeader): Buffer {
+  const json = Buffer.from(
+    JSON.stringify({
+      vaultId: header.vaultId,
+      kdf: { ...header.kdf, salt: header.salt.toString('base64') },
+      cipher: 'aes-256-gcm',
+      slots: header.slots.map((s) => ({ type: s.type, nonce: s.nonce.toString('base64'), wrapped: s.wrapped.toString('base64') })),
+      payloadNonce: header.payloadNonce.toString('base64'),
+    }),
+    'utf8',
+  )
+  const prefix = Buffer.alloc(PREFIX_BYTES)
+  MAGIC.copy(prefix, 0)
+  prefix.writeUInt16BE(FORMAT_MAJOR, 8)
+  prefix.writeUInt16BE(FORMAT_MINOR, 10)
+  prefix.writeUInt32BE(json.length, 12)
+  const body = Buffer.concat([prefix, json])
+  return Buffer.concat([body, createHash('sha256').update(body).digest()])
+}
+
+/**
+ * Parses a vault file defensively: every length and every KDF parameter is bounded here,
+ * before any key derivation runs. Throws VAULT_CORRUPT or VAULT_VERSION_UNSUPPORTED.
+ */
+export function decodeVault(file: Buffer): ParsedVault {
+  if (file.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
+  if (!file.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt('it does not start like a Keyhold vault')
+  const major = file.readUInt16BE(8)
+  const minor = file.readUInt16BE(10)
+  if (major !== FORMAT_MAJOR)
+    throw new KeyholdError(
+      'VAULT_VERSION_UNSUPPORTED',
+      `This vault uses file format ${major}, and this Keyhold reads format ${FORMAT_MAJOR}. Update Keyhold to open it; the file was not changed.`,
+    )
+  const headerLength = file.readUInt32BE(12)
+  if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw corrupt('its header length is out of bounds')
+  const preambleEnd = PREFIX_BYTES + headerLength + DIGEST_BYTES
+  if (file.length < preambleEnd + TAG_BYTES) throw corrupt('it is truncated')
+  const body = file.subarray(0, PREFIX_BYTES + headerLength)
+  const digest = file.subarray(PREFIX_BYTES + headerLength, preambleEnd)
+  if (!createHash('sha256').update(body).digest().equals(digest)) throw corrupt('its header checksum does not match')
+
+  let json: unknown
+  try {
+    json = JSON.parse(body.subarray(PREFIX_BYTES).toString('utf8'))
+  } catch {
+    throw corrupt('its header is not readable')
+  }
+  const parsed = headerSchema.safeParse(json)
+  if (!parsed.success) throw corrupt('its header has invalid fields')
+  const { kdf, slots, vaultId, payloadNonce } = parsed.data
+  const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
+  checkKdfParams(params, 'file')
+  if (!slots.some((s) => s.type === 'password')) throw corrupt('it has no password key slot')
+  return {
+    header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce },
+    minor,
+    preamble: Buffer.from(file.subarray(0, preambleEnd)),
+    ciphertext: Buffer.from(file.subarray(preambleEnd)),
+  }
+}

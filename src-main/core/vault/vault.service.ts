@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto'
+import { KeyholdError } from '../../../src-shared/errors'
+import type { KdfParams, VaultInfo, VaultStatus } from '../../../src-shared/types/vault'
+import type { KeyStore } from '../ports'
+import { calibrateKdf } from './kdf'
+import { Vault } from './vault'
+
+export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000
+
+export interface VaultServiceOptions {
+  path: string
+  keyStore: KeyStore
+  /** Fixed KDF parameters (CLI flags, tests, benchmarks); calibrated on this machine when absent. */
+  kdf?: KdfParams
+  autoLockMs?: number
+}
+
+
+const keychainUnavailable = (what: string) =>
+  new KeyholdError('KEYCHAIN_UNAVAILABLE', `The system keychain is not available, so ${what}. Unlock with your master password.`)
+
+/**
+ * The vault's lifecycle for one process: create, unlock (password or device key), lock,
+ * change password, and the idle auto-lock. Feature services reach the open vault through
+ * `vault()`, which throws VAULT_LOCKED when there is none.
+ */
+export class VaultService {
+  private current: Vault | null = null
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly lockListeners = new Set<() => void>()
+  readonly autoLockMs: number
+
+  constructor(private readonly options: VaultServiceOptions) {
+    this.autoLockMs = options.autoLockMs ?? DEFAULT_AUTO_LOCK_MS
+  }
+
+  get path(): string {
+    return this.options.path
+  }
+
+  /** The open vault, or VAULT_LOCKED. */
+  vault(): Vault {
+    if (!this.current || this.current.isClosed)
+      throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock it with your master password to continue.')
+    return this.current
+  }
+
+  get isUnlocked(): boolean {
+    return !!this.current && !this.current.isClosed
+  }
+
+  async status(): Promise<VaultStatus> {
+    if (this.isUnlocked) return { state: 'unlocked', rememberedOnDevice: this.current!.hasDeviceSlot, autoLockMs: this.autoLockMs }
+    const header = await Vault.peek(this.path).catch(() => undefined)
+    if (header === null) return { state: 'absent', rememberedOnDevice: false, autoLockMs: this.autoLockMs }
+    return { state: 'locked', rememberedOnDevice: !!header?.slots.some((s) => s.type === 'device'), autoLockMs: this.autoLockMs }
+  }
+
+  async create(input: { password: string; rememberOnDevice: boolean }): Promise<VaultStatus> {
+    this.lock()
+    const kdf = this.options.kdf ?? (await calibrateKdf())
+    this.opened(await Vault.create(this.path, input.password, kdf))
+    return this.withRemember(input.rememberOnDevice)
+  }
+
+  async unlock(input: { password: string; rememberOnDevice?: boolean }): Promise<VaultStatus> {
+    const vault = await Vault.open(this.path, { password: input.password })
+    this.lock()
+    this.opened(vault)
+    if (input.rememberOnDevice === undefined) return this.status()
+    return this.withRemember(input.rememberOnDevice)
+  }
+
+  /** Unlocks with the device key. Any keychain failure is KEYCHAIN_UNAVAILABLE, never a crash. */
+  async unlockWithDevice(): Promise<VaultStatus> {
+    const header = await Vault.peek(this.path)
+    if (!header) throw new KeyholdError('VAULT_NOT_FOUND', 'There is no vault yet. Create one first.')
+    if (!header.slots.some((s) => s.type === 'device'))
+      throw new KeyholdError('KEYCHAIN_UNAVAILABLE', 'This device is not remembered for this vault. Unlock with your master password.')
+    let stored: string | null
+    try {
+      stored = await this.options.keyStore.get(header.vaultId)
+    } catch {
+      throw keychainUnavailable('the device key could not be read')
+    }
+    if (!stored) throw keychainUnavailable('the device key is missing from it')
+    const deviceKey = Buffer.from(stored, 'base64')
+    const vault = await Vault.open(this.path, { deviceKey })
+    deviceKey.fill(0)
+    this.lock()
+    this.opened(vault)
+    return this.status()
+  }
+
+  /** Drops the database and every key from memory. Safe to call when already locked. */
+  lock(): VaultStatus {
+    clearTimeout(this.idleTimer)
+    const had = this.current
+    this.current = null
+    if (had) {
+      had.close()
+      for (const listener of this.lockListeners) listener()
+    }
+    return { state: 'locked', rememberedOnDevice: had?.hasDeviceSlot ?? false, autoLockMs: this.autoLockMs }
+  }
+
+  async changePassword(input: { current: string; next: string }): Promise<VaultStatus> {
+    await this.vault().changePassword(input.current, input.next)
+    return this.status()
+  }
+
+  info(counts: Record<string, number>): VaultInfo {
+    return this.vault().info(counts)
+  }
+
+  /** Restarts the idle timer; called on every request from the person. */
+  activity(): void {
+    if (!this.isUnlocked) return
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => this.lock(), this.autoLockMs)
+    this.idleTimer.unref?.()
+  }
+
+  /** Called after every lock (idle, suspend, screen lock, on demand). Returns an unsubscribe. */
+  onLock(listener: () => void): () => void {
+    this.lockListeners.add(listener)
+    return () => this.lockListeners.delete(listener)
+  }
+
+  private opened(vault: Vault): void {
+    this.current = vault
+    this.activity()
+  }
+
+  /**
+   * "Remember on this device": a random 256-bit device key goes to the OS keychain and a
+   * slot wrapped by it to the header. SECURITY: if the keychain fails, nothing is written
+   * anywhere else; the vault stays password-only and the caller is told why.
+   */
+  private async withRemember(remember: boolean): Promise<VaultStatus> {
+    const vault = this.vault()
+    if (remember === vault.hasDeviceSlot) return this.status()
+    if (!remember) {
+      await vault.setDeviceKey(null)
+      await this.options.keyStore.delete(vault.id).catch(() => false)
+      return this.status()
+    }
+    const deviceKey = randomBytes(32)
+    try {
+      await this.options.keyStore.set(vault.id, deviceKey.toString('base64'))
+    } catch {
+      deviceKey.fill(0)
+      const warning = { code: 'KEYCHAIN_UNAVAILABLE' as const, message: keychainUnavailable('Keyhold cannot remember this device').message }
+      return { ...(await this.status()), warning }
+    }
+    await vault.setDeviceKey(deviceKey)
+    deviceKey.fill(0)
+    return this.status()
+  }
+}

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto'
+import { KeyholdError } from '../../../src-shared/errors'
+import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
+import { deriveKey, open, randomKey, seal, sealWithNonce, NONCE_BYTES } from './crypto'
+import { applyPragmas, openDatabase, schemaVersion, transaction, type Database } from './database'
+import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type KeySlot, type VaultHeader } from './format'
+import { checkKdfParams } from './kdf'
+import { VaultFile, type FileStamp } from './vault-file'
+
+/** How a vault is opened: by master password, or by the device key from the OS keychain. */
+export type Unlocker = { password: string } | { deviceKey: Buffer }
+
+const slotAad = (vaultId: string, type: KeySlot['type']) => Buffer.from(`keyhold-slot:${type}:${vaultId}`, 'utf8')
+
+function wrapSlot(type: KeySlot['type'], vaultId: string, wrappingKey: Buffer, dataKey: Buffer): KeySlot {
+  const { nonce, sealed } = seal(wrappingKey, dataKey, slotAad(vaultId, type))
+  return { type, nonce, wrapped: sealed }
+}
+
+const wrongPassword = () =>
+  new KeyholdError('WRONG_PASSWORD', 'That master password is not correct. Check Caps Lock and the keyboard layout, and try again.')
+
+/**
+ * An unlocked vault: the decrypted sql.js database and the data key, in memory only.
+ * Every mutation runs in a transaction and resolves only once the new file is durable;
+ * if another process replaced the file meanwhile, the change is re-applied on top of its
+ * version, so no writer's change is silently lost. `close()` drops the database and wipes
+ * the keys.
+ */
+export class Vault {
+  private closed = false
+  private saving: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly file: VaultFile,
+    private header: VaultHeader,
+    private dataKey: Buffer,
+    private database: Database,
+    private stamp: FileStamp,
+  ) {}
+
+  /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
+  static async create(path: string, password: string, kdf: KdfParams): Promise<Vault> {
+    checkKdfParams(kdf, 'request')
+    const file = new VaultFile(path)
+    if (await file.exists()) throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${path}. Unlock it, or choose another path.`)
+    const vaultId = randomBytes(10).toString('hex')
+    const salt = randomBytes(16)
+    const dataKey = randomKey()
+    const kek = await deriveKey(password, salt, kdf)
+    const header: VaultHeader = {
+      vaultId,
+      kdf,
+      salt,
+      slots: [wrapSlot('password', vaultId, kek, dataKey)],
+      payloadNonce: Buffer.alloc(NONCE_BYTES),
+    }
+    kek.fill(0)
+    const db = await openDatabase()
+    const bytes = Vault.encrypt(header, dataKey, db)
+    const stamp = await file.write(bytes, null)
+    return new Vault(file, header, dataKey, db, stamp)
+  }
+
+  /** Opens a vault. The file on disk is only read, whatever goes wrong. */
+  static async open(path: string, unlocker: Unlocker): Promise<Vault> {
+    const file = new VaultFile(path)
+    const { bytes, stamp } = await file.read()
+    const parsed = decodeVault(bytes)
+    const dataKey = await Vault.unwrapDataKey(parsed.header, unlocker)
+    const image = open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
+    if (!image)
+      throw new KeyholdError(
+        'VAULT_CORRUPT',
+        'The vault file is damaged (its contents fail their integrity check). Keyhold did not change it; restore it from its .bak copy or a backup.',
+      )
+    const db = await openDatabase(image).catch((error) => {
+      if (error instanceof KeyholdError) throw error
+      throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
+    })
+    image.fill(0)
+    return new Vault(file, parsed.header, dataKey, db, stamp)
+  }
+
+  /** Reads only the header: no key, no KDF. Used for status and to offer device unlock. */
+  static async peek(path: string): Promise<VaultHeader | null> {
+    const file = new VaultFile(path)
+    if (!(await file.exists())) return null
+    return decodeVault((await file.read()).bytes).header
+  }
+
+  private static async unwrapDataKey(header: VaultHeader, unlocker: Unlocker): Promise<Buffer> {
+    if ('password' in unlocker) {
+      const slot = header.slots.find((s) => s.type === 'password')!
+      const kek = await deriveKey(unlocker.password, header.salt, header.kdf)
+      const key = open(kek, slot.nonce, slot.wrapped, slotAad(header.vaultId, 'password'))
+      kek.fill(0)
+      if (!key) throw wrongPassword()
+      return key
+    }
+    const slot = header.slots.find((s) => s.type === 'device')
+    const key = slot && open(unlocker.deviceKey, slot.nonce, slot.wrapped, slotAad(header.vaultId, 'device'))
+    if (!key)
+      throw new KeyholdError('KEYCHAIN_UNAVAILABLE', 'This device is no longer remembered for this vault. Unlock with your master password.')
+    return key
+  }
+
+  private static encrypt(header: VaultHeader, dataKey: Buffer, db: Database): Buffer {
+    header.payloadNonce = randomBytes(NONCE_BYTES)
+    const preamble = encodePreamble(header)
+    const image = db.export()
+    // export() reopens the connection, which resets per-connection pragmas.
+    applyPragmas(db)
+    const sealed = sealWithNonce(dataKey, header.payloadNonce, image, preamble)
+    image.fill(0)
+    return Buffer.concat([preamble, sealed])
+  }
+
+  get id(): string {
+    return this.header.vaultId
+  }
+
+  get path(): string {
+    return this.file.path
+  }
+
+  get hasDeviceSlot(): boolean {
+    return this.header.slots.some((s) => s.type === 'device')
+  }
+
+  /** Read access to the database. Throws VAULT_LOCKED once closed. */
+  read<T>(fn: (db: Database) => T): T {
+    return fn(this.db)
+  }
+
+  /**
+   * Applies `fn` in a transaction and saves durably before resolving. `fn` must be
+   * re-runnable: when another process changed the file, it is re-applied to that version.
+   * On any failure the in-memory database is the file's last durable state.
+   */
+  mutate<T>(fn: (db: Database) => T): Promise<T> {
+    const next = this.saving.then(() => this.mutateNow(fn))
+    this.saving = next.catch(() => undefined)
+    return next
+  }
+
+  private async mutateNow<T>(fn: (db: Database) => T, attempt = 0): Promise<T> {
+    const result = transaction(this.db, fn)
+    try {
+      await this.save()
+      return result
+    } catch (error) {
+      await this.reloadFromDisk().catch(() => this.close())
+      if (error instanceof KeyholdError && error.code === 'VAULT_CHANGED_ON_DISK' && attempt < 3 && !this.closed)
+        return this.mutateNow(fn, attempt + 1)
+      throw error
+    }
+  }
+
+  /** Rewrites the password slot (new salt, same data key) and saves. Needs the current password. */
+  async changePassword(current: string, next: string): Promise<void> {
+    await Vault.unwrapDataKey(this.header, { password: current })
+    const salt = randomBytes(16)
+    const kek = await deriveKey(next, salt, this.header.kdf)
+    const slot = wrapSlot('password', this.header.vaultId, kek, this.dataKey)
+    kek.fill(0)
+    await this.updateHeader((h) => ({ ...h, salt, slots: [slot, ...h.slots.filter((s) => s.type !== 'password')] }))
+  }
+
+  /** Adds (or replaces) the device slot for `deviceKey`, or removes it with null. */
+  async setDeviceKey(deviceKey: Buffer | null): Promise<void> {
+    const others = (h: VaultHeader) => h.slots.filter((s) => s.type !== 'device')
+    await this.updateHeader((h) => ({
+      ...h,
+      slots: deviceKey ? [...others(h), wrapSlot('device', h.vaultId, deviceKey, this.dataKey)] : others(h),
+    }))
+  }
+
+  private updateHeader(change: (h: VaultHeader) => VaultHeader): Promise<void> {
+    const previous = this.header
+    const next = this.saving.then(async () => {
+      this.header = change(this.header)
+      try {
+        await this.save()
+      } catch (error) {
+        this.header = previous
+        throw error
+      }
+    })
+    this.saving = next.catch(() => undefined)
+    return next
+  }
+
+  info(counts: Record<string, number>): VaultInfo {
+    return {
+      path: this.path,
+      vaultId: this.id,
+      formatVersion: `${FORMAT_MAJOR}.${FORMAT_MINOR}`,
+      kdf: { ...this.header.kdf },
+      cipher: 'aes-256-gcm',
+      schemaVersion: schemaVersion(this.db),
+      keySlots: this.header.slots.map((s) => s.type),
+      counts,
+    }
+  }
+
+  /** Drops the database and wipes the data key. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.dataKey.fill(0)
+    this.database.close()
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  private get db(): Database {
+    if (this.closed) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock it to continue.')
+    return this.database
+  }
+
+  private async save(): Promise<void> {
+    const bytes = Vault.encrypt({ ...this.header }, this.dataKey, this.db)
+    this.stamp = await this.file.write(bytes, this.stamp)
+  }
+
+  /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */
+  private async reloadFromDisk(): Promise<void> {
+    const { bytes, stamp } = await this.file.read()
+    const parsed = decodeVault(bytes)
+    const image = open(this.dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
+    if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
+    const db = await openDatabase(image)
+    image.fill(0)
+    this.database.close()
+    this.database = db
+    this.header = parsed.header
+    this.stamp = stamp
+  }
+}

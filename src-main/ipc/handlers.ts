@@ -1,0 +1,15 @@
+import type { Services } from '../core/services'
+import { createDispatch, type Dispatch, type Handlers } from './handle'
+import { vaultHandlers } from './vault.handlers'
+
+/** Every feature's handlers, one file each; the type checks that no contract method is missing. */
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...vaultHandlers(services),
+  }
+}
+
+/** The dispatch used by ipcMain and by the test bridge: any call counts as activity for auto-lock. */
+export function createAppDispatch(services: Services): Dispatch {
+  return createDispatch(createHandlers(services), () => services.vault.activity())
+}

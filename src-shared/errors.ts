@@ -1,0 +1,62 @@
+/**
+ * The closed list of error codes that may cross a process boundary (IPC, CLI).
+ * Scripts depend on these strings: never rename one, only add.
+ */
+export const ERROR_CODES = [
+  'VAULT_LOCKED',
+  'VAULT_NOT_FOUND',
+  'VAULT_EXISTS',
+  'WRONG_PASSWORD',
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'VAULT_CORRUPT',
+  'VAULT_VERSION_UNSUPPORTED',
+  'VAULT_CHANGED_ON_DISK',
+  'KEYCHAIN_UNAVAILABLE',
+  'REAUTH_REQUIRED',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** An error as it travels: a code for programs and a sentence for people. Never a secret. */
+export interface SerializedError {
+  code: ErrorCode
+  message: string
+}
+
+/** What every IPC call returns: errors are values, because Electron keeps only an error's message. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError }
+
+/**
+ * The one exception type the core throws. The message is shown to a person as is,
+ * so it must say what happened and what to do, and must never contain a secret.
+ */
+export class KeyholdError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'KeyholdError'
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message }
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+/** Turns anything thrown into a SerializedError without leaking internals (stack, paths, values). */
+export function toSerializedError(error: unknown): SerializedError {
+  if (error instanceof KeyholdError) return error.toJSON()
+  return {
+    code: 'INTERNAL',
+    message: 'Something went wrong inside Keyhold. Your vault was not changed; try again, and restart Keyhold if it persists.',
+  }
+}

@@ -1,0 +1,24 @@
+import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
+import type { Result } from '../errors'
+import { vaultChannels } from './vault.contract'
+
+/**
+ * Every IPC channel of Keyhold, keyed by the method name the preload exposes.
+ * Each feature adds its `<feature>.contract.ts` here and nowhere else.
+ */
+export const contract = {
+  ...vaultChannels,
+} as const satisfies Record<string, AnyChannel>
+
+export type Contract = typeof contract
+export type Method = keyof Contract
+
+/** The API the preload exposes as `window.keyhold`, derived from the contract. */
+export type KeyholdApi = {
+  [M in Method]: (input: ChannelInput<Contract[M]>) => Promise<Result<ChannelOutput<Contract[M]>>>
+}
+
+/** Wire name -> method name, for the handler wrapper and the test bridge. */
+export const methodByChannel: ReadonlyMap<string, Method> = new Map(
+  (Object.keys(contract) as Method[]).map((method) => [contract[method].name, method]),
+)
