@@ -78,7 +78,7 @@ export class Vault {
       if (error instanceof KeyholdError) throw error
       throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
     })
-    image.fill(0)
+    // sql.js keeps `image` as the database file itself (no copy), so it is not wiped here.
     return new Vault(file, parsed.header, dataKey, db, stamp)
   }
 
@@ -233,7 +233,6 @@ export class Vault {
     const image = open(this.dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
     if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
     const db = await openDatabase(image)
-    image.fill(0)
     this.database.close()
     this.database = db
     this.header = parsed.header

@@ -1,0 +1,78 @@
+import type { Command } from 'commander'
+import { KeyholdError } from '../../src-shared/errors'
+import type { KdfParams } from '../../src-shared/types/vault'
+import { noKeyStore } from '../core/ports'
+import { createServices, type Services } from '../core/services'
+import { defaultVaultPath } from '../core/vault/paths'
+import { promptHidden, StdinLines } from './io'
+
+export interface GlobalOptions {
+  vault?: string
+  passwordStdin?: boolean
+  json?: boolean
+}
+
+/**
+ * What every command needs: the vault path, the core's services, how to get the master
+ * password and other secrets (stdin lines or a hidden prompt), and how to print.
+ */
+export class CliContext {
+  readonly stdin: StdinLines
+  private servicesInstance: Services | undefined
+
+  constructor(
+    readonly program: Command,
+    private readonly io: { stdout: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; env: NodeJS.ProcessEnv },
+  ) {
+    this.stdin = new StdinLines(io.stdin)
+  }
+
+  get options(): GlobalOptions {
+    return this.program.opts<GlobalOptions>()
+  }
+
+  get vaultPath(): string {
+    return this.options.vault ?? this.io.env.KEYHOLD_VAULT ?? defaultVaultPath(this.io.env)
+  }
+
+  get json(): boolean {
+    return !!this.options.json
+  }
+
+  services(kdf?: KdfParams): Services {
+    // The CLI never uses the OS keychain: scripts unlock with the master password.
+    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf })
+    return this.servicesInstance
+  }
+
+  /** A secret from the next stdin line (with --password-stdin) or a hidden prompt. */
+  async secret(prompt: string, what: string): Promise<string> {
+    return this.options.passwordStdin ? this.stdin.take(what) : promptHidden(prompt)
+  }
+
+  /** Unlocks the vault with the master password and returns the services. */
+  async unlocked(): Promise<Services> {
+    const services = this.services()
+    if (!(await services.vault.status().then((s) => s.state !== 'absent')))
+      throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)
+    await services.vault.unlock({ password: await this.secret('Master password: ', 'the master password') })
+    return services
+  }
+
+  /** Prints `value` as JSON with --json, else the human text. */
+  print(value: unknown, human: () => string): void {
+    this.io.stdout.write(this.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`)
+  }
+
+  write(text: string): void {
+    this.io.stdout.write(text)
+  }
+}
+
+/** Commander's parsers for numeric and repeatable options. */
+export const parseInteger = (name: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new KeyholdError('INVALID_INPUT', `${name} must be a whole number.`)
+  return Number(value)
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value]

@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander'
+import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { CliContext } from './context'
+import { UsageError } from './io'
+import { registerVaultCommands } from './vault.commands'
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  stdin: NodeJS.ReadableStream
+  env: NodeJS.ProcessEnv
+}
+
+/**
+ * Runs `keyhold ARGS` and returns the exit status: 0 success, 1 a Keyhold error printed as
+ * one line `keyhold: CODE: message`, 2 a usage error. Each command group registers itself here.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const output = {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string) => io.stderr.write(`keyhold: usage: ${s.replace(/^error: /, '').trim()} (see keyhold --help)\n`),
+  }
+  const program = new Command('keyhold')
+  const ctx = new CliContext(program, io)
+  program
+    .description('Keyhold: an offline vault for API secrets and application keys')
+    .option('--vault <PATH>', 'vault file (default: $KEYHOLD_VAULT, else the desktop app\'s vault)')
+    .option('--password-stdin', 'read the master password (and then any other secret) from standard input, one per line')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput(output)
+
+  registerVaultCommands(program, ctx)
+  program.commands.forEach(function override(command: Command) {
+    command.exitOverride()
+    command.configureOutput(output)
+    command.commands.forEach(override)
+  })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0
+      return 2
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`keyhold: usage: ${error.message}\n`)
+      return 2
+    }
+    const { code, message } = toSerializedError(error)
+    if (!(error instanceof KeyholdError) && io.env.KEYHOLD_DEBUG) io.stderr.write(`${String((error as Error)?.stack)}\n`)
+    io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
+    return 1
+  } finally {
+    ctx.services().vault.lock()
+  }
+}
