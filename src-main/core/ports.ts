@@ -23,3 +23,24 @@ export const noKeyStore: KeyStore = {
   set: () => Promise.reject(new Error('no keychain')),
   delete: () => Promise.reject(new Error('no keychain')),
 }
+
+/** The system clipboard (Electron's in the app). Copies of secrets are made by main only. */
+export interface Clipboard {
+  readText(): string
+  writeText(text: string): void
+  clear(): void
+}
+
+/** A process-local clipboard for the CLI and tests. */
+export class MemoryClipboard implements Clipboard {
+  private text = ''
+  readText(): string {
+    return this.text
+  }
+  writeText(text: string): void {
+    this.text = text
+  }
+  clear(): void {
+    this.text = ''
+  }
+}

@@ -1,11 +1,12 @@
 import type { KdfParams } from '../../src-shared/types/vault'
-import { systemClock, type Clock, type KeyStore } from './ports'
+import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore } from './ports'
 import { VaultService } from './vault/vault.service'
 
 export interface ServicesOptions {
   vaultPath: string
   keyStore: KeyStore
   clock?: Clock
+  clipboard?: Clipboard
   kdf?: KdfParams
   autoLockMs?: number
 }
@@ -16,13 +17,15 @@ export interface ServicesOptions {
  */
 export function createServices(options: ServicesOptions) {
   const clock = options.clock ?? systemClock
+  const clipboard = options.clipboard ?? new MemoryClipboard()
   const vault = new VaultService({
     path: options.vaultPath,
     keyStore: options.keyStore,
+    clock,
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  return { clock, vault }
+  return { clock, clipboard, vault }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -3,7 +3,14 @@ import type { Handlers } from './handle'
 
 type VaultHandlers = Pick<
   Handlers,
-  'vaultStatus' | 'vaultCreate' | 'vaultUnlock' | 'vaultUnlockWithDevice' | 'vaultLock' | 'vaultChangePassword' | 'vaultActivity'
+    | 'vaultStatus'
+  | 'vaultCreate'
+  | 'vaultUnlock'
+  | 'vaultUnlockWithDevice'
+  | 'vaultLock'
+  | 'vaultChangePassword'
+  | 'vaultConfirmPassword'
+  | 'vaultActivity'
 >
 
 export function vaultHandlers({ vault }: Services): VaultHandlers {
@@ -14,6 +21,10 @@ export function vaultHandlers({ vault }: Services): VaultHandlers {
     vaultUnlockWithDevice: () => vault.unlockWithDevice(),
     vaultLock: () => vault.lock(),
     vaultChangePassword: (input) => vault.changePassword(input),
+    vaultConfirmPassword: async (input) => {
+      await vault.confirmPassword(input.password)
+      return null
+    },
     vaultActivity: () => {
       vault.activity()
       return null

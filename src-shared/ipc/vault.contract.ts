@@ -31,6 +31,8 @@ export const vaultChannels = {
     'vault:change-password',
     z.strictObject({ current: existingPassword, next: masterPassword }),
   ),
+  /** Confirms the master password again before managing keys (valid for 5 minutes). */
+  vaultConfirmPassword: channel<null>()('vault:confirm-password', z.strictObject({ password: existingPassword })),
   /** Tells main the person is active, so the idle timer restarts. */
   vaultActivity: channel<null>()('vault:activity', z.strictObject({})),
 } as const

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo, VaultStatus } from '../../../src-shared/types/vault'
-import type { KeyStore } from '../ports'
+import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
 import { Vault } from './vault'
 
 export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000
+/** How long a master-password confirmation authorises sensitive actions (managing keys). */
+export const REAUTH_WINDOW_MS = 5 * 60_000
 
 export interface VaultServiceOptions {
   path: string
   keyStore: KeyStore
+  clock?: Clock
   /** Fixed KDF parameters (CLI flags, tests, benchmarks); calibrated on this machine when absent. */
   kdf?: KdfParams
   autoLockMs?: number
@@ -28,6 +31,7 @@ export class VaultService {
   private current: Vault | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private readonly lockListeners = new Set<() => void>()
+  private confirmedAt: number | null = null
   readonly autoLockMs: number
 
   constructor(private readonly options: VaultServiceOptions) {
@@ -60,6 +64,7 @@ export class VaultService {
     this.lock()
     const kdf = this.options.kdf ?? (await calibrateKdf())
     this.opened(await Vault.create(this.path, input.password, kdf))
+    this.confirmedAt = this.clock.now()
     return this.withRemember(input.rememberOnDevice)
   }
 
@@ -67,6 +72,7 @@ export class VaultService {
     const vault = await Vault.open(this.path, { password: input.password })
     this.lock()
     this.opened(vault)
+    this.confirmedAt = this.clock.now()
     if (input.rememberOnDevice === undefined) return this.status()
     return this.withRemember(input.rememberOnDevice)
   }
@@ -97,6 +103,7 @@ export class VaultService {
     clearTimeout(this.idleTimer)
     const had = this.current
     this.current = null
+    this.confirmedAt = null
     if (had) {
       had.close()
       for (const listener of this.lockListeners) listener()
@@ -130,6 +137,26 @@ export class VaultService {
   private opened(vault: Vault): void {
     this.current = vault
     this.activity()
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock
+  }
+
+  /**
+   * Re-confirms the master password (the individual's "Save User" permission): sensitive
+   * actions are allowed for REAUTH_WINDOW_MS afterwards. Unlocking with the password counts.
+   */
+  async confirmPassword(password: string): Promise<void> {
+    await this.vault().verifyPassword(password)
+    this.confirmedAt = this.clock.now()
+  }
+
+  /** Throws REAUTH_REQUIRED unless the master password was confirmed within the window. */
+  requireRecentConfirmation(): void {
+    this.vault()
+    if (this.confirmedAt === null || this.clock.now() - this.confirmedAt > REAUTH_WINDOW_MS)
+      throw new KeyholdError('REAUTH_REQUIRED', 'Confirm your master password to manage keys (it is asked again after 5 minutes).')
   }
 
   /**

@@ -157,6 +157,12 @@ export class Vault {
     }
   }
 
+  /** Throws WRONG_PASSWORD unless `password` opens this vault's password slot. */
+  async verifyPassword(password: string): Promise<void> {
+    const key = await Vault.unwrapDataKey(this.header, { password })
+    key.fill(0)
+  }
+
   /** Rewrites the password slot (new salt, same data key) and saves. Needs the current password. */
   async changePassword(current: string, next: string): Promise<void> {
     await Vault.unwrapDataKey(this.header, { password: current })
