@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Database } from 'sql.js'
+import { appKeysMigration } from '../app-keys/app-keys.migration'
 
 /**
  * Numbered schema migrations. Append only: a shipped migration is never edited, because
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ])
     },
   },
+  appKeysMigration,
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

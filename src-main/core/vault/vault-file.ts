@@ -113,8 +113,7 @@ export class VaultFile {
         return () => fs.rm(lockPath, { force: true })
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-        const s = await fs.stat(lockPath).catch(() => null)
-        if (s && Date.now() - s.mtimeMs > STALE_LOCK_MS) await fs.rm(lockPath, { force: true })
+        if (await isStaleLock(lockPath)) await fs.rm(lockPath, { force: true })
         else await new Promise((r) => setTimeout(r, 25))
       }
     }
@@ -122,6 +121,21 @@ export class VaultFile {
       'VAULT_CHANGED_ON_DISK',
       'Another Keyhold process is saving this vault right now. Your change was not saved; try again in a moment.',
     )
+  }
+}
+
+/** A lock is stale when its process is gone (killed mid-save) or it is older than any save takes. */
+async function isStaleLock(lockPath: string): Promise<boolean> {
+  const [s, text] = await Promise.all([fs.stat(lockPath).catch(() => null), fs.readFile(lockPath, 'utf8').catch(() => '')])
+  if (!s) return false
+  if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
+  const pid = Number(text)
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }
 

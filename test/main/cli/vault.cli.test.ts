@@ -1,0 +1,126 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { initVault, keyhold } from '../../support/cli'
+import { PASSWORD, tempDir } from '../../support/vault'
+
+describe('keyhold init, info and passwd', () => {
+  let dir: string
+  let cleanup: () => void
+  let vault: string
+
+  beforeEach(() => {
+    ;({ dir, cleanup } = tempDir())
+    vault = join(dir, 'cli.keyhold')
+  })
+  afterEach(() => cleanup())
+
+  it('creates a vault with the given KDF parameters and shows them in info', () => {
+    const init = initVault(vault, PASSWORD)
+    expect(init).toMatchObject({ status: 0, stderr: '' })
+    const info = keyhold(['--vault', vault, '--password-stdin', '--json', 'info'], `${PASSWORD}\n`)
+    expect(info.status).toBe(0)
+    const parsed = JSON.parse(info.stdout)
+    expect(parsed).toMatchObject({
+      formatVersion: '1.0',
+      cipher: 'aes-256-gcm',
+      kdf: { id: 'argon2id', memoryKiB: 19 * 1024, iterations: 2, lanes: 1 },
+      keySlots: ['password'],
+    })
+    expect(info.stdout).not.toContain(PASSWORD)
+  })
+
+  it('prints info for people without --json', () => {
+    initVault(vault, PASSWORD)
+    const info = keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`)
+    expect(info.stdout).toMatch(/KDF\s+Argon2id, 19 MiB, 2 iterations/)
+  })
+
+  it('takes the vault path from KEYHOLD_VAULT', () => {
+    expect(keyhold(['--password-stdin', 'init', '--kdf-memory', '19', '--kdf-iterations', '2'], `${PASSWORD}\n`, { KEYHOLD_VAULT: vault }).status).toBe(0)
+    expect(existsSync(vault)).toBe(true)
+  })
+
+  it('refuses to init over an existing vault with VAULT_EXISTS', () => {
+    initVault(vault, PASSWORD)
+    const before = readFileSync(vault)
+    const again = initVault(vault, 'another password')
+    expect(again.status).toBe(1)
+    expect(again.stderr).toMatch(/^keyhold: VAULT_EXISTS: .+\n$/)
+    expect(readFileSync(vault).equals(before)).toBe(true)
+  })
+
+  it('refuses KDF parameters below the floor with INVALID_INPUT', () => {
+    const low = keyhold(['--vault', vault, '--password-stdin', 'init', '--kdf-memory', '18', '--kdf-iterations', '2'], `${PASSWORD}\n`)
+    expect(low.status).toBe(1)
+    expect(low.stderr).toMatch(/^keyhold: INVALID_INPUT: .*19 MiB/)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'init', '--kdf-memory', '19', '--kdf-iterations', '1'], `${PASSWORD}\n`).status).toBe(1)
+    expect(existsSync(vault)).toBe(false)
+  })
+
+  it('refuses a master password shorter than 8 characters', () => {
+    const short = initVault(vault, 'short')
+    expect(short.status).toBe(1)
+    expect(short.stderr).toMatch(/^keyhold: INVALID_INPUT: .*at least 8/)
+  })
+
+  it('exits 1 with one line WRONG_PASSWORD for a wrong password', () => {
+    initVault(vault, PASSWORD)
+    const wrong = keyhold(['--vault', vault, '--password-stdin', 'info'], 'wrong password\n')
+    expect(wrong.status).toBe(1)
+    expect(wrong.stderr).toMatch(/^keyhold: WRONG_PASSWORD: [^\n]+\n$/)
+    expect(wrong.stdout).toBe('')
+  })
+
+  it('exits 1 with VAULT_NOT_FOUND when there is no vault', () => {
+    const missing = keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`)
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toMatch(/^keyhold: VAULT_NOT_FOUND: .*keyhold init/)
+  })
+
+  it('exits 1 with VAULT_CORRUPT for a damaged file', () => {
+    initVault(vault, PASSWORD)
+    const bytes = readFileSync(vault)
+    bytes[bytes.length - 5]! ^= 1
+    writeFileSync(vault, bytes)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`).stderr).toMatch(/^keyhold: VAULT_CORRUPT: /)
+  })
+
+  it('exits 2 on usage errors', () => {
+    expect(keyhold(['frobnicate']).status).toBe(2)
+    const badFlag = keyhold(['info', '--nope'])
+    expect(badFlag.status).toBe(2)
+    expect(badFlag.stderr).toMatch(/^keyhold: usage: /)
+    initVault(vault, PASSWORD)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'info'], '').status).toBe(2)
+  })
+
+  it('refuses to prompt without a terminal and says how to pass the password', () => {
+    initVault(vault, PASSWORD)
+    const noTty = keyhold(['--vault', vault, 'info'])
+    expect(noTty.status).toBe(2)
+    expect(noTty.stderr).toContain('--password-stdin')
+  })
+
+  it('changes the master password with passwd (line 1 current, line 2 new)', () => {
+    initVault(vault, PASSWORD)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'passwd'], `${PASSWORD}\nbrand new password\n`)).toMatchObject({ status: 0 })
+    expect(keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`).status).toBe(1)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'info'], 'brand new password\n').status).toBe(0)
+    expect(existsSync(`${vault}.bak`)).toBe(true)
+  })
+
+  it('keeps the password when passwd gets a wrong current one', () => {
+    initVault(vault, PASSWORD)
+    const wrong = keyhold(['--vault', vault, '--password-stdin', 'passwd'], 'not it at all\nbrand new password\n')
+    expect(wrong.status).toBe(1)
+    expect(wrong.stderr).toMatch(/^keyhold: WRONG_PASSWORD/)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`).status).toBe(0)
+  })
+
+  it('shows help with exit 0', () => {
+    const help = keyhold(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain('passwd')
+  })
+})
