@@ -44,3 +44,11 @@ export class MemoryClipboard implements Clipboard {
     this.text = ''
   }
 }
+
+/**
+ * Asks the person where to save a file (Electron's save dialog in the app). Resolves to the
+ * chosen path, or null when the dialog was cancelled. The core writes the file itself.
+ */
+export interface SaveFileDialog {
+  choosePath(options: { title: string; defaultName: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<string | null>
+}

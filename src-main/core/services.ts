@@ -1,5 +1,6 @@
 import type { KdfParams } from '../../src-shared/types/vault'
-import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore } from './ports'
+import { AppKeysService } from './app-keys/app-keys.service'
+import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { VaultService } from './vault/vault.service'
 
 export interface ServicesOptions {
@@ -9,6 +10,8 @@ export interface ServicesOptions {
   clipboard?: Clipboard
   kdf?: KdfParams
   autoLockMs?: number
+  /** The app's save dialog (Export CSV); the CLI has none. */
+  saveFileDialog?: SaveFileDialog
 }
 
 /**
@@ -25,12 +28,15 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  return { clock, clipboard, vault }
+  const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog })
+  return { clock, clipboard, vault, appKeys }
 }
 
 export type Services = ReturnType<typeof createServices>
 
 /** Item counts for `keyhold info`: each feature adds its table here. */
-export function itemCounts(_services: Services): Record<string, number> {
-  return {}
+export function itemCounts(services: Services): Record<string, number> {
+  return {
+    appKeys: services.appKeys.count(),
+  }
 }

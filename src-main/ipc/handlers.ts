@@ -1,4 +1,5 @@
 import type { Services } from '../core/services'
+import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
 import { vaultHandlers } from './vault.handlers'
 
@@ -6,6 +7,7 @@ import { vaultHandlers } from './vault.handlers'
 export function createHandlers(services: Services): Handlers {
   return {
     ...vaultHandlers(services),
+    ...appKeysHandlers(services),
   }
 }
 

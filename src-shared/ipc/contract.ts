@@ -1,5 +1,6 @@
 import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
+import { appKeysChannels } from './app-keys.contract'
 import { vaultChannels } from './vault.contract'
 
 /**
@@ -8,6 +9,7 @@ import { vaultChannels } from './vault.contract'
  */
 export const contract = {
   ...vaultChannels,
+  ...appKeysChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

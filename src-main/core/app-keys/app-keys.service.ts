@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto'
+import writeFileAtomic from 'write-file-atomic'
+import { KeyholdError } from '../../../src-shared/errors'
+import type {
+  AppKeyId,
+  AppKeysExport,
+  AppKeySummary,
+  AppKeyType,
+  AuthorizationDecision,
+  GeneratedAppKey,
+  Permission,
+  ResourceDescriptor,
+  Role,
+  RoleId,
+} from '../../../src-shared/types/app-keys'
+import type { Clipboard, Clock, SaveFileDialog } from '../ports'
+import type { Database } from '../vault/database'
+import type { VaultService } from '../vault/vault.service'
+import * as repo from './app-keys.repo'
+import { auditCsv } from './app-keys.csv'
+import { hashToken, newInternalKeyId, newToken } from './app-keys.tokens'
+import { authorize, type KeyPresentation } from './authorize'
+import * as roles from './roles.repo'
+import { TokenCopies } from './token-copies'
+
+/** A successful check updates "Last used" at most this often, so a busy key does not rewrite the vault per request. */
+export const LAST_USED_RESOLUTION_MS = 60_000
+
+export interface AppKeysServiceOptions {
+  vault: VaultService
+  clock: Clock
+  clipboard: Clipboard
+  /** The app's save dialog; absent in the CLI, which writes to --out or standard output. */
+  saveFileDialog?: SaveFileDialog
+}
+
+const notFound = (key: string) =>
+  new KeyholdError('NOT_FOUND', `There is no application key "${key}" in this vault. Check the key on the Application Keys or My Keys page.`)
+
+/**
+ * Application keys and roles: internal keys generated here (key + token shown once),
+ * external keys added by their key, the roles that give either any permission, activation,
+ * removal, the audit CSV, and the authorization check the local API and pairing will use.
+ *
+ * What must stay true:
+ * - SECURITY: a token exists only in the generate answer and, for a few minutes, in memory for
+ *   the token screen's copy button; the vault stores HMAC-SHA-256(meta.hash_key, token).
+ * - Every change to keys or roles needs the master password confirmed within the last
+ *   5 minutes (the individual's "Save User" permission); reading and checking do not.
+ * - Random ids and tokens are drawn before `mutate`, whose function must be re-runnable.
+ */
+export class AppKeysService {
+  private readonly copies: TokenCopies
+
+  constructor(private readonly options: AppKeysServiceOptions) {
+    this.copies = new TokenCopies(options.clock, options.clipboard)
+    options.vault.onLock(() => this.copies.clear())
+  }
+
+  private get vault() {
+    return this.options.vault.vault()
+  }
+
+  private now(): string {
+    return new Date(this.options.clock.now()).toISOString()
+  }
+
+  /** Throws VAULT_LOCKED, then REAUTH_REQUIRED, before any change. */
+  private confirmed(): void {
+    this.options.vault.requireRecentConfirmation()
+  }
+
+  list(filter: { type?: AppKeyType; withRoles?: boolean } = {}): AppKeySummary[] {
+    return this.vault.read((db) => repo.listKeys(db, filter))
+  }
+
+  get(key: string): AppKeySummary {
+    return this.vault.read((db) => repo.getSummary(db, key)) ?? throwError(notFound(key))
+  }
+
+  count(): number {
+    return this.vault.read(repo.countKeys)
+  }
+
+  /**
+   * Generates an internal key with the given roles (none: no permission). A blank label
+   * becomes the key. The token is in the answer and nowhere else.
+   */
+  async generate(input: { label?: string; roleIds: readonly string[] }): Promise<GeneratedAppKey> {
+    this.confirmed()
+    const vault = this.vault
+    const key = newInternalKeyId(vault.id)
+    const token = newToken()
+    const now = this.now()
+    const label = input.label !== undefined && input.label.trim() !== '' ? input.label : key
+    const summary = await vault.mutate((db) => {
+      if (repo.keyExists(db, key)) throw new KeyholdError('CONFLICT', 'A key with the same id already exists. Generate again.')
+      const roleIds = resolveRoles(db, input.roleIds)
+      repo.insertInternalKey(db, { key, label, tokenHash: hashToken(repo.hashKey(db), token), now })
+      repo.setRoles(db, key, roleIds, now)
+      return repo.getSummary(db, key)!
+    })
+    return { key: summary, token, copyHandle: this.copies.hold(token) }
+  }
+
+  /** The token screen's copy button: main copies, and clears the clipboard after 30 s. */
+  copyToken(handle: string): void {
+    this.options.vault.vault()
+    this.copies.copy(handle)
+  }
+
+  forgetToken(handle: string): void {
+    this.copies.forget(handle)
+  }
+
+  /**
+   * Adds a third-party key with roles. A removed external key is brought back (with these
+   * roles, and this account if one is given); an active one or an internal key is a CONFLICT.
+   */
+  async addExternal(input: { key: AppKeyId; account?: string; roleIds: readonly string[] }): Promise<AppKeySummary> {
+    this.confirmed()
+    const now = this.now()
+    const account = input.account?.trim() ? input.account.trim() : null
+    return this.vault.mutate((db) => {
+      const roleIds = resolveRoles(db, input.roleIds)
+      const existing = repo.getSummary(db, input.key)
+      if (existing?.type === 'internal')
+        throw new KeyholdError('CONFLICT', `${input.key} is an internal key of this vault, not a third-party key. Edit it on the My Keys page.`)
+      if (existing?.status === 'active')
+        throw new KeyholdError('CONFLICT', `${input.key} is already added. Use Edit to change its roles.`)
+      if (existing) repo.restoreExternalKey(db, { key: input.key, account, now })
+      else repo.insertExternalKey(db, { key: input.key, account, now })
+      repo.setRoles(db, input.key, roleIds, now)
+      return repo.getSummary(db, input.key)!
+    })
+  }
+
+  /** Replaces the key's roles (the Edit dialog's Save). */
+  setRoles(key: AppKeyId, roleRefs: readonly string[]): Promise<AppKeySummary> {
+    return this.editRoles(key, () => roleRefs)
+  }
+
+  /** Adds and removes roles by id or name (`keyhold key roles KEY --add R --remove R`). */
+  changeRoles(key: AppKeyId, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<AppKeySummary> {
+    return this.editRoles(key, (db, current) => {
+      const removed = new Set(resolveRoles(db, change.remove ?? []))
+      return [...current.filter((id) => !removed.has(id)), ...resolveRoles(db, change.add ?? [])]
+    })
+  }
+
+  private async editRoles(key: AppKeyId, next: (db: Database, current: RoleId[]) => readonly string[]): Promise<AppKeySummary> {
+    this.confirmed()
+    const now = this.now()
+    return this.vault.mutate((db) => {
+      const existing = repo.getSummary(db, key) ?? throwError(notFound(key))
+      if (existing.status === 'removed')
+        throw new KeyholdError('CONFLICT', `${key} was removed. Add it again with + Add 3rd Party Key to give it roles.`)
+      repo.setRoles(db, key, resolveRoles(db, next(db, existing.roles.map((r) => r.id))), now)
+      return repo.getSummary(db, key)!
+    })
+  }
+
+  /** Reactivates an internal key. Anyone holding its token regains access: callers warn first. */
+  activate(key: AppKeyId): Promise<AppKeySummary> {
+    return this.changeStatus(key, 'active')
+  }
+
+  /** Deactivates an internal key: it is refused until activated again. */
+  deactivate(key: AppKeyId): Promise<AppKeySummary> {
+    return this.changeStatus(key, 'inactive')
+  }
+
+  /** Removes an external key: its roles are dropped and it is refused until added again. */
+  remove(key: AppKeyId): Promise<AppKeySummary> {
+    return this.changeStatus(key, 'removed')
+  }
+
+  private async changeStatus(key: AppKeyId, status: 'active' | 'inactive' | 'removed'): Promise<AppKeySummary> {
+    this.confirmed()
+    const now = this.now()
+    return this.vault.mutate((db) => {
+      const existing = repo.getSummary(db, key) ?? throwError(notFound(key))
+      if (existing.type === 'external' && status === 'inactive')
+        throw new KeyholdError('INVALID_INPUT', `${key} is a third-party key: third-party keys are removed, not deactivated. Use Remove.`)
+      if (existing.type === 'external' && status === 'active')
+        throw new KeyholdError('INVALID_INPUT', `${key} is a third-party key: to restore a removed one, add it again with its roles.`)
+      if (existing.type === 'internal' && status === 'removed')
+        throw new KeyholdError('INVALID_INPUT', `${key} is an internal key: internal keys are deactivated, not removed. Use Deactivate.`)
+      if (status === 'removed') repo.setRoles(db, key, [], now)
+      if (existing.status !== status) repo.setStatus(db, key, status, now)
+      return repo.getSummary(db, key)!
+    })
+  }
+
+  /** The audit CSV of the keys with access (those with roles). Never a token or a hash. */
+  exportCsv(): { csv: string; count: number } {
+    const keys = this.list({ withRoles: true })
+    return { csv: auditCsv(keys), count: keys.length }
+  }
+
+  /** Writes the audit CSV to `path` (0600, atomically). */
+  async exportCsvTo(path: string): Promise<AppKeysExport> {
+    const { csv, count } = this.exportCsv()
+    await writeFileAtomic(path, csv, { mode: 0o600 }).catch(() => {
+      throw new KeyholdError('INVALID_INPUT', `Keyhold could not write ${path}. Check that the folder exists and that you may write to it.`)
+    })
+    return { saved: true, path, count }
+  }
+
+  /** The Export button: asks where to save through the app's dialog, then writes there. */
+  async exportCsvWithDialog(): Promise<AppKeysExport> {
+    const dialog = this.options.saveFileDialog
+    if (!dialog) throw new KeyholdError('INVALID_INPUT', 'There is no save dialog here. Use `keyhold key export-csv --out FILE`.')
+    const count = this.list({ withRoles: true }).length
+    const day = this.now().slice(0, 10)
+    const path = await dialog.choosePath({
+      title: 'Export application keys with access',
+      defaultName: `keyhold-application-keys-${day}.csv`,
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    })
+    if (!path) return { saved: false, path: null, count }
+    return this.exportCsvTo(path)
+  }
+
+  /** The authorization rule over the stored key (see authorize.ts). Reads only. */
+  authorize(presented: KeyPresentation, permission: Permission, resource?: ResourceDescriptor): AuthorizationDecision {
+    return this.vault.read((db) => authorize(repo.getRecord(db, presented.key), repo.hashKey(db), presented, permission, resource))
+  }
+
+  /**
+   * `authorize`, and on success records the use for "Last used" (at most once a minute per
+   * key). What the CLI's `key check` and the local access API call for a real request.
+   */
+  async check(presented: KeyPresentation, permission: Permission, resource?: ResourceDescriptor): Promise<AuthorizationDecision> {
+    const decision = this.authorize(presented, permission, resource)
+    if (!decision.allowed) return decision
+    const nowMs = this.options.clock.now()
+    const now = new Date(nowMs).toISOString()
+    const last = this.vault.read((db) => repo.getRecord(db, decision.key)?.lastUsedAt)
+    if (!last || nowMs - Date.parse(last) >= LAST_USED_RESOLUTION_MS) await this.vault.mutate((db) => repo.touchLastUsed(db, decision.key, now))
+    return decision
+  }
+
+  listRoles(): Role[] {
+    return this.vault.read(roles.listRoles)
+  }
+
+  /** A role by id or name; NOT_FOUND names the role and where to see them. */
+  role(ref: string): Role {
+    return this.vault.read((db) => roles.findRole(db, ref)) ?? throwError(unknownRole(ref))
+  }
+
+  /** Creates a custom role. Tags (optional) limit its secrets:read to secrets with one of them. */
+  async createRole(input: { name: string; permissions: readonly Permission[]; tags?: readonly string[] }): Promise<Role> {
+    this.confirmed()
+    const id = `role-${randomBytes(6).toString('hex')}` as RoleId
+    const now = this.now()
+    const name = input.name.trim()
+    const permissions = [...new Set(input.permissions)]
+    const tags = uniqueIgnoringCase((input.tags ?? []).map((t) => t.trim()))
+    if (tags.length > 0 && !permissions.includes('secrets:read'))
+      throw new KeyholdError('INVALID_INPUT', 'The tags only limit reading API secrets: add the secrets:read permission, or remove the tags.')
+    return this.vault.mutate((db) => {
+      if (roles.findRole(db, name)) throw new KeyholdError('CONFLICT', `A role named "${name}" already exists. Choose another name.`)
+      roles.insertRole(db, { id, name, permissions, tags, createdAt: now })
+      return roles.findRole(db, id)!
+    })
+  }
+
+  /** Deletes a custom role that no key holds. */
+  async deleteRole(ref: string): Promise<void> {
+    this.confirmed()
+    await this.vault.mutate((db) => {
+      const role = roles.findRole(db, ref) ?? throwError(unknownRole(ref))
+      if (role.builtin) throw new KeyholdError('INVALID_INPUT', `"${role.name}" is a built-in role and cannot be deleted.`)
+      if (role.keyCount > 0)
+        throw new KeyholdError(
+          'CONFLICT',
+          `"${role.name}" is held by ${role.keyCount} key${role.keyCount === 1 ? '' : 's'}. Remove it from ${role.keyCount === 1 ? 'that key' : 'those keys'} first.`,
+        )
+      roles.deleteRole(db, role.id)
+    })
+  }
+}
+
+const unknownRole = (ref: string) =>
+  new KeyholdError('NOT_FOUND', `There is no role "${ref.slice(0, 100)}". See the roles with \`keyhold role list\` or in the + Add Roles dialog.`)
+
+/** Role references (ids or names) to distinct role ids, in order; NOT_FOUND for any unknown one. */
+function resolveRoles(db: Database, refs: readonly string[]): RoleId[] {
+  const ids: RoleId[] = []
+  for (const ref of refs) {
+    const role = roles.findRole(db, ref) ?? throwError(unknownRole(ref))
+    if (!ids.includes(role.id)) ids.push(role.id)
+  }
+  return ids
+}
+
+function uniqueIgnoringCase(values: string[]): string[] {
+  const seen = new Set<string>()
+  return values.filter((v) => {
+    const k = v.toLowerCase()
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+function throwError(error: Error): never {
+  throw error
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto'
+import { KeyholdError } from '../../../src-shared/errors'
+import type { Clipboard, Clock } from '../ports'
+
+/** How long the token screen may copy a new token: the screen is meant to be read and closed. */
+export const TOKEN_COPY_TTL_MS = 5 * 60_000
+/** The clipboard is cleared this long after a copy, if it still holds the token (as for API secrets). */
+export const CLIPBOARD_CLEAR_MS = 30_000
+
+/**
+ * The token screen's copy button without storing the token. SECURITY: a generated token is
+ * never written to the vault, a log or a second IPC payload. Main keeps it in memory under a
+ * random handle that the generate answer carries; the renderer asks main to copy by handle.
+ * The handle dies when the screen closes (`forget`), when the vault locks (`clear`) or
+ * TOKEN_COPY_TTL_MS after generation, whichever comes first. Copies are made by main into
+ * the system clipboard and cleared after CLIPBOARD_CLEAR_MS unless the person copied
+ * something else meanwhile.
+ */
+export class TokenCopies {
+  private readonly held = new Map<string, { token: string; expiresAt: number }>()
+  private lastCopied: string | null = null
+  private clearTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly clipboard: Clipboard,
+  ) {}
+
+  /** Holds `token` for the token screen and returns its copy handle. */
+  hold(token: string): string {
+    this.prune()
+    const handle = randomBytes(16).toString('hex')
+    this.held.set(handle, { token, expiresAt: this.clock.now() + TOKEN_COPY_TTL_MS })
+    return handle
+  }
+
+  /** Copies the held token to the clipboard; NOT_FOUND once the handle is gone. */
+  copy(handle: string): void {
+    this.prune()
+    const entry = this.held.get(handle)
+    if (!entry)
+      throw new KeyholdError(
+        'NOT_FOUND',
+        'This token can no longer be copied: Keyhold shows it only once and does not keep it. If you did not save it, deactivate the key and generate a new one.',
+      )
+    this.clipboard.writeText(entry.token)
+    this.lastCopied = entry.token
+    clearTimeout(this.clearTimer)
+    this.clearTimer = setTimeout(() => this.clearClipboardIfOurs(), CLIPBOARD_CLEAR_MS)
+    this.clearTimer.unref?.()
+  }
+
+  /** The token screen was closed: its token cannot be copied any more. */
+  forget(handle: string): void {
+    this.held.delete(handle)
+  }
+
+  /** On lock: drop every held token and take a copied one off the clipboard. */
+  clear(): void {
+    this.held.clear()
+    clearTimeout(this.clearTimer)
+    this.clearClipboardIfOurs()
+  }
+
+  get size(): number {
+    this.prune()
+    return this.held.size
+  }
+
+  private clearClipboardIfOurs(): void {
+    if (this.lastCopied !== null && this.clipboard.readText() === this.lastCopied) this.clipboard.clear()
+    this.lastCopied = null
+  }
+
+  private prune(): void {
+    const now = this.clock.now()
+    for (const [handle, entry] of this.held) if (entry.expiresAt <= now) this.held.delete(handle)
+  }
+}
