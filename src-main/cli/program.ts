@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { registerAppKeyCommands } from './app-keys.commands'
 import { CliContext } from './context'
 import { UsageError } from './io'
 import { registerVaultCommands } from './vault.commands'
@@ -33,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput(output)
 
   registerVaultCommands(program, ctx)
+  registerAppKeyCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

@@ -1,0 +1,225 @@
+import type { Command } from 'commander'
+import type { z } from 'zod'
+import { KeyholdError } from '../../src-shared/errors'
+import { appKeyId, appKeysChannels, permission as permissionSchema, roleTag } from '../../src-shared/ipc/app-keys.contract'
+import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
+import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
+import { describeIssues } from '../ipc/handle'
+import { collect, type CliContext } from './context'
+import { UsageError } from './io'
+
+/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
+  return parsed.data
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ')
+const when = (iso: string | null) => (iso === null ? 'never' : `${iso.slice(0, 16).replace('T', ' ')} UTC`)
+
+function columns(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
+}
+
+function keyTable(keys: AppKeySummary[]): string {
+  if (keys.length === 0) return 'No application keys. Generate one with `keyhold key generate`, or add one with `keyhold key add-external KEY`.'
+  return columns([
+    ['KEY', 'TYPE', 'LABEL', 'ACCOUNT', 'STATUS', 'ROLES', 'LAST USED'],
+    ...keys.map((k) => [
+      k.key,
+      k.type,
+      k.label === null ? '-' : oneLine(k.label),
+      k.type === 'internal' ? THIS_VAULT : (k.account ?? '-'),
+      k.status,
+      k.roles.map((r) => r.name).join(', ') || '(none)',
+      when(k.lastUsedAt),
+    ]),
+  ])
+}
+
+function roleTable(roles: Role[]): string {
+  return columns([
+    ['ID', 'NAME', 'PERMISSIONS', 'TAGS', 'KEYS'],
+    ...roles.map((r) => [r.id, r.builtin ? `${r.name} (built-in)` : r.name, r.permissions.join(','), !r.permissions.includes('secrets:read') ? '-' : r.tags.join(',') || '(all secrets)', String(r.keyCount)]),
+  ])
+}
+
+const describeKey = (k: AppKeySummary) =>
+  `${k.key} (${k.type}, ${k.status}); roles: ${k.roles.map((r) => r.name).join(', ') || 'none, so it may do nothing'}`
+
+const REACTIVATE_WARNING = 'Anyone with the token of this key regains access.'
+
+/**
+ * `keyhold key generate|add-external|list|roles|activate|deactivate|remove|export-csv|check`
+ * and `keyhold role list|create|delete`. Changes need the master password, which the
+ * command asks for first: that counts as the recent confirmation the core requires.
+ */
+export function registerAppKeyCommands(program: Command, ctx: CliContext): void {
+  const key = program.command('key').description('application keys: internal keys (key + token) and third-party keys, with roles')
+
+  key
+    .command('generate')
+    .description('generate an internal key; prints the key and its token ONCE (with --json: { key, token })')
+    .option('--label <LABEL>', 'what the key is for; set once, defaults to the key')
+    .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable; none: no permission)', collect)
+    .action(async (opts: { label?: string; role?: string[] }) => {
+      const input = parse(appKeysChannels.appKeysGenerate.input, { label: opts.label, roleIds: opts.role ?? [] })
+      const services = await ctx.unlocked()
+      const generated = await services.appKeys.generate(input)
+      services.appKeys.forgetToken(generated.copyHandle)
+      const summary = generated.key
+      // SECURITY: the only time the token is printed; Keyhold keeps only a keyed hash of it.
+      ctx.print({ key: summary.key, token: generated.token }, () =>
+        [
+          `Key:   ${summary.key}`,
+          `Token: ${generated.token}`,
+          '',
+          'The token is shown only this once: Keyhold stores only a keyed hash of it and cannot show it again.',
+          `If it is lost, deactivate the key (keyhold key deactivate ${summary.key}) and generate a new one.`,
+          ...(summary.roles.length === 0 ? [`The key has no roles, so it may do nothing yet: keyhold key roles ${summary.key} --add ROLE`] : []),
+        ].join('\n'),
+      )
+    })
+
+  key
+    .command('add-external')
+    .description('add a third-party key with roles, or bring back a removed one')
+    .argument('<KEY>', 'the key given by the third party')
+    .option('--account <ACCOUNT>', 'the account or origin that issued the key')
+    .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable)', collect)
+    .action(async (keyArg: string, opts: { account?: string; role?: string[] }) => {
+      const input = parse(appKeysChannels.appKeysAddExternal.input, { key: keyArg, account: opts.account, roleIds: opts.role ?? [] })
+      const services = await ctx.unlocked()
+      const added = await services.appKeys.addExternal(input)
+      ctx.print(added, () => `Added ${describeKey(added)}`)
+    })
+
+  key
+    .command('list')
+    .description('list application keys (never a token)')
+    .option('--internal', 'only keys generated in this vault (My Keys)')
+    .option('--external', 'only third-party keys')
+    .action(async (opts: { internal?: boolean; external?: boolean }) => {
+      if (opts.internal && opts.external) throw new UsageError('choose --internal or --external, not both')
+      const services = await ctx.unlocked()
+      const keys = services.appKeys.list({ type: opts.internal ? 'internal' : opts.external ? 'external' : undefined })
+      ctx.print(keys, () => keyTable(keys))
+    })
+
+  key
+    .command('roles')
+    .description("show a key's roles, or add and remove roles (by name or id)")
+    .argument('<KEY>', 'the key')
+    .option('--add <ROLE>', 'a role to add (repeatable)', collect)
+    .option('--remove <ROLE>', 'a role to remove (repeatable)', collect)
+    .action(async (keyArg: string, opts: { add?: string[]; remove?: string[] }) => {
+      const id = parse(appKeyId, keyArg)
+      const services = await ctx.unlocked()
+      const changed =
+        opts.add || opts.remove ? await services.appKeys.changeRoles(id, { add: opts.add, remove: opts.remove }) : services.appKeys.get(id)
+      ctx.print(changed, () => describeKey(changed))
+    })
+
+  key
+    .command('activate')
+    .description(`reactivate an internal key (${REACTIVATE_WARNING.toLowerCase()})`)
+    .argument('<KEY>', 'the key')
+    .action(async (keyArg: string) => {
+      const services = await ctx.unlocked()
+      const changed = await services.appKeys.activate(parse(appKeyId, keyArg))
+      ctx.print(changed, () => `Activated ${describeKey(changed)}\nWarning: ${REACTIVATE_WARNING}`)
+    })
+
+  key
+    .command('deactivate')
+    .description('deactivate an internal key: it is refused until activated again')
+    .argument('<KEY>', 'the key')
+    .action(async (keyArg: string) => {
+      const services = await ctx.unlocked()
+      const changed = await services.appKeys.deactivate(parse(appKeyId, keyArg))
+      ctx.print(changed, () => `Deactivated ${describeKey(changed)}`)
+    })
+
+  key
+    .command('remove')
+    .description('remove a third-party key (its roles are dropped; add it again to restore it)')
+    .argument('<KEY>', 'the key')
+    .action(async (keyArg: string) => {
+      const services = await ctx.unlocked()
+      const changed = await services.appKeys.remove(parse(appKeyId, keyArg))
+      ctx.print(changed, () => `Removed ${changed.key}. Add it again with keyhold key add-external to restore it.`)
+    })
+
+  key
+    .command('export-csv')
+    .description('export the keys with access (with roles) as CSV for an audit: Key, Type, Label, Account, Status, Roles, Created, Last used')
+    .option('--out <FILE>', 'write to FILE (mode 0600) instead of standard output')
+    .action(async (opts: { out?: string }) => {
+      const services = await ctx.unlocked()
+      if (!opts.out) {
+        ctx.write(services.appKeys.exportCsv().csv)
+        return
+      }
+      const result = await services.appKeys.exportCsvTo(opts.out)
+      ctx.print(result, () => `Exported ${result.count} key${result.count === 1 ? '' : 's'} with access to ${result.path}`)
+    })
+
+  key
+    .command('check')
+    .description('exit 0 if KEY may perform the permission, else exit 1 with FORBIDDEN and the reason')
+    .argument('<KEY>', 'the key presented')
+    .requiredOption('--permission <PERMISSION>', PERMISSIONS.join(', '))
+    .option('--resource <ID>', 'the API secret asked for (its tags decide tag-scoped reads)')
+    .option('--tag <TAG>', "a tag of the --resource secret (repeatable)", collect)
+    .option('--token-stdin', 'read the token from standard input (after the master password with --password-stdin)')
+    .action(async (keyArg: string, opts: { permission: string; resource?: string; tag?: string[]; tokenStdin?: boolean }) => {
+      const presentedKey = parse(appKeyId, keyArg)
+      const permission = parse(permissionSchema, opts.permission)
+      if (opts.tag && !opts.resource) throw new UsageError('--tag describes the --resource secret: pass --resource ID too')
+      const resource: ResourceDescriptor | undefined = opts.resource
+        ? { type: 'secret', id: opts.resource, tags: (opts.tag ?? []).map((t) => parse(roleTag, t)) }
+        : undefined
+      const services = await ctx.unlocked()
+      const token = opts.tokenStdin ? await ctx.stdin.take('the token') : undefined
+      const decision = await services.appKeys.check({ key: presentedKey, token }, permission, resource)
+      if (!decision.allowed) throw new KeyholdError('FORBIDDEN', decision.message)
+      ctx.print(decision, () => `Allowed: ${decision.key} may ${permission} (${decision.grantedBy.map((r) => r.name).join(', ')}).`)
+    })
+
+  const role = program.command('role').description('roles: named sets of permissions given to application keys')
+
+  role
+    .command('list')
+    .description('list built-in and custom roles')
+    .action(async () => {
+      const services = await ctx.unlocked()
+      const roles = services.appKeys.listRoles()
+      ctx.print(roles, () => roleTable(roles))
+    })
+
+  role
+    .command('create')
+    .description('create a custom role')
+    .argument('<NAME>', 'the role name')
+    .requiredOption('--permission <PERMISSION>', `a permission (repeatable): ${PERMISSIONS.join(', ')}`, collect)
+    .option('--tag <TAG>', 'limit secrets:read to secrets with this tag (repeatable)', collect)
+    .action(async (name: string, opts: { permission: string[]; tag?: string[] }) => {
+      const input = parse(appKeysChannels.rolesCreate.input, { name, permissions: opts.permission, tags: opts.tag })
+      const services = await ctx.unlocked()
+      const created = await services.appKeys.createRole(input)
+      ctx.print(created, () => `Created role "${created.name}" (${created.id}): ${created.permissions.join(', ')}${created.tags.length ? `; reads only secrets tagged ${created.tags.join(', ')}` : ''}`)
+    })
+
+  role
+    .command('delete')
+    .description('delete a custom role that no key holds')
+    .argument('<ROLE>', 'the role, by name or id')
+    .action(async (ref: string) => {
+      const services = await ctx.unlocked()
+      const target = services.appKeys.role(ref)
+      await services.appKeys.deleteRole(target.id)
+      ctx.print({ deleted: target.id }, () => `Deleted role "${target.name}".`)
+    })
+}
