@@ -1,0 +1,57 @@
+import { join } from 'node:path'
+import { app, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron'
+import { ElectronClipboard } from './adapters/electron.clipboard'
+import { KeytarKeyStore } from './adapters/keytar.key-store'
+import { lockOnSystemEvents } from './adapters/power-monitor'
+import { createServices } from './core/services'
+import { createSenderCheck, registerIpc } from './ipc/electron-ipc'
+import { createAppDispatch } from './ipc/handlers'
+import { createMainWindow, hardenSession, hardenWebContents, rendererSource } from './window'
+
+// The CLI's default vault (core/vault/paths.ts) is <appData>/Keyhold/vault.keyhold: both find the same file.
+app.setPath('userData', join(app.getPath('appData'), 'Keyhold'))
+// SECURITY: every renderer is sandboxed, including any the window options would forget.
+app.enableSandbox()
+
+// SECURITY: one process owns the vault; a second launch hands over to the first and quits.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  start()
+}
+
+function start(): void {
+  const services = createServices({
+    vaultPath: join(app.getPath('userData'), 'vault.keyhold'),
+    keyStore: new KeytarKeyStore(),
+    clipboard: new ElectronClipboard(),
+  })
+  let mainWindow: BrowserWindow | null = null
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.on('window-all-closed', () => app.quit())
+  // SECURITY: the database and every key leave memory before the process does.
+  app.on('before-quit', () => services.vault.lock())
+
+  app
+    .whenReady()
+    .then(() => {
+      const source = rendererSource()
+      hardenSession(session.defaultSession, source)
+      registerIpc(ipcMain, createAppDispatch(services), createSenderCheck(() => mainWindow, source))
+      lockOnSystemEvents(powerMonitor, services.vault)
+      mainWindow = createMainWindow(source)
+      mainWindow.on('closed', () => {
+        mainWindow = null
+      })
+    })
+    .catch((error: unknown) => {
+      console.error(`Keyhold could not start: ${error instanceof Error ? error.message : String(error)}`)
+      app.exit(1)
+    })
+}

@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { CONTENT_SECURITY_POLICY } from '../../../src-shared/csp'
+import { contract } from '../../../src-shared/ipc/contract'
+import { createServices } from '../../../src-main/core/services'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+
+type Electron = typeof import('../../fakes/electron')
+
+/** Starts src-main/index.ts (the composition root) against a fresh fake electron. */
+async function launch(options: { lockAcquired?: boolean; appData: string }): Promise<Electron> {
+  vi.resetModules()
+  const electron = await import('../../fakes/electron')
+  electron.app.setPath('appData', options.appData)
+  electron.app.singleInstanceLock = options.lockAcquired ?? true
+  await import('../../../src-main/index')
+  await new Promise((resolve) => setImmediate(resolve))
+  return electron
+}
+
+/** A locked vault with the fast test KDF where the app will look for it. */
+async function createVaultAt(appData: string): Promise<string> {
+  mkdirSync(join(appData, 'Keyhold'), { recursive: true })
+  const path = join(appData, 'Keyhold', 'vault.keyhold')
+  const services = createServices({ vaultPath: path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+  await services.vault.create({ password: PASSWORD, rememberOnDevice: false })
+  services.vault.lock()
+  return path
+}
+
+function mainWindow(electron: Electron) {
+  const [window, ...others] = electron.createdWindows()
+  expect(others).toEqual([])
+  return window!
+}
+
+/** A call from our window's main frame, as the renderer makes it through the preload. */
+function call(electron: Electron, channel: string, input: unknown = {}) {
+  const { webContents } = mainWindow(electron)
+  return electron.ipcMain.invoke(channel, { sender: webContents, senderFrame: webContents.mainFrame }, input)
+}
+
+describe('the composition root (src-main/index.ts)', () => {
+  let dir: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    dir = tempDir()
+    vi.stubEnv('ELECTRON_RENDERER_URL', undefined)
+  })
+  afterEach(() => {
+    vi.unstubAllEnvs()
+    dir.cleanup()
+  })
+
+  describe('when another Keyhold already runs', () => {
+    it('quits without opening a window or answering any IPC', async () => {
+      const electron = await launch({ lockAcquired: false, appData: dir.dir })
+      expect(electron.app.lockRequests).toBe(1)
+      expect(electron.app.quitCount).toBe(1)
+      expect(electron.createdWindows()).toEqual([])
+      expect(electron.ipcMain.handlers.size).toBe(0)
+      expect(electron.app.listenerCount('second-instance')).toBe(0)
+    })
+  })
+
+  describe('as the only instance', () => {
+    let electron: Electron
+    beforeEach(async () => {
+      electron = await launch({ appData: dir.dir })
+    })
+    afterEach(() => {
+      electron.app.emit('before-quit', electron.fakeEvent())
+    })
+
+    it('keeps its data in <appData>/Keyhold, where the CLI looks for the vault', () => {
+      expect(electron.app.getPath('userData')).toBe(join(dir.dir, 'Keyhold'))
+    })
+
+    it('sandboxes every renderer', () => {
+      expect(electron.app.sandboxEnabled).toBe(true)
+    })
+
+    it('opens one window with the hardened options', () => {
+      const prefs = mainWindow(electron).options.webPreferences as Record<string, unknown>
+      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
+      expect(prefs.preload).toMatch(/preload[\\/]index\.cjs$/)
+    })
+
+    it('focuses and restores the existing window when a second instance starts', () => {
+      const window = mainWindow(electron)
+      window.minimize()
+      electron.app.emit('second-instance', electron.fakeEvent(), ['keyhold'], '/')
+      expect(window.isMinimized()).toBe(false)
+      expect(window.focusCount).toBe(1)
+      expect(electron.createdWindows()).toHaveLength(1)
+    })
+
+    it('hardens every WebContents created later, not only the main window', () => {
+      const contents = new electron.WebContents()
+      electron.app.emit('web-contents-created', electron.fakeEvent(), contents)
+      const navigation = electron.fakeEvent()
+      const webview = electron.fakeEvent()
+      contents.emit('will-navigate', navigation, 'https://evil.example/')
+      contents.emit('will-attach-webview', webview, {}, {})
+      expect(navigation.defaultPrevented).toBe(true)
+      expect(webview.defaultPrevented).toBe(true)
+      expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
+    })
+
+    it('denies every permission on the default session', () => {
+      const session = electron.session.defaultSession
+      const answers: boolean[] = []
+      session.permissionRequestHandler!(mainWindow(electron).webContents, 'media', (granted: boolean) => answers.push(granted), {})
+      expect(answers).toEqual([false])
+      expect(session.permissionCheckHandler!(null, 'clipboard-read', 'file://', {})).toBe(false)
+    })
+
+    it('sends the strict CSP with every response', () => {
+      let headers: unknown
+      electron.session.defaultSession.webRequest.headersReceived!({ responseHeaders: {} }, (response) => {
+        headers = response.responseHeaders
+      })
+      expect(headers).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] })
+    })
+
+    it("answers every contract channel for our window's main frame", async () => {
+      expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(Object.values(contract).map((c) => c.name).sort())
+      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'absent' } })
+    })
+
+    it('refuses calls once its window is closed', async () => {
+      const window = mainWindow(electron)
+      window.close()
+      electron.app.emit('window-all-closed')
+      const result = await electron.ipcMain.invoke('vault:status', { sender: window.webContents, senderFrame: window.webContents.mainFrame }, {})
+      expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    })
+
+    it('quits when the last window is closed', () => {
+      electron.app.emit('window-all-closed')
+      expect(electron.app.quitCount).toBe(1)
+    })
+  })
+
+  describe('with a vault on disk', () => {
+    let electron: Electron
+    beforeEach(async () => {
+      await createVaultAt(dir.dir)
+      electron = await launch({ appData: dir.dir })
+      expect(await call(electron, 'vault:unlock', { password: PASSWORD })).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+    })
+    afterEach(() => {
+      electron.app.emit('before-quit', electron.fakeEvent())
+    })
+
+    it.each(['suspend', 'lock-screen'])('locks the vault when the system emits %s', async (event) => {
+      electron.powerMonitor.emit(event)
+      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
+    })
+
+    it('keeps the vault open on resume', async () => {
+      electron.powerMonitor.emit('resume')
+      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+    })
+
+    it('locks the vault before quitting', async () => {
+      electron.app.quit()
+      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
+    })
+  })
+
+  describe('with a non-loopback ELECTRON_RENDERER_URL', () => {
+    it('refuses to start, opens no window and exits with status 1', async () => {
+      vi.stubEnv('ELECTRON_RENDERER_URL', 'https://evil.example/')
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const electron = await launch({ appData: dir.dir })
+      expect(electron.createdWindows()).toEqual([])
+      expect(electron.ipcMain.handlers.size).toBe(0)
+      expect(electron.app.exitCodes).toEqual([1])
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('localhost'))
+      errors.mockRestore()
+    })
+  })
+})
