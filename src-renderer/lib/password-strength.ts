@@ -1,0 +1,63 @@
+import { MASTER_PASSWORD_MIN } from '../../src-shared/ipc/vault.contract'
+
+export type StrengthLabel = 'weak' | 'fair' | 'strong'
+
+export interface PasswordStrength {
+  label: StrengthLabel
+  /** 0..3, for the meter: 0 is empty, 1 weak, 2 fair, 3 strong. */
+  score: 0 | 1 | 2 | 3
+  /** One sentence saying why, or how to do better. */
+  hint: string
+  /** Weak passwords are refused as a master password; fair and strong are accepted. */
+  acceptable: boolean
+}
+
+/**
+ * A few dozen of the most used passwords (from public breach top lists), compared after
+ * lower-casing and dropping trailing digits and symbols, so "Password123!" matches too.
+ */
+const COMMON = new Set([
+  'password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'qwerty', 'qwertyuiop', 'qwertyui', 'asdfghjkl', 'azerty',
+  'iloveyou', 'letmein', 'welcome', 'admin', 'administrator', 'monkey', 'dragon', 'football', 'baseball',
+  'sunshine', 'princess', 'starwars', 'superman', 'batman', 'trustno', 'whatever', 'shadow', 'master',
+  'michael', 'jennifer', 'jordan', 'hunter', 'charlie', 'freedom', 'secret', 'changeme', 'default',
+  'login', 'access', 'mustang', 'computer', 'internet', 'soccer', 'hello', 'loveme',
+  'keyhold', 'masterpassword', 'mypassword', 'abc', 'qazwsx', 'zaq', '1q2w3e4r', '1qaz2wsx',
+])
+
+const SEQUENCES = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm']
+
+function isSequence(text: string): boolean {
+  const lower = text.toLowerCase()
+  return SEQUENCES.some((seq) => seq.includes(lower) || [...seq].reverse().join('').includes(lower))
+}
+
+function classesOf(text: string): number {
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(text)).length
+}
+
+/**
+ * An honest, small estimator: length, character classes, repeats, sequences and a list
+ * of common passwords. It does not claim bits of entropy; it sorts into three labels.
+ */
+export function passwordStrength(password: string): PasswordStrength {
+  if (password.length === 0) return { label: 'weak', score: 0, hint: `Use at least ${MASTER_PASSWORD_MIN} characters.`, acceptable: false }
+  const weak = (hint: string): PasswordStrength => ({ label: 'weak', score: 1, hint, acceptable: false })
+  const length = [...password].length
+  if (length < MASTER_PASSWORD_MIN) return weak(`Too short: use at least ${MASTER_PASSWORD_MIN} characters.`)
+  const stem = password.toLowerCase().replace(/[\d\W_]+$/u, '')
+  if (COMMON.has(stem) || COMMON.has(password.toLowerCase()) || /^\d+$/.test(password))
+    return weak('This is one of the most common passwords; it would be guessed first.')
+  if (new Set(password).size < Math.min(5, length / 2) || isSequence(password))
+    return weak('Repeated or sequential characters are easy to guess.')
+  const classes = classesOf(password)
+  if (classes === 1 && length < 12) return weak('Too simple: make it longer, or mix letters, digits and symbols.')
+  if (length >= 16 || (length >= 12 && classes >= 3))
+    return { label: 'strong', score: 3, hint: 'Strong. Store it somewhere safe: it cannot be recovered.', acceptable: true }
+  return {
+    label: 'fair',
+    score: 2,
+    hint: 'Fair. Longer is stronger: four or more random words are easy to type and hard to guess.',
+    acceptable: true,
+  }
+}

@@ -1,0 +1,38 @@
+import type { RouteRecordRaw } from 'vue-router'
+import AppFrame from '../components/AppFrame.vue'
+import CreateVaultView from '../views/CreateVaultView.vue'
+import HomeView from '../views/HomeView.vue'
+import SettingsView from '../views/SettingsView.vue'
+import UnlockView from '../views/UnlockView.vue'
+import './meta'
+
+/**
+ * The screens of the open vault. A feature adds its screen with ONE entry here; its
+ * `meta` puts it in the side menu, the user menu and the home page's drop-downs.
+ */
+export const appRoutes: RouteRecordRaw[] = [
+  {
+    path: '',
+    name: 'home',
+    component: HomeView,
+    meta: { title: 'Home', menu: { label: 'Home', icon: 'home', order: 0 } },
+  },
+  {
+    path: 'settings',
+    name: 'settings',
+    component: SettingsView,
+    meta: {
+      title: 'Settings',
+      menu: { label: 'Settings', icon: 'settings', order: 1000, description: 'Change your master password and see when the vault locks itself.' },
+      userMenu: { label: 'Settings', icon: 'settings', order: 1000 },
+    },
+  },
+]
+
+/** Every route: the two doors (create, unlock) and the frame around the open vault. */
+export const routes: RouteRecordRaw[] = [
+  { path: '/create', name: 'create', component: CreateVaultView, meta: { access: 'absent', title: 'Create your vault' } },
+  { path: '/unlock', name: 'unlock', component: UnlockView, meta: { access: 'locked', title: 'Unlock' } },
+  { path: '/', component: AppFrame, meta: { access: 'unlocked' }, children: appRoutes },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
