@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { KeyholdError } from '../../../src-shared/errors'
+import { CLIPBOARD_CLEAR_MS, TOKEN_COPY_TTL_MS } from '../../../src-main/core/app-keys/token-copies'
+import { createDispatch } from '../../../src-main/ipc/handle'
+import { createHandlers } from '../../../src-main/ipc/handlers'
+import { FakeClock, PASSWORD, unlockedServices } from '../../support/vault'
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof KeyholdError) return error.code
+    throw error
+  }
+  return 'OK'
+}
+
+describe('copying a new token from the token screen', () => {
+  let ctx: Awaited<ReturnType<typeof unlockedServices>>
+  let clock: FakeClock
+
+  beforeEach(async () => {
+    clock = new FakeClock()
+    ctx = await unlockedServices({ clock })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+    ctx.cleanup()
+  })
+
+
+  it('is done by main through the clipboard port, and cleared after 30 s if unchanged', async () => {
+    const { token, copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    ctx.services.appKeys.copyToken(copyHandle)
+    expect(ctx.services.clipboard.readText()).toBe(token)
+    vi.advanceTimersByTime(CLIPBOARD_CLEAR_MS - 1)
+    expect(ctx.services.clipboard.readText()).toBe(token)
+    vi.advanceTimersByTime(1)
+    expect(ctx.services.clipboard.readText()).toBe('')
+  })
+
+  it('leaves the clipboard alone if the person copied something else meanwhile', async () => {
+    const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    ctx.services.appKeys.copyToken(copyHandle)
+    ctx.services.clipboard.writeText('something else')
+    vi.advanceTimersByTime(CLIPBOARD_CLEAR_MS)
+    expect(ctx.services.clipboard.readText()).toBe('something else')
+  })
+
+  it('works again while the screen is open, and not once it is closed', async () => {
+    const { token, copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
+    ctx.services.appKeys.copyToken(copyHandle)
+    ctx.services.clipboard.clear()
+    ctx.services.appKeys.copyToken(copyHandle)
+    expect(ctx.services.clipboard.readText()).toBe(token)
+    ctx.services.appKeys.forgetToken(copyHandle)
+    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+  })
+
+  it('expires a few minutes after generation', async () => {
+    const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
+    clock.advance(TOKEN_COPY_TTL_MS)
+    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+  })
+
+  it('ends when the vault locks, which also takes a copied token off the clipboard', async () => {
+    const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
+    ctx.services.appKeys.copyToken(copyHandle)
+    ctx.services.vault.lock()
+    expect(ctx.services.clipboard.readText()).toBe('')
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+  })
+
+  it('over IPC: copy-token answers null (never the token) and a made-up handle is NOT_FOUND', async () => {
+    const dispatch = createDispatch(createHandlers(ctx.services))
+    const generated = await dispatch('app-keys:generate', { roleIds: [] })
+    expect(generated.ok).toBe(true)
+    const { token, copyHandle } = (generated as { value: { token: string; copyHandle: string } }).value
+    expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
+    expect(ctx.services.clipboard.readText()).toBe(token)
+    expect(await dispatch('app-keys:copy-token', { handle: '0'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await dispatch('app-keys:forget-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
+    expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  })
+})
