@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import type { KeyStore } from '../core/ports'
 
 /** The part of keytar Keyhold uses. */
@@ -16,8 +17,8 @@ export const KEYCHAIN_SERVICE = 'Keyhold'
  * and Keyhold still opens with the master password.
  */
 async function loadKeytar(): Promise<KeytarApi> {
-  const loaded = (await import('keytar')) as KeytarApi & { default?: KeytarApi }
-  return loaded.default ?? loaded
+  // Required rather than imported: keytar is CommonJS with a native addon, and require also resolves it inside app.asar.
+  return createRequire(__filename)('keytar') as KeytarApi
 }
 
 /**

@@ -1,4 +1,5 @@
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/csp'
@@ -248,6 +249,12 @@ describe('CONTENT_SECURITY_POLICY', () => {
 
   it('allows no inline code, no eval, no wildcard and no remote origin', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:|wss?:|blob:|strict-dynamic/)
+  })
+
+  it("is the policy the renderer's index.html declares, which is what a file:// page gets", () => {
+    const html = readFileSync(resolve(__dirname, '../../../src-renderer/index.html'), 'utf8')
+    const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/gi)].map((m) => m[1])
+    expect(metas).toEqual([CONTENT_SECURITY_POLICY])
   })
 })
 
