@@ -1,0 +1,97 @@
+import { contract, type KeyholdApi, type Method } from '../../src-shared/ipc/contract'
+import type { ErrorCode, Result } from '../../src-shared/errors'
+import type { VaultStatus } from '../../src-shared/types/vault'
+
+const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } })
+
+/**
+ * A stand-in for `window.keyhold` in renderer tests: every contract method exists; those not
+ * given answer INTERNAL ("not faked"), so a test that calls something unexpected fails loudly.
+ */
+export function fakeApi(methods: Partial<KeyholdApi>): KeyholdApi {
+  return Object.fromEntries(
+    (Object.keys(contract) as Method[]).map((method) => [
+      method,
+      methods[method] ?? (async () => fail('INTERNAL', `not faked: ${method}`)),
+    ]),
+  ) as KeyholdApi
+}
+
+/**
+ * The vault's side of the contract, in memory: enough behaviour (state, password check,
+ * device key, keychain failure) for stores and screens, and a log of what was called.
+ */
+export class FakeVault {
+  state: VaultStatus['state'] = 'absent'
+  password = ''
+  remembered = false
+  keychainBroken = false
+  autoLockMs = 5 * 60_000
+  readonly calls: Array<{ method: Method; input: unknown }> = []
+
+  status(): VaultStatus {
+    return { state: this.state, rememberedOnDevice: this.remembered, autoLockMs: this.autoLockMs }
+  }
+
+  /** Puts the fake in the locked state with `password`, as if a vault existed on disk. */
+  existing(password: string, options: { remembered?: boolean } = {}): this {
+    this.state = 'locked'
+    this.password = password
+    this.remembered = options.remembered ?? false
+    return this
+  }
+
+  api(overrides: Partial<KeyholdApi> = {}): KeyholdApi {
+    const ok = async <T>(method: Method, input: unknown, value: () => T | Result<T>): Promise<Result<T>> => {
+      this.calls.push({ method, input })
+      const out = value()
+      return out && typeof out === 'object' && 'ok' in out ? (out as Result<T>) : { ok: true, value: out as T }
+    }
+    const locked = () => fail('VAULT_LOCKED', 'The vault is locked. Unlock it with your master password to continue.')
+    const wrong = () => fail('WRONG_PASSWORD', 'That master password is not correct. Check Caps Lock and the keyboard layout, and try again.')
+    return fakeApi({
+      vaultStatus: (input) => ok('vaultStatus', input, () => this.status()),
+      vaultCreate: (input) =>
+        ok('vaultCreate', input, () => {
+          if (this.state !== 'absent') return fail('VAULT_EXISTS', 'A vault already exists.')
+          this.state = 'unlocked'
+          this.password = input.password
+          this.remembered = input.rememberOnDevice && !this.keychainBroken
+          return this.status()
+        }),
+      vaultUnlock: (input) =>
+        ok('vaultUnlock', input, () => {
+          if (input.password !== this.password) return wrong()
+          this.state = 'unlocked'
+          if (input.rememberOnDevice !== undefined) this.remembered = input.rememberOnDevice
+          return this.status()
+        }),
+      vaultUnlockWithDevice: (input) =>
+        ok('vaultUnlockWithDevice', input, () => {
+          if (this.keychainBroken || !this.remembered)
+            return fail('KEYCHAIN_UNAVAILABLE', 'The system keychain is not available, so the device key could not be read. Unlock with your master password.')
+          this.state = 'unlocked'
+          return this.status()
+        }),
+      vaultLock: (input) =>
+        ok('vaultLock', input, () => {
+          if (this.state === 'unlocked') this.state = 'locked'
+          return this.status()
+        }),
+      vaultChangePassword: (input) =>
+        ok('vaultChangePassword', input, () => {
+          if (this.state !== 'unlocked') return locked()
+          if (input.current !== this.password) return wrong()
+          this.password = input.next
+          return this.status()
+        }),
+      vaultActivity: (input) => ok('vaultActivity', input, () => null),
+      ...overrides,
+    })
+  }
+
+  /** How many times `method` was called. */
+  count(method: Method): number {
+    return this.calls.filter((call) => call.method === method).length
+  }
+}

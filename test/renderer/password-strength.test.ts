@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { passwordStrength } from '../../src-renderer/lib/password-strength'
+
+describe('passwordStrength', () => {
+  it.each([
+    ['', 'weak'],
+    ['short1!', 'weak'],
+    ['password', 'weak'],
+    ['Password123!', 'weak'],
+    ['qwertyuiop', 'weak'],
+    ['12345678901', 'weak'],
+    ['aaaaaaaaaaaaaaaaaaaa', 'weak'],
+    ['abcdefghijkl', 'weak'],
+    ['lowercaseonly', 'fair'],
+    ['Mixed1case', 'fair'],
+    ['Tr0ub4dor&3x', 'strong'],
+    ['correct horse battery staple', 'strong'],
+  ])('rates %j as %s', (password, label) => {
+    expect(passwordStrength(password).label).toBe(label)
+  })
+
+  it('refuses weak passwords and accepts fair and strong ones', () => {
+    expect(passwordStrength('password1').acceptable).toBe(false)
+    expect(passwordStrength('lowercaseonly').acceptable).toBe(true)
+    expect(passwordStrength('correct horse battery staple').acceptable).toBe(true)
+  })
+
+  it('says why a common password is weak', () => {
+    expect(passwordStrength('Letmein2024!').hint).toMatch(/most common passwords/)
+  })
+})
