@@ -3,6 +3,7 @@ import { KeyholdError, toSerializedError } from '../../src-shared/errors'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { CliContext } from './context'
 import { UsageError } from './io'
+import { registerSecretCommands } from './secrets.commands'
 import { registerVaultCommands } from './vault.commands'
 
 export interface CliIo {
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   registerVaultCommands(program, ctx)
   registerAppKeyCommands(program, ctx)
+  registerSecretCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

@@ -1,6 +1,7 @@
 import type { KdfParams } from '../../src-shared/types/vault'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
+import { SecretsService } from './secrets/secrets.service'
 import { VaultService } from './vault/vault.service'
 
 export interface ServicesOptions {
@@ -10,6 +11,8 @@ export interface ServicesOptions {
   clipboard?: Clipboard
   kdf?: KdfParams
   autoLockMs?: number
+  /** How long a copied secret stays on the clipboard (default 30 s). */
+  clipboardClearMs?: number
   /** The app's save dialog (Export CSV); the CLI has none. */
   saveFileDialog?: SaveFileDialog
 }
@@ -29,7 +32,8 @@ export function createServices(options: ServicesOptions) {
     autoLockMs: options.autoLockMs,
   })
   const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog })
-  return { clock, clipboard, vault, appKeys }
+  const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs: options.clipboardClearMs })
+  return { clock, clipboard, vault, secrets, appKeys }
 }
 
 export type Services = ReturnType<typeof createServices>
@@ -38,5 +42,6 @@ export type Services = ReturnType<typeof createServices>
 export function itemCounts(services: Services): Record<string, number> {
   return {
     appKeys: services.appKeys.count(),
+    secrets: services.secrets.count(),
   }
 }

@@ -1,6 +1,7 @@
 import type { Services } from '../core/services'
 import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
+import { secretsHandlers } from './secrets.handlers'
 import { vaultHandlers } from './vault.handlers'
 
 /** Every feature's handlers, one file each; the type checks that no contract method is missing. */
@@ -8,6 +9,7 @@ export function createHandlers(services: Services): Handlers {
   return {
     ...vaultHandlers(services),
     ...appKeysHandlers(services),
+    ...secretsHandlers(services),
   }
 }
 

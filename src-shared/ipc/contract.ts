@@ -1,6 +1,7 @@
 import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
 import { appKeysChannels } from './app-keys.contract'
+import { secretsChannels } from './secrets.contract'
 import { vaultChannels } from './vault.contract'
 
 /**
@@ -10,6 +11,7 @@ import { vaultChannels } from './vault.contract'
 export const contract = {
   ...vaultChannels,
   ...appKeysChannels,
+  ...secretsChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Database } from 'sql.js'
+import { secretsMigration } from '../secrets/secrets.migration'
 import { appKeysMigration } from '../app-keys/app-keys.migration'
 
 /**
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ])
     },
   },
+  secretsMigration,
   appKeysMigration,
 ]
 

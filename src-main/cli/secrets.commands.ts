@@ -1,0 +1,253 @@
+import { promises as fs } from 'node:fs'
+import { basename } from 'node:path'
+import type { Command } from 'commander'
+import type { z } from 'zod'
+import { KeyholdError } from '../../src-shared/errors'
+import { secretClientSecret, secretEditInput, secretInput } from '../../src-shared/ipc/secrets.contract'
+import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
+import { describeIssues } from '../ipc/handle'
+import { collect, type CliContext } from './context'
+import { detectFormat, IMPORT_MAX_BYTES, parseImport } from './secrets.import'
+
+/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
+  return parsed.data
+}
+
+interface FieldOptions {
+  name?: string
+  url?: string
+  clientId?: string
+  clientSecretStdin?: boolean
+  identifier?: string
+  method?: string
+  tag?: string[]
+  notes?: string
+}
+
+/** `secret get --field` names and where each value comes from. */
+const FIELDS = {
+  id: (s: SecretDetail) => s.id,
+  name: (s: SecretDetail) => s.name,
+  url: (s: SecretDetail) => s.url,
+  'client-id': (s: SecretDetail) => s.clientId,
+  identifier: (s: SecretDetail) => s.identifier ?? '',
+  method: (s: SecretDetail) => s.method ?? '',
+  tags: (s: SecretDetail) => s.tags.join('\n'),
+  notes: (s: SecretDetail) => s.notes,
+  'created-at': (s: SecretDetail) => s.createdAt,
+  'updated-at': (s: SecretDetail) => s.updatedAt,
+} as const
+const FIELD_NAMES = [...Object.keys(FIELDS), 'client-secret']
+const camel = (field: string) => field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** `--json` shape of one API secret: the import keys plus id and times. */
+function secretJson(detail: SecretDetail, clientSecret: string | null | undefined) {
+  const { hasClientSecret: _has, ...rest } = detail
+  return {
+    id: rest.id,
+    name: rest.name,
+    url: rest.url,
+    clientId: rest.clientId,
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+    identifier: rest.identifier,
+    method: rest.method,
+    tags: rest.tags,
+    notes: rest.notes,
+    createdAt: rest.createdAt,
+    updatedAt: rest.updatedAt,
+  }
+}
+
+/** `--json` shape of a list row: never the client secret or the notes. */
+function summaryJson(s: SecretSummary) {
+  return {
+    id: s.id,
+    name: s.name,
+    url: s.url,
+    clientId: s.clientId,
+    identifier: s.identifier,
+    method: s.method,
+    tags: s.tags,
+    hasClientSecret: s.hasClientSecret,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ')
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`
+
+function columns(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
+}
+
+function secretTable(items: SecretSummary[], total: number): string {
+  if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
+  return [
+    columns([
+      ['NAME', 'IDENTIFIER', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
+      ...items.map((s) => [oneLine(s.name), s.identifier ?? '-', s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
+    ]),
+    `${total} API secret${total === 1 ? '' : 's'}`,
+  ].join('\n')
+}
+
+function describe(detail: SecretDetail): string {
+  return columns([
+    ['Name', detail.name],
+    ['URL', detail.url],
+    ['Client ID', detail.clientId],
+    ['Client secret', detail.hasClientSecret ? '(hidden; --field client-secret prints it)' : '(none)'],
+    ['Identifier', detail.identifier ?? '-'],
+    ['Method', detail.method ?? '-'],
+    ['Tags', detail.tags.join(', ') || '-'],
+    ['Notes', detail.notes === '' ? '-' : detail.notes.replace(/\n/g, '\n               ')],
+    ['Created', when(detail.createdAt)],
+    ['Last updated', when(detail.updatedAt)],
+    ['ID', detail.id],
+  ])
+}
+
+/** The fields given on the command line, as the schemas expect them (absent stays absent). */
+function fieldsFrom(opts: FieldOptions): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    name: opts.name,
+    url: opts.url,
+    clientId: opts.clientId,
+    identifier: opts.identifier,
+    method: opts.method,
+    notes: opts.notes,
+    // `--tag ''` alone means "no tags" (for edit); empty values are otherwise ignored.
+    tags: opts.tag?.filter((tag) => tag.trim() !== ''),
+  }
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+}
+
+/**
+ * The client secret, on request only: the next stdin line with --password-stdin (line 2,
+ * after the master password), else a hidden prompt. An empty line means "none".
+ */
+async function readClientSecret(ctx: CliContext): Promise<string | null> {
+  return parse(secretClientSecret, await ctx.secret('Client secret: ', 'the client secret'))
+}
+
+const fieldOptions = (command: Command, required: boolean) => {
+  const option = (flags: string, description: string) =>
+    required ? command.requiredOption(flags, description) : command.option(flags, description)
+  option('--name <N>', 'name of the API secret' + (required ? ' (required)' : ''))
+  option('--url <U>', 'absolute http:// or https:// URL of the API' + (required ? ' (required)' : ''))
+  option('--client-id <C>', 'Client ID' + (required ? ' (required)' : ''))
+  return command
+    .option('--client-secret-stdin', 'read the client secret from standard input (line 2 with --password-stdin; an empty line means none)')
+    .option('--identifier <I>', 'unique Identifier (ignoring case and surrounding spaces); empty for none')
+    .option('--method <M>', `HTTP method: ${HTTP_METHODS.join(', ')}; empty for none`)
+    .option('--tag <T>', required ? 'a tag (repeatable)' : "a tag (repeatable; replaces the tags; --tag '' removes them all)", collect)
+    .option('--notes <TEXT>', 'notes')
+}
+
+/** `keyhold secret add|list|get|edit|rm|import`. */
+export function registerSecretCommands(program: Command, ctx: CliContext): void {
+  const secret = program.command('secret').description('API secrets: name, URL, Client ID, client secret, Identifier, method, tags, notes')
+
+  fieldOptions(secret.command('add').description('add an API secret (prints it without the client secret)'), true).action(
+    async (opts: FieldOptions) => {
+      const fields = parse(secretInput, fieldsFrom(opts))
+      const services = await ctx.unlocked()
+      const clientSecret = opts.clientSecretStdin ? await readClientSecret(ctx) : null
+      const added = await services.secrets.add({ ...fields, clientSecret })
+      ctx.print(secretJson(added, undefined), () => `API secret saved: ${added.name} (${added.id})`)
+    },
+  )
+
+  secret
+    .command('list')
+    .description('list API secrets, sorted by name (never a client secret)')
+    .option('--search <Q>', 'only those whose name, URL, Client ID, Identifier, method or tags contain every word of Q (ignoring case)')
+    .option('--tag <T>', 'only those with this tag (ignoring case)')
+    .action(async (opts: { search?: string; tag?: string }) => {
+      const services = await ctx.unlocked()
+      const page = await services.secrets.list({ search: opts.search, tag: opts.tag, limit: Number.MAX_SAFE_INTEGER })
+      ctx.print(page.items.map(summaryJson), () => secretTable(page.items, page.total))
+    })
+
+  secret
+    .command('get')
+    .description('show one API secret; the client secret only with --json or --field client-secret')
+    .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret')
+    .option('--field <F>', `print only this field: ${FIELD_NAMES.join(', ')}`)
+    .action(async (ref: string, opts: { field?: string }) => {
+      if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
+        throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
+      const services = await ctx.unlocked()
+      const detail = services.secrets.resolve(ref)
+      if (opts.field === 'client-secret') {
+        // SECURITY: printed only because this command asked for exactly this value.
+        const { clientSecret } = services.secrets.reveal(detail.id)
+        ctx.print({ clientSecret }, () => clientSecret ?? '')
+        return
+      }
+      if (opts.field !== undefined) {
+        const value = FIELDS[opts.field as keyof typeof FIELDS](detail)
+        const jsonValue = opts.field === 'tags' ? detail.tags : (secretJson(detail, undefined) as Record<string, unknown>)[camel(opts.field)]
+        ctx.print({ [camel(opts.field)]: jsonValue }, () => value)
+        return
+      }
+      if (!ctx.json) return ctx.write(`${describe(detail)}\n`)
+      // --json is for scripts and import: it carries the client secret, as `get` asked for this one item.
+      ctx.print(secretJson(detail, services.secrets.reveal(detail.id).clientSecret), () => '')
+    })
+
+  fieldOptions(
+    secret
+      .command('edit')
+      .description('change fields of an API secret; fields not given are kept')
+      .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret'),
+    false,
+  ).action(async (ref: string, opts: FieldOptions) => {
+    const changes = parse(secretEditInput.omit({ id: true }), fieldsFrom(opts))
+    const services = await ctx.unlocked()
+    const { id } = services.secrets.resolve(ref)
+    const clientSecret = opts.clientSecretStdin ? await readClientSecret(ctx) : undefined
+    const edited = await services.secrets.edit({ ...changes, id, ...(clientSecret === undefined ? {} : { clientSecret }) })
+    ctx.print(secretJson(edited, undefined), () => `API secret saved: ${edited.name} (${edited.id})`)
+  })
+
+  secret
+    .command('rm')
+    .description('delete an API secret')
+    .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret')
+    .action(async (ref: string) => {
+      const services = await ctx.unlocked()
+      const { id, name } = services.secrets.resolve(ref)
+      await services.secrets.remove(id)
+      ctx.print({ removed: id }, () => `Deleted API secret ${name} (${id})`)
+    })
+
+  secret
+    .command('import')
+    .description('add every API secret of a JSON array or CSV file (tags separated by ";"), all or none')
+    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes')
+    .action(async (file: string) => {
+      const text = await readImportFile(file)
+      const { inputs, label } = parseImport(text, detectFormat(basename(file), text))
+      const services = await ctx.unlocked()
+      const added = await services.secrets.addMany(inputs, label)
+      ctx.print({ imported: added.length, ids: added.map((s) => s.id) }, () => `Imported ${added.length} API secret${added.length === 1 ? '' : 's'}.`)
+    })
+}
+
+async function readImportFile(file: string): Promise<string> {
+  let stat
+  try {
+    stat = await fs.stat(file)
+  } catch {
+    throw new KeyholdError('NOT_FOUND', `Cannot read ${file}: no such file. Check the path.`)
+  }
+  if (!stat.isFile()) throw new KeyholdError('INVALID_INPUT', `${file} is not a file.`)
+  if (stat.size > IMPORT_MAX_BYTES) throw new KeyholdError('INVALID_INPUT', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB. Split it into smaller files.`)
+  return fs.readFile(file, 'utf8')
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto'
+import { KeyholdError } from '../../../src-shared/errors'
+import type { SecretEditInput, SecretInput } from '../../../src-shared/ipc/secrets.contract'
+import type {
+  RevealedSecret,
+  SecretCopy,
+  SecretDetail,
+  SecretId,
+  SecretPage,
+  SecretSort,
+  SecretSummary,
+  SecretTag,
+} from '../../../src-shared/types/secrets'
+import type { Clipboard, Clock } from '../ports'
+import type { Database } from '../vault/database'
+import type { VaultService } from '../vault/vault.service'
+import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS } from './clipboard-guard'
+import { fold } from './fold'
+import { searchTerms, SecretsIndex } from './secrets.index'
+import * as repo from './secrets.repo'
+import type { SecretRecord } from './secrets.repo'
+
+export const DEFAULT_PAGE_SIZE = 50
+
+/** Above this many rows in one mutation, the index re-sorts once instead of inserting each row. */
+const BULK_ROWS = 256
+
+export interface SecretsServiceOptions {
+  vault: VaultService
+  clock: Clock
+  clipboard: Clipboard
+  /** How long a copy stays on the clipboard (default 30 s). */
+  clipboardClearMs?: number
+}
+
+/** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
+export interface SecretQuery {
+  search?: string
+  tag?: string
+  sort?: SecretSort
+  direction?: 'asc' | 'desc'
+  offset?: number
+  limit?: number
+}
+
+const notFound = () =>
+  new KeyholdError('NOT_FOUND', 'There is no such API secret in this vault. It may have been deleted; refresh the list and try again.')
+
+const duplicateIdentifier = (prefix = '') =>
+  new KeyholdError(
+    'CONFLICT',
+    `${prefix}The Identifier is already used by another API secret (Identifiers are compared ignoring case and surrounding spaces). Choose a different Identifier, or leave it empty. Nothing was saved.`,
+  )
+
+const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed: secret\.identifier_key/.test(error.message)
+
+/**
+ * API secrets: add, list and search, view, reveal, copy, edit, delete, import.
+ *
+ * What must stay true:
+ * - SECURITY: the client secret leaves the vault only through `reveal` and `copy` (and the
+ *   CLI's explicit `get`); summaries, details, errors and the search index never carry it.
+ * - Identifiers are unique after fold(): checked here with a message naming the field, and
+ *   enforced by the UNIQUE index on `identifier_key` whatever path writes the table.
+ * - Ids and times are drawn before `mutate`, whose function must be re-runnable.
+ * - The search index mirrors the database: every mutation updates it in the same function.
+ */
+export class SecretsService {
+  private readonly index = new SecretsIndex()
+  private readonly guard: ClipboardGuard
+
+  constructor(private readonly options: SecretsServiceOptions) {
+    this.guard = new ClipboardGuard(options.clipboard, options.clipboardClearMs ?? DEFAULT_CLIPBOARD_CLEAR_MS)
+    options.vault.onLock(() => {
+      // SECURITY: locking takes a copied secret off the clipboard and drops the search index.
+      this.guard.clearIfOurs()
+      this.index.clear()
+    })
+  }
+
+  private get vault() {
+    return this.options.vault.vault()
+  }
+
+  private now(): string {
+    return new Date(this.options.clock.now()).toISOString()
+  }
+
+  count(): number {
+    return this.vault.read((db) => repo.count(db))
+  }
+
+  /**
+   * One page of the report. Without search or tag it is served by the database's own index
+   * (fast right after unlock) and the search index is built in the background; with either,
+   * by the search index.
+   */
+  async list(query: SecretQuery = {}): Promise<SecretPage> {
+    const vault = this.vault
+    const sort = query.sort ?? 'name'
+    const direction = query.direction ?? (sort === 'updated' ? 'desc' : 'asc')
+    const offset = query.offset ?? 0
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE
+    const search = query.search ?? ''
+    const tag = query.tag?.trim() ? query.tag : null
+    if (searchTerms(search).length === 0 && tag === null) {
+      const page = vault.read((db) => ({ items: repo.page(db, sort, direction, offset, limit), total: repo.count(db), offset, limit }))
+      this.prewarm()
+      return page
+    }
+    for (;;) {
+      await this.index.ensure((fn) => vault.read(fn))
+      const page = vault.read((db) => {
+        if (!this.index.isReadyFor(db)) return null
+        const { ids, total } = this.index.query({ search, tag, sort, direction, offset, limit })
+        return { items: repo.summariesByIds(db, ids), total, offset, limit }
+      })
+      if (page) return page
+    }
+  }
+
+  /** Every tag in use with its count. */
+  async tags(): Promise<SecretTag[]> {
+    const vault = this.vault
+    await this.index.ensure((fn) => vault.read(fn))
+    return this.index.tags()
+  }
+
+  /** Builds the search index while the person looks at the first page. */
+  private prewarm(): void {
+    const vault = this.vault
+    this.index.ensure((fn) => vault.read(fn)).catch(() => undefined)
+  }
+
+  get(id: SecretId): SecretDetail {
+    return this.vault.read((db) => repo.findDetail(db, id)) ?? throwError(notFound())
+  }
+
+  /** The CLI's lookup: an id, or else an Identifier (compared as uniqueness compares them). */
+  resolve(idOrIdentifier: string): SecretDetail {
+    return this.vault.read((db) => {
+      const id = repo.findDetail(db, idOrIdentifier as SecretId) ? (idOrIdentifier as SecretId) : repo.idByIdentifierKey(db, fold(idOrIdentifier))
+      return id ? repo.findDetail(db, id) : undefined
+    }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id or Identifier in this vault. List them with `keyhold secret list`.'))
+  }
+
+  /** "Show": the client secret of one API secret. */
+  reveal(id: SecretId): RevealedSecret {
+    const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
+    return { clientSecret: record.clientSecret }
+  }
+
+  /** Copies the Client ID or client secret to the clipboard; cleared later if it still holds it. */
+  copy(id: SecretId, field: 'clientId' | 'clientSecret'): SecretCopy {
+    const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
+    const text = field === 'clientId' ? record.clientId : record.clientSecret
+    if (text === null) throw new KeyholdError('NOT_FOUND', 'This API secret has no client secret to copy. Edit it to add one.')
+    this.guard.copy(text)
+    return { clearsAfterMs: this.guard.clearAfterMs }
+  }
+
+  /** "Add API secret": CONFLICT (naming the Identifier) when the Identifier is taken; nothing is saved then. */
+  async add(input: SecretInput): Promise<SecretDetail> {
+    const [added] = await this.addMany([input], () => '')
+    return added!
+  }
+
+  /**
+   * Adds all of `inputs` in one save, or none: the first problem rejects the whole batch,
+   * its message starting with `label(i)` (e.g. "Row 3: "). Used by the add form and import.
+   */
+  async addMany(inputs: readonly SecretInput[], label: (index: number) => string = (i) => `Row ${i + 1}: `): Promise<SecretDetail[]> {
+    const seen = new Map<string, number>()
+    inputs.forEach((input, i) => {
+      if (!input.identifier) return
+      const key = fold(input.identifier)
+      const first = seen.get(key)
+      if (first !== undefined)
+        throw new KeyholdError(
+          'CONFLICT',
+          `${label(i)}The Identifier is the same as in ${label(first).replace(/: $/, '').toLowerCase() || 'another item'} (Identifiers are compared ignoring case and surrounding spaces). Nothing was added.`,
+        )
+      seen.set(key, i)
+    })
+    const now = this.now()
+    const records: SecretRecord[] = inputs.map((input) => ({
+      id: randomUUID() as SecretId,
+      name: input.name,
+      url: input.url,
+      clientId: input.clientId,
+      clientSecret: input.clientSecret ?? null,
+      identifier: input.identifier ?? null,
+      method: input.method ?? null,
+      tags: input.tags ?? [],
+      notes: input.notes ?? '',
+      createdAt: now,
+      updatedAt: now,
+    }))
+    await this.vault.mutate((db) => {
+      if (records.length > BULK_ROWS) this.index.dropOrders()
+      records.forEach((record, i) => this.write(db, record, 'insert', label(i)))
+    })
+    return records.map(detailOf)
+  }
+
+  /** Changes the given fields; absent fields are kept, null clears an optional one. */
+  async edit(input: SecretEditInput): Promise<SecretDetail> {
+    const now = this.now()
+    const { id, ...changes } = input
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<SecretRecord>
+    return this.vault.mutate((db) => {
+      const current = repo.findRecord(db, id) ?? throwError(notFound())
+      const next: SecretRecord = { ...current, ...defined, id, createdAt: current.createdAt, updatedAt: now }
+      this.write(db, next, 'update')
+      return detailOf(next)
+    })
+  }
+
+  async remove(id: SecretId): Promise<void> {
+    await this.vault.mutate((db) => {
+      if (repo.remove(db, id) === 0) throw notFound()
+      this.index.delete(db, id)
+    })
+  }
+
+  /** Inserts or updates one record after the Identifier check, and mirrors it in the index. */
+  private write(db: Database, record: SecretRecord, how: 'insert' | 'update', prefix = ''): void {
+    const identifierKey = record.identifier === null ? null : fold(record.identifier)
+    if (identifierKey !== null) {
+      const holder = repo.idByIdentifierKey(db, identifierKey)
+      if (holder !== undefined && holder !== record.id) throw duplicateIdentifier(prefix)
+    }
+    try {
+      if (how === 'insert') repo.insert(db, record, fold(record.name), identifierKey)
+      else if (repo.update(db, record, fold(record.name), identifierKey) === 0) throw notFound()
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateIdentifier(prefix)
+      throw error
+    }
+    this.index.put(db, record)
+  }
+}
+
+function detailOf(record: SecretRecord): SecretDetail {
+  const { clientSecret, ...rest } = record
+  return { ...rest, hasClientSecret: clientSecret !== null } satisfies SecretSummary & { notes: string }
+}
+
+function throwError(error: KeyholdError): never {
+  throw error
+}
