@@ -35,7 +35,7 @@ export class KeytarKeyStore implements KeyStore {
   ) {}
 
   async get(account: string): Promise<string | null> {
-    return (await (await this.api()).getPassword(this.service, account)) ?? null
+    return (await this.api()).getPassword(this.service, account)
   }
 
   async set(account: string, secret: string): Promise<void> {

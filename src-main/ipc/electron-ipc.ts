@@ -45,7 +45,7 @@ export function isTrustedSender(
     if (!frame || event.sender !== contents) return false
     const main = contents.mainFrame
     const sameFrame = frame === main || (frame.processId === main.processId && frame.routingId === main.routingId)
-    return sameFrame && frame.parent === null && isRendererUrl(frame.url, source)
+    return sameFrame && isRendererUrl(frame.url, source)
   } catch {
     return false
   }
