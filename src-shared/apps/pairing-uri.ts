@@ -1,0 +1,109 @@
+import { parseCode } from './authorization-code'
+import { canonicalTime } from './iso-time'
+
+/**
+ * The payload of the My apps QR code: a versioned URI a companion app (the mobile app or
+ * the browser extension) reads to pair with this vault. The format is documented in
+ * docs/pairing-uri.md; change it only by adding optional parameters, or by a new `v`.
+ *
+ *   keyhold://pair?v=1&vault=<vault id>&app=<application id>&key=<code>&exp=<ISO-8601 or empty>
+ *                  [&host=<host:port>][&fp=<certificate fingerprint>]
+ *
+ * `host` and `fp` are reserved for device pairing (how to reach the vault, and what to pin).
+ * SECURITY: the URI carries the authorization key; it exists only in the one-time create result.
+ */
+
+export const PAIRING_URI_SCHEME = 'keyhold:'
+export const PAIRING_URI_ACTION = 'pair'
+export const PAIRING_URI_VERSION = 1
+/** No legitimate pairing URI comes near this; longer input is refused before parsing. */
+export const PAIRING_URI_MAX_LENGTH = 2048
+
+export interface PairingPayload {
+  version: typeof PAIRING_URI_VERSION
+  vaultId: string
+  appId: string
+  /** The authorization key as its printed code (grouped, with its check symbol). */
+  code: string
+  /** ISO-8601 in UTC (`toISOString()` form), or null when the key does not expire. */
+  expiresAt: string | null
+  /** Reserved for device pairing: where the vault listens, e.g. `192.168.1.20:47123`. */
+  host?: string
+  /** Reserved for device pairing: the fingerprint of the vault's certificate, to pin. */
+  fingerprint?: string
+}
+
+export type PairingParseResult = { ok: true; value: PairingPayload } | { ok: false; message: string }
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/
+const HOST = /^[A-Za-z0-9.:[\]_-]{1,255}$/
+const FINGERPRINT = /^[A-Za-z0-9:+/=_-]{1,200}$/
+const KNOWN = ['v', 'vault', 'app', 'key', 'exp', 'host', 'fp'] as const
+
+/** Builds the URI with the parameters in a fixed order, so the same payload gives the same URI. */
+export function buildPairingUri(payload: Omit<PairingPayload, 'version'> & { version?: typeof PAIRING_URI_VERSION }): string {
+  const code = parseCode(payload.code)
+  if (!code.ok) throw new RangeError('The pairing URI needs a valid authorization code.')
+  if (!ID.test(payload.vaultId) || !ID.test(payload.appId)) throw new RangeError('The pairing URI needs a vault id and an application id.')
+  const exp = payload.expiresAt === null ? '' : canonicalTime(payload.expiresAt)
+  if (exp === null) throw new RangeError('The pairing URI needs the expiry as an ISO-8601 time.')
+  const params: Array<[string, string]> = [
+    ['v', String(PAIRING_URI_VERSION)],
+    ['vault', payload.vaultId],
+    ['app', payload.appId],
+    ['key', code.code],
+    ['exp', exp],
+  ]
+  if (payload.host !== undefined) params.push(['host', payload.host])
+  if (payload.fingerprint !== undefined) params.push(['fp', payload.fingerprint])
+  const query = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')
+  return `${PAIRING_URI_SCHEME}//${PAIRING_URI_ACTION}?${query}`
+}
+
+/**
+ * Reads a pairing URI. Unknown parameters are ignored (a later v1 may add optional ones);
+ * an unknown version, a repeated or missing parameter, or a key that fails its check is
+ * refused with a sentence for people that never quotes the key.
+ */
+export function parsePairingUri(uri: string): PairingParseResult {
+  const fail = (message: string): PairingParseResult => ({ ok: false, message })
+  if (uri.length > PAIRING_URI_MAX_LENGTH) return fail('This is not a Keyhold pairing code: it is far too long.')
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    return fail('This is not a Keyhold pairing code.')
+  }
+  if (url.protocol !== PAIRING_URI_SCHEME || url.hostname !== PAIRING_URI_ACTION || (url.pathname !== '' && url.pathname !== '/'))
+    return fail('This is not a Keyhold pairing code.')
+  const params = url.searchParams
+  for (const name of KNOWN) if (params.getAll(name).length > 1) return fail(`The pairing code repeats its "${name}" field.`)
+  const version = params.get('v')
+  if (version === null) return fail('The pairing code has no version.')
+  if (version !== String(PAIRING_URI_VERSION))
+    return fail(`The pairing code is version ${version.slice(0, 8)}; this app reads version ${PAIRING_URI_VERSION}. Update it.`)
+  const vaultId = params.get('vault')
+  const appId = params.get('app')
+  if (vaultId === null || !ID.test(vaultId)) return fail('The pairing code has no valid vault id.')
+  if (appId === null || !ID.test(appId)) return fail('The pairing code has no valid application id.')
+  const key = params.get('key')
+  if (key === null) return fail('The pairing code has no key.')
+  const code = parseCode(key)
+  if (!code.ok) return fail(`The key in the pairing code is not valid. ${code.message}`)
+  const exp = params.get('exp')
+  if (exp === null) return fail('The pairing code has no expiry field (it is empty when the key does not expire).')
+  const expiresAt = exp === '' ? null : canonicalTime(exp)
+  if (exp !== '' && expiresAt === null) return fail('The expiry in the pairing code is not an ISO-8601 time.')
+  const value: PairingPayload = { version: PAIRING_URI_VERSION, vaultId, appId, code: code.code, expiresAt }
+  const host = params.get('host')
+  if (host !== null) {
+    if (!HOST.test(host)) return fail('The host in the pairing code is not valid.')
+    value.host = host
+  }
+  const fingerprint = params.get('fp')
+  if (fingerprint !== null) {
+    if (!FINGERPRINT.test(fingerprint)) return fail('The fingerprint in the pairing code is not valid.')
+    value.fingerprint = fingerprint
+  }
+  return { ok: true, value }
+}
