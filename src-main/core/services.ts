@@ -1,5 +1,6 @@
 import type { KdfParams } from '../../src-shared/types/vault'
 import { AppKeysService } from './app-keys/app-keys.service'
+import { AppsService } from './apps/apps.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { SecretsService } from './secrets/secrets.service'
 import { VaultService } from './vault/vault.service'
@@ -33,7 +34,8 @@ export function createServices(options: ServicesOptions) {
   })
   const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog })
   const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs: options.clipboardClearMs })
-  return { clock, clipboard, vault, secrets, appKeys }
+  const apps = new AppsService(vault, clock)
+  return { clock, clipboard, vault, secrets, appKeys, apps }
 }
 
 export type Services = ReturnType<typeof createServices>
@@ -43,5 +45,6 @@ export function itemCounts(services: Services): Record<string, number> {
   return {
     appKeys: services.appKeys.count(),
     secrets: services.secrets.count(),
+    apps: services.apps.count(),
   }
 }

@@ -1,4 +1,5 @@
 import type { Services } from '../core/services'
+import { appsHandlers } from './apps.handlers'
 import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
 import { secretsHandlers } from './secrets.handlers'
@@ -10,6 +11,7 @@ export function createHandlers(services: Services): Handlers {
     ...vaultHandlers(services),
     ...appKeysHandlers(services),
     ...secretsHandlers(services),
+    ...appsHandlers(services),
   }
 }
 

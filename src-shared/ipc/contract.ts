@@ -1,5 +1,6 @@
 import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
+import { appsChannels } from './apps.contract'
 import { appKeysChannels } from './app-keys.contract'
 import { secretsChannels } from './secrets.contract'
 import { vaultChannels } from './vault.contract'
@@ -12,6 +13,7 @@ export const contract = {
   ...vaultChannels,
   ...appKeysChannels,
   ...secretsChannels,
+  ...appsChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

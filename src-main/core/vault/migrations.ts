@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Database } from 'sql.js'
 import { secretsMigration } from '../secrets/secrets.migration'
 import { appKeysMigration } from '../app-keys/app-keys.migration'
+import { appsMigration } from '../apps/apps.migration'
 
 /**
  * Numbered schema migrations. Append only: a shipped migration is never edited, because
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   secretsMigration,
+  appsMigration,
   appKeysMigration,
 ]
 

@@ -1,0 +1,74 @@
+import { all, one, run, type Database } from '../vault/database'
+import type { AppId, AppType } from '../../../src-shared/types/apps'
+
+/** A row of the `apps` table. SECURITY: `key_hash` never leaves this module and the service. */
+export interface AppRow {
+  id: AppId
+  name: string
+  type: AppType
+  key_hash: Uint8Array
+  created_at: string
+  updated_at: string
+  expires_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+/** The columns a summary is made of: everything but the key hash. */
+export type AppRecord = Omit<AppRow, 'key_hash'>
+
+const PUBLIC_COLUMNS = 'id, name, type, created_at, updated_at, expires_at, last_used_at, revoked_at'
+
+export function listApps(db: Database): AppRecord[] {
+  return all<AppRecord>(db, `SELECT ${PUBLIC_COLUMNS} FROM apps ORDER BY created_at DESC, name`)
+}
+
+export function getApp(db: Database, id: string): AppRecord | undefined {
+  return one<AppRecord>(db, `SELECT ${PUBLIC_COLUMNS} FROM apps WHERE id = ?`, [id])
+}
+
+export function getKeyHash(db: Database, id: string): Uint8Array | undefined {
+  return one<{ key_hash: Uint8Array }>(db, 'SELECT key_hash FROM apps WHERE id = ?', [id])?.key_hash
+}
+
+export function insertApp(db: Database, row: AppRow): void {
+  run(
+    db,
+    `INSERT INTO apps (id, name, type, key_hash, created_at, updated_at, expires_at, last_used_at, revoked_at)
+     VALUES (:id, :name, :type, :key_hash, :created_at, :updated_at, :expires_at, :last_used_at, :revoked_at)`,
+    {
+      ':id': row.id,
+      ':name': row.name,
+      ':type': row.type,
+      ':key_hash': row.key_hash,
+      ':created_at': row.created_at,
+      ':updated_at': row.updated_at,
+      ':expires_at': row.expires_at,
+      ':last_used_at': row.last_used_at,
+      ':revoked_at': row.revoked_at,
+    },
+  )
+}
+
+export function updateApp(db: Database, id: string, change: { name: string; expires_at: string | null; updated_at: string }): void {
+  run(db, 'UPDATE apps SET name = ?, expires_at = ?, updated_at = ? WHERE id = ?', [change.name, change.expires_at, change.updated_at, id])
+}
+
+export function setRevoked(db: Database, id: string, at: string): void {
+  run(db, 'UPDATE apps SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL', [at, at, id])
+}
+
+export function setLastUsed(db: Database, id: string, at: string): void {
+  run(db, 'UPDATE apps SET last_used_at = ? WHERE id = ?', [at, id])
+}
+
+export function countApps(db: Database): number {
+  return one<{ n: number }>(db, 'SELECT count(*) AS n FROM apps')?.n ?? 0
+}
+
+/** The HMAC key for one-time codes and tokens (migration 1). */
+export function hashKey(db: Database): Buffer {
+  const value = one<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'hash_key'")?.value
+  if (!value) throw new Error('meta.hash_key is missing')
+  return Buffer.from(value, 'base64')
+}

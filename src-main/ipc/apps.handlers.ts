@@ -1,0 +1,14 @@
+import type { Services } from '../core/services'
+import type { Handlers } from './handle'
+
+type AppsHandlers = Pick<Handlers, 'appsList' | 'appsCreate' | 'appsEdit' | 'appsRevoke'>
+
+/** My apps. SECURITY: only `appsCreate` returns the key (once); every other answer is summaries. */
+export function appsHandlers({ apps }: Services): AppsHandlers {
+  return {
+    appsList: (input) => apps.list(input.filter ?? 'current'),
+    appsCreate: (input) => apps.create(input),
+    appsEdit: (input) => apps.edit(input),
+    appsRevoke: (input) => apps.revoke(input.id),
+  }
+}
