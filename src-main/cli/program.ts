@@ -4,6 +4,7 @@ import { registerAppKeyCommands } from './app-keys.commands'
 import { CliContext } from './context'
 import { UsageError } from './io'
 import { registerSecretCommands } from './secrets.commands'
+import { registerAppCommands } from './apps.commands'
 import { registerVaultCommands } from './vault.commands'
 
 export interface CliIo {
@@ -37,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerVaultCommands(program, ctx)
   registerAppKeyCommands(program, ctx)
   registerSecretCommands(program, ctx)
+  registerAppCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

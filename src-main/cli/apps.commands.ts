@@ -1,0 +1,109 @@
+import type { Command } from 'commander'
+import type { z } from 'zod'
+import { KeyholdError } from '../../src-shared/errors'
+import { appsChannels } from '../../src-shared/ipc/apps.contract'
+import { APP_TYPE_LABELS, type AppSummary } from '../../src-shared/types/apps'
+import { qrTerminal } from '../core/apps/pairing-qr'
+import { describeIssues } from '../ipc/handle'
+import type { CliContext } from './context'
+import { UsageError } from './io'
+
+/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
+  return parsed.data
+}
+
+const when = (iso: string | null, none = '-') => (iso === null ? none : `${iso.slice(0, 16).replace('T', ' ')} UTC`)
+
+function table(apps: AppSummary[]): string {
+  if (apps.length === 0) return 'No applications yet. Create a key with `keyhold app new --name NAME --type mobile|extension`.'
+  const rows = [
+    ['ID', 'NAME', 'TYPE', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'],
+    ...apps.map((a) => [a.id, a.name, APP_TYPE_LABELS[a.type], when(a.createdAt), when(a.expiresAt, 'never'), a.status, when(a.lastUsedAt, 'never')]),
+  ]
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
+}
+
+/** `keyhold app new|list|edit|revoke`: My apps authorization keys. */
+export function registerAppCommands(program: Command, ctx: CliContext): void {
+  const app = program.command('app').description('My apps: authorization keys for your mobile app and browser extension')
+
+  app
+    .command('new')
+    .description('create an authorization key and print it ONCE as a code and a QR code (with --json: { id, code, uri })')
+    .requiredOption('--name <NAME>', 'name of the application')
+    .requiredOption('--type <TYPE>', 'mobile or extension')
+    .option('--expires <ISO-8601>', 'expiration date and time with a time zone, e.g. 2026-12-31T18:00:00Z (default: until revoked)')
+    .action(async (opts: { name: string; type: string; expires?: string }) => {
+      const input = parse(appsChannels.appsCreate.input, { name: opts.name, type: opts.type, expiresAt: opts.expires ?? null })
+      const services = await ctx.unlocked()
+      const created = await services.apps.create(input)
+      if (ctx.json) {
+        ctx.print({ id: created.app.id, code: created.code, uri: created.uri }, () => '')
+        return
+      }
+      // SECURITY: the only time the key is printed; Keyhold keeps only its hash.
+      const qr = await qrTerminal(created.uri, !!process.stdout.isTTY)
+      const { app: summary } = created
+      ctx.write(
+        [
+          `Authorization key for "${summary.name}" (${APP_TYPE_LABELS[summary.type]}), id ${summary.id}`,
+          `Expires: ${when(summary.expiresAt, 'never (until revoked)')}`,
+          '',
+          'Scan this QR code with the application:',
+          qr.replace(/\n+$/, ''),
+          '',
+          `Or enter this code: ${created.code}`,
+          '',
+          'This key is shown only this once: Keyhold stores only a hash of it and cannot show it again.',
+          `If it is lost, revoke it (keyhold app revoke ${summary.id}) and create a new one.`,
+          '',
+        ].join('\n'),
+      )
+    })
+
+  app
+    .command('list')
+    .description('list the registered applications with their status (never a key)')
+    .action(async () => {
+      const services = await ctx.unlocked()
+      const apps = services.apps.list('all')
+      ctx.print(apps, () => table(apps))
+    })
+
+  app
+    .command('edit')
+    .description('change the name and/or the expiration of an application')
+    .argument('<ID>', 'application id (see keyhold app list)')
+    .option('--name <NAME>', 'new name')
+    .option('--expires <ISO-8601>', 'new expiration date and time with a time zone')
+    .option('--no-expiry', 'remove the expiration: the key lasts until revoked')
+    .action(async (id: string, opts: { name?: string; expires?: string; expiry: boolean }) => {
+      if (opts.expires !== undefined && !opts.expiry) throw new UsageError('give either --expires or --no-expiry, not both')
+      if (opts.name === undefined && opts.expires === undefined && opts.expiry)
+        throw new UsageError('nothing to change: pass --name, --expires or --no-expiry')
+      const input = parse(appsChannels.appsEdit.input, {
+        id,
+        ...(opts.name !== undefined && { name: opts.name }),
+        ...(opts.expires !== undefined && { expiresAt: opts.expires }),
+        ...(!opts.expiry && { expiresAt: null }),
+      })
+      const services = await ctx.unlocked()
+      const edited = await services.apps.edit(input)
+      ctx.print(edited, () => `Updated "${edited.name}": expires ${when(edited.expiresAt, 'never (until revoked)')}, status ${edited.status}.`)
+    })
+
+  app
+    .command('revoke')
+    .description('revoke an application\'s authorization key for good (irreversible)')
+    .argument('<ID>', 'application id (see keyhold app list)')
+    .action(async (id: string) => {
+      const input = parse(appsChannels.appsRevoke.input, { id })
+      const services = await ctx.unlocked()
+      const revoked = await services.apps.revoke(input.id)
+      ctx.print(revoked, () => `Revoked "${revoked.name}" on ${when(revoked.revokedAt)}. This cannot be undone; create a new key if the application needs access again.`)
+    })
+}
