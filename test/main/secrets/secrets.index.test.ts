@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { HttpMethod, SecretId, SecretSort } from '../../../src-shared/types/secrets'
+import { all, openDatabase, type Database } from '../../../src-main/core/vault/database'
+import { fold } from '../../../src-main/core/secrets/fold'
+import { SecretsIndex, type IndexQuery } from '../../../src-main/core/secrets/secrets.index'
+import * as repo from '../../../src-main/core/secrets/secrets.repo'
+
+const WORDS = ['alpha', 'Beta', 'GAMMA', 'delta', 'Straße', 'émile', 'zeta', 'prod', 'staging', 'x']
+const METHODS: Array<HttpMethod | null> = ['GET', 'POST', null, 'DELETE']
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed / 0x7fffffff
+  }
+}
+
+function makeRecord(random: () => number, i: number): repo.SecretRecord {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
+  const tags = [...new Set(Array.from({ length: Math.floor(random() * 3) }, () => pick(WORDS)))]
+  return {
+    id: randomUUID() as SecretId,
+    name: `${pick(WORDS)} ${pick(WORDS)} ${i}`,
+    url: `https://${pick(WORDS).toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.example.com/v${i % 3}`,
+    clientId: `client-${Math.floor(random() * 1e6)}`,
+    clientSecret: `secret-${i}`,
+    identifier: random() < 0.5 ? `ident-${i}` : null,
+    method: pick(METHODS),
+    tags,
+    notes: `notes ${pick(WORDS)}`,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 1e9)).toISOString(),
+  }
+}
+
+interface NaiveRow {
+  id: string
+  nameKey: string
+  updated: string
+  tagKeys: string[]
+  fields: string[]
+}
+
+function naiveRows(db: Database): NaiveRow[] {
+  return all<{ id: string; name: string; url: string; client_id: string; identifier: string | null; method: string | null; tags: string; updated_at: string }>(
+    db,
+    'SELECT id, name, url, client_id, identifier, method, tags, updated_at FROM secret',
+  ).map((r) => {
+    const tags = JSON.parse(r.tags) as string[]
+    return {
+      id: r.id,
+      nameKey: fold(r.name),
+      updated: r.updated_at,
+      tagKeys: tags.map(fold),
+      fields: [r.name, r.url, r.client_id, r.identifier ?? '', r.method ?? '', ...tags].map(fold),
+    }
+  })
+}
+
+/** What the index must answer, computed the slow, obvious way from the database's rows. */
+function naive(rows: NaiveRow[], q: IndexQuery): { ids: string[]; total: number } {
+  const terms = fold(q.search).split(/\s+/).filter(Boolean)
+  const matches = rows.filter((r) => {
+    if (q.tag !== null && !r.tagKeys.includes(fold(q.tag))) return false
+    return terms.every((t) => r.fields.some((f) => f.includes(t)))
+  })
+  const key = (r: NaiveRow) => (q.sort === 'name' ? r.nameKey : r.updated)
+  matches.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1))
+  if (q.direction === 'desc') matches.reverse()
+  return { ids: matches.slice(q.offset, q.offset + q.limit).map((r) => r.id), total: matches.length }
+}
+
+describe('SecretsIndex', () => {
+  let db: Database
+  let index: SecretsIndex
+  const read = <T>(fn: (d: Database) => T): T => fn(db)
+
+  beforeEach(async () => {
+    db = await openDatabase()
+    index = new SecretsIndex()
+  })
+  afterEach(() => db.close())
+
+  const insert = (record: repo.SecretRecord) => {
+    repo.insert(db, record, fold(record.name), record.identifier && fold(record.identifier))
+    index.put(db, record)
+  }
+  const queries = (): IndexQuery[] => {
+    const list: IndexQuery[] = []
+    for (const search of ['', 'a', 'alpha', 'BETA prod', 'strasse', 'ÉMILE', 'example.com', 'zzz', 'get', 'ident-1'])
+      for (const tag of [null, 'prod', 'Staging'])
+        for (const sort of ['name', 'updated'] as SecretSort[])
+          for (const direction of ['asc', 'desc'] as const) list.push({ search, tag, sort, direction, offset: 3, limit: 7 })
+    return list
+  }
+  const expectSameAsNaive = () => {
+    expect(index.isReadyFor(db)).toBe(true)
+    const rows = naiveRows(db)
+    for (const q of queries()) expect(index.query(q), JSON.stringify(q)).toEqual(naive(rows, q))
+  }
+
+  it('answers exactly as a full scan would, through random adds, edits and deletes', async () => {
+    const random = prng(42)
+    const records = Array.from({ length: 300 }, (_, i) => makeRecord(random, i))
+    records.forEach((r) => repo.insert(db, r, fold(r.name), r.identifier && fold(r.identifier)))
+    await index.ensure(read)
+    expectSameAsNaive()
+    for (let step = 0; step < 200; step++) {
+      const roll = random()
+      if (roll < 0.4) {
+        const record = makeRecord(random, 1000 + step)
+        records.push(record)
+        insert(record)
+      } else if (roll < 0.7 && records.length) {
+        const at = Math.floor(random() * records.length)
+        const changed = { ...makeRecord(random, 2000 + step), id: records[at]!.id }
+        records[at] = changed
+        repo.update(db, changed, fold(changed.name), changed.identifier && fold(changed.identifier))
+        index.put(db, changed)
+      } else if (records.length) {
+        const [gone] = records.splice(Math.floor(random() * records.length), 1)
+        repo.remove(db, gone!.id)
+        index.delete(db, gone!.id)
+      }
+      if (step % 40 === 0) expectSameAsNaive()
+    }
+    expectSameAsNaive()
+  })
+
+  it('stays exact when changes land while it is being built in chunks', async () => {
+    const random = prng(7)
+    const records = Array.from({ length: 5000 }, (_, i) => makeRecord(random, i))
+    records.forEach((r) => repo.insert(db, r, fold(r.name), r.identifier && fold(r.identifier)))
+    const building = index.ensure(read)
+    // The first chunk is read; the rest are not yet. Change rows on both sides of the scan.
+    const early = records[10]!
+    const late = records[4500]!
+    repo.remove(db, early.id)
+    index.delete(db, early.id)
+    repo.remove(db, late.id)
+    index.delete(db, late.id)
+    const edited = { ...makeRecord(random, 9000), id: records[3000]!.id }
+    repo.update(db, edited, fold(edited.name), edited.identifier && fold(edited.identifier))
+    index.put(db, edited)
+    insert(makeRecord(random, 9001))
+    expect(index.isReadyFor(db)).toBe(false)
+    await building
+    expect(index.size).toBe(4999)
+    expectSameAsNaive()
+  })
+
+  it('throws itself away when a change arrives for another database, and rebuilds for it', async () => {
+    const random = prng(3)
+    const first = makeRecord(random, 1)
+    repo.insert(db, first, 'k', first.identifier && fold(first.identifier))
+    await index.ensure(read)
+    const other = await openDatabase(db.export())
+    index.put(other, makeRecord(random, 2))
+    expect(index.isReadyFor(db)).toBe(false)
+    expect(index.size).toBe(0)
+    db.close()
+    db = other
+    await index.ensure(read)
+    expect(index.size).toBe(1)
+  })
+
+  it('holds no client secret or notes', async () => {
+    const random = prng(9)
+    const record = makeRecord(random, 1)
+    insert(record)
+    await index.ensure(read)
+    const text = JSON.stringify([...(index as unknown as { entries: Map<string, unknown> }).entries.values()])
+    expect(text).not.toContain(record.clientSecret!)
+    expect(text).not.toContain(record.notes)
+  })
+
+  it('forgets everything on clear', async () => {
+    const random = prng(5)
+    insert(makeRecord(random, 1))
+    await index.ensure(read)
+    index.clear()
+    expect(index.size).toBe(0)
+    expect(index.isReadyFor(db)).toBe(false)
+  })
+})
