@@ -82,32 +82,39 @@ export class BrowserWindow extends EventEmitter {
   }
 
   async loadFile(file: string): Promise<void> {
+    this.alive()
     this.loaded.push({ file })
     this.webContents.mainFrame.url = pathToFileURL(file).href
   }
 
   async loadURL(url: string): Promise<void> {
+    this.alive()
     this.loaded.push({ url })
     this.webContents.mainFrame.url = url
   }
 
   show(): void {
+    this.alive()
     this.shown = true
   }
 
   focus(): void {
+    this.alive()
     this.focusCount++
   }
 
   minimize(): void {
+    this.alive()
     this.minimized = true
   }
 
   isMinimized(): boolean {
+    this.alive()
     return this.minimized
   }
 
   restore(): void {
+    this.alive()
     this.minimized = false
   }
 
@@ -115,7 +122,13 @@ export class BrowserWindow extends EventEmitter {
     return this.destroyed
   }
 
+  /** Like Electron, a destroyed window throws on use. */
+  private alive(): void {
+    if (this.destroyed) throw new TypeError('Object has been destroyed')
+  }
+
   close(): void {
+    this.alive()
     this.destroyed = true
     this.webContents.destroyed = true
     this.webContents.mainFrame.destroyed = true

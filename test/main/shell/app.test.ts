@@ -96,6 +96,11 @@ describe('the composition root (src-main/index.ts)', () => {
       expect(electron.createdWindows()).toHaveLength(1)
     })
 
+    it('ignores a second instance after its window has closed instead of touching the destroyed window', () => {
+      mainWindow(electron).close()
+      expect(() => electron.app.emit('second-instance', electron.fakeEvent(), ['keyhold'], '/')).not.toThrow()
+    })
+
     it('hardens every WebContents created later, not only the main window', () => {
       const contents = new electron.WebContents()
       electron.app.emit('web-contents-created', electron.fakeEvent(), contents)
