@@ -29,6 +29,10 @@ export const ICONS = {
   clock: [circle(12, 12, 9), 'M12 7v5l3 2'],
   device: ['M4 5h16v11H4z', 'M2 19h20'],
   close: ['M6 6l12 12', 'M18 6 6 18'],
+  download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
+  copy: ['M9 9h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V10a1 1 0 0 1 1-1z', 'M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1'],
+  trash: ['M4 7h16', 'M10 11v6', 'M14 11v6', 'M6 7l1 13a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1l1-13', 'M9 7V4h6v3'],
+  arrowLeft: ['M19 12H5', 'M11 6l-6 6 6 6'],
 } as const satisfies Record<string, readonly string[]>
 
 export type IconName = keyof typeof ICONS

@@ -1,7 +1,9 @@
 import type { RouteRecordRaw } from 'vue-router'
 import AppFrame from '../components/AppFrame.vue'
+import ApplicationKeysView from '../views/ApplicationKeysView.vue'
 import CreateVaultView from '../views/CreateVaultView.vue'
 import HomeView from '../views/HomeView.vue'
+import MyKeysView from '../views/MyKeysView.vue'
 import SettingsView from '../views/SettingsView.vue'
 import UnlockView from '../views/UnlockView.vue'
 import './meta'
@@ -16,6 +18,31 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'home',
     component: HomeView,
     meta: { title: 'Home', menu: { label: 'Home', icon: 'home', order: 0 } },
+  },
+  {
+    path: 'application-keys',
+    name: 'application-keys',
+    component: ApplicationKeysView,
+    meta: {
+      title: 'Application Keys',
+      menu: {
+        label: 'Application Keys',
+        icon: 'key',
+        order: 500,
+        section: 'Account settings',
+        description: 'Keys and tokens that give scripts and third parties scoped, revocable access.',
+      },
+      userMenu: { label: 'Application Keys', icon: 'key', order: 500 },
+    },
+  },
+  {
+    path: 'application-keys/mine',
+    name: 'my-keys',
+    component: MyKeysView,
+    meta: {
+      title: 'My Keys',
+      menu: { label: 'My Keys', icon: 'key', order: 510, section: 'Account settings', description: 'Generate keys for your own scripts and integrations.' },
+    },
   },
   {
     path: 'settings',
