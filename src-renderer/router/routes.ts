@@ -3,6 +3,7 @@ import AppFrame from '../components/AppFrame.vue'
 import ApplicationKeysView from '../views/ApplicationKeysView.vue'
 import CreateVaultView from '../views/CreateVaultView.vue'
 import HomeView from '../views/HomeView.vue'
+import MyAppsView from '../views/MyAppsView.vue'
 import MyKeysView from '../views/MyKeysView.vue'
 import SettingsView from '../views/SettingsView.vue'
 import UnlockView from '../views/UnlockView.vue'
@@ -42,6 +43,22 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: {
       title: 'My Keys',
       menu: { label: 'My Keys', icon: 'key', order: 510, section: 'Account settings', description: 'Generate keys for your own scripts and integrations.' },
+    },
+  },
+  {
+    path: 'my-apps',
+    name: 'my-apps',
+    component: MyAppsView,
+    meta: {
+      title: 'My apps',
+      menu: {
+        label: 'My apps',
+        icon: 'phone',
+        order: 400,
+        section: 'Integrations',
+        description: 'Authorization keys that connect your mobile app and browser extension, shown once as a QR code.',
+      },
+      userMenu: { label: 'My apps', icon: 'key', order: 400 },
     },
   },
   {
