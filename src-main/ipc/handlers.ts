@@ -15,7 +15,13 @@ export function createHandlers(services: Services): Handlers {
   }
 }
 
-/** The dispatch used by ipcMain and by the test bridge: any call counts as activity for auto-lock. */
+/**
+ * The dispatch used by ipcMain and by the test bridge. Every call counts as activity for the
+ * idle lock except a status check, which the renderer makes on its own (window focus, idle
+ * checks) and which must never keep the vault open.
+ */
 export function createAppDispatch(services: Services): Dispatch {
-  return createDispatch(createHandlers(services), () => services.vault.activity())
+  return createDispatch(createHandlers(services), (method) => {
+    if (method !== 'vaultStatus') services.vault.activity()
+  })
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createDispatch, type Handlers } from '../../../src-main/ipc/handle'
 import { createAppDispatch, createHandlers } from '../../../src-main/ipc/handlers'
 import type { Dispatch } from '../../../src-main/ipc/handle'
@@ -68,6 +68,14 @@ describe('the IPC handler wrapper', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     expect(JSON.stringify(result)).not.toContain(PASSWORD)
     expect(JSON.stringify(result)).not.toContain('boom')
+  })
+
+  it('does not count a status check as activity, so polling cannot keep the vault open', async () => {
+    const activity = vi.spyOn(ctx.services.vault, 'activity')
+    await dispatch('vault:status', {})
+    expect(activity).not.toHaveBeenCalled()
+    await dispatch('vault:activity', {})
+    expect(activity).toHaveBeenCalled()
   })
 
   it('counts every call as activity for the idle lock', async () => {
