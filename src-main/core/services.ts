@@ -32,7 +32,13 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog })
+  const appKeys = new AppKeysService({
+    vault,
+    clock,
+    clipboard,
+    saveFileDialog: options.saveFileDialog,
+    clipboardClearMs: options.clipboardClearMs,
+  })
   const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs: options.clipboardClearMs })
   const apps = new AppsService(vault, clock)
   return { clock, clipboard, vault, secrets, appKeys, apps }

@@ -32,6 +32,8 @@ export interface AppKeysServiceOptions {
   clipboard: Clipboard
   /** The app's save dialog; absent in the CLI, which writes to --out or standard output. */
   saveFileDialog?: SaveFileDialog
+  /** How long a copied token stays on the clipboard (30 s by default, as for API secrets). */
+  clipboardClearMs?: number
 }
 
 const notFound = (key: string) =>
@@ -53,7 +55,7 @@ export class AppKeysService {
   private readonly copies: TokenCopies
 
   constructor(private readonly options: AppKeysServiceOptions) {
-    this.copies = new TokenCopies(options.clock, options.clipboard)
+    this.copies = new TokenCopies(options.clock, options.clipboard, options.clipboardClearMs)
     options.vault.onLock(() => this.copies.clear())
   }
 

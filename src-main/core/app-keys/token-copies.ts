@@ -1,30 +1,33 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { Clipboard, Clock } from '../ports'
+import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS } from '../secrets/clipboard-guard'
 
 /** How long the token screen may copy a new token: the screen is meant to be read and closed. */
 export const TOKEN_COPY_TTL_MS = 5 * 60_000
 /** The clipboard is cleared this long after a copy, if it still holds the token (as for API secrets). */
-export const CLIPBOARD_CLEAR_MS = 30_000
+export const CLIPBOARD_CLEAR_MS = DEFAULT_CLIPBOARD_CLEAR_MS
 
 /**
  * The token screen's copy button without storing the token. SECURITY: a generated token is
  * never written to the vault, a log or a second IPC payload. Main keeps it in memory under a
  * random handle that the generate answer carries; the renderer asks main to copy by handle.
  * The handle dies when the screen closes (`forget`), when the vault locks (`clear`) or
- * TOKEN_COPY_TTL_MS after generation, whichever comes first. Copies are made by main into
- * the system clipboard and cleared after CLIPBOARD_CLEAR_MS unless the person copied
- * something else meanwhile.
+ * TOKEN_COPY_TTL_MS after generation, whichever comes first. Copies go through the same
+ * ClipboardGuard as API secrets: cleared after `clearAfterMs` (and on lock) unless the
+ * person copied something else meanwhile.
  */
 export class TokenCopies {
   private readonly held = new Map<string, { token: string; expiresAt: number }>()
-  private lastCopied: string | null = null
-  private clearTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly guard: ClipboardGuard
 
   constructor(
     private readonly clock: Clock,
-    private readonly clipboard: Clipboard,
-  ) {}
+    clipboard: Clipboard,
+    clearAfterMs = CLIPBOARD_CLEAR_MS,
+  ) {
+    this.guard = new ClipboardGuard(clipboard, clearAfterMs)
+  }
 
   /** Holds `token` for the token screen and returns its copy handle. */
   hold(token: string): string {
@@ -43,11 +46,7 @@ export class TokenCopies {
         'NOT_FOUND',
         'This token can no longer be copied: Keyhold shows it only once and does not keep it. If you did not save it, deactivate the key and generate a new one.',
       )
-    this.clipboard.writeText(entry.token)
-    this.lastCopied = entry.token
-    clearTimeout(this.clearTimer)
-    this.clearTimer = setTimeout(() => this.clearClipboardIfOurs(), CLIPBOARD_CLEAR_MS)
-    this.clearTimer.unref?.()
+    this.guard.copy(entry.token)
   }
 
   /** The token screen was closed: its token cannot be copied any more. */
@@ -58,18 +57,7 @@ export class TokenCopies {
   /** On lock: drop every held token and take a copied one off the clipboard. */
   clear(): void {
     this.held.clear()
-    clearTimeout(this.clearTimer)
-    this.clearClipboardIfOurs()
-  }
-
-  get size(): number {
-    this.prune()
-    return this.held.size
-  }
-
-  private clearClipboardIfOurs(): void {
-    if (this.lastCopied !== null && this.clipboard.readText() === this.lastCopied) this.clipboard.clear()
-    this.lastCopied = null
+    this.guard.clearIfOurs()
   }
 
   private prune(): void {
