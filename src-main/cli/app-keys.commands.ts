@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
-import { appKeyId, appKeysChannels, permission as permissionSchema, roleTag } from '../../src-shared/ipc/app-keys.contract'
+import { appKeyId, appKeysChannels, permission as permissionSchema } from '../../src-shared/ipc/app-keys.contract'
 import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
 import { describeIssues } from '../ipc/handle'
@@ -171,18 +171,18 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
     .description('exit 0 if KEY may perform the permission, else exit 1 with FORBIDDEN and the reason')
     .argument('<KEY>', 'the key presented')
     .requiredOption('--permission <PERMISSION>', PERMISSIONS.join(', '))
-    .option('--resource <ID>', 'the API secret asked for (its tags decide tag-scoped reads)')
-    .option('--tag <TAG>', "a tag of the --resource secret (repeatable)", collect)
+    .option('--resource <ID>', 'the API secret asked for, by id or Identifier (its tags decide tag-scoped reads)')
     .option('--token-stdin', 'read the token from standard input (after the master password with --password-stdin)')
-    .action(async (keyArg: string, opts: { permission: string; resource?: string; tag?: string[]; tokenStdin?: boolean }) => {
+    .action(async (keyArg: string, opts: { permission: string; resource?: string; tokenStdin?: boolean }) => {
       const presentedKey = parse(appKeyId, keyArg)
       const permission = parse(permissionSchema, opts.permission)
-      if (opts.tag && !opts.resource) throw new UsageError('--tag describes the --resource secret: pass --resource ID too')
-      const resource: ResourceDescriptor | undefined = opts.resource
-        ? { type: 'secret', id: opts.resource, tags: (opts.tag ?? []).map((t) => parse(roleTag, t)) }
-        : undefined
       const services = await ctx.unlocked()
       const token = opts.tokenStdin ? await ctx.stdin.take('the token') : undefined
+      let resource: ResourceDescriptor | undefined
+      if (opts.resource !== undefined) {
+        const secret = services.secrets.resolve(opts.resource)
+        resource = { type: 'secret', id: secret.id, tags: secret.tags }
+      }
       const decision = await services.appKeys.check({ key: presentedKey, token }, permission, resource)
       if (!decision.allowed) throw new KeyholdError('FORBIDDEN', decision.message)
       ctx.print(decision, () => `Allowed: ${decision.key} may ${permission} (${decision.grantedBy.map((r) => r.name).join(', ')}).`)

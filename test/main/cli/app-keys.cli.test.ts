@@ -106,13 +106,19 @@ describe('keyhold key and keyhold role', () => {
     expect(run(['key', 'roles', key, '--add', 'Superuser']).stderr).toMatch(/^keyhold: NOT_FOUND: There is no role "Superuser"/)
   })
 
-  it('role create with tags scopes reads; check takes the secret with --resource and --tag', () => {
+  it('role create with tags scopes reads; check looks the --resource secret and its tags up in the vault', () => {
     const role = json<{ id: string; tags: string[] }>(['role', 'create', 'Prod reader', '--permission', 'secrets:read', '--tag', 'prod'])
     expect(role.tags).toEqual(['prod'])
+    const secret = (name: string, identifier: string, tag: string) =>
+      json<{ id: string }>(['secret', 'add', '--name', name, '--url', 'https://api.example.com', '--client-id', 'client', '--identifier', identifier, '--tag', tag])
+    const prod = secret('Prod DB', 'prod-db', 'Prod')
+    secret('Dev DB', 'dev-db', 'dev')
     const { key, token } = generate('--role', 'Prod reader')
-    expect(check(key, 'secrets:read', token, '--resource', 'db-password', '--tag', 'prod').status).toBe(0)
-    expect(check(key, 'secrets:read', token, '--resource', 'db-password', '--tag', 'dev').stderr).toMatch(/^keyhold: FORBIDDEN: .*tagged "prod"; secret db-password is not/)
+    expect(check(key, 'secrets:read', token, '--resource', 'prod-db').status).toBe(0)
+    expect(check(key, 'secrets:read', token, '--resource', prod.id).status).toBe(0)
+    expect(check(key, 'secrets:read', token, '--resource', 'dev-db').stderr).toMatch(/^keyhold: FORBIDDEN: .*tagged "prod"; secret .* is not/)
     expect(check(key, 'secrets:read', token).stderr).toMatch(/^keyhold: FORBIDDEN: .*name the secret/)
+    expect(check(key, 'secrets:read', token, '--resource', 'nothing-here').stderr).toMatch(/^keyhold: NOT_FOUND: There is no API secret/)
   })
 
   it('role list shows the roles; role delete deletes a custom role no key holds', () => {
@@ -150,6 +156,7 @@ describe('keyhold key and keyhold role', () => {
     expect(run(['role', 'create', 'X', '--permission', 'apps:read', '--tag', 'prod']).stderr).toMatch(/^keyhold: INVALID_INPUT: .*secrets:read/)
     expect(run(['key', 'list', '--internal', '--external'])).toMatchObject({ status: 2 })
     expect(run(['key', 'check', 'k', '--permission', 'apps:read', '--tag', 'x'])).toMatchObject({ status: 2 })
+    expect(run(['key', 'check', 'k'])).toMatchObject({ status: 2 })
     expect(run(['key', 'activate', 'nobody']).stderr).toMatch(/^keyhold: NOT_FOUND: /)
     expect(readFileSync(vault).equals(before)).toBe(true)
   })
