@@ -5,8 +5,8 @@ import { Vault } from '../../src-main/core/vault/vault'
 async function main(): Promise<never> {
   const [path, password] = process.argv.slice(2) as [string, string]
   const vault = await Vault.open(path, { password })
-  process.stdout.write('ready\n')
   for (let i = 0; ; i++) {
+    if (i === 1) process.stdout.write('saved once\n')
     await vault.mutate((db) => {
       db.run('INSERT INTO rows (n, pad) VALUES (?, ?)', [i, 'x'.repeat(4000)])
       db.run('UPDATE counter SET n = n + 1')

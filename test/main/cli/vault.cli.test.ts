@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { KDF_DEFAULT } from '../../../src-main/core/vault/kdf'
 import { initVault, keyhold } from '../../support/cli'
 import { PASSWORD, tempDir } from '../../support/vault'
 
@@ -24,7 +25,7 @@ describe('keyhold init, info and passwd', () => {
     expect(parsed).toMatchObject({
       formatVersion: '1.0',
       cipher: 'aes-256-gcm',
-      kdf: { id: 'argon2id', memoryKiB: 19 * 1024, iterations: 2, lanes: 1 },
+      kdf: { id: 'argon2id', memoryKiB: 19 * 1024, iterations: 2, lanes: KDF_DEFAULT.lanes },
       keySlots: ['password'],
     })
     expect(info.stdout).not.toContain(PASSWORD)
