@@ -145,10 +145,23 @@ describe('application keys in Chromium, through the real core', () => {
     await edit.getByRole('checkbox', { name: 'Select API secrets reader' }).check()
     await edit.getByRole('button', { name: 'Remove Roles' }).click()
     await addRoles(edit, ['Audit reader'])
+    // A custom role, created in the + Add Roles dialog: reads only secrets tagged prod or ops.
+    await edit.getByRole('button', { name: 'Add Roles' }).click()
+    const picker = dialogNamed('Add roles')
+    await picker.getByRole('button', { name: 'New custom role' }).click()
+    await picker.getByLabel(/^Name/).fill('Prod reader')
+    await picker.getByRole('checkbox', { name: 'Read API secrets', exact: true }).check()
+    await picker.getByLabel('Only API secrets tagged').fill('prod, ops')
+    await picker.getByRole('button', { name: 'Create role' }).click()
+    await picker.getByRole('checkbox', { name: /^Prod reader/ }).waitFor()
+    expect(services().appKeys.role('Prod reader')).toMatchObject({ builtin: false, permissions: ['secrets:read'], tags: ['ops', 'prod'] })
+    await app.screenshot('app-keys-add-roles')
+    await picker.getByRole('button', { name: 'Add Roles', exact: true }).click()
+    await picker.waitFor({ state: 'detached' })
     await app.screenshot('app-keys-edit-roles')
     await edit.getByRole('button', { name: 'Save' }).click()
     await edit.waitFor({ state: 'detached' })
-    expect(services().appKeys.get('vtexappkey-acme-PQRST').roles.map((r) => r.id)).toEqual(['apps-reader', 'audit-reader'])
+    expect(services().appKeys.get('vtexappkey-acme-PQRST').roles.map((r) => r.name)).toEqual(['Apps reader', 'Audit reader', 'Prod reader'])
     expect(services().appKeys.authorize({ key: 'vtexappkey-acme-PQRST' }, 'secrets:read').allowed).toBe(false)
 
     // Export: the save dialog's path gets the CSV of keys with roles, without tokens.
@@ -161,7 +174,7 @@ describe('application keys in Chromium, through the real core', () => {
     expect(rows.map((r) => [r[0], r[1], r[3], r[4], r[5]])).toEqual([
       ['Key', 'Type', 'Account', 'Status', 'Roles'],
       [mine.key.key, 'internal', 'This vault', 'active', 'API secrets editor'],
-      ['vtexappkey-acme-PQRST', 'external', 'acme', 'active', 'Apps reader; Audit reader'],
+      ['vtexappkey-acme-PQRST', 'external', 'acme', 'active', 'Apps reader; Audit reader; Prod reader'],
     ])
 
     // Remove, after a confirmation: the key loses access and leaves the page.
@@ -172,6 +185,15 @@ describe('application keys in Chromium, through the real core', () => {
     await row('vtexappkey-acme-PQRST').waitFor({ state: 'detached' })
     expect(services().appKeys.authorize({ key: 'vtexappkey-acme-PQRST' }, 'apps:read')).toMatchObject({ allowed: false, reason: 'REMOVED' })
     expect(existsSync(dialog.path)).toBe(true)
+
+    // The removed key dropped its roles, so the custom role is unused and can be deleted.
+    await page.getByRole('button', { name: 'Add 3rd Party Key' }).click()
+    const again = dialogNamed('Add third-party key')
+    await again.getByRole('button', { name: 'Add Roles' }).click()
+    await dialogNamed('Add roles').getByRole('button', { name: 'Delete role Prod reader' }).click()
+    await dialogNamed('Add roles').getByRole('checkbox', { name: /^Prod reader/ }).waitFor({ state: 'detached' })
+    expect(services().appKeys.listRoles().some((r) => r.name === 'Prod reader')).toBe(false)
+    await expect(dialogNamed('Add roles').getByRole('button', { name: /^Delete role/ }).count()).resolves.toBe(0)
   })
 
   it('deactivates and reactivates an internal key, warning before reactivating', async () => {
