@@ -97,7 +97,7 @@ describe('My apps in Chromium, through the real core', () => {
     await page.getByRole('heading', { name: 'No applications yet' }).waitFor()
     await newKey()
     const dialog = dialogNamed('My apps')
-    await dialog.getByText('The items with an asterisk (*) are mandatory.').waitFor()
+    await dialog.getByText('The items with an asterisk are mandatory.').waitFor()
     expect(await field('Expiration date').getAttribute('type')).toBe('date')
     expect(await field('Expiration time').locator('option').allTextContents()).toEqual(expect.arrayContaining(['Time', '00:00', '09:30', '23:30']))
 
