@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
+import globals from 'globals'
 
 /** Files allowed to import `electron`: the shell only. Everything else must run under plain Node. */
 const SHELL_FILES = [
@@ -46,5 +47,11 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'bin/**', 'test/fakes/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Plain Node scripts: CommonJS in bin/, ES modules in scripts/.
+    files: ['bin/**/*.js', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 )

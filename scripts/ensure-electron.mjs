@@ -2,7 +2,6 @@
 // `npm install` skips Electron's postinstall on purpose (package.json allowScripts:
 // electron false) because CI machines cannot download it; the first start on a
 // developer's machine downloads it once with Electron's own install script.
-/* global console */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { app, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron'
 import { ElectronClipboard } from './adapters/electron.clipboard'
+import { ElectronSaveDialog } from './adapters/electron.save-dialog'
 import { KeytarKeyStore } from './adapters/keytar.key-store'
 import { lockOnSystemEvents } from './adapters/power-monitor'
 import { createServices } from './core/services'
@@ -21,12 +22,13 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  let mainWindow: BrowserWindow | null = null
   const services = createServices({
     vaultPath: join(app.getPath('userData'), 'vault.keyhold'),
     keyStore: new KeytarKeyStore(),
     clipboard: new ElectronClipboard(),
+    saveFileDialog: new ElectronSaveDialog(() => mainWindow),
   })
-  let mainWindow: BrowserWindow | null = null
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
   app.on('second-instance', () => {
