@@ -8,6 +8,9 @@ export type { Database } from 'sql.js'
 
 let sqlJs: Promise<SqlJsStatic> | undefined
 
+/** Page size of new vaults (existing ones keep theirs). */
+export const PAGE_SIZE = 16384
+
 /** sql.js is loaded once per process; its WASM file is read from the installed package. */
 function loadSqlJs(): Promise<SqlJsStatic> {
   sqlJs ??= (() => {
@@ -27,6 +30,9 @@ export function applyPragmas(db: Database): void {
 export async function openDatabase(image?: Uint8Array): Promise<Database> {
   const SQL = await loadSqlJs()
   const db = new SQL.Database(image)
+  // A new database gets 16 KiB pages: sql.js copies the image page by page on every save and
+  // reads it page by page through its JS file system, so 4x fewer pages halve export and open.
+  if (!image) db.run(`PRAGMA page_size = ${PAGE_SIZE}`)
   applyPragmas(db)
   try {
     migrate(db)

@@ -98,6 +98,14 @@ export class VaultService {
     return this.status()
   }
 
+  /**
+   * Resolves once every change asked for so far is durable (or has failed). The shell awaits
+   * it before quitting, so a save in progress (or a burst being coalesced) is never cut off.
+   */
+  async settle(): Promise<void> {
+    await this.current?.settled()
+  }
+
   /** Drops the database and every key from memory. Safe to call when already locked. */
   lock(): VaultStatus {
     clearTimeout(this.idleTimer)

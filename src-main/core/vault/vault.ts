@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { deriveKey, open, randomKey, seal, sealWithNonce, NONCE_BYTES } from './crypto'
+import { deriveKey, open, randomKey, seal, sealInSteps, sealWithNonce, NONCE_BYTES } from './crypto'
 import { applyPragmas, openDatabase, schemaVersion, transaction, type Database } from './database'
 import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
+
+interface PendingMutation {
+  fn: (db: Database) => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
 
 /** How a vault is opened: by master password, or by the device key from the OS keychain. */
 export type Unlocker = { password: string } | { deviceKey: Buffer }
@@ -30,6 +36,7 @@ const wrongPassword = () =>
 export class Vault {
   private closed = false
   private saving: Promise<unknown> = Promise.resolve()
+  private readonly pending: PendingMutation[] = []
 
   private constructor(
     private readonly file: VaultFile,
@@ -137,24 +144,49 @@ export class Vault {
    * Applies `fn` in a transaction and saves durably before resolving. `fn` must be
    * re-runnable: when another process changed the file, it is re-applied to that version.
    * On any failure the in-memory database is the file's last durable state.
+   *
+   * Group commit: mutations that arrive while a save is running are applied together (each
+   * in its own savepoint, so one that throws rejects alone) and written by one save. A burst
+   * of edits thus costs two saves, not one per edit; each still resolves only once durable.
    */
   mutate<T>(fn: (db: Database) => T): Promise<T> {
-    const next = this.saving.then(() => this.mutateNow(fn))
-    this.saving = next.catch(() => undefined)
-    return next
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      if (this.pending.length > 1) return
+      const next = this.saving.then(() => this.commit(this.pending.splice(0)))
+      this.saving = next.catch(() => undefined)
+    })
   }
 
-  private async mutateNow<T>(fn: (db: Database) => T, attempt = 0): Promise<T> {
-    const result = transaction(this.db, fn)
+  /** Resolves once every mutation and header change asked for so far is saved (or failed). */
+  async settled(): Promise<void> {
+    while (this.pending.length > 0) await this.saving
+    await this.saving
+  }
+
+  private async commit(batch: PendingMutation[], attempt = 0): Promise<void> {
+    const applied: Array<{ mutation: PendingMutation; result: unknown }> = []
+    for (const mutation of batch) {
+      try {
+        applied.push({ mutation, result: transaction(this.db, mutation.fn) })
+      } catch (error) {
+        mutation.reject(error)
+      }
+    }
+    if (applied.length === 0) return
     try {
       await this.save()
-      return result
     } catch (error) {
-      await this.reloadFromDisk().catch(() => this.close())
+      if (!this.closed) await this.reloadFromDisk().catch(() => this.close())
       if (error instanceof KeyholdError && error.code === 'VAULT_CHANGED_ON_DISK' && attempt < 3 && !this.closed)
-        return this.mutateNow(fn, attempt + 1)
-      throw error
+        return this.commit(
+          applied.map((a) => a.mutation),
+          attempt + 1,
+        )
+      for (const { mutation } of applied) mutation.reject(error)
+      return
     }
+    for (const { mutation, result } of applied) mutation.resolve(result)
   }
 
   /** Throws WRONG_PASSWORD unless `password` opens this vault's password slot. */
@@ -227,8 +259,22 @@ export class Vault {
     return this.database
   }
 
+  /**
+   * Encrypts the current image and writes it durably. Only `export()` runs in one piece;
+   * the encryption runs in steps (see sealInSteps), so a large vault does not freeze the
+   * window while it saves. The image is a snapshot: later mutations wait for the next save.
+   */
   private async save(): Promise<void> {
-    const bytes = Vault.encrypt({ ...this.header }, this.dataKey, this.db)
+    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
+    const preamble = encodePreamble(header)
+    const image = this.db.export()
+    applyPragmas(this.db)
+    let bytes: Buffer
+    try {
+      bytes = await sealInSteps(this.dataKey, header.payloadNonce, image, preamble, preamble)
+    } finally {
+      image.fill(0)
+    }
     this.stamp = await this.file.write(bytes, this.stamp)
   }
 

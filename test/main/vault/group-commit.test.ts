@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { KeyholdError } from '../../../src-shared/errors'
+import { open, sealInSteps, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
+import { all, one, PAGE_SIZE, run } from '../../../src-main/core/vault/database'
+import { Vault } from '../../../src-main/core/vault/vault'
+import { VaultFile } from '../../../src-main/core/vault/vault-file'
+import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+import { decryptImage } from '../../support/vault-image'
+
+const notes = (vault: Vault) => vault.read((db) => all<{ text: string }>(db, 'SELECT text FROM note ORDER BY rowid').map((r) => r.text))
+
+describe('Vault saves', () => {
+  let dir: string
+  let cleanup: () => void
+  let path: string
+  let vault: Vault
+
+  beforeEach(async () => {
+    ;({ dir, cleanup } = tempDir())
+    path = join(dir, 'vault.keyhold')
+    vault = await Vault.create(path, PASSWORD, FAST_KDF)
+    await vault.mutate((db) => db.run('CREATE TABLE note (text TEXT)'))
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vault.close()
+    cleanup()
+  })
+
+  const add = (text: string) => vault.mutate((db) => run(db, 'INSERT INTO note (text) VALUES (?)', [text]))
+
+  it('coalesces a burst of mutations into one save after the running one, each resolving once durable', async () => {
+    const writes = vi.spyOn(VaultFile.prototype, 'write')
+    const burst = Array.from({ length: 20 }, (_, i) => `burst-${i}`)
+    const done = burst.map(async (text) => {
+      await add(text)
+      // Resolved only once the file holds it.
+      expect((await decryptImage(path, PASSWORD)).includes(text)).toBe(true)
+    })
+    await Promise.all(done)
+    expect(writes.mock.calls.length).toBeLessThanOrEqual(2)
+    expect(notes(vault)).toEqual(burst)
+  })
+
+  it('rejects only the mutation that throws in a coalesced batch; the others are saved', async () => {
+    const first = add('one')
+    const failing = vault.mutate((db) => {
+      run(db, 'INSERT INTO note (text) VALUES (?)', ['half-done'])
+      throw new KeyholdError('INVALID_INPUT', 'no')
+    })
+    const third = add('three')
+    await expect(failing).rejects.toThrow('no')
+    await Promise.all([first, third])
+    expect(notes(vault)).toEqual(['one', 'three'])
+    const image = await decryptImage(path, PASSWORD)
+    expect(image.includes('half-done')).toBe(false)
+  })
+
+  it('finishes a save already under way when the vault locks, and refuses what was not applied yet', async () => {
+    const write = VaultFile.prototype.write
+    let writing!: () => void
+    const started = new Promise<void>((resolve) => (writing = resolve))
+    vi.spyOn(VaultFile.prototype, 'write').mockImplementation(function (this: VaultFile, ...args) {
+      writing()
+      return write.apply(this, args)
+    })
+    const running = add('saved before lock')
+    await started
+    const queued = add('queued behind it')
+    vault.close()
+    await running
+    await expect(queued).rejects.toMatchObject({ code: 'VAULT_LOCKED' })
+    const reopened = await Vault.open(path, { password: PASSWORD })
+    expect(notes(reopened)).toEqual(['saved before lock'])
+    reopened.close()
+  })
+
+  it('settles once every mutation asked for is durable', async () => {
+    void add('a')
+    void add('b')
+    await vault.settled()
+    expect((await decryptImage(path, PASSWORD)).includes('b')).toBe(true)
+  })
+
+  it('gives new vaults 16 KiB pages', () => {
+    expect(vault.read((db) => one<{ page_size: number }>(db, 'PRAGMA page_size'))?.page_size).toBe(PAGE_SIZE)
+  })
+})
+
+describe('sealInSteps', () => {
+  it('produces exactly prefix + AES-256-GCM of the plaintext', async () => {
+    const key = randomBytes(32)
+    const nonce = randomBytes(12)
+    const plaintext = randomBytes(3 * SEAL_STEP_BYTES + 12345)
+    const prefix = Buffer.from('header bytes')
+    const sealed = await sealInSteps(key, nonce, plaintext, prefix, prefix)
+    expect(sealed.subarray(0, prefix.length).equals(prefix)).toBe(true)
+    expect(sealed.subarray(prefix.length).equals(sealWithNonce(key, nonce, plaintext, prefix))).toBe(true)
+    expect(open(key, nonce, sealed.subarray(prefix.length), prefix)?.equals(plaintext)).toBe(true)
+  })
+
+  it('lets the event loop run between steps', async () => {
+    let ticks = 0
+    let ticking = true
+    const tick = () => {
+      ticks++
+      if (ticking) setImmediate(tick)
+    }
+    setImmediate(tick)
+    await sealInSteps(randomBytes(32), randomBytes(12), Buffer.alloc(6 * SEAL_STEP_BYTES), Buffer.alloc(0), Buffer.alloc(0))
+    ticking = false
+    expect(ticks).toBeGreaterThanOrEqual(5)
+  })
+})
