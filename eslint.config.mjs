@@ -40,6 +40,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'Only the Electron shell files may import electron (see eslint.config.mjs). Put the need behind a port in src-main/core/ports.ts.' }],
+          patterns: [{ group: ['electron/*'], message: 'Only the Electron shell files may import electron (see eslint.config.mjs).' }],
         },
       ],
     },

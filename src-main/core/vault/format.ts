@@ -22,6 +22,8 @@ export const FORMAT_MINOR = 0
 const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
 const DIGEST_BYTES = 32
 export const MAX_HEADER_BYTES = 16 * 1024
+/** Enough bytes to hold any valid preamble: what status checks read instead of the whole file. */
+export const PREAMBLE_MAX_BYTES = 16 + MAX_HEADER_BYTES + 32
 
 const b64 = (min: number, max: number) =>
   z
@@ -108,21 +110,33 @@ export function encodePreamble(header: VaultHeader): Buffer {
  * before any key derivation runs. Throws VAULT_CORRUPT or VAULT_VERSION_UNSUPPORTED.
  */
 export function decodeVault(file: Buffer): ParsedVault {
-  if (file.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
-  if (!file.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt('it does not start like a Keyhold vault')
-  const major = file.readUInt16BE(8)
-  const minor = file.readUInt16BE(10)
+  const { header, minor, preambleEnd } = decodePreamble(file)
+  if (file.length < preambleEnd + TAG_BYTES) throw corrupt('it is truncated')
+  return {
+    header,
+    minor,
+    preamble: Buffer.from(file.subarray(0, preambleEnd)),
+    ciphertext: Buffer.from(file.subarray(preambleEnd)),
+  }
+}
+
+/** Parses and checks the preamble alone; `bytes` may be the whole file or just its start. */
+export function decodePreamble(bytes: Buffer): { header: VaultHeader; minor: number; preambleEnd: number } {
+  if (bytes.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt('it does not start like a Keyhold vault')
+  const major = bytes.readUInt16BE(8)
+  const minor = bytes.readUInt16BE(10)
   if (major !== FORMAT_MAJOR)
     throw new KeyholdError(
       'VAULT_VERSION_UNSUPPORTED',
       `This vault uses file format ${major}, and this Keyhold reads format ${FORMAT_MAJOR}. Update Keyhold to open it; the file was not changed.`,
     )
-  const headerLength = file.readUInt32BE(12)
+  const headerLength = bytes.readUInt32BE(12)
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw corrupt('its header length is out of bounds')
   const preambleEnd = PREFIX_BYTES + headerLength + DIGEST_BYTES
-  if (file.length < preambleEnd + TAG_BYTES) throw corrupt('it is truncated')
-  const body = file.subarray(0, PREFIX_BYTES + headerLength)
-  const digest = file.subarray(PREFIX_BYTES + headerLength, preambleEnd)
+  if (bytes.length < preambleEnd) throw corrupt('it is truncated')
+  const body = bytes.subarray(0, PREFIX_BYTES + headerLength)
+  const digest = bytes.subarray(PREFIX_BYTES + headerLength, preambleEnd)
   if (!createHash('sha256').update(body).digest().equals(digest)) throw corrupt('its header checksum does not match')
 
   let json: unknown
@@ -137,10 +151,5 @@ export function decodeVault(file: Buffer): ParsedVault {
   const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
   checkKdfParams(params, 'file')
   if (!slots.some((s) => s.type === 'password')) throw corrupt('it has no password key slot')
-  return {
-    header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce },
-    minor,
-    preamble: Buffer.from(file.subarray(0, preambleEnd)),
-    ciphertext: Buffer.from(file.subarray(preambleEnd)),
-  }
+  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce }, minor, preambleEnd }
 }

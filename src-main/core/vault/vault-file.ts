@@ -62,6 +62,24 @@ export class VaultFile {
     }
   }
 
+  /** The first `maxBytes` of the file (fewer if it is shorter), or null when there is no file. */
+  async readHead(maxBytes: number): Promise<Buffer | null> {
+    let handle: fs.FileHandle
+    try {
+      handle = await fs.open(this.path, 'r')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    try {
+      const buffer = Buffer.alloc(maxBytes)
+      const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0)
+      return buffer.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  }
+
   /**
    * Replaces the vault with `bytes` if the file on disk is still `expected` (null: must not
    * exist yet). Throws VAULT_CHANGED_ON_DISK otherwise, leaving the file untouched.

@@ -4,6 +4,7 @@ import type { KdfParams, VaultInfo, VaultStatus } from '../../../src-shared/type
 import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
 import { Vault } from './vault'
+import { VaultFile } from './vault-file'
 
 export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000
 /** How long a master-password confirmation authorises sensitive actions (managing keys). */
@@ -61,6 +62,9 @@ export class VaultService {
   }
 
   async create(input: { password: string; rememberOnDevice: boolean }): Promise<VaultStatus> {
+    // Checked before locking or calibrating: a refused create leaves an open vault open.
+    if (await new VaultFile(this.path).exists())
+      throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
     this.lock()
     const kdf = this.options.kdf ?? (await calibrateKdf())
     this.opened(await Vault.create(this.path, input.password, kdf))
@@ -91,8 +95,7 @@ export class VaultService {
     }
     if (!stored) throw keychainUnavailable('the device key is missing from it')
     const deviceKey = Buffer.from(stored, 'base64')
-    const vault = await Vault.open(this.path, { deviceKey })
-    deviceKey.fill(0)
+    const vault = await Vault.open(this.path, { deviceKey }).finally(() => deviceKey.fill(0))
     this.lock()
     this.opened(vault)
     return this.status()

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { deriveKey, open, randomKey, seal, sealInSteps, sealWithNonce, NONCE_BYTES } from './crypto'
+import { deriveKey, open, randomKey, seal, sealInSteps, NONCE_BYTES } from './crypto'
 import { applyPragmas, openDatabase, schemaVersion, transaction, type Database } from './database'
-import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type KeySlot, type VaultHeader } from './format'
+import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
 
@@ -43,7 +43,8 @@ export class Vault {
     private header: VaultHeader,
     private dataKey: Buffer,
     private database: Database,
-    private stamp: FileStamp,
+    /** null until the first save of a new vault: the file must not exist yet. */
+    private stamp: FileStamp | null,
   ) {}
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
@@ -63,10 +64,14 @@ export class Vault {
       payloadNonce: Buffer.alloc(NONCE_BYTES),
     }
     kek.fill(0)
-    const db = await openDatabase()
-    const bytes = Vault.encrypt(header, dataKey, db)
-    const stamp = await file.write(bytes, null)
-    return new Vault(file, header, dataKey, db, stamp)
+    const vault = new Vault(file, header, dataKey, await openDatabase(), null)
+    try {
+      await vault.save()
+    } catch (error) {
+      vault.close()
+      throw error
+    }
+    return vault
   }
 
   /** Opens a vault. The file on disk is only read, whatever goes wrong. */
@@ -75,25 +80,29 @@ export class Vault {
     const { bytes, stamp } = await file.read()
     const parsed = decodeVault(bytes)
     const dataKey = await Vault.unwrapDataKey(parsed.header, unlocker)
-    const image = open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
-    if (!image)
-      throw new KeyholdError(
-        'VAULT_CORRUPT',
-        'The vault file is damaged (its contents fail their integrity check). Keyhold did not change it; restore it from its .bak copy or a backup.',
-      )
-    const db = await openDatabase(image).catch((error) => {
-      if (error instanceof KeyholdError) throw error
-      throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
-    })
-    // sql.js keeps `image` as the database file itself (no copy), so it is not wiped here.
-    return new Vault(file, parsed.header, dataKey, db, stamp)
+    try {
+      const image = open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
+      if (!image)
+        throw new KeyholdError(
+          'VAULT_CORRUPT',
+          'The vault file is damaged (its contents fail their integrity check). Keyhold did not change it; restore it from its .bak copy or a backup.',
+        )
+      const db = await openDatabase(image).catch((error) => {
+        if (error instanceof KeyholdError) throw error
+        throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
+      })
+      // sql.js keeps `image` as the database file itself (no copy), so it is not wiped here.
+      return new Vault(file, parsed.header, dataKey, db, stamp)
+    } catch (error) {
+      dataKey.fill(0)
+      throw error
+    }
   }
 
-  /** Reads only the header: no key, no KDF. Used for status and to offer device unlock. */
+  /** Reads only the header (a few KiB at most): no key, no KDF. For status and device unlock. */
   static async peek(path: string): Promise<VaultHeader | null> {
-    const file = new VaultFile(path)
-    if (!(await file.exists())) return null
-    return decodeVault((await file.read()).bytes).header
+    const head = await new VaultFile(path).readHead(PREAMBLE_MAX_BYTES)
+    return head && decodePreamble(head).header
   }
 
   private static async unwrapDataKey(header: VaultHeader, unlocker: Unlocker): Promise<Buffer> {
@@ -110,17 +119,6 @@ export class Vault {
     if (!key)
       throw new KeyholdError('KEYCHAIN_UNAVAILABLE', 'This device is no longer remembered for this vault. Unlock with your master password.')
     return key
-  }
-
-  private static encrypt(header: VaultHeader, dataKey: Buffer, db: Database): Buffer {
-    header.payloadNonce = randomBytes(NONCE_BYTES)
-    const preamble = encodePreamble(header)
-    const image = db.export()
-    // export() reopens the connection, which resets per-connection pragmas.
-    applyPragmas(db)
-    const sealed = sealWithNonce(dataKey, header.payloadNonce, image, preamble)
-    image.fill(0)
-    return Buffer.concat([preamble, sealed])
   }
 
   get id(): string {
@@ -197,7 +195,7 @@ export class Vault {
 
   /** Rewrites the password slot (new salt, same data key) and saves. Needs the current password. */
   async changePassword(current: string, next: string): Promise<void> {
-    await Vault.unwrapDataKey(this.header, { password: current })
+    await this.verifyPassword(current)
     const salt = randomBytes(16)
     const kek = await deriveKey(next, salt, this.header.kdf)
     const slot = wrapSlot('password', this.header.vaultId, kek, this.dataKey)
@@ -215,8 +213,9 @@ export class Vault {
   }
 
   private updateHeader(change: (h: VaultHeader) => VaultHeader): Promise<void> {
-    const previous = this.header
     const next = this.saving.then(async () => {
+      // The header to restore is the one saved last, read when this change runs, not when it was queued.
+      const previous = this.header
       this.header = change(this.header)
       try {
         await this.save()
@@ -268,6 +267,7 @@ export class Vault {
     const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
     const preamble = encodePreamble(header)
     const image = this.db.export()
+    // export() reopens the connection, which resets per-connection pragmas.
     applyPragmas(this.db)
     let bytes: Buffer
     try {

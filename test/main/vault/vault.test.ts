@@ -244,14 +244,21 @@ describe('VaultService', () => {
   })
 
   it('notifies lock listeners and forgets the re-confirmation on lock', async () => {
-    await service.create({ password: PASSWORD, rememberOnDevice: false })
+    await service.create({ password: PASSWORD, rememberOnDevice: true })
     const listener = vi.fn()
     service.onLock(listener)
     expect(() => service.requireRecentConfirmation()).not.toThrow()
     service.lock()
     expect(listener).toHaveBeenCalledOnce()
-    await service.unlock({ password: PASSWORD })
-    expect(() => service.requireRecentConfirmation()).not.toThrow()
+    // The device key opens the vault without the password, so it does not confirm it.
+    await service.unlockWithDevice()
+    expect(() => service.requireRecentConfirmation()).toThrow(expect.objectContaining({ code: 'REAUTH_REQUIRED' }))
+  })
+
+  it('refuses to create over an existing vault without locking the open one', async () => {
+    await service.create({ password: PASSWORD, rememberOnDevice: false })
+    expect(await codeOf(service.create({ password: 'another password', rememberOnDevice: false }))).toBe('VAULT_EXISTS')
+    expect(service.isUnlocked).toBe(true)
   })
 
   it('asks for re-confirmation after five minutes, and a wrong password does not confirm', async () => {
