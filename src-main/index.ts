@@ -37,8 +37,18 @@ function start(): void {
     mainWindow.focus()
   })
   app.on('window-all-closed', () => app.quit())
+  // Saves under way finish first (a change the person saw succeed is on disk), then
   // SECURITY: the database and every key leave memory before the process does.
-  app.on('before-quit', () => services.vault.lock())
+  let settled = false
+  app.on('before-quit', (event) => {
+    if (settled) return services.vault.lock()
+    event.preventDefault()
+    void services.vault.settle().finally(() => {
+      settled = true
+      services.vault.lock()
+      app.quit()
+    })
+  })
 
   app
     .whenReady()

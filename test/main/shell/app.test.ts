@@ -171,7 +171,18 @@ describe('the composition root (src-main/index.ts)', () => {
 
     it('locks the vault before quitting', async () => {
       electron.app.quit()
+      await vi.waitFor(() => expect(electron.app.quitCount).toBe(2))
       expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
+    })
+
+    it('lets a save under way finish before it locks and quits', async () => {
+      const saving = call(electron, 'secrets:add', { name: 'Billing API', url: 'https://billing.example.com', clientId: 'client-1' })
+      electron.app.quit()
+      expect(await saving).toMatchObject({ ok: true })
+      await vi.waitFor(() => expect(electron.app.quitCount).toBe(2))
+      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
+      await call(electron, 'vault:unlock', { password: PASSWORD })
+      expect(await call(electron, 'secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
     })
   })
 
