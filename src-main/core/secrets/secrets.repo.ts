@@ -21,7 +21,6 @@ export interface IndexRow {
   rowid: number
   id: SecretId
   name: string
-  name_key: string
   url: string
   client_id: string
   identifier: string | null
@@ -156,12 +155,12 @@ export function summariesByIds(db: Database, ids: readonly SecretId[]): SecretSu
 export function indexChunk(db: Database, afterRowid: number, limit: number): IndexRow[] {
   return all<IndexRow>(
     db,
-    `SELECT rowid, id, name, name_key, url, client_id, identifier, method, tags, updated_at FROM secret WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT rowid, id, name, url, client_id, identifier, method, tags, updated_at FROM secret WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     [afterRowid, limit],
   )
 }
 
 /** The index row of one secret (after it was added or edited). */
 export function indexRow(db: Database, id: SecretId): IndexRow | undefined {
-  return one<IndexRow>(db, `SELECT rowid, id, name, name_key, url, client_id, identifier, method, tags, updated_at FROM secret WHERE id = ?`, [id])
+  return one<IndexRow>(db, `SELECT rowid, id, name, url, client_id, identifier, method, tags, updated_at FROM secret WHERE id = ?`, [id])
 }

@@ -126,10 +126,10 @@ export class SecretsService {
     return this.index.tags()
   }
 
-  /** Builds the search index while the person looks at the first page. */
+  /** Builds the search index while the person looks at the first page (after it is sent). */
   private prewarm(): void {
     const vault = this.vault
-    this.index.ensure((fn) => vault.read(fn)).catch(() => undefined)
+    setImmediate(() => this.index.ensure((fn) => vault.read(fn)).catch(() => undefined))
   }
 
   get(id: SecretId): SecretDetail {

@@ -1,0 +1,139 @@
+/**
+ * One benchmark size in its own process (so RSS is this size's alone):
+ *   tsx bench/measure.ts build N    creates .bench/vault-N.keyhold unless it is there
+ *   tsx bench/measure.ts measure N  prints one JSON line of medians
+ */
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { KdfParams } from '../src-shared/types/vault'
+import { createServices, type Services } from '../src-main/core/services'
+import { openDatabase } from '../src-main/core/vault/database'
+import { KDF_DEFAULT } from '../src-main/core/vault/kdf'
+import { realisticSecret } from './data'
+import { FileKeyStore } from './file.key-store'
+import { median, max, probed, rssMiB, timed } from './stats'
+
+export const BENCH_DIR = resolve(__dirname, '../.bench')
+export const BENCH_PASSWORD = 'keyhold benchmark master password'
+/** The KDF of the targets: Argon2id 64 MiB / t=3 (lanes as calibration would pick here). */
+export const BENCH_KDF: KdfParams = { ...KDF_DEFAULT, memoryKiB: 64 * 1024, iterations: 3 }
+/** Bump when the generated data or the schema changes, so cached vaults are rebuilt. */
+const DATA_VERSION = 2
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const BATCH = 10_000
+
+export const paths = (size: number) => ({
+  vault: join(BENCH_DIR, `vault-${size}.keyhold`),
+  keyStore: join(BENCH_DIR, `vault-${size}.keychain.json`),
+  stamp: join(BENCH_DIR, `vault-${size}.json`),
+})
+
+function servicesFor(size: number): Services {
+  const p = paths(size)
+  return createServices({ vaultPath: p.vault, keyStore: new FileKeyStore(p.keyStore), kdf: BENCH_KDF })
+}
+
+async function build(size: number): Promise<void> {
+  const p = paths(size)
+  mkdirSync(BENCH_DIR, { recursive: true })
+  if (existsSync(p.stamp) && existsSync(p.vault) && JSON.parse(readFileSync(p.stamp, 'utf8')).version === DATA_VERSION) return
+  for (const path of [p.vault, `${p.vault}.bak`, p.keyStore, p.stamp]) rmSync(path, { force: true })
+  const services = servicesFor(size)
+  const start = performance.now()
+  // "Remember on this device" gives the vault a device slot: the unlock without the KDF.
+  await services.vault.create({ password: BENCH_PASSWORD, rememberOnDevice: true })
+  for (let from = 0; from < size; from += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, size - from) }, (_, k) => realisticSecret(from + k))
+    await services.secrets.addMany(batch)
+  }
+  services.vault.lock()
+  writeFileSync(p.stamp, JSON.stringify({ version: DATA_VERSION, size, buildMs: Math.round(performance.now() - start) }))
+}
+
+/** The keystrokes of typing `word`: "s", "st", "str", ... */
+const keystrokes = (word: string) => Array.from({ length: word.length }, (_, i) => word.slice(0, i + 1))
+
+export const QUERIES = { prefix: 'stripe', common: 'prod', miss: 'zqxv' } as const
+
+async function measure(size: number) {
+  const services = servicesFor(size)
+  const { vault, secrets } = services
+  ;(await openDatabase()).close() // load sql.js's WASM first: it is part of the process, not of opening
+  const baseRss = rssMiB()
+
+  const unlockWithKdf: number[] = []
+  const unlockNoKdf: number[] = []
+  const openToFirst: number[] = []
+  const firstSearch: number[] = []
+  for (let r = 0; r < RUNS; r++) {
+    vault.lock()
+    unlockWithKdf.push(await timed(() => vault.unlock({ password: BENCH_PASSWORD })))
+    vault.lock()
+    unlockNoKdf.push(await timed(() => vault.unlockWithDevice()))
+    vault.lock()
+    openToFirst.push(
+      await timed(async () => {
+        await vault.unlockWithDevice()
+        const page = await secrets.list({})
+        if (page.items.length === 0) throw new Error('empty vault')
+      }),
+    )
+    vault.lock()
+    await vault.unlockWithDevice()
+    // A search right after unlock builds the search index first.
+    firstSearch.push(await timed(() => secrets.list({ search: QUERIES.prefix })))
+  }
+
+  const search: Record<string, { medianMs: number; maxMs: number; total: number }> = {}
+  for (const [kind, word] of Object.entries(QUERIES)) {
+    const times: number[] = []
+    let total = 0
+    for (let r = 0; r < RUNS; r++)
+      for (const typed of keystrokes(word)) times.push(await timed(async () => (total = (await secrets.list({ search: typed })).total)))
+    search[kind] = { medianMs: median(times), maxMs: max(times), total }
+  }
+  const tagTimes: number[] = []
+  for (let r = 0; r < RUNS; r++) tagTimes.push(await timed(() => secrets.list({ tag: 'finance', search: 'pay' })))
+  const steadyRss = rssMiB()
+
+  const { items } = await secrets.list({ limit: 20 })
+  const saves: Array<{ ms: number; maxBlockMs: number; peakRssMiB: number }> = []
+  for (let r = 0; r < RUNS; r++)
+    saves.push(await probed(() => secrets.edit({ id: items[r % items.length]!.id, notes: `benchmark edit ${r} ${Date.now()}` })))
+  const burst = await probed(() =>
+    Promise.all(items.map((item, k) => secrets.edit({ id: item.id, notes: `benchmark burst ${k} ${Date.now()}` }))),
+  )
+  const fileBytes = statSync(paths(size).vault).size
+  vault.lock()
+
+  return {
+    size,
+    fileMiB: fileBytes / 1048576,
+    unlockWithKdfMs: median(unlockWithKdf),
+    unlockNoKdfMs: median(unlockNoKdf),
+    openToFirstResultsMs: median(openToFirst),
+    firstSearchMs: median(firstSearch),
+    search,
+    tagAndSearchMs: median(tagTimes),
+    save: { medianMs: median(saves.map((s) => s.ms)), maxBlockMs: max(saves.map((s) => s.maxBlockMs)) },
+    burst: { edits: items.length, ms: burst.ms, maxBlockMs: burst.maxBlockMs },
+    rss: { baseMiB: baseRss, steadyMiB: steadyRss, peakDuringSaveMiB: max([...saves.map((s) => s.peakRssMiB), burst.peakRssMiB]) },
+  }
+}
+
+export type SizeResult = Awaited<ReturnType<typeof measure>>
+
+async function main(): Promise<void> {
+  const [command, sizeArg] = process.argv.slice(2)
+  const size = Number(sizeArg)
+  if (!Number.isInteger(size) || size <= 0) throw new Error('usage: measure.ts build|measure SIZE')
+  if (command === 'build') await build(size)
+  else if (command === 'measure') process.stdout.write(`${JSON.stringify(await measure(size))}\n`)
+  else throw new Error(`unknown command ${command}`)
+}
+
+if (require.main === module)
+  main().catch((error) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`)
+    process.exit(1)
+  })

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: builds vaults of 1,000, 10,000 and 100,000 realistic API secrets (once;
+ * cached in .bench/) and prints medians per size. Each size is measured in a fresh process.
+ * BENCH_SIZES=1000,10000 limits the sizes; BENCH_RUNS sets the runs per median (default 5).
+ */
+import { spawnSync } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, type SizeResult } from './measure'
+import { median } from './stats'
+
+const ROOT = resolve(__dirname, '..')
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const tsx = join(ROOT, 'node_modules/.bin/tsx')
+
+function child(args: string[]): string {
+  const result = spawnSync(tsx, [join(__dirname, 'measure.ts'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+  if (result.status !== 0) throw new Error(`measure ${args.join(' ')} failed:\n${result.stderr}`)
+  return result.stdout
+}
+
+/** Wall time of a cold `keyhold secret list --search Q --password-stdin` (new Node process, KDF included). */
+function coldCli(size: number): number {
+  const times: number[] = []
+  for (let r = 0; r < RUNS; r++) {
+    const start = performance.now()
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/keyhold.js'), '--vault', paths(size).vault, '--password-stdin', 'secret', 'list', '--search', QUERIES.prefix], {
+      input: `${BENCH_PASSWORD}\n`,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+    times.push(performance.now() - start)
+    if (result.status !== 0) throw new Error(`keyhold failed: ${result.stderr}`)
+  }
+  return median(times)
+}
+
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1))
+const mib = (n: number) => n.toFixed(0)
+
+function main(): void {
+  const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
+  process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
+  const results: Array<SizeResult & { coldCliMs: number; buildMs?: number }> = []
+  for (const size of SIZES) {
+    const start = performance.now()
+    child(['build', size.toString()])
+    const built = performance.now() - start
+    process.stdout.write(`  ${size}: vault ready (${(built / 1000).toFixed(1)} s)\n`)
+    const result = JSON.parse(child(['measure', size.toString()]).trim().split('\n').pop()!) as SizeResult
+    results.push({ ...result, coldCliMs: coldCli(size) })
+  }
+  const rows: Array<[string, (r: (typeof results)[number]) => string]> = [
+    ['file size (MiB)', (r) => r.fileMiB.toFixed(1)],
+    ['unlock, KDF included (ms)', (r) => ms(r.unlockWithKdfMs)],
+    ['unlock, KDF excluded (ms)', (r) => ms(r.unlockNoKdfMs)],
+    ['open to first results, after the KDF (ms)', (r) => ms(r.openToFirstResultsMs)],
+    ['first search after unlock, builds the index (ms)', (r) => ms(r.firstSearchMs)],
+    [`search as you type "${QUERIES.prefix}" (ms, median / max keystroke)`, (r) => `${ms(r.search.prefix!.medianMs)} / ${ms(r.search.prefix!.maxMs)}`],
+    [`search as you type "${QUERIES.common}" (ms, median / max)`, (r) => `${ms(r.search.common!.medianMs)} / ${ms(r.search.common!.maxMs)}`],
+    [`search as you type "${QUERIES.miss}" (miss) (ms, median / max)`, (r) => `${ms(r.search.miss!.medianMs)} / ${ms(r.search.miss!.maxMs)}`],
+    ['tag filter + search (ms)', (r) => ms(r.tagAndSearchMs)],
+    ['save after one edit, until durable (ms)', (r) => ms(r.save.medianMs)],
+    ['  longest event-loop block during a save (ms)', (r) => ms(r.save.maxBlockMs)],
+    ['burst of 20 edits, until all durable (ms)', (r) => ms(r.burst.ms)],
+    ['  longest event-loop block during the burst (ms)', (r) => ms(r.burst.maxBlockMs)],
+    ['RSS: process after loading (MiB)', (r) => mib(r.rss.baseMiB)],
+    ['RSS: unlocked, after searches (MiB)', (r) => mib(r.rss.steadyMiB)],
+    ['RSS: peak during saves (MiB)', (r) => mib(r.rss.peakDuringSaveMiB)],
+    [`cold \`keyhold secret list --search ${QUERIES.prefix}\` (ms)`, (r) => ms(r.coldCliMs)],
+  ]
+  const header = ['', ...results.map((r) => r.size.toLocaleString('en'))]
+  const table = [header, ...rows.map(([label, cell]) => [label, ...results.map(cell)])]
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)))
+  process.stdout.write(
+    `\n${table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n')}\n`,
+  )
+  writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({ machine, runs: RUNS, results }, null, 2))
+  process.stdout.write(`\nRaw numbers: .bench/results.json\n`)
+}
+
+main()
