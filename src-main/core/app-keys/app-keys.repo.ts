@@ -159,8 +159,4 @@ export function countKeys(db: Database): number {
 }
 
 /** SECURITY: the vault's key for keyed hashes; it exists only inside the encrypted image. */
-export function hashKey(db: Database): Buffer {
-  const row = one<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'hash_key'")
-  if (!row) throw new Error('meta.hash_key is missing')
-  return Buffer.from(row.value, 'base64')
-}
+export { vaultHashKey as hashKey } from '../vault/meta'

@@ -67,8 +67,4 @@ export function countApps(db: Database): number {
 }
 
 /** The HMAC key for one-time codes and tokens (migration 1). */
-export function hashKey(db: Database): Buffer {
-  const value = one<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'hash_key'")?.value
-  if (!value) throw new Error('meta.hash_key is missing')
-  return Buffer.from(value, 'base64')
-}
+export { vaultHashKey as hashKey } from '../vault/meta'
