@@ -7,6 +7,7 @@ import { lockOnSystemEvents } from './adapters/power-monitor'
 import { createServices } from './core/services'
 import { createSenderCheck, registerIpc } from './ipc/electron-ipc'
 import { createAppDispatch } from './ipc/handlers'
+import { EVENTS } from '../src-shared/ipc/events'
 import { createMainWindow, hardenSession, hardenWebContents, rendererSource } from './window'
 
 // The CLI's default vault (core/vault/paths.ts) is <appData>/Keyhold/vault.keyhold: both find the same file.
@@ -30,6 +31,10 @@ function start(): void {
     saveFileDialog: new ElectronSaveDialog(() => mainWindow),
   })
 
+  // The screens drop what they show as soon as the vault locks, whatever locked it.
+  services.vault.onLock(() => {
+    if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(EVENTS.vaultLocked)
+  })
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
   app.on('second-instance', () => {
     if (!mainWindow) return

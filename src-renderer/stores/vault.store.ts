@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { Result } from '../../src-shared/errors'
 import type { VaultStatus } from '../../src-shared/types/vault'
-import { client, onSettled } from '../api/client'
+import { client, onSettled, onVaultLocked } from '../api/client'
 import { errorText } from '../api/errors'
 
 /** The vault's state as the renderer knows it; `unknown` until main first answered. */
@@ -60,8 +60,13 @@ export const useVaultStore = defineStore('vault', () => {
       apply({ ...status.value, state: 'locked' })
     else scheduleIdleCheck()
   })
+  // SECURITY: when main locks by itself, what the screens show (a one-time token, a QR code) goes at once.
+  const stopLockedEvents = onVaultLocked(() => {
+    if (status.value?.state === 'unlocked') apply({ ...status.value, state: 'locked' })
+  })
   onScopeDispose(() => {
     unsubscribe()
+    stopLockedEvents()
     clearTimeout(idleCheck)
   })
 

@@ -47,6 +47,13 @@ export class WebContents extends EventEmitter {
   readonly mainFrame = new WebFrameMain(1000 + this.id, 1)
   windowOpenHandler: WindowOpenHandler | undefined
   destroyed = false
+  /** Every `send(channel, ...args)` from main to this renderer. */
+  readonly sent: Array<{ channel: string; args: unknown[] }> = []
+
+  send(channel: string, ...args: unknown[]): void {
+    if (this.destroyed) throw new Error('Object has been destroyed')
+    this.sent.push({ channel, args })
+  }
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler
@@ -202,7 +209,7 @@ class FakeIpcMain {
   }
 }
 
-class FakeIpcRenderer {
+class FakeIpcRenderer extends EventEmitter {
   readonly calls: Array<{ channel: string; args: unknown[] }> = []
   response: unknown = { ok: true, value: null }
 

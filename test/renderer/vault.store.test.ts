@@ -19,6 +19,21 @@ describe('useVaultStore', () => {
     vi.useRealTimers()
   })
 
+  it('goes to locked and tells the feature stores as soon as main says it locked', async () => {
+    const listeners: Array<() => void> = []
+    setClient({ ...fake.api(), onVaultLocked: (listener) => (listeners.push(listener), () => listeners.splice(listeners.indexOf(listener), 1)) })
+    const vault = useVaultStore()
+    await vault.create({ password: PASSWORD, rememberOnDevice: false })
+    const dropped = vi.fn()
+    vault.onLocked(dropped)
+    expect(listeners).toHaveLength(1)
+    listeners[0]!()
+    expect(vault.state).toBe('locked')
+    expect(dropped).toHaveBeenCalledOnce()
+    vault.$dispose()
+    expect(listeners).toHaveLength(0)
+  })
+
   it('reads the status from main', async () => {
     const vault = useVaultStore()
     expect(vault.state).toBe('unknown')

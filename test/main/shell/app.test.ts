@@ -164,6 +164,13 @@ describe('the composition root (src-main/index.ts)', () => {
       expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
     })
 
+    it('tells the window when the vault locks, so it can drop what it shows', async () => {
+      const contents = electron.createdWindows()[0]!.webContents
+      expect(contents.sent).toEqual([])
+      electron.powerMonitor.emit('lock-screen')
+      expect(contents.sent).toEqual([{ channel: 'vault:locked', args: [] }])
+    })
+
     it('keeps the vault open on resume', async () => {
       electron.powerMonitor.emit('resume')
       expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'unlocked' } })

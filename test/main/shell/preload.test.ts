@@ -23,14 +23,25 @@ describe('the preload', () => {
     expect([...loaded.electron.contextBridge.exposed.keys()]).toEqual(['keyhold'])
   })
 
-  it("exposes exactly the contract's method names", () => {
-    expect(Object.keys(loaded.api).sort()).toEqual([...methods].sort())
+  it("exposes exactly the contract's method names and the event subscriptions", () => {
+    expect(Object.keys(loaded.api).sort()).toEqual([...methods, 'onVaultLocked'].sort())
   })
 
   it('exposes only functions, never ipcRenderer or any other object', () => {
     for (const value of Object.values(loaded.api)) expect(typeof value).toBe('function')
     expect(Object.values(loaded.api)).not.toContain(loaded.electron.ipcRenderer)
-    expect(JSON.stringify(Object.keys(loaded.api))).not.toMatch(/ipc|invoke|send|on\b/i)
+    expect(JSON.stringify(Object.keys(loaded.api))).not.toMatch(/ipc|invoke|send|"on"/i)
+  })
+
+  it('tells the page when main locks the vault, without the IPC event, until it unsubscribes', () => {
+    const seen: unknown[][] = []
+    const unsubscribe = (loaded.api.onVaultLocked as (l: (...args: unknown[]) => void) => () => void)((...args) => seen.push(args))
+    loaded.electron.ipcRenderer.emit('vault:locked', { sender: 'the IPC event' })
+    expect(seen).toEqual([[]])
+    unsubscribe()
+    loaded.electron.ipcRenderer.emit('vault:locked', {})
+    expect(seen).toHaveLength(1)
+    expect(loaded.electron.ipcRenderer.listenerCount('vault:locked')).toBe(0)
   })
 
   it('cannot be changed by the page', () => {
