@@ -35,6 +35,8 @@ export const ICONS = {
   copy: ['M9 9h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V10a1 1 0 0 1 1-1z', 'M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1'],
   trash: ['M4 7h16', 'M10 11v6', 'M14 11v6', 'M6 7l1 13a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1l1-13', 'M9 7V4h6v3'],
   arrowLeft: ['M19 12H5', 'M11 6l-6 6 6 6'],
+  search: [circle(11, 11, 7), 'M20 20l-4-4'],
+  edit: ['M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16z', 'M14 6l4 4'],
 } as const satisfies Record<string, readonly string[]>
 
 export type IconName = keyof typeof ICONS

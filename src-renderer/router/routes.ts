@@ -5,6 +5,7 @@ import CreateVaultView from '../views/CreateVaultView.vue'
 import HomeView from '../views/HomeView.vue'
 import MyAppsView from '../views/MyAppsView.vue'
 import MyKeysView from '../views/MyKeysView.vue'
+import SecretsView from '../views/SecretsView.vue'
 import SettingsView from '../views/SettingsView.vue'
 import UnlockView from '../views/UnlockView.vue'
 import './meta'
@@ -19,6 +20,23 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'home',
     component: HomeView,
     meta: { title: 'Home', menu: { label: 'Home', icon: 'home', order: 0 } },
+  },
+  {
+    path: 'api-secrets',
+    name: 'api-secrets',
+    component: SecretsView,
+    meta: {
+      title: 'API secrets',
+      menu: { label: 'API secrets', icon: 'shield', order: 100, description: 'Client IDs and client secrets of the APIs you call, with search and tags.' },
+    },
+  },
+  {
+    // The same screen with the add form open: the home page's "+ Add password" > "Add API secret".
+    path: 'api-secrets/new',
+    name: 'api-secret-add',
+    component: SecretsView,
+    props: { adding: true },
+    meta: { title: 'Add API secret', addPassword: { label: 'Add API secret', icon: 'shield', order: 100 } },
   },
   {
     path: 'application-keys',
