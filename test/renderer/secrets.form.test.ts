@@ -1,0 +1,119 @@
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { useVaultStore } from '../../src-renderer/stores/vault.store'
+import { FakeVault } from './fake-api'
+import { mountWith } from './mount'
+import { FakeSecrets } from './secrets.fake'
+
+const PASSWORD = 'correct horse battery staple'
+
+describe('The API secrets screens', () => {
+  let fake: FakeVault
+  let secrets: FakeSecrets
+  let wrapper: VueWrapper
+
+  async function open(path: string): Promise<void> {
+    fake = new FakeVault().existing(PASSWORD)
+    fake.state = 'unlocked'
+    ;({ wrapper } = await mountWith(fake.api(secrets.api()), { path }))
+    await flushPromises()
+  }
+
+  beforeEach(() => {
+    secrets = new FakeSecrets().add(1, () => ({ name: 'Stripe', identifier: 'stripe-prod', clientSecret: 'sk_live_TOP' }))
+  })
+  afterEach(() => wrapper?.unmount())
+
+  const input = (id: string) => wrapper.get<HTMLInputElement>(`#${id}`)
+  const errorOf = (id: string) => wrapper.find(`#${id}-error`)
+  async function save(): Promise<void> {
+    await wrapper.get('form#secret-form').trigger('submit')
+    await flushPromises()
+  }
+
+  it('marks Name, URL and Client ID with an asterisk, says what it means, and refuses an empty form next to each field', async () => {
+    await open('/api-secrets/new')
+    const form = wrapper.get('form#secret-form')
+    expect(form.findAll('.required-mark').map((m) => m.element.closest('label')?.getAttribute('for'))).toEqual([
+      'secret-name',
+      'secret-url',
+      'secret-client-id',
+    ])
+    expect(form.text()).toContain('The items with an asterisk are mandatory.')
+    expect(input('secret-client-secret').attributes('type')).toBe('password')
+
+    await save()
+    expect(errorOf('secret-name').text()).toBe('The name is required.')
+    expect(errorOf('secret-url').text()).toBe('The URL is required.')
+    expect(errorOf('secret-client-id').text()).toBe('The Client ID is required.')
+    expect(input('secret-name').attributes('aria-invalid')).toBe('true')
+    expect(input('secret-name').attributes('aria-describedby')).toContain('secret-name-error')
+    expect(document.activeElement?.id).toBe('secret-name')
+    expect(errorOf('secret-identifier').exists()).toBe(false)
+    expect(secrets.rows).toHaveLength(1)
+
+    await input('secret-url').setValue('ftp://files.example.com')
+    expect(errorOf('secret-url').exists()).toBe(false)
+    await save()
+    expect(errorOf('secret-url').text()).toMatch(/^The URL must be an absolute http:\/\/ or https:\/\/ address/)
+  })
+
+  it('shows main\'s duplicate-Identifier refusal next to the Identifier field, and saves nothing', async () => {
+    await open('/api-secrets/new')
+    await input('secret-name').setValue('Another')
+    await input('secret-url').setValue('https://api.example.com')
+    await input('secret-client-id').setValue('c-2')
+    await input('secret-identifier').setValue('  STRIPE-prod ')
+    await save()
+    const error = errorOf('secret-identifier')
+    expect(error.text()).toMatch(/^The Identifier is already used by another API secret/)
+    expect(input('secret-identifier').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('secret-identifier')
+    expect(wrapper.find('form#secret-form').exists()).toBe(true)
+    expect(wrapper.findAll('.field-error')).toHaveLength(1)
+    expect(secrets.rows).toHaveLength(1)
+
+    await input('secret-identifier').setValue('another')
+    await save()
+    expect(wrapper.find('form#secret-form').exists()).toBe(false)
+    expect(wrapper.get('[role="status"]').text()).toContain('API secret saved')
+    expect(secrets.rows.map((r) => r.identifier)).toEqual(['stripe-prod', 'another'])
+  })
+
+  it('adds tags as chips on Enter and comma, and removes them', async () => {
+    await open('/api-secrets/new')
+    const tags = input('secret-tags')
+    await tags.setValue('prod')
+    await tags.trigger('keydown', { key: 'Enter' })
+    await tags.setValue('payments')
+    await tags.trigger('keydown', { key: ',' })
+    await tags.setValue('PROD')
+    await tags.trigger('keydown', { key: 'Enter' })
+    expect(wrapper.findAll('.chip').map((c) => c.text())).toEqual(['prod', 'payments'])
+    await wrapper.get('[aria-label="Remove tag prod"]').trigger('click')
+    expect(wrapper.findAll('.chip').map((c) => c.text())).toEqual(['payments'])
+  })
+
+  it('hides the client secret until Show, drops it on Hide, on close and on lock', async () => {
+    await open('/api-secrets')
+    await wrapper.get('tbody th button').trigger('click')
+    await flushPromises()
+    const value = () => wrapper.get('[data-testid="client-secret-value"]').text()
+    expect(value()).toContain('••••••')
+    expect(wrapper.html()).not.toContain('sk_live_TOP')
+
+    await wrapper.get('[aria-label="Show client secret"]').trigger('click')
+    await flushPromises()
+    expect(value()).toBe('sk_live_TOP')
+    await wrapper.get('[aria-label="Hide client secret"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.html()).not.toContain('sk_live_TOP')
+
+    await wrapper.get('[aria-label="Show client secret"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.html()).toContain('sk_live_TOP')
+    await useVaultStore().lock()
+    await flushPromises()
+    expect(wrapper.html()).not.toContain('sk_live_TOP')
+  })
+})
