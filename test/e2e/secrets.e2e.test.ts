@@ -71,6 +71,7 @@ describe('API secrets in Chromium, through the real core', () => {
     await dialog.getByText('The URL is required.').waitFor()
     await dialog.getByText('The Client ID is required.').waitFor()
     expect(await page.evaluate('document.activeElement?.id')).toBe('secret-name')
+    await app.screenshot('secrets-00-add-form-mandatory')
 
     await field('Name').fill('Stripe payments')
     await field('URL').fill('api.stripe.com/v1')
@@ -186,6 +187,14 @@ describe('API secrets in Chromium, through the real core', () => {
     await view.getByRole('button', { name: 'Copy Client ID' }).click()
     await view.getByText('Client ID copied.', { exact: false }).waitFor()
     expect(services().clipboard.readText()).toBe('client-0')
+    expect(await page.content()).not.toContain('SEEDED-SECRET-0')
+
+    // Main locks (idle, suspend) while it is shown: the next call finds out, and it leaves the screen.
+    await view.getByRole('button', { name: 'Show client secret' }).click()
+    await view.getByTestId('client-secret-value').filter({ hasText: 'SEEDED-SECRET-0' }).waitFor()
+    await services().vault.lock()
+    await view.getByRole('button', { name: 'Copy Client ID' }).click()
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor()
     expect(await page.content()).not.toContain('SEEDED-SECRET-0')
   })
 
