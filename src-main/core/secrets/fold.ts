@@ -4,5 +4,13 @@
  * search must all use this, or a duplicate could slip past the unique index.
  */
 export function fold(text: string): string {
-  return text.trim().normalize('NFC').toUpperCase().toLowerCase()
+  return foldText(text.trim())
+}
+
+/**
+ * fold() without the trim, for many values joined by control characters and folded in one
+ * call (the search index's build): the case mapping and NFC leave those separators alone.
+ */
+export function foldText(text: string): string {
+  return text.normalize('NFC').toUpperCase().toLowerCase()
 }

@@ -1,20 +1,24 @@
 import type { HttpMethod, SecretId, SecretSort, SecretTag } from '../../../src-shared/types/secrets'
 import type { Database } from '../vault/database'
-import { fold } from './fold'
-import { indexChunk } from './secrets.repo'
+import { fold, foldText } from './fold'
+import { indexChunk, orderedIds } from './secrets.repo'
 
-/** What the index keeps of one secret: its sort keys, its tags and the folded text search looks in. */
+/** What the index keeps of one secret: sort keys and folded text. Never the client secret or notes. */
 interface Entry {
   id: SecretId
   nameKey: string
   updatedAt: string
-  tags: string[]
-  tagKeys: string[]
-  /** fold() of name, URL, Client ID, Identifier, method and tags, one per line. Never the client secret or notes. */
+  /** The tags as stored (shared between entries with the same tags). */
+  tags: readonly string[]
+  /** The folded tags, in the same order (shared too). */
+  foldedTags: readonly string[]
+  /** "\n" + folded tags joined by "\n" + "\n", or "" without tags: a tag filter is one includes(). */
+  tagKeys: string
+  /** Folded name, URL, Client ID, Identifier, method and tags, one per line. */
   hay: string
 }
 
-/** The searchable fields of one secret, as the repo or the service has them. */
+/** The searchable fields of one secret, as the service has them after a change. */
 export interface IndexSource {
   id: SecretId
   name: string
@@ -35,8 +39,37 @@ export interface IndexQuery {
   limit: number
 }
 
+/** The entries in one order, with (lazily) all their texts in one string for fast scans. */
+interface Order {
+  entries: Entry[]
+  /** hay of every entry in order, each followed by RECORD_END; null until needed or after a change. */
+  text: string | null
+  /** starts[r] is where entry r's hay begins in `text`; starts[n] = text.length + 1. */
+  starts: Int32Array | null
+}
+
 /** Rows read per step of a build; the event loop runs between steps. */
-const BUILD_CHUNK = 2000
+const BUILD_CHUNK = 5000
+const RECORD_END = '\u001e'
+
+/** Splits a search into folded terms; every term must occur (as a substring) for a match. */
+export function searchTerms(search: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  return fold(search.replace(/[\u0000-\u001f\u007f]/g, ' ')).split(/\s+/).filter(Boolean)
+}
+
+/**
+ * Code-point order, which is SQLite's BINARY order of the same text in UTF-8, so entries
+ * inserted here land where the database's indexes (which the build reads) put them.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0
+  const n = Math.min(a.length, b.length)
+  let i = 0
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  if (i === n) return a.length < b.length ? -1 : 1
+  return a.codePointAt(i)! < b.codePointAt(i)! ? -1 : 1
+}
 
 const sortKey: Record<SecretSort, (e: Entry) => string> = {
   name: (e) => e.nameKey,
@@ -44,51 +77,52 @@ const sortKey: Record<SecretSort, (e: Entry) => string> = {
 }
 
 function compare(sort: SecretSort, a: Entry, b: Entry): number {
-  const ka = sortKey[sort](a)
-  const kb = sortKey[sort](b)
-  if (ka !== kb) return ka < kb ? -1 : 1
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  return compareText(sortKey[sort](a), sortKey[sort](b)) || compareText(a.id, b.id)
 }
 
-/** First position in `order` whose entry is not before `entry`. */
-function lowerBound(order: Entry[], entry: Entry, sort: SecretSort): number {
+function lowerBound(entries: Entry[], entry: Entry, sort: SecretSort): number {
   let lo = 0
-  let hi = order.length
+  let hi = entries.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (compare(sort, order[mid]!, entry) < 0) lo = mid + 1
+    if (compare(sort, entries[mid]!, entry) < 0) lo = mid + 1
     else hi = mid
   }
   return lo
 }
 
+function tagKeysOf(foldedTags: string[]): string {
+  return foldedTags.length ? `\n${foldedTags.join('\n')}\n` : ''
+}
+
 function toEntry(source: IndexSource): Entry {
-  const tagKeys = source.tags.map(fold)
+  const core = fold([source.name, source.url, source.clientId, source.identifier ?? '', source.method ?? ''].join('\n'))
+  const foldedTags = source.tags.map(fold)
   return {
     id: source.id,
     nameKey: fold(source.name),
     updatedAt: source.updatedAt,
     tags: source.tags,
-    tagKeys,
-    hay: fold([source.name, source.url, source.clientId, source.identifier ?? '', source.method ?? '', ...source.tags].join('\n')),
+    foldedTags,
+    tagKeys: tagKeysOf(foldedTags),
+    hay: `${core}\n${foldedTags.join('\n')}`,
   }
 }
 
-/** Splits a search into folded terms; every term must occur (as a substring) for a match. */
-export function searchTerms(search: string): string[] {
-  return fold(search).split(/\s+/).filter(Boolean)
-}
+/** Do the `next` terms only narrow `previous` (each old term inside some new one)? Then its matches are a superset. */
+const refines = (previous: string[], next: string[]) => previous.every((old) => next.some((term) => term.includes(old)))
 
 /**
- * The in-memory search index of the API secrets report: one entry per secret with its
- * folded text, and the secrets sorted by name and by last update. sql.js scans a large
- * table far slower than V8 scans strings, so search and tag filters run here; the vault's
- * database stays the only truth and the index mirrors exactly one open database.
+ * The in-memory search index of the API secrets report. sql.js scans a large table far
+ * slower than V8 scans a string, so search and tag filters run here; the vault's database
+ * stays the only truth, and the index mirrors exactly one open database.
  *
  * What must stay true:
  * - It mirrors `source`: every mutation that changes a secret calls `put`/`delete` with the
  *   database it changed, inside the same transaction. A call with another database (the
  *   vault reloaded another process's version) throws the index away, to be rebuilt.
+ * - Orders are read from the database's own indexes and kept in code-point order, the
+ *   database's order, so a filtered page and an unfiltered one sort alike.
  * - SECURITY: it never holds a client secret or notes, and `clear()` (on lock) drops it all.
  * - A build reads the database in rowid chunks and yields between them, so it may overlap
  *   mutations: `put` and `delete` are idempotent by id, which keeps the result exact.
@@ -97,9 +131,12 @@ export class SecretsIndex {
   private source: Database | null = null
   private complete = false
   private readonly entries = new Map<SecretId, Entry>()
-  private orders: Partial<Record<SecretSort, Entry[]>> = {}
+  private orders: Partial<Record<SecretSort, Order>> = {}
   private building: Promise<void> | null = null
   private generation = 0
+  /** Bumped by every change, so a cached result is never reused across one. */
+  private version = 0
+  private last: { version: number; sort: SecretSort; tag: string | null; terms: string[]; matches: Int32Array } | null = null
 
   /** True when the index mirrors all of `db`. */
   isReadyFor(db: Database): boolean {
@@ -124,20 +161,70 @@ export class SecretsIndex {
     const generation = this.generation
     let after = 0
     for (;;) {
-      const rows = read((current) => (current === db ? indexChunk(current, after, BUILD_CHUNK) : null))
-      if (rows === null || generation !== this.generation) return
-      for (const row of rows)
-        this.entries.set(
-          row.id,
-          toEntry({ ...row, clientId: row.client_id, tags: JSON.parse(row.tags) as string[], updatedAt: row.updated_at }),
-        )
-      if (rows.length < BUILD_CHUNK) break
-      after = rows[rows.length - 1]!.rowid
+      const chunk = read((current) => (current === db ? indexChunk(current, after, BUILD_CHUNK) : null))
+      if (chunk === null || generation !== this.generation) return
+      if (chunk.count > 0 && !this.addChunk(chunk.meta, chunk.core, chunk.count)) {
+        const cleaned = read((current) => indexChunk(current, after, BUILD_CHUNK, true))
+        if (!this.addChunk(cleaned.meta, cleaned.core, cleaned.count)) throw new Error('search index chunk is misaligned')
+      }
+      if (chunk.count < BUILD_CHUNK) break
+      after = chunk.lastRowid
       await new Promise<void>((resolve) => setImmediate(resolve))
       if (generation !== this.generation) return
     }
     this.complete = true
     this.building = null
+  }
+
+  /**
+   * One chunk as two strings (see indexChunk): `meta` (id, updated_at, tags JSON) and `core`
+   * (the searchable fields and the tags JSON), records separated by U+001E, fields by U+001F.
+   * The core text is folded in one call, which is what makes a build of 100,000 fast.
+   * False when the records do not line up (a separator inside a value).
+   */
+  private addChunk(meta: string, core: string, count: number): boolean {
+    const metas = meta.split('\u001e')
+    const cores = foldText(core).split('\u001e')
+    if (metas.length !== count || cores.length !== count) return false
+    for (let i = 0; i < count; i++) {
+      const m = metas[i]!
+      const a = m.indexOf('\u001f')
+      const b = m.indexOf('\u001f', a + 1)
+      const record = cores[i]!
+      const cut = record.lastIndexOf('\u001f')
+      const text = record.slice(0, cut)
+      const { tags, foldedTags, tagKeys, tail } = this.tagsOf(m.slice(b + 1), record.slice(cut + 1))
+      this.entries.set(m.slice(0, a) as SecretId, {
+        id: m.slice(0, a) as SecretId,
+        nameKey: text.slice(0, text.indexOf('\n')),
+        updatedAt: m.slice(a + 1, b),
+        tags,
+        foldedTags,
+        tagKeys,
+        hay: text + tail,
+      })
+    }
+    return true
+  }
+
+  /** Parsed tags by their JSON (stored and folded): vaults repeat the same few tag sets, so most entries share one. */
+  private readonly tagSets = new Map<string, { tags: string[]; foldedTags: string[]; tagKeys: string; tail: string }>()
+
+  private tagsOf(json: string, foldedJson: string) {
+    let set = this.tagSets.get(json)
+    if (!set) {
+      const tags = JSON.parse(json) as string[]
+      let foldedTags: string[]
+      try {
+        foldedTags = JSON.parse(foldedJson) as string[]
+        if (foldedTags.length !== tags.length) throw new Error('tags differ')
+      } catch {
+        foldedTags = tags.map(fold)
+      }
+      set = { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: `\n${foldedTags.join('\n')}` }
+      if (this.tagSets.size < 10_000) this.tagSets.set(json, set)
+    }
+    return set
   }
 
   /** Adds or replaces one secret, after `db` was changed. */
@@ -148,8 +235,9 @@ export class SecretsIndex {
     this.entries.set(entry.id, entry)
     for (const sort of Object.keys(this.orders) as SecretSort[]) {
       const order = this.orders[sort]!
-      if (previous) this.removeFrom(order, previous, sort)
-      order.splice(lowerBound(order, entry, sort), 0, entry)
+      if (previous) this.removeFrom(order.entries, previous, sort)
+      order.entries.splice(lowerBound(order.entries, entry, sort), 0, entry)
+      order.text = null
     }
   }
 
@@ -159,50 +247,108 @@ export class SecretsIndex {
     const previous = this.entries.get(id)
     if (!previous) return
     this.entries.delete(id)
-    for (const sort of Object.keys(this.orders) as SecretSort[]) this.removeFrom(this.orders[sort]!, previous, sort)
+    for (const sort of Object.keys(this.orders) as SecretSort[]) {
+      this.removeFrom(this.orders[sort]!.entries, previous, sort)
+      this.orders[sort]!.text = null
+    }
   }
 
-  /** Before many puts at once (an import): sorting once later is cheaper than inserting each. */
+  /** Before many puts at once (an import): reading the order again later is cheaper than inserting each. */
   dropOrders(): void {
     this.orders = {}
+    this.version++
   }
 
-  /** The ids of one page of matches, in order, and how many match in all. Call only when ready. */
-  query(q: IndexQuery): { ids: SecretId[]; total: number } {
+  /** The ids of one page of matches, in order, and how many match in all. Call only when ready for `db`. */
+  query(db: Database, q: IndexQuery): { ids: SecretId[]; total: number } {
+    const order = this.order(db, q.sort)
+    const entries = order.entries
     const terms = searchTerms(q.search)
-    const tagKey = q.tag === null ? null : fold(q.tag)
-    const order = this.order(q.sort)
-    const ids: SecretId[] = []
-    const end = q.offset + q.limit
-    let total = 0
-    const n = order.length
-    const descending = q.direction === 'desc'
-    for (let i = 0; i < n; i++) {
-      const entry = order[descending ? n - 1 - i : i]!
-      if (tagKey !== null && !entry.tagKeys.includes(tagKey)) continue
-      let match = true
-      for (let t = 0; t < terms.length; t++)
-        if (!entry.hay.includes(terms[t]!)) {
-          match = false
-          break
-        }
-      if (!match) continue
-      if (total >= q.offset && total < end) ids.push(entry.id)
-      total++
+    const tagNeedle = q.tag === null ? null : `\n${fold(q.tag)}\n`
+    let total: number
+    let at: (k: number) => Entry
+    if (terms.length === 0 && tagNeedle === null) {
+      total = entries.length
+      at = (k) => entries[k]!
+    } else {
+      const matches = this.matches(order, q.sort, terms, tagNeedle)
+      total = matches.length
+      at = (k) => entries[matches[k]!]!
     }
+    const ids: SecretId[] = []
+    const end = Math.min(total, q.offset + q.limit)
+    for (let k = q.offset; k < end; k++) ids.push(at(q.direction === 'asc' ? k : total - 1 - k).id)
     return { ids, total }
+  }
+
+  /** Reads the order and joins its text now (in the background), so the next search has nothing to prepare. */
+  warm(db: Database, sort: SecretSort): void {
+    if (this.isReadyFor(db)) this.text(this.order(db, sort))
+  }
+
+  /** Positions (ascending) in `order` of the entries with every term and the tag. */
+  private matches(order: Order, sort: SecretSort, terms: string[], tagNeedle: string | null): Int32Array {
+    const entries = order.entries
+    const hasTag = (r: number) => tagNeedle === null || entries[r]!.tagKeys.includes(tagNeedle)
+    const found: number[] = []
+    const last = this.last
+    if (terms.length === 0) {
+      for (let r = 0; r < entries.length; r++) if (hasTag(r)) found.push(r)
+    } else {
+      const { text, starts } = this.text(order)
+      // Each record is checked on its own slice of the one big text, which stays in cache.
+      const has = (r: number, term: string) => text.slice(starts[r]!, starts[r + 1]! - 1).includes(term)
+      const narrowing =
+        last && last.version === this.version && last.sort === sort && last.tag === tagNeedle && last.terms.length > 0 && refines(last.terms, terms)
+      if (narrowing && last.matches.length * 4 <= entries.length) {
+        // Typing on: only the previous matches can still match.
+        for (let k = 0; k < last.matches.length; k++) {
+          const r = last.matches[k]!
+          if (terms.every((term) => has(r, term))) found.push(r)
+        }
+      } else {
+        // One indexOf over all the text finds the candidates; the other terms are checked per record.
+        const scan = terms.reduce((a, b) => (b.length > a.length ? b : a))
+        const others = terms.filter((term) => !scan.includes(term))
+        let r = 0
+        let pos = text.indexOf(scan)
+        while (pos !== -1) {
+          while (starts[r + 1]! <= pos) r++
+          if (hasTag(r) && others.every((term) => has(r, term))) found.push(r)
+          pos = text.indexOf(scan, starts[r + 1]!)
+        }
+      }
+    }
+    const matches = Int32Array.from(found)
+    this.last = { version: this.version, sort, tag: tagNeedle, terms, matches }
+    return matches
+  }
+
+  private text(order: Order): { text: string; starts: Int32Array } {
+    if (order.text === null || order.starts === null) {
+      const starts = new Int32Array(order.entries.length + 1)
+      let at = 0
+      order.entries.forEach((entry, r) => {
+        starts[r] = at
+        at += entry.hay.length + 1
+      })
+      starts[order.entries.length] = at + 1
+      order.text = order.entries.map((entry) => entry.hay).join(RECORD_END) + RECORD_END
+      order.starts = starts
+    }
+    return { text: order.text, starts: order.starts }
   }
 
   /** Every tag in use (first spelling seen) with its count, sorted by name. */
   tags(): SecretTag[] {
     const counts = new Map<string, SecretTag>()
     for (const entry of this.entries.values())
-      entry.tagKeys.forEach((key, i) => {
+      entry.foldedTags.forEach((key, i) => {
         const tag = counts.get(key)
         if (tag) tag.count++
-        else counts.set(key, { tag: entry.tags[i]!, count: 1 })
+        else counts.set(key, { tag: entry.tags[i] ?? key, count: 1 })
       })
-    return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, tag]) => tag)
+    return [...counts.entries()].sort(([a], [b]) => compareText(a, b)).map(([, tag]) => tag)
   }
 
   get size(): number {
@@ -216,33 +362,45 @@ export class SecretsIndex {
 
   private reset(db: Database | null): void {
     this.generation++
+    this.version++
     this.source = db
     this.complete = false
     this.building = null
     this.entries.clear()
     this.orders = {}
+    this.last = null
+    this.tagSets.clear()
   }
 
   /** Whether a change to `db` should be applied here; a change to another database invalidates the index. */
   private follows(db: Database): boolean {
-    if (this.source === db) return true
+    if (this.source === db) {
+      this.version++
+      return true
+    }
     if (this.source !== null) this.reset(null)
     return false
   }
 
-  private order(sort: SecretSort): Entry[] {
+  /** The entries in `sort` order, read from the database's index the first time. */
+  private order(db: Database, sort: SecretSort): Order {
     let order = this.orders[sort]
     if (!order) {
-      order = [...this.entries.values()].sort((a, b) => compare(sort, a, b))
+      const entries: Entry[] = []
+      for (const id of orderedIds(db, sort)) {
+        const entry = this.entries.get(id)
+        if (entry) entries.push(entry)
+      }
+      order = { entries, text: null, starts: null }
       this.orders[sort] = order
     }
     return order
   }
 
-  private removeFrom(order: Entry[], entry: Entry, sort: SecretSort): void {
-    let at = lowerBound(order, entry, sort)
+  private removeFrom(entries: Entry[], entry: Entry, sort: SecretSort): void {
+    let at = lowerBound(entries, entry, sort)
     // Not where its keys say (should not happen): find it the slow way rather than corrupt the order.
-    if (order[at] !== entry) at = order.indexOf(entry)
-    if (at >= 0) order.splice(at, 1)
+    if (entries[at] !== entry) at = entries.indexOf(entry)
+    if (at >= 0) entries.splice(at, 1)
   }
 }

@@ -112,7 +112,7 @@ export class SecretsService {
       await this.index.ensure((fn) => vault.read(fn))
       const page = vault.read((db) => {
         if (!this.index.isReadyFor(db)) return null
-        const { ids, total } = this.index.query({ search, tag, sort, direction, offset, limit })
+        const { ids, total } = this.index.query(db, { search, tag, sort, direction, offset, limit })
         return { items: repo.summariesByIds(db, ids), total, offset, limit }
       })
       if (page) return page
@@ -126,10 +126,30 @@ export class SecretsService {
     return this.index.tags()
   }
 
-  /** Builds the search index while the person looks at the first page (after it is sent). */
+  /**
+   * Builds the search index while the person looks at the first page (after it is sent),
+   * and prepares the default order, so the first keystroke finds it ready.
+   */
   private prewarm(): void {
     const vault = this.vault
-    setImmediate(() => this.index.ensure((fn) => vault.read(fn)).catch(() => undefined))
+    setImmediate(() =>
+      this.index
+        .ensure((fn) => vault.read(fn))
+        .then(() => vault.read((db) => this.index.warm(db, 'name')))
+        .catch(() => undefined),
+    )
+  }
+
+  /** After a change: prepare the default order again in the background, if the index is built. */
+  private rewarm(): void {
+    const vault = this.vault
+    setImmediate(() => {
+      try {
+        vault.read((db) => this.index.warm(db, 'name'))
+      } catch {
+        // Locked meanwhile: nothing to prepare.
+      }
+    })
   }
 
   get(id: SecretId): SecretDetail {
@@ -200,6 +220,7 @@ export class SecretsService {
       if (records.length > BULK_ROWS) this.index.dropOrders()
       records.forEach((record, i) => this.write(db, record, 'insert', label(i)))
     })
+    this.rewarm()
     return records.map(detailOf)
   }
 
@@ -208,12 +229,14 @@ export class SecretsService {
     const now = this.now()
     const { id, ...changes } = input
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<SecretRecord>
-    return this.vault.mutate((db) => {
+    const edited = await this.vault.mutate((db) => {
       const current = repo.findRecord(db, id) ?? throwError(notFound())
       const next: SecretRecord = { ...current, ...defined, id, createdAt: current.createdAt, updatedAt: now }
       this.write(db, next, 'update')
       return detailOf(next)
     })
+    this.rewarm()
+    return edited
   }
 
   async remove(id: SecretId): Promise<void> {
@@ -221,6 +244,7 @@ export class SecretsService {
       if (repo.remove(db, id) === 0) throw notFound()
       this.index.delete(db, id)
     })
+    this.rewarm()
   }
 
   /** Inserts or updates one record after the Identifier check, and mirrors it in the index. */

@@ -43,6 +43,8 @@ export function sealWithNonce(key: Uint8Array, nonce: Uint8Array, plaintext: Uin
 
 /** Plaintext per cipher step of `sealInSteps`: about 2-10 ms of AES-GCM each on a laptop. */
 export const SEAL_STEP_BYTES = 1 << 20
+/** AES-GCM runs fastest on cache-sized pieces: 64 MB in 256 KiB calls takes about 60% of one call. */
+const CIPHER_PIECE_BYTES = 1 << 18
 
 /**
  * `prefix` followed by AES-256-GCM of `plaintext` (tag appended), like `prefix + sealWithNonce`,
@@ -56,9 +58,9 @@ export async function sealInSteps(key: Uint8Array, nonce: Uint8Array, plaintext:
   const out = Buffer.allocUnsafe(prefix.length + plaintext.length + TAG_BYTES)
   out.set(prefix, 0)
   let at = prefix.length
-  for (let offset = 0; offset < plaintext.length; offset += SEAL_STEP_BYTES) {
-    if (offset > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-    const part = cipher.update(plaintext.subarray(offset, offset + SEAL_STEP_BYTES))
+  for (let offset = 0; offset < plaintext.length; offset += CIPHER_PIECE_BYTES) {
+    if (offset > 0 && offset % SEAL_STEP_BYTES === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    const part = cipher.update(plaintext.subarray(offset, offset + CIPHER_PIECE_BYTES))
     out.set(part, at)
     at += part.length
   }
@@ -75,9 +77,24 @@ export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   decipher.setAAD(aad)
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))
+  // Decrypted in 256 KiB pieces into one buffer: faster than one call on a large vault (cache-sized
+  // work), and no second copy for the concatenation.
+  const body = sealed.subarray(0, sealed.length - TAG_BYTES)
+  const out = Buffer.allocUnsafe(body.length)
+  let at = 0
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()])
+    for (let offset = 0; offset < body.length; offset += CIPHER_PIECE_BYTES) {
+      const part = decipher.update(body.subarray(offset, offset + CIPHER_PIECE_BYTES))
+      out.set(part, at)
+      at += part.length
+    }
+    const last = decipher.final()
+    out.set(last, at)
+    at += last.length
   } catch {
+    // SECURITY: unauthenticated plaintext never leaves; wipe what was written.
+    out.fill(0)
     return null
   }
+  return out.subarray(0, at)
 }
