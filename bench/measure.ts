@@ -2,6 +2,7 @@
  * One benchmark size in its own process (so RSS is this size's alone):
  *   tsx bench/measure.ts build N    creates .bench/vault-N.keyhold unless it is there
  *   tsx bench/measure.ts measure N  prints one JSON line of medians
+ *   tsx bench/measure.ts memory N   prints RSS of a process that unlocks once, searches and saves
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -55,11 +56,15 @@ const keystrokes = (word: string) => Array.from({ length: word.length }, (_, i) 
 
 export const QUERIES = { prefix: 'stripe', common: 'prod', miss: 'zqxv' } as const
 
+/** Waits until the search index is built and its default order prepared (as after the first page). */
+async function searchReady(services: Services): Promise<void> {
+  await services.secrets.list({ search: QUERIES.miss })
+}
+
 async function measure(size: number) {
   const services = servicesFor(size)
   const { vault, secrets } = services
   ;(await openDatabase()).close() // load sql.js's WASM first: it is part of the process, not of opening
-  const baseRss = rssMiB()
 
   const unlockWithKdf: number[] = []
   const unlockNoKdf: number[] = []
@@ -94,15 +99,19 @@ async function measure(size: number) {
   }
   const tagTimes: number[] = []
   for (let r = 0; r < RUNS; r++) tagTimes.push(await timed(() => secrets.list({ tag: 'finance', search: 'pay' })))
-  const steadyRss = rssMiB()
 
   const { items } = await secrets.list({ limit: 20 })
-  const saves: Array<{ ms: number; maxBlockMs: number; peakRssMiB: number }> = []
+  const saves: Array<{ ms: number; maxBlockMs: number }> = []
   for (let r = 0; r < RUNS; r++)
     saves.push(await probed(() => secrets.edit({ id: items[r % items.length]!.id, notes: `benchmark edit ${r} ${Date.now()}` })))
   const burst = await probed(() =>
     Promise.all(items.map((item, k) => secrets.edit({ id: item.id, notes: `benchmark burst ${k} ${Date.now()}` }))),
   )
+  const lockAfterEdit = await timed(async () => {
+    void secrets.edit({ id: items[0]!.id, notes: `benchmark before lock ${Date.now()}` })
+    await vault.settle()
+    vault.lock()
+  })
   const fileBytes = statSync(paths(size).vault).size
   vault.lock()
 
@@ -112,16 +121,42 @@ async function measure(size: number) {
     unlockWithKdfMs: median(unlockWithKdf),
     unlockNoKdfMs: median(unlockNoKdf),
     openToFirstResultsMs: median(openToFirst),
+    firstOpenToFirstResultsMs: openToFirst[0]!,
     firstSearchMs: median(firstSearch),
     search,
     tagAndSearchMs: median(tagTimes),
     save: { medianMs: median(saves.map((s) => s.ms)), maxBlockMs: max(saves.map((s) => s.maxBlockMs)) },
     burst: { edits: items.length, ms: burst.ms, maxBlockMs: burst.maxBlockMs },
-    rss: { baseMiB: baseRss, steadyMiB: steadyRss, peakDuringSaveMiB: max([...saves.map((s) => s.peakRssMiB), burst.peakRssMiB]) },
+    lockAfterEditMs: lockAfterEdit,
   }
 }
 
+/**
+ * Memory in a process of its own, as the app would use it: unlock once, show the first page,
+ * search (which builds the index), then save a few edits. RSS is the whole process (Node,
+ * sql.js and its WASM heap, the decrypted database, the search index).
+ */
+async function memory(size: number) {
+  const services = servicesFor(size)
+  const { vault, secrets } = services
+  const baseMiB = rssMiB()
+  await vault.unlockWithDevice()
+  const { items } = await secrets.list({ limit: 10 })
+  await searchReady(services)
+  for (const word of Object.values(QUERIES)) for (const typed of keystrokes(word)) await secrets.list({ search: typed })
+  const steadyMiB = rssMiB()
+  let peakMiB = steadyMiB
+  for (let r = 0; r < 5; r++) {
+    const save = await probed(() => secrets.edit({ id: items[r % items.length]!.id, notes: `memory edit ${r} ${Date.now()}` }))
+    peakMiB = Math.max(peakMiB, save.peakRssMiB)
+  }
+  const afterMiB = rssMiB()
+  vault.lock()
+  return { baseMiB, steadyMiB, peakDuringSaveMiB: peakMiB, afterSavesMiB: afterMiB }
+}
+
 export type SizeResult = Awaited<ReturnType<typeof measure>>
+export type MemoryResult = Awaited<ReturnType<typeof memory>>
 
 async function main(): Promise<void> {
   const [command, sizeArg] = process.argv.slice(2)
@@ -129,6 +164,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(size) || size <= 0) throw new Error('usage: measure.ts build|measure SIZE')
   if (command === 'build') await build(size)
   else if (command === 'measure') process.stdout.write(`${JSON.stringify(await measure(size))}\n`)
+  else if (command === 'memory') process.stdout.write(`${JSON.stringify(await memory(size))}\n`)
   else throw new Error(`unknown command ${command}`)
 }
 

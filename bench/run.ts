@@ -4,19 +4,34 @@
  * BENCH_SIZES=1000,10000 limits the sizes; BENCH_RUNS sets the runs per median (default 5).
  */
 import { spawnSync } from 'node:child_process'
+import { buildSync } from 'esbuild'
 import { cpus, totalmem } from 'node:os'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, type SizeResult } from './measure'
+import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, type MemoryResult, type SizeResult } from './measure'
 import { median } from './stats'
 
 const ROOT = resolve(__dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
-const tsx = join(ROOT, 'node_modules/.bin/tsx')
+const MEASURE = join(BENCH_DIR, 'measure.cjs')
+
+/** The measuring process runs on plain Node (bundled like the CLI), so its RSS has no loader in it. */
+function bundleMeasure(): void {
+  buildSync({
+    entryPoints: [join(__dirname, 'measure.ts')],
+    outfile: MEASURE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+}
 
 function child(args: string[]): string {
-  const result = spawnSync(tsx, [join(__dirname, 'measure.ts'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+  const result = spawnSync(process.execPath, [MEASURE, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
   if (result.status !== 0) throw new Error(`measure ${args.join(' ')} failed:\n${result.stderr}`)
   return result.stdout
 }
@@ -43,20 +58,24 @@ const mib = (n: number) => n.toFixed(0)
 function main(): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
   process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
-  const results: Array<SizeResult & { coldCliMs: number; buildMs?: number }> = []
+  const results: Array<SizeResult & { coldCliMs: number; rss: MemoryResult }> = []
+  mkdirSync(BENCH_DIR, { recursive: true })
+  bundleMeasure()
   for (const size of SIZES) {
     const start = performance.now()
     child(['build', size.toString()])
     const built = performance.now() - start
     process.stdout.write(`  ${size}: vault ready (${(built / 1000).toFixed(1)} s)\n`)
     const result = JSON.parse(child(['measure', size.toString()]).trim().split('\n').pop()!) as SizeResult
-    results.push({ ...result, coldCliMs: coldCli(size) })
+    const rss = JSON.parse(child(['memory', size.toString()]).trim().split('\n').pop()!) as MemoryResult
+    results.push({ ...result, rss, coldCliMs: coldCli(size) })
   }
   const rows: Array<[string, (r: (typeof results)[number]) => string]> = [
     ['file size (MiB)', (r) => r.fileMiB.toFixed(1)],
     ['unlock, KDF included (ms)', (r) => ms(r.unlockWithKdfMs)],
     ['unlock, KDF excluded (ms)', (r) => ms(r.unlockNoKdfMs)],
     ['open to first results, after the KDF (ms)', (r) => ms(r.openToFirstResultsMs)],
+    ['  the same, first time in a new process (ms)', (r) => ms(r.firstOpenToFirstResultsMs)],
     ['first search after unlock, builds the index (ms)', (r) => ms(r.firstSearchMs)],
     [`search as you type "${QUERIES.prefix}" (ms, median / max keystroke)`, (r) => `${ms(r.search.prefix!.medianMs)} / ${ms(r.search.prefix!.maxMs)}`],
     [`search as you type "${QUERIES.common}" (ms, median / max)`, (r) => `${ms(r.search.common!.medianMs)} / ${ms(r.search.common!.maxMs)}`],
@@ -66,8 +85,9 @@ function main(): void {
     ['  longest event-loop block during a save (ms)', (r) => ms(r.save.maxBlockMs)],
     ['burst of 20 edits, until all durable (ms)', (r) => ms(r.burst.ms)],
     ['  longest event-loop block during the burst (ms)', (r) => ms(r.burst.maxBlockMs)],
-    ['RSS: process after loading (MiB)', (r) => mib(r.rss.baseMiB)],
-    ['RSS: unlocked, after searches (MiB)', (r) => mib(r.rss.steadyMiB)],
+    ['edit, then settle and lock (ms)', (r) => ms(r.lockAfterEditMs)],
+    ['RSS: process before unlocking (MiB)', (r) => mib(r.rss.baseMiB)],
+    ['RSS: unlocked, index built, after searches (MiB)', (r) => mib(r.rss.steadyMiB)],
     ['RSS: peak during saves (MiB)', (r) => mib(r.rss.peakDuringSaveMiB)],
     [`cold \`keyhold secret list --search ${QUERIES.prefix}\` (ms)`, (r) => ms(r.coldCliMs)],
   ]

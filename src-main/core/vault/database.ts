@@ -11,6 +11,14 @@ let sqlJs: Promise<SqlJsStatic> | undefined
 /** Page size of new vaults (existing ones keep theirs). */
 export const PAGE_SIZE = 16384
 
+/**
+ * Starts loading sql.js (compiling its WASM) without waiting, e.g. while Argon2id runs on the
+ * thread pool, so opening a vault does not pay for it afterwards. Failures surface on use.
+ */
+export function preloadSqlJs(): void {
+  loadSqlJs().catch(() => undefined)
+}
+
 /** sql.js is loaded once per process; its WASM file is read from the installed package. */
 function loadSqlJs(): Promise<SqlJsStatic> {
   sqlJs ??= (() => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { deriveKey, open, randomKey, seal, sealInSteps, NONCE_BYTES } from './crypto'
-import { applyPragmas, openDatabase, schemaVersion, transaction, type Database } from './database'
+import { applyPragmas, openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
@@ -79,6 +79,7 @@ export class Vault {
     const file = new VaultFile(path)
     const { bytes, stamp } = await file.read()
     const parsed = decodeVault(bytes)
+    preloadSqlJs()
     const dataKey = await Vault.unwrapDataKey(parsed.header, unlocker)
     try {
       const image = open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
