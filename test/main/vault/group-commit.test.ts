@@ -78,10 +78,12 @@ describe('Vault saves', () => {
   })
 
   it('settles once every mutation asked for is durable', async () => {
-    void add('a')
-    void add('b')
+    void add('settle-probe-first-7c1e')
+    void add('settle-probe-second-9d4a')
     await vault.settled()
-    expect((await decryptImage(path, PASSWORD)).includes('b')).toBe(true)
+    const image = await decryptImage(path, PASSWORD)
+    expect(image.includes('settle-probe-first-7c1e')).toBe(true)
+    expect(image.includes('settle-probe-second-9d4a')).toBe(true)
   })
 
   it('gives new vaults 16 KiB pages', () => {
