@@ -99,6 +99,18 @@ describe('SecretsIndex', () => {
     expect(index.isReadyFor(db)).toBe(true)
     const rows = naiveRows(db)
     for (const q of queries()) expect(index.query(db, q), JSON.stringify(q)).toEqual(naive(rows, q))
+    // Edits patch the search text in place; it must equal the text built from scratch.
+    const orders = (index as unknown as { orders: Record<string, { entries: Array<{ hay: string }>; text: string | null; starts: Int32Array }> }).orders
+    for (const order of Object.values(orders)) {
+      if (order.text === null) continue
+      expect(order.text).toBe(order.entries.map((e) => `${e.hay}\u001e`).join(''))
+      let at = 0
+      order.entries.forEach((e, r) => {
+        expect(order.starts[r]).toBe(at)
+        at += e.hay.length + 1
+      })
+      expect(order.starts[order.entries.length]).toBe(order.text.length)
+    }
   }
 
   it('answers exactly as a full scan would, through random adds, edits and deletes', async () => {
