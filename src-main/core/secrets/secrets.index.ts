@@ -39,14 +39,26 @@ export interface IndexQuery {
   limit: number
 }
 
-/** The entries in one order, with (lazily) all their texts in one string for fast scans. */
-interface Order {
-  entries: Entry[]
-  /** hay of every entry in order, each followed by RECORD_END; null until first needed. */
+/**
+ * A run of consecutive entries of an order, with their texts joined for fast scans: each
+ * entry's hay followed by RECORD_END. Built lazily; a change to one of its entries clears it,
+ * so an edit costs rebuilding one block, not all 100,000 records.
+ */
+interface Block {
+  count: number
   text: string | null
-  /** starts[r] is where entry r's hay begins in `text`, and starts[n] = text.length. */
+  /** starts[r] is where the block's entry r begins in `text`, and starts[count] = text.length. */
   starts: Int32Array | null
 }
+
+/** The entries in one order, cut into blocks of texts (null until the first search). */
+interface Order {
+  entries: Entry[]
+  blocks: Block[] | null
+}
+
+/** Entries per block: a block's text is about 150 KB; a block that doubles is split. */
+const DEFAULT_BLOCK_SIZE = 1024
 
 /** Rows read per step of a build; the event loop runs between steps. */
 const BUILD_CHUNK = 5000
@@ -128,6 +140,9 @@ const refines = (previous: string[], next: string[]) => previous.every((old) => 
  *   mutations: `put` and `delete` are idempotent by id, which keeps the result exact.
  */
 export class SecretsIndex {
+  /** `blockSize` is for tests, which use small blocks to exercise splitting. */
+  constructor(private readonly blockSize = DEFAULT_BLOCK_SIZE) {}
+
   private source: Database | null = null
   private complete = false
   private readonly entries = new Map<SecretId, Entry>()
@@ -277,11 +292,15 @@ export class SecretsIndex {
     return { ids, total }
   }
 
-  /** Reads the order and joins its text now (in the background), so the next search has nothing to prepare. */
+  /** Reads the order and joins its block texts now (in the background), so the next search has nothing to prepare. */
   warm(db: Database, sort: SecretSort): void {
     if (!this.isReadyFor(db)) return
-    // indexOf flattens a text that edits left in pieces, now rather than on the next keystroke.
-    this.text(this.order(db, sort)).text.indexOf(RECORD_END)
+    const order = this.order(db, sort)
+    let from = 0
+    for (const block of this.blocks(order)) {
+      this.blockText(order, block, from)
+      from += block.count
+    }
   }
 
   /** Positions (ascending) in `order` of the entries with every term and the tag. */
@@ -293,27 +312,37 @@ export class SecretsIndex {
     if (terms.length === 0) {
       for (let r = 0; r < entries.length; r++) if (hasTag(r)) found.push(r)
     } else {
-      const { text, starts } = this.text(order)
-      // Each record is checked on its own slice of the one big text, which stays in cache.
-      const has = (r: number, term: string) => text.slice(starts[r]!, starts[r + 1]! - 1).includes(term)
+      const blocks = this.blocks(order)
+      // Each record is checked on its own slice of its block's text, which stays in cache.
+      const has = (text: string, starts: Int32Array, r: number, term: string) => text.slice(starts[r]!, starts[r + 1]! - 1).includes(term)
       const narrowing =
         last && last.version === this.version && last.sort === sort && last.tag === tagNeedle && last.terms.length > 0 && refines(last.terms, terms)
       if (narrowing && last.matches.length * 4 <= entries.length) {
-        // Typing on: only the previous matches can still match.
+        // Typing on: only the previous matches can still match (ascending, so blocks are walked once).
+        let b = 0
+        let from = 0
         for (let k = 0; k < last.matches.length; k++) {
-          const r = last.matches[k]!
-          if (terms.every((term) => has(r, term))) found.push(r)
+          const g = last.matches[k]!
+          while (g >= from + blocks[b]!.count) from += blocks[b++]!.count
+          const { text, starts } = this.blockText(order, blocks[b]!, from)
+          if (terms.every((term) => has(text, starts, g - from, term))) found.push(g)
         }
       } else {
-        // One indexOf over all the text finds the candidates; the other terms are checked per record.
+        // indexOf of the longest term over each block's text finds the candidates; the other
+        // terms and the tag are checked per record.
         const scan = terms.reduce((a, b) => (b.length > a.length ? b : a))
         const others = terms.filter((term) => !scan.includes(term))
-        let r = 0
-        let pos = text.indexOf(scan)
-        while (pos !== -1) {
-          while (starts[r + 1]! <= pos) r++
-          if (hasTag(r) && others.every((term) => has(r, term))) found.push(r)
-          pos = text.indexOf(scan, starts[r + 1]!)
+        let from = 0
+        for (const block of blocks) {
+          const { text, starts } = this.blockText(order, block, from)
+          let r = 0
+          let pos = text.indexOf(scan)
+          while (pos !== -1) {
+            while (starts[r + 1]! <= pos) r++
+            if (hasTag(from + r) && others.every((term) => has(text, starts, r, term))) found.push(from + r)
+            pos = text.indexOf(scan, starts[r + 1]!)
+          }
+          from += block.count
         }
       }
     }
@@ -322,19 +351,44 @@ export class SecretsIndex {
     return matches
   }
 
-  private text(order: Order): { text: string; starts: Int32Array } {
-    if (order.text === null || order.starts === null) {
-      const starts = new Int32Array(order.entries.length + 1)
-      let at = 0
-      order.entries.forEach((entry, r) => {
-        starts[r] = at
-        at += entry.hay.length + 1
-      })
-      starts[order.entries.length] = at
-      order.text = order.entries.length ? order.entries.map((entry) => entry.hay).join(RECORD_END) + RECORD_END : ''
-      order.starts = starts
+  /** The order's blocks, cut the first time they are needed. */
+  private blocks(order: Order): Block[] {
+    if (!order.blocks) {
+      order.blocks = []
+      for (let from = 0; from < order.entries.length; from += this.blockSize)
+        order.blocks.push({ count: Math.min(this.blockSize, order.entries.length - from), text: null, starts: null })
     }
-    return { text: order.text, starts: order.starts }
+    return order.blocks
+  }
+
+  /** The text of `block`, whose first entry is `order.entries[from]`, joined if needed. */
+  private blockText(order: Order, block: Block, from: number): { text: string; starts: Int32Array } {
+    if (block.text === null || block.starts === null) {
+      const starts = new Int32Array(block.count + 1)
+      const parts: string[] = new Array(block.count)
+      let at = 0
+      for (let r = 0; r < block.count; r++) {
+        const hay = order.entries[from + r]!.hay
+        starts[r] = at
+        parts[r] = hay
+        at += hay.length + 1
+      }
+      starts[block.count] = at
+      block.text = block.count ? parts.join(RECORD_END) + RECORD_END : ''
+      block.starts = starts
+    }
+    return { text: block.text, starts: block.starts }
+  }
+
+  /** The block holding position `at` of the order (the last one for the end), and its first position. */
+  private blockAt(blocks: Block[], at: number): { index: number; from: number } {
+    let from = 0
+    for (let index = 0; index < blocks.length; index++) {
+      const count = blocks[index]!.count
+      if (at < from + count || index === blocks.length - 1) return { index, from }
+      from += count
+    }
+    return { index: -1, from: 0 }
   }
 
   /** Every tag in use (first spelling seen) with its count, sorted by name. */
@@ -389,17 +443,13 @@ export class SecretsIndex {
         const entry = this.entries.get(id)
         if (entry) entries.push(entry)
       }
-      order = { entries, text: null, starts: null }
+      order = { entries, blocks: null }
       this.orders[sort] = order
     }
     return order
   }
 
-  /**
-   * Takes `entry` out of `order`, and out of its text when there is one: the text is cut
-   * around the record (V8 joins the two slices lazily) and the starts after it shift, which is
-   * far cheaper than joining 100,000 records again after every edit.
-   */
+  /** Takes `entry` out of `order`; the block it was in is joined again when next searched. */
   private removeFrom(order: Order, entry: Entry, sort: SecretSort): void {
     const entries = order.entries
     let at = lowerBound(entries, entry, sort)
@@ -407,29 +457,29 @@ export class SecretsIndex {
     if (entries[at] !== entry) at = entries.indexOf(entry)
     if (at < 0) return
     entries.splice(at, 1)
-    if (order.text === null || order.starts === null) return
-    const { text, starts } = order
-    const from = starts[at]!
-    const length = starts[at + 1]! - from
-    const next = new Int32Array(starts.length - 1)
-    next.set(starts.subarray(0, at))
-    for (let r = at; r < next.length; r++) next[r] = starts[r + 1]! - length
-    order.text = text.slice(0, from) + text.slice(from + length)
-    order.starts = next
+    if (!order.blocks) return
+    const { index } = this.blockAt(order.blocks, at)
+    const block = order.blocks[index]!
+    block.count--
+    block.text = null
+    block.starts = null
+    if (block.count === 0 && order.blocks.length > 1) order.blocks.splice(index, 1)
   }
 
-  /** Puts `entry` in its place in `order` (and in its text, as removeFrom does). */
+  /** Puts `entry` in its place in `order`; a block that grows to twice the size is split. */
   private insertInto(order: Order, entry: Entry, sort: SecretSort): void {
     const at = lowerBound(order.entries, entry, sort)
     order.entries.splice(at, 0, entry)
-    if (order.text === null || order.starts === null) return
-    const { text, starts } = order
-    const from = starts[at]!
-    const record = entry.hay + RECORD_END
-    const next = new Int32Array(starts.length + 1)
-    next.set(starts.subarray(0, at + 1))
-    for (let r = at + 1; r < next.length; r++) next[r] = starts[r - 1]! + record.length
-    order.text = text.slice(0, from) + record + text.slice(from)
-    order.starts = next
+    if (!order.blocks) return
+    if (order.blocks.length === 0) order.blocks.push({ count: 0, text: null, starts: null })
+    const { index } = this.blockAt(order.blocks, at)
+    const block = order.blocks[index]!
+    block.count++
+    block.text = null
+    block.starts = null
+    if (block.count >= 2 * this.blockSize) {
+      const half = block.count >> 1
+      order.blocks.splice(index, 1, { count: half, text: null, starts: null }, { count: block.count - half, text: null, starts: null })
+    }
   }
 }

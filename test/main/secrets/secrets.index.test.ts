@@ -79,7 +79,8 @@ describe('SecretsIndex', () => {
 
   beforeEach(async () => {
     db = await openDatabase()
-    index = new SecretsIndex()
+    // Small blocks, so that edits split, empty and rebuild them.
+    index = new SecretsIndex(16)
   })
   afterEach(() => db.close())
 
@@ -99,17 +100,25 @@ describe('SecretsIndex', () => {
     expect(index.isReadyFor(db)).toBe(true)
     const rows = naiveRows(db)
     for (const q of queries()) expect(index.query(db, q), JSON.stringify(q)).toEqual(naive(rows, q))
-    // Edits patch the search text in place; it must equal the text built from scratch.
-    const orders = (index as unknown as { orders: Record<string, { entries: Array<{ hay: string }>; text: string | null; starts: Int32Array }> }).orders
+    // Edits clear only the blocks they touch; every block's text must be that of its entries.
+    const orders = (index as unknown as { orders: Record<string, { entries: Array<{ hay: string }>; blocks: Array<{ count: number; text: string | null; starts: Int32Array | null }> | null }> }).orders
     for (const order of Object.values(orders)) {
-      if (order.text === null) continue
-      expect(order.text).toBe(order.entries.map((e) => `${e.hay}\u001e`).join(''))
-      let at = 0
-      order.entries.forEach((e, r) => {
-        expect(order.starts[r]).toBe(at)
-        at += e.hay.length + 1
-      })
-      expect(order.starts[order.entries.length]).toBe(order.text.length)
+      if (!order.blocks) continue
+      expect(order.blocks.reduce((n, b) => n + b.count, 0)).toBe(order.entries.length)
+      let from = 0
+      for (const block of order.blocks) {
+        const mine = order.entries.slice(from, from + block.count)
+        if (block.text !== null) {
+          expect(block.text).toBe(mine.map((e) => `${e.hay}\u001e`).join(''))
+          let at = 0
+          mine.forEach((e, r) => {
+            expect(block.starts![r]).toBe(at)
+            at += e.hay.length + 1
+          })
+          expect(block.starts![block.count]).toBe(block.text.length)
+        }
+        from += block.count
+      }
     }
   }
 
