@@ -116,4 +116,18 @@ describe('The API secrets screens', () => {
     await flushPromises()
     expect(wrapper.html()).not.toContain('sk_live_TOP')
   })
+
+  it('searches as you type, once the typing pauses, and pages the report', async () => {
+    secrets.add(70)
+    await open('/api-secrets')
+    expect(wrapper.findAll('tbody tr')).toHaveLength(50)
+    expect(wrapper.text()).toContain('1–50 of 71')
+    const before = secrets.listCalls.length
+    const search = wrapper.get('input[type="search"]')
+    for (const text of ['s', 'se', 'sec', 'secret 06']) await search.setValue(text)
+    await new Promise((done) => setTimeout(done, 220))
+    await flushPromises()
+    expect(secrets.listCalls.slice(before).map((c) => c.search)).toEqual(['secret 06'])
+    expect(wrapper.findAll('tbody th').map((th) => th.text())).toEqual(['Secret 006', 'Secret 060', 'Secret 061', 'Secret 062', 'Secret 063', 'Secret 064', 'Secret 065', 'Secret 066', 'Secret 067', 'Secret 068', 'Secret 069'])
+  })
 })
