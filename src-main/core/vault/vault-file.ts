@@ -124,21 +124,38 @@ export class VaultFile {
   private async acquireLock(): Promise<() => Promise<void>> {
     const lockPath = `${this.path}.lock`
     for (let attempt = 0; attempt < 200; attempt++) {
+      // The lock appears with its owner's pid already in it (written aside, then hard-linked
+      // into place, which fails if it exists), so a process killed at any point never leaves
+      // a lock that cannot be told stale.
+      const tmp = `${lockPath}.${process.pid}.tmp`
+      await fs.writeFile(tmp, String(process.pid), { mode: 0o600 })
       try {
-        const handle = await fs.open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
-        await handle.writeFile(String(process.pid))
-        await handle.close()
+        await linkOrCreate(tmp, lockPath)
         return () => fs.rm(lockPath, { force: true })
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
         if (await isStaleLock(lockPath)) await fs.rm(lockPath, { force: true })
         else await new Promise((r) => setTimeout(r, 25))
+      } finally {
+        await fs.rm(tmp, { force: true })
       }
     }
     throw new KeyholdError(
       'VAULT_CHANGED_ON_DISK',
       'Another Keyhold process is saving this vault right now. Your change was not saved; try again in a moment.',
     )
+  }
+}
+
+/** Hard-links `from` to `to` (EEXIST if taken); where links are unsupported, creates `to` exclusively. */
+async function linkOrCreate(from: string, to: string): Promise<void> {
+  try {
+    await fs.link(from, to)
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+    const handle = await fs.open(to, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
+    await handle.writeFile(String(process.pid))
+    await handle.close()
   }
 }
 
