@@ -1,6 +1,34 @@
-import { resolve } from 'node:path'
-import { defineConfig } from 'vitest/config'
+import { basename, resolve } from 'node:path'
+import { buildSync } from 'esbuild'
+import { defineConfig, type Plugin } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+
+const MODULE_PATH = '?modulePath'
+const BUILT_PREFIX = '\0keyhold-module-path:'
+
+/**
+ * electron-vite's `import path from './x?modulePath'` for tests: x (e.g. the core's worker
+ * thread) is bundled for Node into node_modules/.cache, and the import gives that file's path,
+ * so a Worker started from it runs the real code, as it does from the electron-vite build.
+ */
+function modulePath(): Plugin {
+  return {
+    name: 'keyhold-module-path',
+    enforce: 'pre',
+    async resolveId(id, importer) {
+      if (!id.endsWith(MODULE_PATH)) return null
+      const target = await this.resolve(id.slice(0, -MODULE_PATH.length), importer, { skipSelf: true })
+      return target ? BUILT_PREFIX + target.id : null
+    },
+    load(id) {
+      if (!id.startsWith(BUILT_PREFIX)) return null
+      const entry = id.slice(BUILT_PREFIX.length)
+      const outfile = resolve(__dirname, 'node_modules/.cache/keyhold-test', basename(entry).replace(/\.ts$/, '.cjs'))
+      buildSync({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' })
+      return `export default ${JSON.stringify(outfile)}`
+    },
+  }
+}
 
 /**
  * Three projects mirror the tree: `main` (core, services, CLI, IPC wrapper and the shell
@@ -12,6 +40,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias: { electron: resolve(__dirname, 'test/fakes/electron.ts') } },
+        plugins: [modulePath()],
         test: {
           name: 'main',
           environment: 'node',

@@ -4,11 +4,11 @@ import { ElectronClipboard } from './adapters/electron.clipboard'
 import { ElectronSaveDialog } from './adapters/electron.save-dialog'
 import { KeytarKeyStore } from './adapters/keytar.key-store'
 import { lockOnSystemEvents } from './adapters/power-monitor'
-import { createServices } from './core/services'
 import { createSenderCheck, registerIpc } from './ipc/electron-ipc'
-import { createAppDispatch } from './ipc/handlers'
 import { EVENTS } from '../src-shared/ipc/events'
 import { createMainWindow, hardenSession, hardenWebContents, rendererSource } from './window'
+import { CoreHost } from './worker/core-host'
+import coreWorkerPath from './worker/core.worker?modulePath'
 
 // The CLI's default vault (core/vault/paths.ts) is <appData>/Keyhold/vault.keyhold: both find the same file.
 app.setPath('userData', join(app.getPath('appData'), 'Keyhold'))
@@ -24,7 +24,10 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   let mainWindow: BrowserWindow | null = null
-  const services = createServices({
+  // The core (vault, sql.js, services) runs in its own thread, so a save of a large vault
+  // never freezes the window; main keeps the OS boundary: keychain, clipboard, dialogs.
+  const core = new CoreHost({
+    workerPath: coreWorkerPath,
     vaultPath: join(app.getPath('userData'), 'vault.keyhold'),
     keyStore: new KeytarKeyStore(),
     clipboard: new ElectronClipboard(),
@@ -32,7 +35,7 @@ function start(): void {
   })
 
   // The screens drop what they show as soon as the vault locks, whatever locked it.
-  services.vault.onLock(() => {
+  core.onLocked(() => {
     if (mainWindow && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(EVENTS.vaultLocked)
   })
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
@@ -46,13 +49,16 @@ function start(): void {
   // SECURITY: the database and every key leave memory before the process does.
   let settled = false
   app.on('before-quit', (event) => {
-    if (settled) return services.vault.lock()
+    if (settled) return
     event.preventDefault()
-    void services.vault.settle().finally(() => {
-      settled = true
-      services.vault.lock()
-      app.quit()
-    })
+    void core
+      .settle()
+      .then(() => core.lock())
+      .finally(() => {
+        settled = true
+        void core.close()
+        app.quit()
+      })
   })
 
   app
@@ -60,8 +66,8 @@ function start(): void {
     .then(() => {
       const source = rendererSource()
       hardenSession(session.defaultSession, source)
-      registerIpc(ipcMain, createAppDispatch(services), createSenderCheck(() => mainWindow, source))
-      lockOnSystemEvents(powerMonitor, services.vault)
+      registerIpc(ipcMain, core.dispatch, createSenderCheck(() => mainWindow, source))
+      lockOnSystemEvents(powerMonitor, core)
       mainWindow = createMainWindow(source)
       mainWindow.on('closed', () => {
         mainWindow = null

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/csp'
 import { contract } from '../../../src-shared/ipc/contract'
 import { createServices } from '../../../src-main/core/services'
+import { CORE_STOPPED } from '../../../src-main/worker/core-host'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
@@ -168,7 +169,7 @@ describe('the composition root (src-main/index.ts)', () => {
       const contents = electron.createdWindows()[0]!.webContents
       expect(contents.sent).toEqual([])
       electron.powerMonitor.emit('lock-screen')
-      expect(contents.sent).toEqual([{ channel: 'vault:locked', args: [] }])
+      await vi.waitFor(() => expect(contents.sent).toEqual([{ channel: 'vault:locked', args: [] }]))
     })
 
     it('keeps the vault open on resume', async () => {
@@ -176,10 +177,12 @@ describe('the composition root (src-main/index.ts)', () => {
       expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'unlocked' } })
     })
 
-    it('locks the vault before quitting', async () => {
+    it('locks the vault, then stops the core, before quitting', async () => {
+      const contents = electron.createdWindows()[0]!.webContents
       electron.app.quit()
       await vi.waitFor(() => expect(electron.app.quitCount).toBe(2))
-      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
+      expect(contents.sent).toEqual([{ channel: 'vault:locked', args: [] }])
+      expect(await call(electron, 'vault:status')).toEqual(CORE_STOPPED)
     })
 
     it('lets a save under way finish before it locks and quits', async () => {
@@ -187,9 +190,10 @@ describe('the composition root (src-main/index.ts)', () => {
       electron.app.quit()
       expect(await saving).toMatchObject({ ok: true })
       await vi.waitFor(() => expect(electron.app.quitCount).toBe(2))
-      expect(await call(electron, 'vault:status')).toMatchObject({ ok: true, value: { state: 'locked' } })
-      await call(electron, 'vault:unlock', { password: PASSWORD })
-      expect(await call(electron, 'secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
+      const services = createServices({ vaultPath: join(dir.dir, 'Keyhold', 'vault.keyhold'), keyStore: new MemoryKeyStore() })
+      await services.vault.unlock({ password: PASSWORD })
+      expect(await services.secrets.list({})).toMatchObject({ total: 1 })
+      services.vault.lock()
     })
   })
 

@@ -1,0 +1,128 @@
+import { MessageChannel, Worker } from 'node:worker_threads'
+import type { Result } from '../../src-shared/errors'
+import type { KdfParams } from '../../src-shared/types/vault'
+import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
+import type { Dispatch } from '../ipc/handle'
+import type { CoreApi, CoreWorkerData, HostApi } from './protocol'
+import { Rpc } from './rpc'
+
+export interface CoreHostOptions {
+  /** The built core.worker script. */
+  workerPath: string
+  vaultPath: string
+  keyStore: KeyStore
+  clipboard: Clipboard
+  saveFileDialog?: SaveFileDialog
+  /** Fixed KDF (tests); calibrated on this machine when absent. */
+  kdf?: KdfParams
+  autoLockMs?: number
+  clipboardClearMs?: number
+}
+
+/** What a request gets when the core's thread died under it; the keys died with it. */
+export const CORE_STOPPED: Result<never> = Object.freeze({
+  ok: false,
+  error: Object.freeze({
+    code: 'INTERNAL',
+    message: "Keyhold's vault engine stopped unexpectedly, so the vault is locked. Unlock it again; if this keeps happening, restart Keyhold.",
+  }),
+})
+
+/**
+ * Main's handle on the core, which runs in a worker thread (core.worker.ts): `dispatch` is
+ * the same validated, Result-returning entry point as in-process, so ipcMain does not know
+ * the difference. Main answers the worker's keychain, clipboard and save-dialog calls with
+ * the real adapters. If the worker dies, waiting requests get CORE_STOPPED, listeners hear
+ * that the vault locked, and the next request starts a fresh worker.
+ */
+export class CoreHost {
+  private worker: Worker | null = null
+  private rpc: Rpc<HostApi, CoreApi> | null = null
+  private closed = false
+  private readonly lockListeners = new Set<() => void>()
+
+  constructor(private readonly options: CoreHostOptions) {
+    this.connect()
+  }
+
+  readonly dispatch: Dispatch = async (channel, input) => {
+    if (this.closed) return CORE_STOPPED
+    try {
+      return await this.connect().call('dispatch', channel, input)
+    } catch {
+      return CORE_STOPPED
+    }
+  }
+
+  /** Locks the vault (screen lock, suspend, quit). Resolves once it is locked. */
+  async lock(): Promise<void> {
+    await this.rpc?.call('lock').catch(() => undefined)
+  }
+
+  /** Resolves once every save under way or queued is durable (or failed). */
+  async settle(): Promise<void> {
+    await this.rpc?.call('settle').catch(() => undefined)
+  }
+
+  /** Calls `listener` whenever the vault locks, whatever locked it. Returns the unsubscribe. */
+  onLocked(listener: () => void): () => void {
+    this.lockListeners.add(listener)
+    return () => this.lockListeners.delete(listener)
+  }
+
+  /** Stops the worker (after lock, at quit). Later requests get CORE_STOPPED. */
+  async close(): Promise<void> {
+    this.closed = true
+    const worker = this.worker
+    this.worker = null
+    this.rpc = null
+    await worker?.terminate()
+  }
+
+  private emitLocked(): void {
+    for (const listener of this.lockListeners) listener()
+  }
+
+  private connect(): Rpc<HostApi, CoreApi> {
+    if (this.rpc) return this.rpc
+    const { port1: syncReply, port2: syncReplies } = new MessageChannel()
+    const syncSignal = new SharedArrayBuffer(4)
+    const { workerPath, keyStore, clipboard, saveFileDialog } = this.options
+    const data: CoreWorkerData = {
+      vaultPath: this.options.vaultPath,
+      syncReplies,
+      syncSignal,
+      hasSaveFileDialog: !!saveFileDialog,
+      kdf: this.options.kdf,
+      autoLockMs: this.options.autoLockMs,
+      clipboardClearMs: this.options.clipboardClearMs,
+    }
+    const worker = new Worker(workerPath, { workerData: data, transferList: [syncReplies] })
+    // Main's lifetime is the app's (or the test's), not the worker's.
+    worker.unref()
+    const host: HostApi = {
+      keyStoreGet: (account) => keyStore.get(account),
+      keyStoreSet: (account, secret) => keyStore.set(account, secret),
+      keyStoreDelete: (account) => keyStore.delete(account),
+      chooseSavePath: async (options) => (saveFileDialog ? saveFileDialog.choosePath(options) : null),
+      clipboardReadText: () => clipboard.readText(),
+      clipboardWriteText: (text) => clipboard.writeText(text),
+      clipboardClear: () => clipboard.clear(),
+      locked: () => this.emitLocked(),
+    }
+    const rpc = new Rpc<HostApi, CoreApi>(worker, host, { reply: syncReply, signal: new Int32Array(syncSignal) })
+    // SECURITY: an uncaught error's text could quote anything; it is not logged. 'exit' follows.
+    worker.on('error', () => undefined)
+    worker.once('exit', () => {
+      syncReply.close()
+      rpc.failPending(new Error('the core stopped'))
+      if (this.worker !== worker) return
+      this.worker = null
+      this.rpc = null
+      this.emitLocked()
+    })
+    this.worker = worker
+    this.rpc = rpc
+    return rpc
+  }
+}

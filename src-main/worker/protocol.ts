@@ -1,0 +1,48 @@
+import type { MessagePort } from 'node:worker_threads'
+import type { Result } from '../../src-shared/errors'
+import type { KdfParams } from '../../src-shared/types/vault'
+import type { SaveFileDialog } from '../core/ports'
+
+/**
+ * What the core's worker thread and Electron's main thread say to each other. The core (vault,
+ * sql.js, every service) lives in the worker, so a save of a large vault, which blocks its
+ * thread while sql.js exports the image, never freezes the window or the IPC of main.
+ */
+
+/** What the worker serves to main. */
+export type CoreApi = {
+  /** One IPC request, already past main's sender check: validated and answered by the core. */
+  dispatch(channel: string, input: unknown): Promise<Result<unknown>>
+  /** Locks now (screen lock, suspend, quit); resolves once locked. */
+  lock(): void
+  /** Resolves once every save under way or queued is durable (or failed). */
+  settle(): Promise<void>
+}
+
+/** What main serves to the worker: the OS boundary, which lives on the main thread. */
+export type HostApi = {
+  keyStoreGet(account: string): Promise<string | null>
+  keyStoreSet(account: string, secret: string): Promise<void>
+  keyStoreDelete(account: string): Promise<boolean>
+  chooseSavePath(options: Parameters<SaveFileDialog['choosePath']>[0]): Promise<string | null>
+  /** Synchronous calls (SyncCaller): the core's Clipboard port is synchronous. */
+  clipboardReadText(): string
+  clipboardWriteText(text: string): void
+  clipboardClear(): void
+  /** Notification: the vault locked, whatever locked it (idle timer, lock button, main). */
+  locked(): void
+}
+
+/** The worker's `workerData`. */
+export interface CoreWorkerData {
+  vaultPath: string
+  /** Where synchronous answers arrive, and the word main bumps after each (see SyncCaller). */
+  syncReplies: MessagePort
+  syncSignal: SharedArrayBuffer
+  /** Whether main has a save dialog (the CLI and some tests have none). */
+  hasSaveFileDialog: boolean
+  /** Fixed KDF (tests); calibrated on this machine when absent. */
+  kdf?: KdfParams
+  autoLockMs?: number
+  clipboardClearMs?: number
+}

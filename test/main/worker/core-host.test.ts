@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { MemoryClipboard } from '../../../src-main/core/ports'
+import { createServices } from '../../../src-main/core/services'
+import { CORE_STOPPED, CoreHost } from '../../../src-main/worker/core-host'
+import coreWorkerPath from '../../../src-main/worker/core.worker?modulePath'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+
+const SECRET = { name: 'Billing API', url: 'https://billing.example.com', clientId: 'billing-client', clientSecret: 'sk_live_4f9a0c2e7b' }
+
+/** The core in its real worker thread (built from src-main/worker/core.worker.ts), as main runs it. */
+describe('CoreHost: the core in its worker thread', () => {
+  let dir: ReturnType<typeof tempDir>
+  let keyStore: MemoryKeyStore
+  let clipboard: MemoryClipboard
+  let host: CoreHost
+  let locks: number
+  const vaultPath = () => join(dir.dir, 'vault.keyhold')
+
+  beforeEach(() => {
+    dir = tempDir()
+    keyStore = new MemoryKeyStore()
+    clipboard = new MemoryClipboard()
+    host = new CoreHost({ workerPath: coreWorkerPath, vaultPath: vaultPath(), keyStore, clipboard, kdf: FAST_KDF, clipboardClearMs: 60_000 })
+    locks = 0
+    host.onLocked(() => locks++)
+  })
+  afterEach(async () => {
+    await host.close()
+    dir.cleanup()
+  })
+
+  const create = (rememberOnDevice = false) => host.dispatch('vault:create', { password: PASSWORD, rememberOnDevice })
+
+  it('answers the contract: validation, Results and typed errors come from the core', async () => {
+    expect(await host.dispatch('vault:status', {})).toMatchObject({ ok: true, value: { state: 'absent' } })
+    expect(await host.dispatch('vault:status', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await host.dispatch('no:such-channel', {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } })
+    expect(await create()).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+    expect(await host.dispatch('secrets:add', SECRET)).toMatchObject({ ok: true, value: { name: 'Billing API' } })
+    expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
+  })
+
+  it("writes the vault file that the CLI and other processes open", async () => {
+    await create()
+    await host.dispatch('secrets:add', SECRET)
+    await host.lock()
+    const services = createServices({ vaultPath: vaultPath(), keyStore: new MemoryKeyStore() })
+    await services.vault.unlock({ password: PASSWORD })
+    expect((await services.secrets.list({})).items.map((s) => s.name)).toEqual(['Billing API'])
+    services.vault.lock()
+  })
+
+  it("copies through main's clipboard, and takes the copy back when the vault locks", async () => {
+    await create()
+    const added = await host.dispatch('secrets:add', SECRET)
+    const id = (added as { value: { id: string } }).value.id
+    expect(await host.dispatch('secrets:copy', { id, field: 'clientSecret' })).toMatchObject({ ok: true })
+    expect(clipboard.readText()).toBe(SECRET.clientSecret)
+    await host.lock()
+    expect(clipboard.readText()).toBe('')
+  })
+
+  it('leaves the clipboard alone at lock when the person copied something else since', async () => {
+    await create()
+    const added = await host.dispatch('secrets:add', SECRET)
+    await host.dispatch('secrets:copy', { id: (added as { value: { id: string } }).value.id, field: 'clientId' })
+    clipboard.writeText('my own note')
+    await host.lock()
+    expect(clipboard.readText()).toBe('my own note')
+  })
+
+  it("keeps the device key in main's keychain and unlocks with it", async () => {
+    expect(await create(true)).toMatchObject({ ok: true, value: { rememberedOnDevice: true } })
+    expect(keyStore.entries.size).toBe(1)
+    await host.lock()
+    expect(await host.dispatch('vault:unlock-with-device', {})).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+  })
+
+  it('reports a failing keychain as KEYCHAIN_UNAVAILABLE, and the password still opens the vault', async () => {
+    await create(true)
+    await host.lock()
+    keyStore.broken = true
+    expect(await host.dispatch('vault:unlock-with-device', {})).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE' } })
+    expect(await host.dispatch('vault:unlock', { password: PASSWORD })).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+  })
+
+  it('tells main whenever the vault locks, whatever locked it', async () => {
+    await create()
+    expect(await host.dispatch('vault:lock', {})).toMatchObject({ ok: true, value: { state: 'locked' } })
+    await vi.waitFor(() => expect(locks).toBe(1))
+    await host.dispatch('vault:unlock', { password: PASSWORD })
+    await host.lock()
+    await vi.waitFor(() => expect(locks).toBe(2))
+  })
+
+  it('settle() waits for a save under way: the change is on disk when it resolves', async () => {
+    await create()
+    const before = readFileSync(vaultPath())
+    const adding = host.dispatch('secrets:add', SECRET)
+    await host.settle()
+    expect(readFileSync(vaultPath()).equals(before)).toBe(false)
+    expect(await adding).toMatchObject({ ok: true })
+  })
+
+  it('when the core thread dies: waiting requests get CORE_STOPPED, main hears the vault locked, the next request starts a fresh core', async () => {
+    await create()
+    // What a crash looks like from main: the thread is gone, and the keys with it.
+    const worker = (host as unknown as { worker: { terminate(): Promise<number> } }).worker
+    const waiting = host.dispatch('secrets:add', SECRET)
+    await worker.terminate()
+    expect(await waiting).toEqual(CORE_STOPPED)
+    await vi.waitFor(() => expect(locks).toBe(1))
+    expect(await host.dispatch('vault:status', {})).toMatchObject({ ok: true, value: { state: 'locked' } })
+    expect(await host.dispatch('vault:unlock', { password: PASSWORD })).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+  })
+
+  it('answers CORE_STOPPED once closed', async () => {
+    await host.close()
+    expect(await host.dispatch('vault:status', {})).toEqual(CORE_STOPPED)
+  })
+})
