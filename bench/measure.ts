@@ -3,6 +3,8 @@
  *   tsx bench/measure.ts build N    creates .bench/vault-N.keyhold unless it is there
  *   tsx bench/measure.ts measure N  prints one JSON line of medians
  *   tsx bench/measure.ts memory N   prints RSS of a process that unlocks once, searches and saves
+ *   tsx bench/measure.ts app N      the same through the app's layout: the core in its worker
+ *                                   thread (CoreHost), measuring how long main's thread is blocked
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -10,6 +12,10 @@ import type { KdfParams } from '../src-shared/types/vault'
 import { createServices, type Services } from '../src-main/core/services'
 import { openDatabase } from '../src-main/core/vault/database'
 import { KDF_DEFAULT } from '../src-main/core/vault/kdf'
+import { MemoryClipboard } from '../src-main/core/ports'
+import { CoreHost } from '../src-main/worker/core-host'
+import type { Result } from '../src-shared/errors'
+import type { SecretPage } from '../src-shared/types/secrets'
 import { realisticSecret } from './data'
 import { FileKeyStore } from './file.key-store'
 import { median, max, probed, rssMiB, timed } from './stats'
@@ -155,7 +161,50 @@ async function memory(size: number) {
   return { baseMiB, steadyMiB, peakDuringSaveMiB: peakMiB, afterSavesMiB: afterMiB }
 }
 
+/** The core's worker, bundled by run.ts next to measure.cjs. */
+export const WORKER = join(BENCH_DIR, 'core.worker.cjs')
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
+  return result.value as T
+}
+
+/**
+ * The app's layout: main's thread holds only a CoreHost and the core runs in its worker, so
+ * what matters for the window is how long main's own event loop is blocked while the core
+ * saves. Requests go through the same dispatch (validation, Result) as ipcMain's. RSS here is
+ * the whole process, the worker's heap and sql.js included.
+ */
+async function app(size: number) {
+  const p = paths(size)
+  const core = new CoreHost({ workerPath: WORKER, vaultPath: p.vault, keyStore: new FileKeyStore(p.keyStore), clipboard: new MemoryClipboard(), kdf: BENCH_KDF })
+  const baseMiB = rssMiB()
+  const unlockMs = await timed(async () => value(await core.dispatch('vault:unlock-with-device', {})))
+  const { items } = value<SecretPage>(await core.dispatch('secrets:list', { limit: 20 }))
+  await core.dispatch('secrets:list', { search: QUERIES.miss })
+  const times: number[] = []
+  for (let r = 0; r < RUNS; r++)
+    for (const typed of keystrokes(QUERIES.prefix)) times.push(await timed(async () => value(await core.dispatch('secrets:list', { search: typed }))))
+  const steadyMiB = rssMiB()
+  const saves: Array<{ ms: number; maxBlockMs: number; peakRssMiB: number }> = []
+  for (let r = 0; r < RUNS; r++)
+    saves.push(await probed(async () => value(await core.dispatch('secrets:edit', { id: items[r % items.length]!.id, notes: `app edit ${r} ${Date.now()}` }))))
+  const burst = await probed(() =>
+    Promise.all(items.map(async (item, k) => value(await core.dispatch('secrets:edit', { id: item.id, notes: `app burst ${k} ${Date.now()}` })))),
+  )
+  await core.lock()
+  await core.close()
+  return {
+    unlockNoKdfMs: unlockMs,
+    search: { medianMs: median(times), maxMs: max(times) },
+    save: { medianMs: median(saves.map((s) => s.ms)), maxMainBlockMs: max(saves.map((s) => s.maxBlockMs)) },
+    burst: { ms: burst.ms, maxMainBlockMs: burst.maxBlockMs },
+    rss: { baseMiB, steadyMiB, peakDuringSaveMiB: Math.max(steadyMiB, burst.peakRssMiB, ...saves.map((s) => s.peakRssMiB)) },
+  }
+}
+
 export type SizeResult = Awaited<ReturnType<typeof measure>>
+export type AppResult = Awaited<ReturnType<typeof app>>
 export type MemoryResult = Awaited<ReturnType<typeof memory>>
 
 async function main(): Promise<void> {
@@ -165,6 +214,7 @@ async function main(): Promise<void> {
   if (command === 'build') await build(size)
   else if (command === 'measure') process.stdout.write(`${JSON.stringify(await measure(size))}\n`)
   else if (command === 'memory') process.stdout.write(`${JSON.stringify(await memory(size))}\n`)
+  else if (command === 'app') process.stdout.write(`${JSON.stringify(await app(size))}\n`)
   else throw new Error(`unknown command ${command}`)
 }
 
