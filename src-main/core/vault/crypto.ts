@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM } from 'node:crypto'
 import { hashRaw } from '@node-rs/argon2'
 import type { KdfParams } from '../../../src-shared/types/vault'
 
@@ -41,34 +41,48 @@ export function sealWithNonce(key: Uint8Array, nonce: Uint8Array, plaintext: Uin
   return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
 }
 
-/** Plaintext per cipher step of `sealInSteps`: about 2-10 ms of AES-GCM each on a laptop. */
+/** Plaintext per cipher step of `sealInPlace`: about 2-10 ms of AES-GCM each on a laptop. */
 export const SEAL_STEP_BYTES = 1 << 20
 /** AES-GCM runs fastest on cache-sized pieces: 64 MB in 256 KiB calls takes about 60% of one call. */
 const CIPHER_PIECE_BYTES = 1 << 18
 
 /**
- * `prefix` followed by AES-256-GCM of `plaintext` (tag appended), like `prefix + sealWithNonce`,
- * but encrypted 1 MiB at a time with the event loop running between steps: a 50 MB vault
- * takes a few hundred ms to encrypt, which must not freeze the window. The output is one
- * buffer allocated up front, so a save holds two copies of the image, not four.
+ * AES-256-GCM of `plaintext`, encrypted in place 1 MiB step at a time: yields each encrypted
+ * step (a view of `plaintext`, which then holds ciphertext there) and finally the 16-byte tag,
+ * with the event loop running between steps, so a 50 MB vault does not freeze the window.
+ * Nothing the size of the image is allocated: a save holds the exported image and no second copy.
+ * The caller must wipe `plaintext` if it stops early (the part not yet yielded is still plaintext).
+ *
+ * The cipher is keyed now, not when the first step is asked for: the caller may wipe `key`
+ * (a vault locked mid-save) while the steps are still being written.
  */
-export async function sealInSteps(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, prefix: Uint8Array): Promise<Buffer> {
+export function sealInPlace(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(aad)
-  const out = Buffer.allocUnsafe(prefix.length + plaintext.length + TAG_BYTES)
-  out.set(prefix, 0)
-  let at = prefix.length
-  for (let offset = 0; offset < plaintext.length; offset += CIPHER_PIECE_BYTES) {
-    if (offset > 0 && offset % SEAL_STEP_BYTES === 0) await new Promise<void>((resolve) => setImmediate(resolve))
-    const part = cipher.update(plaintext.subarray(offset, offset + CIPHER_PIECE_BYTES))
-    out.set(part, at)
-    at += part.length
+  return sealSteps(cipher, plaintext)
+}
+
+async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenerator<Uint8Array> {
+  // GCM is a stream mode: update() never returns more than it was given, so the write position
+  // never passes the read position and each piece lands where its plaintext was.
+  let at = 0
+  for (let step = 0; step < plaintext.length; step += SEAL_STEP_BYTES) {
+    if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    const from = at
+    const stepEnd = Math.min(step + SEAL_STEP_BYTES, plaintext.length)
+    for (let offset = step; offset < stepEnd; offset += CIPHER_PIECE_BYTES) {
+      const part = cipher.update(plaintext.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, stepEnd)))
+      plaintext.set(part, at)
+      at += part.length
+    }
+    if (at > from) yield plaintext.subarray(from, at)
   }
   const last = cipher.final()
-  out.set(last, at)
-  at += last.length
-  out.set(cipher.getAuthTag(), at)
-  return out.subarray(0, at + TAG_BYTES)
+  if (last.length > 0) {
+    plaintext.set(last, at)
+    yield plaintext.subarray(at, at + last.length)
+  }
+  yield cipher.getAuthTag()
 }
 
 /** Returns null when authentication fails (wrong key or altered bytes); never throws for that. */

@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { promises as fs, constants } from 'node:fs'
 import { dirname } from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
 import { KeyholdError } from '../../../src-shared/errors'
 
 /** Identity of a file version: enough to notice another process replacing or rewriting it. */
@@ -15,12 +15,16 @@ const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
 
 const STALE_LOCK_MS = 30_000
 
+/** The bytes of a new version, in order: one buffer, or pieces produced while it is written. */
+export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
+
 /**
- * The vault's file I/O. A save is durable before it resolves: the previous file is kept as
- * `<vault>.bak`, the new image goes to a 0600 temp file in the same folder, is fsynced and
- * renamed over the vault (write-file-atomic), then the folder is fsynced so the rename
- * itself survives a power cut. A `.lock` file serialises Keyhold processes during the
- * check-and-write, and the check refuses to overwrite a version this process never loaded.
+ * The vault's file I/O. A save is durable before it resolves: the new version goes to a 0600
+ * temp file with a unique name in the vault's folder (through a symlinked vault path, the
+ * target's folder), is fsynced, then, under a `.lock` file that serialises Keyhold processes,
+ * the file on disk is checked to be the version this process loaded, the previous file is
+ * kept as `<vault>.bak`, the temp file is renamed over the vault and the folder is fsynced so
+ * the rename itself survives a power cut. The temp file is removed on any failure.
  */
 export class VaultFile {
   constructor(readonly path: string) {}
@@ -81,30 +85,44 @@ export class VaultFile {
   }
 
   /**
-   * Replaces the vault with `bytes` if the file on disk is still `expected` (null: must not
+   * Replaces the vault with `content` if the file on disk is still `expected` (null: must not
    * exist yet). Throws VAULT_CHANGED_ON_DISK otherwise, leaving the file untouched.
+   *
+   * `content` may be pieces produced while they are written (encrypted step by step), so no
+   * copy of the whole file needs to exist in memory. Written and fsynced before the lock is
+   * taken: the lock is held only for the check, the backup link and the rename.
    */
-  async write(bytes: Uint8Array, expected: FileStamp | null): Promise<FileStamp> {
-    await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
-    const release = await this.acquireLock()
+  async write(content: FileContent, expected: FileStamp | null): Promise<FileStamp> {
+    // An existing vault's folder exists; only a new vault may need it created.
+    if (expected === null) await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
+    // Like write-file-atomic: through a symlink, the target is replaced, not the link.
+    const target = await fs.realpath(this.path).catch(() => this.path)
+    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
+    let renamed = false
     try {
-      const current = await this.stamp()
-      if (!sameStamp(current, expected)) {
-        if (expected === null)
-          throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
-        throw new KeyholdError(
-          'VAULT_CHANGED_ON_DISK',
-          'The vault file was changed by another program since Keyhold opened it, so your change was not saved. Lock and unlock to load the latest version, then try again.',
-        )
+      const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
+      const release = await this.acquireLock()
+      try {
+        const current = await this.stamp()
+        if (!sameStamp(current, expected)) {
+          if (expected === null)
+            throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
+          throw new KeyholdError(
+            'VAULT_CHANGED_ON_DISK',
+            'The vault file was changed by another program since Keyhold opened it, so your change was not saved. Lock and unlock to load the latest version, then try again.',
+          )
+        }
+        if (current) await this.keepBackup()
+        await fs.rename(tmp, target)
+        renamed = true
+        await fsyncDir(dirname(target))
+        // rename() keeps the inode, size and mtime: the stamp of the temp file is the vault's.
+        return written
+      } finally {
+        await release()
       }
-      if (current) await this.keepBackup()
-      await writeFileAtomic(this.path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { mode: 0o600, fsync: true })
-      await fsyncDir(dirname(this.path))
-      const written = await this.stamp()
-      if (!written) throw new Error('vault vanished after write')
-      return written
     } finally {
-      await release()
+      if (!renamed) await fs.rm(tmp, { force: true }).catch(() => undefined)
     }
   }
 
@@ -144,6 +162,62 @@ export class VaultFile {
       'VAULT_CHANGED_ON_DISK',
       'Another Keyhold process is saving this vault right now. Your change was not saved; try again in a moment.',
     )
+  }
+}
+
+/**
+ * Creates `path` exclusively (0600), writes `content` and fsyncs it; returns its stamp. Pieces
+ * are written while the next is produced (one write in flight). On failure the file is closed;
+ * the caller removes it.
+ */
+async function writeDurably(path: string, content: FileContent, owner: Owner | null): Promise<FileStamp> {
+  const handle = await fs.open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
+  let inFlight: Promise<void> = Promise.resolve()
+  try {
+    // The mode given to open() is reduced by the umask; the vault is always exactly 0600.
+    await handle.chmod(0o600)
+    if (owner) await handle.chown(owner.uid, owner.gid)
+    let position = 0
+    for await (const piece of content instanceof Uint8Array ? [content] : content) {
+      await inFlight
+      inFlight = writeAll(handle, piece, position)
+      // Its failure is seen at the next await; until then it must not count as unhandled.
+      inFlight.catch(() => undefined)
+      position += piece.length
+    }
+    await inFlight
+    await handle.sync()
+    const s = await handle.stat()
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs }
+  } finally {
+    // Nothing may still be using the handle when it closes.
+    await inFlight.catch(() => undefined)
+    await handle.close()
+  }
+}
+
+interface Owner {
+  uid: number
+  gid: number
+}
+
+/**
+ * Like write-file-atomic: run as root (`sudo keyhold ...`), the new version keeps the owner of
+ * the one it replaces, or its owner could no longer open it. Anyone else can only create files
+ * of their own, so nothing is looked up.
+ */
+async function ownerToKeep(path: string, expected: FileStamp | null): Promise<Owner | null> {
+  if (expected === null || process.getuid?.() !== 0) return null
+  const s = await fs.stat(path).catch(() => null)
+  return s && { uid: s.uid, gid: s.gid }
+}
+
+/** write() may write less than asked (a full disk, a signal); the rest is written until done or it fails. */
+async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done)
+    if (bytesWritten === 0) throw new Error('the disk accepted no more bytes')
+    done += bytesWritten
   }
 }
 

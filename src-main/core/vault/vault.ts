@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { deriveKey, open, randomKey, seal, sealInSteps, NONCE_BYTES } from './crypto'
-import { applyPragmas, openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
+import { deriveKey, open, randomKey, seal, sealInPlace, NONCE_BYTES } from './crypto'
+import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
@@ -260,23 +260,32 @@ export class Vault {
   }
 
   /**
-   * Encrypts the current image and writes it durably. Only `export()` runs in one piece;
-   * the encryption runs in steps (see sealInSteps), so a large vault does not freeze the
-   * window while it saves. The image is a snapshot: later mutations wait for the next save.
+   * Encrypts the current image and writes it durably. Only `export()` runs in one piece; the
+   * image is then encrypted in place, one step at a time with the event loop running between
+   * steps, each step written to the temp file while the next is encrypted (see sealInPlace and
+   * VaultFile.write), so the save holds the image once. The image is a snapshot: later
+   * mutations wait for the next save. export() backs up into a connection of its own, so this
+   * connection's pragmas (secure_delete, foreign_keys) stay as they are.
    */
   private async save(): Promise<void> {
     const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
     const preamble = encodePreamble(header)
     const image = this.db.export()
-    // export() reopens the connection, which resets per-connection pragmas.
-    applyPragmas(this.db)
-    let bytes: Buffer
+    const sealed = sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
+    let done = false
     try {
-      bytes = await sealInSteps(this.dataKey, header.payloadNonce, image, preamble, preamble)
+      this.stamp = await this.file.write(
+        (async function* () {
+          yield preamble
+          yield* sealed
+          done = true
+        })(),
+        this.stamp,
+      )
     } finally {
-      image.fill(0)
+      // SECURITY: once fully sealed the buffer holds ciphertext only; otherwise part is plaintext.
+      if (!done) image.fill(0)
     }
-    this.stamp = await this.file.write(bytes, this.stamp)
   }
 
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { open, sealInSteps, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
+import { open, sealInPlace, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
 import { all, one, PAGE_SIZE, run } from '../../../src-main/core/vault/database'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -91,16 +91,35 @@ describe('Vault saves', () => {
   })
 })
 
-describe('sealInSteps', () => {
-  it('produces exactly prefix + AES-256-GCM of the plaintext', async () => {
+const drain = async (pieces: AsyncIterable<Uint8Array>) => {
+  const out: Buffer[] = []
+  for await (const piece of pieces) out.push(Buffer.from(piece))
+  return Buffer.concat(out)
+}
+
+describe('sealInPlace', () => {
+  it('yields exactly AES-256-GCM of the plaintext, and leaves the ciphertext in its buffer', async () => {
     const key = randomBytes(32)
     const nonce = randomBytes(12)
     const plaintext = randomBytes(3 * SEAL_STEP_BYTES + 12345)
-    const prefix = Buffer.from('header bytes')
-    const sealed = await sealInSteps(key, nonce, plaintext, prefix, prefix)
-    expect(sealed.subarray(0, prefix.length).equals(prefix)).toBe(true)
-    expect(sealed.subarray(prefix.length).equals(sealWithNonce(key, nonce, plaintext, prefix))).toBe(true)
-    expect(open(key, nonce, sealed.subarray(prefix.length), prefix)?.equals(plaintext)).toBe(true)
+    const original = Buffer.from(plaintext)
+    const aad = Buffer.from('header bytes')
+    const sealed = await drain(sealInPlace(key, nonce, plaintext, aad))
+    const expected = sealWithNonce(key, nonce, original, aad)
+    expect(sealed.equals(expected)).toBe(true)
+    expect(plaintext.equals(expected.subarray(0, plaintext.length))).toBe(true)
+    expect(open(key, nonce, sealed, aad)?.equals(original)).toBe(true)
+  })
+
+  it('keys the cipher when called, so wiping the key while the steps run changes nothing', async () => {
+    const key = randomBytes(32)
+    const keyCopy = Buffer.from(key)
+    const nonce = randomBytes(12)
+    const plaintext = randomBytes(2 * SEAL_STEP_BYTES)
+    const original = Buffer.from(plaintext)
+    const pieces = sealInPlace(key, nonce, plaintext, Buffer.alloc(0))
+    key.fill(0)
+    expect(open(keyCopy, nonce, await drain(pieces), Buffer.alloc(0))?.equals(original)).toBe(true)
   })
 
   it('lets the event loop run between steps', async () => {
@@ -111,7 +130,7 @@ describe('sealInSteps', () => {
       if (ticking) setImmediate(tick)
     }
     setImmediate(tick)
-    await sealInSteps(randomBytes(32), randomBytes(12), Buffer.alloc(6 * SEAL_STEP_BYTES), Buffer.alloc(0), Buffer.alloc(0))
+    await drain(sealInPlace(randomBytes(32), randomBytes(12), Buffer.alloc(6 * SEAL_STEP_BYTES), Buffer.alloc(0)))
     ticking = false
     expect(ticks).toBeGreaterThanOrEqual(5)
   })

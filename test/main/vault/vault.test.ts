@@ -121,6 +121,22 @@ describe('Vault', () => {
     reopened.close()
   })
 
+  it('keeps secure_delete and foreign_keys on after saves, and after reopening', async () => {
+    const pragmas = (v: Vault) =>
+      v.read((db) => ({
+        secureDelete: one<{ secure_delete: number }>(db, 'PRAGMA secure_delete')!.secure_delete,
+        foreignKeys: one<{ foreign_keys: number }>(db, 'PRAGMA foreign_keys')!.foreign_keys,
+      }))
+    const vault = await Vault.create(path, PASSWORD, FAST_KDF)
+    await addNote(vault, 'one')
+    await addNote(vault, 'two')
+    expect(pragmas(vault)).toEqual({ secureDelete: 1, foreignKeys: 1 })
+    vault.close()
+    const again = await Vault.open(path, { password: PASSWORD })
+    expect(pragmas(again)).toEqual({ secureDelete: 1, foreignKeys: 1 })
+    again.close()
+  })
+
   it('does not keep a deleted canary in the saved image (secure_delete)', async () => {
     const vault = await Vault.create(path, PASSWORD, FAST_KDF)
     const canary = 'CANARY-7f3a9c-deleted-secret-value'

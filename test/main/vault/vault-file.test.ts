@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto'
+import { chownSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { VaultFile } from '../../../src-main/core/vault/vault-file'
+import { tempDir } from '../../support/vault'
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+/** Pieces of `bytes`, produced one at a time as a save produces them while it encrypts. */
+async function* piecesOf(bytes: Buffer, size = 1000, onPiece?: (index: number) => void): AsyncGenerator<Uint8Array> {
+  for (let at = 0, index = 0; at < bytes.length; at += size, index++) {
+    onPiece?.(index)
+    await new Promise((resolve) => setImmediate(resolve))
+    yield bytes.subarray(at, at + size)
+  }
+}
+
+describe('VaultFile.write', () => {
+  let dir: string
+  let cleanup: () => void
+  let path: string
+  let file: VaultFile
+
+  beforeEach(() => {
+    ;({ dir, cleanup } = tempDir())
+    path = join(dir, 'vault.keyhold')
+    file = new VaultFile(path)
+  })
+  afterEach(() => cleanup())
+
+  const tempFiles = () => readdirSync(dir).filter((name) => name.endsWith('.tmp'))
+
+  it('writes pieces in order, durably, as a 0600 file whose stamp it returns', async () => {
+    const bytes = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251))
+    const stamp = await file.write(piecesOf(bytes), null)
+    expect(readFileSync(path).equals(bytes)).toBe(true)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(stamp).toEqual(await file.stamp())
+    expect(tempFiles()).toEqual([])
+  })
+
+  it('writes into a 0600 temp file in the vault folder, never into the vault itself', async () => {
+    const first = await file.write(Buffer.from('first version'), null)
+    const before = sha(path)
+    const seen: Array<{ name: string; mode: number; vault: string }> = []
+    await file.write(
+      piecesOf(Buffer.alloc(5000, 'n'), 1000, (index) => {
+        if (index !== 3) return
+        for (const name of tempFiles()) seen.push({ name, mode: statSync(join(dir, name)).mode & 0o777, vault: sha(path) })
+      }),
+      first,
+    )
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.name.startsWith('vault.keyhold.')).toBe(true)
+    expect(seen[0]!.mode).toBe(0o600)
+    expect(seen[0]!.vault).toBe(before)
+    expect(tempFiles()).toEqual([])
+  })
+
+  it('leaves the vault and its backup unchanged and no temp file when producing the content fails', async () => {
+    let stamp = await file.write(Buffer.from('version one'), null)
+    stamp = await file.write(Buffer.from('version two'), stamp)
+    const [vaultBefore, backupBefore] = [sha(path), sha(`${path}.bak`)]
+    await expect(
+      file.write(
+        piecesOf(Buffer.alloc(5000, 'x'), 1000, (index) => {
+          if (index === 2) throw new Error('encryption failed')
+        }),
+        stamp,
+      ),
+    ).rejects.toThrow('encryption failed')
+    expect(sha(path)).toBe(vaultBefore)
+    expect(sha(`${path}.bak`)).toBe(backupBefore)
+    expect(tempFiles()).toEqual([])
+    // And the next save goes through.
+    await file.write(Buffer.from('version three'), stamp)
+    expect(readFileSync(path, 'utf8')).toBe('version three')
+  })
+
+  it('leaves no temp file and writes nothing when the file changed on disk meanwhile', async () => {
+    const stamp = await file.write(Buffer.from('ours'), null)
+    await new Promise((r) => setTimeout(r, 10))
+    writeFileSync(path, 'theirs, longer')
+    await expect(file.write(Buffer.from('lost'), stamp)).rejects.toMatchObject({ code: 'VAULT_CHANGED_ON_DISK' })
+    expect(readFileSync(path, 'utf8')).toBe('theirs, longer')
+    expect(tempFiles()).toEqual([])
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('keeps the owner of the file it replaces when run as root', async () => {
+    const stamp = await file.write(Buffer.from('v1'), null)
+    chownSync(path, 4321, 4322)
+    await file.write(Buffer.from('v2'), { ...stamp, mtimeMs: statSync(path).mtimeMs })
+    expect(statSync(path)).toMatchObject({ uid: 4321, gid: 4322 })
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+  })
+
+  it('saves through a symlinked vault path into its target, keeping the link', async () => {
+    const target = join(dir, 'real.keyhold')
+    const stamp = await new VaultFile(target).write(Buffer.from('v1'), null)
+    symlinkSync(target, path)
+    await file.write(Buffer.from('v2'), stamp)
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    expect(readFileSync(target, 'utf8')).toBe('v2')
+    expect(tempFiles()).toEqual([])
+  })
+})
