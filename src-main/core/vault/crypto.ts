@@ -88,27 +88,47 @@ async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenera
 /** Returns null when authentication fails (wrong key or altered bytes); never throws for that. */
 export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer | null {
   if (sealed.length < TAG_BYTES) return null
+  const out = Buffer.allocUnsafe(sealed.length - TAG_BYTES)
+  const length = decryptInto(key, nonce, sealed, aad, out)
+  return length === null ? null : out.subarray(0, length)
+}
+
+/**
+ * Like `open`, but decrypts into `sealed` itself and returns a view of it: opening a vault
+ * holds the file as read and nothing more. On failure the bytes already decrypted are wiped
+ * (the rest is still ciphertext) and null is returned.
+ */
+export function openInPlace(key: Uint8Array, nonce: Uint8Array, sealed: Buffer, aad: Uint8Array): Buffer | null {
+  if (sealed.length < TAG_BYTES) return null
+  const length = decryptInto(key, nonce, sealed, aad, sealed)
+  return length === null ? null : sealed.subarray(0, length)
+}
+
+/**
+ * Decrypts `sealed` (ciphertext, then tag) into `out`, in 256 KiB pieces: faster than one call
+ * on a large vault (cache-sized work), and no further copy. `out` may be `sealed` itself: GCM
+ * returns no more bytes than it was given, so writing never overtakes reading.
+ */
+function decryptInto(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array, out: Uint8Array): number | null {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   decipher.setAAD(aad)
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))
-  // Decrypted in 256 KiB pieces into one buffer: faster than one call on a large vault (cache-sized
-  // work), and no second copy for the concatenation.
-  const body = sealed.subarray(0, sealed.length - TAG_BYTES)
-  const out = Buffer.allocUnsafe(body.length)
+  const bodyLength = sealed.length - TAG_BYTES
+  decipher.setAuthTag(sealed.subarray(bodyLength))
   let at = 0
   try {
-    for (let offset = 0; offset < body.length; offset += CIPHER_PIECE_BYTES) {
-      const part = decipher.update(body.subarray(offset, offset + CIPHER_PIECE_BYTES))
+    for (let offset = 0; offset < bodyLength; offset += CIPHER_PIECE_BYTES) {
+      const part = decipher.update(sealed.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, bodyLength)))
       out.set(part, at)
       at += part.length
+      part.fill(0) // SECURITY: no loose copies of the plaintext left for the GC.
     }
     const last = decipher.final()
     out.set(last, at)
     at += last.length
   } catch {
     // SECURITY: unauthenticated plaintext never leaves; wipe what was written.
-    out.fill(0)
+    out.fill(0, 0, at)
     return null
   }
-  return out.subarray(0, at)
+  return at
 }

@@ -73,8 +73,9 @@ export interface VaultHeader {
 export interface ParsedVault {
   header: VaultHeader
   minor: number
-  /** The bytes authenticated as associated data of the payload. */
+  /** The bytes authenticated as associated data of the payload (a view of the file). */
   preamble: Buffer
+  /** The sealed payload, tag included (a view of the file). */
   ciphertext: Buffer
 }
 
@@ -112,12 +113,8 @@ export function encodePreamble(header: VaultHeader): Buffer {
 export function decodeVault(file: Buffer): ParsedVault {
   const { header, minor, preambleEnd } = decodePreamble(file)
   if (file.length < preambleEnd + TAG_BYTES) throw corrupt('it is truncated')
-  return {
-    header,
-    minor,
-    preamble: Buffer.from(file.subarray(0, preambleEnd)),
-    ciphertext: Buffer.from(file.subarray(preambleEnd)),
-  }
+  // Views, not copies: a vault is decrypted in place, so opening holds the file once.
+  return { header, minor, preamble: file.subarray(0, preambleEnd), ciphertext: file.subarray(preambleEnd) }
 }
 
 /** Parses and checks the preamble alone; `bytes` may be the whole file or just its start. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { deriveKey, open, randomKey, seal, sealInPlace, NONCE_BYTES } from './crypto'
+import { deriveKey, open, openInPlace, randomKey, seal, sealInPlace, NONCE_BYTES } from './crypto'
 import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
@@ -78,22 +78,21 @@ export class Vault {
   static async open(path: string, unlocker: Unlocker): Promise<Vault> {
     const file = new VaultFile(path)
     const { bytes, stamp } = await file.read()
-    const parsed = decodeVault(bytes)
+    const { header, preamble, ciphertext } = decodeVault(bytes)
     preloadSqlJs()
-    const dataKey = await Vault.unwrapDataKey(parsed.header, unlocker)
+    const dataKey = await Vault.unwrapDataKey(header, unlocker)
     try {
-      const image = open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
+      const image = openInPlace(dataKey, header.payloadNonce, ciphertext, preamble)
       if (!image)
         throw new KeyholdError(
           'VAULT_CORRUPT',
           'The vault file is damaged (its contents fail their integrity check). Keyhold did not change it; restore it from its .bak copy or a backup.',
         )
-      const db = await openDatabase(image).catch((error) => {
+      const db = await openImage(image).catch((error) => {
         if (error instanceof KeyholdError) throw error
         throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
       })
-      // sql.js keeps `image` as the database file itself (no copy), so it is not wiped here.
-      return new Vault(file, parsed.header, dataKey, db, stamp)
+      return new Vault(file, header, dataKey, db, stamp)
     } catch (error) {
       dataKey.fill(0)
       throw error
@@ -291,13 +290,28 @@ export class Vault {
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */
   private async reloadFromDisk(): Promise<void> {
     const { bytes, stamp } = await this.file.read()
-    const parsed = decodeVault(bytes)
-    const image = open(this.dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
+    const { header, preamble, ciphertext } = decodeVault(bytes)
+    const image = openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble)
     if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
-    const db = await openDatabase(image)
+    const db = await openImage(image)
     this.database.close()
     this.database = db
-    this.header = parsed.header
+    this.header = header
     this.stamp = stamp
+  }
+}
+
+/**
+ * Opens a decrypted image. sql.js takes a Node Buffer as its in-memory file without copying it
+ * (its MEMFS "copies" with slice(), which for a Buffer is a view), so the file as read and
+ * decrypted in place is the database's only copy, and it is not wiped here. If it is refused,
+ * it is wiped.
+ */
+async function openImage(image: Buffer): Promise<Database> {
+  try {
+    return await openDatabase(image)
+  } catch (error) {
+    image.fill(0)
+    throw error
   }
 }

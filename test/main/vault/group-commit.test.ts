@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { open, sealInPlace, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
+import { open, openInPlace, sealInPlace, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
 import { all, one, PAGE_SIZE, run } from '../../../src-main/core/vault/database'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -133,5 +133,28 @@ describe('sealInPlace', () => {
     await drain(sealInPlace(randomBytes(32), randomBytes(12), Buffer.alloc(6 * SEAL_STEP_BYTES), Buffer.alloc(0)))
     ticking = false
     expect(ticks).toBeGreaterThanOrEqual(5)
+  })
+})
+
+describe('openInPlace', () => {
+  it('decrypts into the sealed buffer itself', () => {
+    const key = randomBytes(32)
+    const nonce = randomBytes(12)
+    const plaintext = randomBytes(SEAL_STEP_BYTES + 777)
+    const sealed = sealWithNonce(key, nonce, plaintext, Buffer.from('aad'))
+    const opened = openInPlace(key, nonce, sealed, Buffer.from('aad'))
+    expect(opened?.equals(plaintext)).toBe(true)
+    expect(opened?.buffer).toBe(sealed.buffer)
+    expect(opened?.byteOffset).toBe(sealed.byteOffset)
+  })
+
+  it('returns null for altered bytes and leaves no plaintext in the buffer', () => {
+    const key = randomBytes(32)
+    const nonce = randomBytes(12)
+    const plaintext = Buffer.alloc(SEAL_STEP_BYTES, 'secret-')
+    const sealed = sealWithNonce(key, nonce, plaintext, Buffer.alloc(0))
+    sealed[sealed.length - 1]! ^= 1
+    expect(openInPlace(key, nonce, sealed, Buffer.alloc(0))).toBeNull()
+    expect(sealed.includes('secret-')).toBe(false)
   })
 })
