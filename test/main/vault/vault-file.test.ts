@@ -40,6 +40,13 @@ describe('VaultFile.write', () => {
     expect(tempFiles()).toEqual([])
   })
 
+  it('writes a large file exactly while flushing it early in the background', async () => {
+    const bytes = Buffer.alloc(11 << 20)
+    for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32BE(i, i)
+    await file.write(piecesOf(bytes, 1 << 20), null)
+    expect(readFileSync(path).equals(bytes)).toBe(true)
+  })
+
   it('writes into a 0600 temp file in the vault folder, never into the vault itself', async () => {
     const first = await file.write(Buffer.from('first version'), null)
     const before = sha(path)
