@@ -123,20 +123,47 @@ export class VaultFile {
       }
     } finally {
       if (!renamed) await fs.rm(tmp, { force: true }).catch(() => undefined)
+      this.dropOldBackup()
     }
   }
 
-  /** The previous version becomes `.bak` by a hard link (a copy where links are not supported). */
+  /** Resolves once the previous backups replaced by saves so far are deleted (or failed to be). */
+  async settled(): Promise<void> {
+    await this.trashing
+  }
+
+  private trashing: Promise<void> = Promise.resolve()
+  private trashPending = false
+
+  /**
+   * The previous version becomes `.bak` by a hard link (a copy where links are not supported).
+   * The version it replaces is first linked aside as `.bak.old`, so the rename does not free
+   * its blocks (about 1 ms per MB on ext4) while the save waits; that happens after the save.
+   */
   private async keepBackup(): Promise<void> {
     const tmp = `${this.backupPath}.tmp`
     await fs.rm(tmp, { force: true })
+    let linked = true
     try {
       await fs.link(this.path, tmp)
     } catch {
+      linked = false
       await fs.copyFile(this.path, tmp)
       await fs.chmod(tmp, 0o600)
     }
+    if (linked) this.trashPending = (await linkAside(this.backupPath, this.oldBackupPath)) || this.trashPending
     await fs.rename(tmp, this.backupPath)
+  }
+
+  private get oldBackupPath(): string {
+    return `${this.backupPath}.old`
+  }
+
+  private dropOldBackup(): void {
+    if (!this.trashPending) return
+    this.trashPending = false
+    const path = this.oldBackupPath
+    this.trashing = this.trashing.then(() => fs.rm(path, { force: true })).catch(() => undefined)
   }
 
   private async acquireLock(): Promise<() => Promise<void>> {
@@ -163,6 +190,23 @@ export class VaultFile {
       'Another Keyhold process is saving this vault right now. Your change was not saved; try again in a moment.',
     )
   }
+}
+
+/**
+ * Links `from` to `to` when `from` exists, replacing a leftover `to` (from a process killed
+ * before it deleted it). False when there is nothing to link or links are unsupported.
+ */
+async function linkAside(from: string, to: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.link(from, to)
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false
+      await fs.rm(to, { force: true })
+    }
+  }
+  return false
 }
 
 /** Unflushed bytes after which writeDurably starts flushing them while it writes the rest. */

@@ -160,6 +160,7 @@ export class Vault {
   async settled(): Promise<void> {
     while (this.pending.length > 0) await this.saving
     await this.saving
+    await this.file.settled()
   }
 
   private async commit(batch: PendingMutation[], attempt = 0): Promise<void> {

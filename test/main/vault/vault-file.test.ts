@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { chownSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -92,6 +92,29 @@ describe('VaultFile.write', () => {
     await expect(file.write(Buffer.from('lost'), stamp)).rejects.toMatchObject({ code: 'VAULT_CHANGED_ON_DISK' })
     expect(readFileSync(path, 'utf8')).toBe('theirs, longer')
     expect(tempFiles()).toEqual([])
+  })
+
+  it('keeps the previous version as .bak and leaves no set-aside backup once settled', async () => {
+    let stamp = await file.write(Buffer.from('v1'), null)
+    for (const version of ['v2', 'v3', 'v4']) {
+      const previous = readFileSync(path)
+      stamp = await file.write(Buffer.from(version), stamp)
+      expect(readFileSync(`${path}.bak`).equals(previous)).toBe(true)
+    }
+    await file.settled()
+    expect(readdirSync(dir).sort()).toEqual(['vault.keyhold', 'vault.keyhold.bak'])
+  })
+
+  it('replaces a set-aside backup left by a process killed before it deleted it', async () => {
+    let stamp = await file.write(Buffer.from('v1'), null)
+    stamp = await file.write(Buffer.from('v2'), stamp)
+    writeFileSync(`${path}.bak.old`, 'leftover')
+    linkSync(`${path}.bak.old`, join(dir, 'witness'))
+    await file.write(Buffer.from('v3'), stamp)
+    await file.settled()
+    expect(readFileSync(`${path}.bak`, 'utf8')).toBe('v2')
+    expect(existsSync(`${path}.bak.old`)).toBe(false)
+    expect(readFileSync(join(dir, 'witness'), 'utf8')).toBe('leftover')
   })
 
   it.skipIf(process.getuid?.() !== 0)('keeps the owner of the file it replaces when run as root', async () => {
