@@ -170,7 +170,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
       const services = await ctx.unlocked()
-      const page = await services.secrets.list({ search: opts.search, tag: opts.tag, limit: Number.MAX_SAFE_INTEGER })
+      const page = await services.secrets.listOnce({ search: opts.search, tag: opts.tag, limit: Number.MAX_SAFE_INTEGER })
       ctx.print(page.items.map(summaryJson), () => secretTable(page.items, page.total))
     })
 

@@ -63,6 +63,7 @@ const DEFAULT_BLOCK_SIZE = 1024
 /** Rows read per step of a build; the event loop runs between steps. */
 const BUILD_CHUNK = 5000
 const RECORD_END = '\u001e'
+const FIELD_END = '\u001f'
 
 /** Splits a search into folded terms; every term must occur (as a substring) for a match. */
 export function searchTerms(search: string): string[] {
@@ -105,6 +106,72 @@ function lowerBound(entries: Entry[], entry: Entry, sort: SecretSort): number {
 
 function tagKeysOf(foldedTags: string[]): string {
   return foldedTags.length ? `\n${foldedTags.join('\n')}\n` : ''
+}
+
+/** What a tag filter looks for in an entry's `tagKeys`. */
+const tagNeedleOf = (tag: string) => `\n${fold(tag)}\n`
+
+/** One stored tags JSON, parsed: the tags, folded (from the folded JSON, else each tag folded), and their search forms. */
+interface TagSet {
+  tags: string[]
+  foldedTags: string[]
+  tagKeys: string
+  /** What the tags add to an entry's hay: "\n" + folded tags joined by "\n". */
+  tail: string
+}
+
+function tagSetOf(json: string, foldedJson: string): TagSet {
+  const tags = JSON.parse(json) as string[]
+  let foldedTags: string[]
+  try {
+    foldedTags = JSON.parse(foldedJson) as string[]
+    if (foldedTags.length !== tags.length) throw new Error('tags differ')
+  } catch {
+    foldedTags = tags.map(fold)
+  }
+  return { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: `\n${foldedTags.join('\n')}` }
+}
+
+/**
+ * One search without the index, for a process that searches once (the CLI): the rowids of
+ * the secrets matching `search` and `tag`, in row order, from `text` (repo.searchText). The
+ * rules are the index's exactly: the same folded hay per secret (its searchable fields, then
+ * its folded tags, one per line), every term a substring of it, the tag one of its folded
+ * tags. Null when the records do not line up (a separator inside a value): the caller then
+ * asks the index, which copes with that.
+ */
+export function scanMatches(text: { count: number; core: string; tags: string }, search: string, tag: string | null): number[] | null {
+  const found: number[] = []
+  if (text.count === 0) return found
+  const cores = foldText(text.core).split(RECORD_END)
+  const tagJsons = text.tags.split(RECORD_END)
+  if (cores.length !== text.count || tagJsons.length !== text.count) return null
+  const terms = searchTerms(search)
+  const needle = tag === null ? null : tagNeedleOf(tag)
+  // Terms hold no line break, so a term is in the hay exactly when it is in the fields or in the tail.
+  const first = terms.length ? terms.reduce((a, b) => (b.length > a.length ? b : a)) : null
+  const sets = new Map<string, TagSet>()
+  for (let i = 0; i < text.count; i++) {
+    const record = cores[i]!
+    const cut = record.indexOf(FIELD_END)
+    if (cut < 1) return null
+    const json = tagJsons[i]!
+    let set = sets.get(json)
+    if (!set) {
+      set = tagSetOf(json, foldText(json))
+      sets.set(json, set)
+    }
+    if (needle !== null && !set.tagKeys.includes(needle)) continue
+    if (first !== null && record.indexOf(first, cut + 1) === -1 && !set.tail.includes(first)) continue
+    if (terms.length > 1) {
+      const hay = record.slice(cut + 1) + set.tail
+      if (!terms.every((term) => hay.includes(term))) continue
+    }
+    const rowid = Number(record.slice(0, cut))
+    if (!Number.isSafeInteger(rowid)) return null
+    found.push(rowid)
+  }
+  return found
 }
 
 function toEntry(source: IndexSource): Entry {
@@ -223,20 +290,12 @@ export class SecretsIndex {
   }
 
   /** Parsed tags by their JSON (stored and folded): vaults repeat the same few tag sets, so most entries share one. */
-  private readonly tagSets = new Map<string, { tags: string[]; foldedTags: string[]; tagKeys: string; tail: string }>()
+  private readonly tagSets = new Map<string, TagSet>()
 
-  private tagsOf(json: string, foldedJson: string) {
+  private tagsOf(json: string, foldedJson: string): TagSet {
     let set = this.tagSets.get(json)
     if (!set) {
-      const tags = JSON.parse(json) as string[]
-      let foldedTags: string[]
-      try {
-        foldedTags = JSON.parse(foldedJson) as string[]
-        if (foldedTags.length !== tags.length) throw new Error('tags differ')
-      } catch {
-        foldedTags = tags.map(fold)
-      }
-      set = { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: `\n${foldedTags.join('\n')}` }
+      set = tagSetOf(json, foldedJson)
       if (this.tagSets.size < 10_000) this.tagSets.set(json, set)
     }
     return set
@@ -275,7 +334,7 @@ export class SecretsIndex {
     const order = this.order(db, q.sort)
     const entries = order.entries
     const terms = searchTerms(q.search)
-    const tagNeedle = q.tag === null ? null : `\n${fold(q.tag)}\n`
+    const tagNeedle = q.tag === null ? null : tagNeedleOf(q.tag)
     let total: number
     let at: (k: number) => Entry
     if (terms.length === 0 && tagNeedle === null) {

@@ -139,6 +139,60 @@ export function summariesByIds(db: Database, ids: readonly SecretId[]): SecretSu
 }
 
 /**
+ * Summaries of the rows with the given rowids, sorted and paged as `page` sorts and pages
+ * (rowids that no longer exist are skipped). The rowids come from `searchText` in the same
+ * read and are written into the SQL as integers; the rows come back as one JSON text, which
+ * costs far less than reading hundreds of rows column by column out of sql.js.
+ */
+export function summariesByRowids(
+  db: Database,
+  rowids: readonly number[],
+  sort: SecretSort,
+  direction: 'asc' | 'desc',
+  offset: number,
+  limit: number,
+): SecretSummary[] {
+  if (rowids.length === 0) return []
+  if (!rowids.every((rowid) => Number.isSafeInteger(rowid))) throw new Error('rowids must be integers')
+  const json = one<{ rows: string }>(
+    db,
+    `SELECT json_group_array(json_array(id, name, url, client_id, identifier, method, tags, client_secret IS NOT NULL, created_at, updated_at)
+       ORDER BY ${ORDER[sort][direction]}) AS rows
+     FROM secret WHERE rowid IN (${rowids.join(',')})`,
+  )?.rows
+  const rows = JSON.parse(json ?? '[]') as Array<[SecretId, string, string, string, string | null, HttpMethod | null, string, number, string, string]>
+  return rows.slice(offset, offset + limit).map(([id, name, url, clientId, identifier, method, tags, hasSecret, createdAt, updatedAt]) => ({
+    id,
+    name,
+    url,
+    clientId,
+    identifier,
+    method,
+    tags: JSON.parse(tags) as string[],
+    hasClientSecret: hasSecret === 1,
+    createdAt,
+    updatedAt,
+  }))
+}
+
+/**
+ * Every secret's searchable text, for one search without the search index (see scanMatches):
+ * `core` holds each row's rowid, U+001F, and its searchable fields one per line (as
+ * indexChunk's `core`); `tags` each row's tags JSON. Records are separated by U+001E, in the
+ * same row order in both strings. One table scan; SQLite builds only these two strings.
+ */
+export function searchText(db: Database): { count: number; core: string; tags: string } {
+  const row = one<{ count: number; core: string | null; tags: string | null }>(
+    db,
+    `SELECT count(*) AS count,
+       group_concat(rowid || char(31) || concat_ws(char(10), name, url, client_id, coalesce(identifier, ''), coalesce(method, '')), char(30)) AS core,
+       group_concat(tags, char(30)) AS tags
+     FROM secret`,
+  )
+  return { count: row?.count ?? 0, core: row?.core ?? '', tags: row?.tags ?? '' }
+}
+
+/**
  * Up to `limit` secrets after rowid `afterRowid`, for the search index, as two strings built
  * by SQLite (one crossing from WASM instead of ten per row): `meta` holds id, updated_at and
  * the tags JSON; `core` the searchable fields (one per line) and the tags JSON. Records are

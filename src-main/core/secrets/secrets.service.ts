@@ -14,9 +14,9 @@ import type {
 import type { Clipboard, Clock } from '../ports'
 import type { Database } from '../vault/database'
 import type { VaultService } from '../vault/vault.service'
-import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS } from './clipboard-guard'
+import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS, type ClearAfter } from './clipboard-guard'
 import { fold } from './fold'
-import { searchTerms, SecretsIndex } from './secrets.index'
+import { scanMatches, searchTerms, SecretsIndex } from './secrets.index'
 import * as repo from './secrets.repo'
 import type { SecretRecord } from './secrets.repo'
 
@@ -30,7 +30,7 @@ export interface SecretsServiceOptions {
   clock: Clock
   clipboard: Clipboard
   /** How long a copy stays on the clipboard (default 30 s). */
-  clipboardClearMs?: number
+  clipboardClearMs?: ClearAfter
 }
 
 /** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
@@ -117,6 +117,30 @@ export class SecretsService {
       })
       if (page) return page
     }
+  }
+
+  /**
+   * The same page as `list`, for a process that lists once and exits (the CLI): a search or
+   * tag filter scans the table once with the index's rules (scanMatches) instead of building
+   * the search index, which only pays for itself over many searches.
+   */
+  async listOnce(query: SecretQuery = {}): Promise<SecretPage> {
+    const vault = this.vault
+    const sort = query.sort ?? 'name'
+    const direction = query.direction ?? (sort === 'updated' ? 'desc' : 'asc')
+    const offset = query.offset ?? 0
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE
+    const search = query.search ?? ''
+    const tag = query.tag?.trim() ? query.tag : null
+    const page = vault.read((db) => {
+      if (searchTerms(search).length === 0 && tag === null)
+        return { items: repo.page(db, sort, direction, offset, limit), total: repo.count(db), offset, limit }
+      if (this.index.isReadyFor(db)) return null
+      const rowids = scanMatches(repo.searchText(db), search, tag)
+      if (rowids === null) return null
+      return { items: repo.summariesByRowids(db, rowids, sort, direction, offset, limit), total: rowids.length, offset, limit }
+    })
+    return page ?? this.list(query)
   }
 
   /** Every tag in use with its count. */
