@@ -45,6 +45,8 @@ export class Vault {
     private database: Database,
     /** null until the first save of a new vault: the file must not exist yet. */
     private stamp: FileStamp | null,
+    /** The decrypted image sql.js was opened on (its file, until it outgrows it): wiped on close. */
+    private image: Buffer | null = null,
   ) {}
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
@@ -92,7 +94,7 @@ export class Vault {
         if (error instanceof KeyholdError) throw error
         throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
       })
-      return new Vault(file, header, dataKey, db, stamp)
+      return new Vault(file, header, dataKey, db, stamp, image)
     } catch (error) {
       dataKey.fill(0)
       throw error
@@ -242,12 +244,20 @@ export class Vault {
     }
   }
 
-  /** Drops the database and wipes the data key. Idempotent. */
+  /** Drops the database and wipes the data key and the image it was opened on. Idempotent. */
   close(): void {
     if (this.closed) return
     this.closed = true
     this.dataKey.fill(0)
+    this.dropDatabase()
+  }
+
+  private dropDatabase(): void {
     this.database.close()
+    // SECURITY: the plaintext image would otherwise stay in freed memory after a lock. (A save
+    // under way no longer needs it: it has exported its snapshot already.)
+    this.image?.fill(0)
+    this.image = null
   }
 
   get isClosed(): boolean {
@@ -295,8 +305,9 @@ export class Vault {
     const image = openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble)
     if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
     const db = await openImage(image)
-    this.database.close()
+    this.dropDatabase()
     this.database = db
+    this.image = image
     this.header = header
     this.stamp = stamp
   }
@@ -305,8 +316,8 @@ export class Vault {
 /**
  * Opens a decrypted image. sql.js takes a Node Buffer as its in-memory file without copying it
  * (its MEMFS "copies" with slice(), which for a Buffer is a view), so the file as read and
- * decrypted in place is the database's only copy, and it is not wiped here. If it is refused,
- * it is wiped.
+ * decrypted in place is the database's only copy: it is wiped when the database is dropped,
+ * or here if it is refused.
  */
 async function openImage(image: Buffer): Promise<Database> {
   try {

@@ -103,6 +103,16 @@ describe('Vault', () => {
     vault.close()
   })
 
+  it('wipes the decrypted image the database was opened on when it closes', async () => {
+    ;(await Vault.create(path, PASSWORD, FAST_KDF)).close()
+    const vault = await Vault.open(path, { password: PASSWORD })
+    await addNote(vault, 'wiped on lock')
+    const image = (vault as unknown as { image: Buffer }).image
+    expect(image.some((byte) => byte !== 0)).toBe(true)
+    vault.close()
+    expect(image.every((byte) => byte === 0)).toBe(true)
+  })
+
   it('drops the database on close, so reads say VAULT_LOCKED', async () => {
     const vault = await Vault.create(path, PASSWORD, FAST_KDF)
     vault.close()
