@@ -3,6 +3,7 @@ import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { SecretsService } from './secrets/secrets.service'
+import { SettingsService } from './settings/settings.service'
 import { VaultService } from './vault/vault.service'
 
 export interface ServicesOptions {
@@ -12,7 +13,7 @@ export interface ServicesOptions {
   clipboard?: Clipboard
   kdf?: KdfParams
   autoLockMs?: number
-  /** How long a copied secret stays on the clipboard (default 30 s). */
+  /** How long a copied secret stays on the clipboard when the vault has no setting (default 30 s). */
   clipboardClearMs?: number
   /** The app's save dialog (Export CSV); the CLI has none. */
   saveFileDialog?: SaveFileDialog
@@ -32,16 +33,13 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  const appKeys = new AppKeysService({
-    vault,
-    clock,
-    clipboard,
-    saveFileDialog: options.saveFileDialog,
-    clipboardClearMs: options.clipboardClearMs,
-  })
-  const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs: options.clipboardClearMs })
+  const settings = new SettingsService(vault, options.clipboardClearMs === undefined ? undefined : options.clipboardClearMs / 1000)
+  // Each copy reads the person's delay from the vault's settings.
+  const clipboardClearMs = () => settings.clipboardClearMs()
+  const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog, clipboardClearMs })
+  const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs })
   const apps = new AppsService(vault, clock)
-  return { clock, clipboard, vault, secrets, appKeys, apps }
+  return { clock, clipboard, vault, settings, secrets, appKeys, apps }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -22,10 +22,7 @@ export function appKeysHandlers({ appKeys }: Services): AppKeysHandlers {
   return {
     appKeysList: (input) => appKeys.list(input),
     appKeysGenerate: (input) => appKeys.generate(input),
-    appKeysCopyToken: (input) => {
-      appKeys.copyToken(input.handle)
-      return null
-    },
+    appKeysCopyToken: (input) => appKeys.copyToken(input.handle),
     appKeysForgetToken: (input) => {
       appKeys.forgetToken(input.handle)
       return null

@@ -3,6 +3,7 @@ import { appsHandlers } from './apps.handlers'
 import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
 import { secretsHandlers } from './secrets.handlers'
+import { settingsHandlers } from './settings.handlers'
 import { vaultHandlers } from './vault.handlers'
 
 /** Every feature's handlers, one file each; the type checks that no contract method is missing. */
@@ -12,6 +13,7 @@ export function createHandlers(services: Services): Handlers {
     ...appKeysHandlers(services),
     ...secretsHandlers(services),
     ...appsHandlers(services),
+    ...settingsHandlers(services),
   }
 }
 

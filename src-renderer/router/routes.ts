@@ -85,7 +85,7 @@ export const appRoutes: RouteRecordRaw[] = [
     component: SettingsView,
     meta: {
       title: 'Settings',
-      menu: { label: 'Settings', icon: 'settings', order: 1000, description: 'Change your master password and see when the vault locks itself.' },
+      menu: { label: 'Settings', icon: 'settings', order: 1000, description: 'Change your master password, see when the vault locks itself, and choose how long copies stay on the clipboard.' },
       userMenu: { label: 'Settings', icon: 'settings', order: 1000 },
     },
   },

@@ -8,6 +8,7 @@ import {
   type Role,
   type RoleId,
 } from '../types/app-keys'
+import type { ClipboardCopy } from '../types/settings'
 import { channel } from './define'
 
 export const LABEL_MAX = 200
@@ -92,8 +93,8 @@ export const appKeysChannels = {
   ),
   /** Generates an internal key; the answer carries its token this one time. Needs a recent password confirmation. */
   appKeysGenerate: channel<GeneratedAppKey>()('app-keys:generate', generateAppKeyInput),
-  /** Copies a just-generated token (by the handle of the generate answer); main clears the clipboard after 30 s. */
-  appKeysCopyToken: channel<null>()('app-keys:copy-token', z.strictObject({ handle: copyHandle })),
+  /** Copies a just-generated token (by the handle of the generate answer); main clears the clipboard after the person's delay. */
+  appKeysCopyToken: channel<ClipboardCopy>()('app-keys:copy-token', z.strictObject({ handle: copyHandle })),
   /** The token screen closed: the token can no longer be copied. */
   appKeysForgetToken: channel<null>()('app-keys:forget-token', z.strictObject({ handle: copyHandle })),
   /** Adds a third-party key, or brings a removed one back. Needs a recent password confirmation. */

@@ -3,6 +3,7 @@ import type { Result } from '../errors'
 import { appsChannels } from './apps.contract'
 import { appKeysChannels } from './app-keys.contract'
 import { secretsChannels } from './secrets.contract'
+import { settingsChannels } from './settings.contract'
 import { vaultChannels } from './vault.contract'
 
 /**
@@ -14,6 +15,7 @@ export const contract = {
   ...appKeysChannels,
   ...secretsChannels,
   ...appsChannels,
+  ...settingsChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

@@ -1,3 +1,5 @@
+import type { ClipboardCopy } from './settings'
+
 /** An API secret's id: a random UUID drawn when it is added. */
 export type SecretId = string & { readonly __brand: 'SecretId' }
 
@@ -50,10 +52,8 @@ export interface RevealedSecret {
   clientSecret: string | null
 }
 
-/** The answer to a copy: main wrote the clipboard and clears it after `clearsAfterMs` if unchanged. */
-export interface SecretCopy {
-  clearsAfterMs: number
-}
+/** The answer to a copy of a Client ID or client secret (the same as for a token). */
+export type SecretCopy = ClipboardCopy
 
 /** The fields of `keyhold secret import` and of `--json` output (same key names). */
 export interface SecretFields {

@@ -198,6 +198,30 @@ describe('API secrets in Chromium, through the real core', () => {
     expect(await page.content()).not.toContain('SEEDED-SECRET-0')
   })
 
+  it('lets the person set how long a copy stays on the clipboard (Settings), and a copy then says so', async () => {
+    await start()
+    await seed(1)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    const delay = page.getByLabel('Clear the clipboard after (seconds)')
+    expect(await delay.inputValue()).toBe('30')
+    await delay.fill('700')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Enter a whole number of seconds from 5 to 600 (10 minutes).').waitFor()
+    expect(services().settings.get()).toEqual({ clipboardClearSeconds: 30 })
+    await delay.fill('90')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('status').filter({ hasText: 'Settings saved. Copies are cleared from the clipboard after 90 seconds.' }).waitFor()
+    await app.screenshot('settings-01-clipboard-delay')
+    expect(services().settings.get()).toEqual({ clipboardClearSeconds: 90 })
+
+    await openReport()
+    await row('Stripe service 00').getByRole('button', { name: 'Stripe service 00', exact: true }).click()
+    const view = dialogNamed('Stripe service 00')
+    await view.getByRole('button', { name: 'Copy client secret' }).click()
+    await view.getByText('Client secret copied. The clipboard is cleared in 90 seconds.').waitFor()
+    expect(services().clipboard.readText()).toBe('SEEDED-SECRET-0')
+  })
+
   it('edits from the view, keeping the client secret, and deletes after a confirmation', async () => {
     await start()
     await seed(2)

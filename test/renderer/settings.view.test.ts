@@ -2,6 +2,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import SettingsView from '../../src-renderer/views/SettingsView.vue'
+import type { Settings } from '../../src-shared/types/settings'
 import { FakeVault } from './fake-api'
 import { mountWith } from './mount'
 
@@ -11,13 +12,26 @@ const NEXT = 'a brand new long passphrase'
 describe('SettingsView', () => {
   let fake: FakeVault
   let wrapper: VueWrapper
+  let stored: Settings
+  let updates: Settings[]
 
   beforeEach(async () => {
     fake = new FakeVault().existing(PASSWORD)
     fake.state = 'unlocked'
     fake.autoLockMs = 10 * 60_000
-    ;({ wrapper } = await mountWith(fake.api(), { component: SettingsView, path: '/settings' }))
+    stored = { clipboardClearSeconds: 30 }
+    updates = []
+    const api = fake.api({
+      settingsGet: async () => ({ ok: true, value: stored }),
+      settingsUpdate: async (input) => {
+        updates.push(input)
+        stored = { ...input }
+        return { ok: true, value: stored }
+      },
+    })
+    ;({ wrapper } = await mountWith(api, { component: SettingsView, path: '/settings' }))
     await useVaultStore().refresh()
+    await flushPromises()
   })
   afterEach(() => wrapper.unmount())
 
@@ -26,7 +40,7 @@ describe('SettingsView', () => {
     await input('current').setValue(current)
     await input('next').setValue(next)
     await input('confirm').setValue(confirm)
-    await wrapper.get('form').trigger('submit')
+    await wrapper.get('form[aria-labelledby="settings-change"]').trigger('submit')
     await flushPromises()
   }
 
@@ -53,5 +67,33 @@ describe('SettingsView', () => {
     expect(fake.password).toBe(NEXT)
     expect(wrapper.get('[role="status"]').text()).toContain('Master password changed')
     expect((input('next').element as HTMLInputElement).value).toBe('')
+  })
+
+  describe('clipboard delay', () => {
+    const seconds = () => wrapper.get('input[name="clipboardClearSeconds"]')
+    async function save(value: string): Promise<void> {
+      await seconds().setValue(value)
+      await wrapper.get('form[aria-labelledby="settings-clipboard"]').trigger('submit')
+      await flushPromises()
+    }
+
+    it("shows the vault's current delay", () => {
+      expect((seconds().element as HTMLInputElement).value).toBe('30')
+    })
+
+    it.each(['4', '601', '12.5', ''])('refuses %j next to the field, focuses it and saves nothing', async (value) => {
+      await save(value)
+      expect(wrapper.get('#settings-clear-error').text()).toBe('Enter a whole number of seconds from 5 to 600 (10 minutes).')
+      expect(seconds().attributes('aria-invalid')).toBe('true')
+      expect(document.activeElement).toBe(seconds().element)
+      expect(updates).toEqual([])
+    })
+
+    it('saves a new delay and says so', async () => {
+      await save('120')
+      expect(updates).toEqual([{ clipboardClearSeconds: 120 }])
+      expect(wrapper.get('[role="status"]').text()).toBe('Settings saved. Copies are cleared from the clipboard after 2 minutes.')
+      expect(wrapper.find('#settings-clear-error').exists()).toBe(false)
+    })
   })
 })

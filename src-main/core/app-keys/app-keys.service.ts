@@ -13,7 +13,9 @@ import type {
   Role,
   RoleId,
 } from '../../../src-shared/types/app-keys'
+import type { ClipboardCopy } from '../../../src-shared/types/settings'
 import type { Clipboard, Clock, SaveFileDialog } from '../ports'
+import type { ClearAfter } from '../secrets/clipboard-guard'
 import type { Database } from '../vault/database'
 import type { VaultService } from '../vault/vault.service'
 import * as repo from './app-keys.repo'
@@ -32,8 +34,8 @@ export interface AppKeysServiceOptions {
   clipboard: Clipboard
   /** The app's save dialog; absent in the CLI, which writes to --out or standard output. */
   saveFileDialog?: SaveFileDialog
-  /** How long a copied token stays on the clipboard (30 s by default, as for API secrets). */
-  clipboardClearMs?: number
+  /** How long a copied token stays on the clipboard: fixed, or read at each copy (the person's setting; 30 s by default). */
+  clipboardClearMs?: ClearAfter
 }
 
 const notFound = (key: string) =>
@@ -105,10 +107,10 @@ export class AppKeysService {
     return { key: summary, token, copyHandle: this.copies.hold(token) }
   }
 
-  /** The token screen's copy button: main copies, and clears the clipboard after 30 s. */
-  copyToken(handle: string): void {
+  /** The token screen's copy button: main copies, and clears the clipboard after the person's delay (30 s by default). */
+  copyToken(handle: string): ClipboardCopy {
     this.options.vault.vault()
-    this.copies.copy(handle)
+    return { clearsAfterMs: this.copies.copy(handle) }
   }
 
   forgetToken(handle: string): void {

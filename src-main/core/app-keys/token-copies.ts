@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { Clipboard, Clock } from '../ports'
-import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS } from '../secrets/clipboard-guard'
+import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS, type ClearAfter } from '../secrets/clipboard-guard'
 
 /** How long the token screen may copy a new token: the screen is meant to be read and closed. */
 export const TOKEN_COPY_TTL_MS = 5 * 60_000
@@ -24,9 +24,9 @@ export class TokenCopies {
   constructor(
     private readonly clock: Clock,
     clipboard: Clipboard,
-    clearAfterMs = CLIPBOARD_CLEAR_MS,
+    clearAfter: ClearAfter = CLIPBOARD_CLEAR_MS,
   ) {
-    this.guard = new ClipboardGuard(clipboard, clearAfterMs)
+    this.guard = new ClipboardGuard(clipboard, clearAfter)
   }
 
   /** Holds `token` for the token screen and returns its copy handle. */
@@ -37,8 +37,8 @@ export class TokenCopies {
     return handle
   }
 
-  /** Copies the held token to the clipboard; NOT_FOUND once the handle is gone. */
-  copy(handle: string): void {
+  /** Copies the held token to the clipboard; NOT_FOUND once the handle is gone. Returns the delay until it is cleared, in ms. */
+  copy(handle: string): number {
     this.prune()
     const entry = this.held.get(handle)
     if (!entry)
@@ -46,7 +46,7 @@ export class TokenCopies {
         'NOT_FOUND',
         'This token can no longer be copied: Keyhold shows it only once and does not keep it. If you did not save it, deactivate the key and generate a new one.',
       )
-    this.guard.copy(entry.token)
+    return this.guard.copy(entry.token)
   }
 
   /** The token screen was closed: its token cannot be copied any more. */

@@ -1,8 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { CLIPBOARD_CLEAR_DEFAULT_SECONDS } from '../../../src-shared/types/settings'
 import type { Clipboard } from '../ports'
 
 /** How long a copied Client ID or client secret stays on the clipboard by default. */
-export const DEFAULT_CLIPBOARD_CLEAR_MS = 30_000
+export const DEFAULT_CLIPBOARD_CLEAR_MS = CLIPBOARD_CLEAR_DEFAULT_SECONDS * 1000
+
+/** A fixed delay, or where to read the current one (the person's setting) at each copy. */
+export type ClearAfter = number | (() => number)
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
 
@@ -20,16 +24,23 @@ export class ClipboardGuard {
 
   constructor(
     private readonly clipboard: Clipboard,
-    readonly clearAfterMs: number = DEFAULT_CLIPBOARD_CLEAR_MS,
+    private readonly clearAfter: ClearAfter = DEFAULT_CLIPBOARD_CLEAR_MS,
   ) {}
 
-  /** Writes `text` to the clipboard and schedules taking it back. */
-  copy(text: string): void {
+  /** The delay the next copy gets. */
+  get clearAfterMs(): number {
+    return typeof this.clearAfter === 'function' ? this.clearAfter() : this.clearAfter
+  }
+
+  /** Writes `text` to the clipboard and schedules taking it back. Returns the delay, in ms. */
+  copy(text: string): number {
+    const delay = this.clearAfterMs
     this.clipboard.writeText(text)
     this.copied = digest(text)
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.clearIfOurs(), this.clearAfterMs)
+    this.timer = setTimeout(() => this.clearIfOurs(), delay)
     this.timer.unref?.()
+    return delay
   }
 
   /** Clears the clipboard now if it still holds the last copy; forgets the copy either way. */

@@ -74,12 +74,12 @@ describe('copying a new token from the token screen', () => {
     expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
   })
 
-  it('over IPC: copy-token answers null (never the token) and a made-up handle is NOT_FOUND', async () => {
+  it('over IPC: copy-token answers only the clear delay (never the token) and a made-up handle is NOT_FOUND', async () => {
     const dispatch = createDispatch(createHandlers(ctx.services))
     const generated = await dispatch('app-keys:generate', { roleIds: [] })
     expect(generated.ok).toBe(true)
     const { token, copyHandle } = (generated as { value: { token: string; copyHandle: string } }).value
-    expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
+    expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toEqual({ ok: true, value: { clearsAfterMs: 30_000 } })
     expect(ctx.services.clipboard.readText()).toBe(token)
     expect(await dispatch('app-keys:copy-token', { handle: '0'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect(await dispatch('app-keys:forget-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
