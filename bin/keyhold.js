@@ -1,9 +1,64 @@
 #!/usr/bin/env node
 'use strict'
-try {
-  require.resolve('../out/cli/keyhold.cjs')
-} catch {
-  process.stderr.write('keyhold: INTERNAL: the CLI is not built yet. Run `npm install` (or `npm run build:cli`) in the Keyhold folder first.\n')
-  process.exit(1)
+/**
+ * The `keyhold` command. Runs the bundled CLI (out/cli/keyhold.cjs) with the V8 code cache the
+ * build wrote next to it (keyhold.cjs.cache: the bundle's SHA-256, then V8's data), so a cold
+ * start does not compile the whole bundle again. The cache is used only when it was made from
+ * exactly this bundle and V8 accepts it (same Node, same flags); otherwise the bundle is
+ * compiled as usual. scripts/build-cli.mjs makes the cache with `load` below.
+ */
+const { createHash } = require('node:crypto')
+const { readFileSync } = require('node:fs')
+const Module = require('node:module')
+const { dirname, join } = require('node:path')
+const { Script } = require('node:vm')
+
+const BUNDLE = join(__dirname, '../out/cli/keyhold.cjs')
+const DIGEST_BYTES = 32
+
+/** The bundle's SHA-256, which heads its cache file. */
+const digestOf = (bytes) => createHash('sha256').update(bytes).digest()
+
+/** V8's cached data for `bytes` from `cacheFile`, or undefined when there is none for exactly these bytes. */
+function cachedDataFor(bytes, cacheFile) {
+  let file
+  try {
+    file = readFileSync(cacheFile)
+  } catch {
+    return undefined
+  }
+  if (file.length <= DIGEST_BYTES || !digestOf(bytes).equals(file.subarray(0, DIGEST_BYTES))) return undefined
+  return file.subarray(DIGEST_BYTES)
 }
-require('../out/cli/keyhold.cjs')
+
+/**
+ * Loads the bundle as Node loads a CommonJS module (same wrapper, `require` relative to it),
+ * using its code cache when valid. Returns its exports, the compiled script (the build asks
+ * it for cache data) and whether V8 took the cache.
+ */
+function load(bundle = BUNDLE, { useCache = true } = {}) {
+  const bytes = readFileSync(bundle)
+  const cachedData = useCache ? cachedDataFor(bytes, `${bundle}.cache`) : undefined
+  const script = new Script(Module.wrap(bytes.toString('utf8')), { filename: bundle, cachedData })
+  const mod = new Module(bundle, module)
+  mod.filename = bundle
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle))
+  mod.loaded = true
+  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected }
+}
+
+module.exports = { load, digestOf, BUNDLE }
+
+if (require.main === module) {
+  let cli
+  try {
+    cli = load()
+  } catch (error) {
+    if (error && error.code === 'ENOENT' && error.path === BUNDLE) {
+      process.stderr.write('keyhold: INTERNAL: the CLI is not built yet. Run `npm install` (or `npm run build:cli`) in the Keyhold folder first.\n')
+      process.exit(1)
+    }
+    throw error
+  }
+  cli.exports.main()
+}
