@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs, constants } from 'node:fs'
-import { dirname } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
 
 /** Identity of a file version: enough to notice another process replacing or rewriting it. */
@@ -97,7 +97,8 @@ export class VaultFile {
     if (expected === null) await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
     // Like write-file-atomic: through a symlink, the target is replaced, not the link.
     const target = await fs.realpath(this.path).catch(() => this.path)
-    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
+    // The pid in the name lets a later save tell a temp file of a killed process (see sweepTempFiles).
+    const tmp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`
     let renamed = false
     try {
       const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
@@ -124,16 +125,24 @@ export class VaultFile {
     } finally {
       if (!renamed) await fs.rm(tmp, { force: true }).catch(() => undefined)
       this.dropOldBackup()
+      if (!this.swept) {
+        this.swept = true
+        this.trashing = this.trashing.then(() => sweepTempFiles(target)).catch(() => undefined)
+      }
     }
   }
 
-  /** Resolves once the previous backups replaced by saves so far are deleted (or failed to be). */
+  /**
+   * Resolves once the clean-up after the saves so far is done (or failed): the deletion of the
+   * backups they replaced and, after the first, of temp files left by killed processes.
+   */
   async settled(): Promise<void> {
     await this.trashing
   }
 
   private trashing: Promise<void> = Promise.resolve()
   private trashPending = false
+  private swept = false
 
   /**
    * The previous version becomes `.bak` by a hard link (a copy where links are not supported).
@@ -300,13 +309,31 @@ async function isStaleLock(lockPath: string): Promise<boolean> {
   const [s, text] = await Promise.all([fs.stat(lockPath).catch(() => null), fs.readFile(lockPath, 'utf8').catch(() => '')])
   if (!s) return false
   if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
-  const pid = Number(text)
+  return processGone(Number(text))
+}
+
+/** True only when `pid` is certainly not a running process (and not this one). */
+function processGone(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
   try {
     process.kill(pid, 0)
     return false
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/**
+ * Deletes the temp files of saves whose process is gone (killed mid-save: a SIGKILL, a crash, a
+ * power cut), which would otherwise stay next to the vault, as big as it. A live process's temp
+ * file, one of this process, or any other file is left alone.
+ */
+async function sweepTempFiles(target: string): Promise<void> {
+  const prefix = `${basename(target)}.`
+  for (const name of await fs.readdir(dirname(target))) {
+    if (!name.startsWith(prefix)) continue
+    const match = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))
+    if (match && processGone(Number(match[1]))) await fs.rm(join(dirname(target), name), { force: true })
   }
 }
 

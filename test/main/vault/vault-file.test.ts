@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -115,6 +116,19 @@ describe('VaultFile.write', () => {
     expect(readFileSync(`${path}.bak`, 'utf8')).toBe('v2')
     expect(existsSync(`${path}.bak.old`)).toBe(false)
     expect(readFileSync(join(dir, 'witness'), 'utf8')).toBe('leftover')
+  })
+
+  it('deletes temp files left by killed processes after its first save, and no others', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid
+    const stale = join(dir, `vault.keyhold.${gone}-0123456789ab.tmp`)
+    const live = join(dir, `vault.keyhold.${process.ppid}-0123456789ab.tmp`)
+    const ours = join(dir, `vault.keyhold.${process.pid}-0123456789ab.tmp`)
+    const other = join(dir, 'vault.keyhold.notes.tmp')
+    for (const p of [stale, live, ours, other]) writeFileSync(p, 'x')
+    await file.write(Buffer.from('v1'), null)
+    await file.settled()
+    expect(existsSync(stale)).toBe(false)
+    for (const kept of [live, ours, other]) expect(existsSync(kept)).toBe(true)
   })
 
   it.skipIf(process.getuid?.() !== 0)('keeps the owner of the file it replaces when run as root', async () => {
