@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outfile = 'out/cli/keyhold.cjs'
-const EXTERNAL = ['sql.js', '@node-rs/argon2', 'keytar', 'electron']
+const EXTERNAL = ['@node-rs/argon2', 'keytar', 'electron']
 
 // A cache left from an older bundle would be refused anyway (it names the bundle's digest); remove it first.
 rmSync(new URL(`../${outfile}.cache`, import.meta.url), { force: true })
