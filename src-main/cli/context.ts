@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
 import { noKeyStore } from '../core/ports'
 import { createServices, type Services } from '../core/services'
+import { preloadSqlJs } from '../core/vault/database'
 import { defaultVaultPath } from '../core/vault/paths'
 import { promptHidden, StdinLines } from './io'
 
@@ -52,8 +54,15 @@ export class CliContext {
 
   /** Unlocks the vault with the master password and returns the services. */
   async unlocked(): Promise<Services> {
+    // sql.js loads while the password is read and the KDF runs.
+    preloadSqlJs()
     const services = this.services()
-    if (!(await services.vault.status().then((s) => s.state !== 'absent')))
+    // Before asking for the password: is there a vault at all? (Any other problem with the file is the unlock's to report.)
+    const absent = await stat(this.vaultPath).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+    )
+    if (absent)
       throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)
     await services.vault.unlock({ password: await this.secret('Master password: ', 'the master password') })
     return services
