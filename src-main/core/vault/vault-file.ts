@@ -19,10 +19,10 @@ const STALE_LOCK_MS = 30_000
 export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
 
 /**
- * The vault's file I/O. A save is durable before it resolves: the new version goes to a 0600
- * temp file with a unique name in the vault's folder (through a symlinked vault path, the
- * target's folder), is fsynced, then, under a `.lock` file that serialises Keyhold processes,
- * the file on disk is checked to be the version this process loaded, the previous file is
+ * The vault's file I/O. A save is durable before it resolves: under a `.lock` file that
+ * serialises Keyhold processes, the file on disk is checked to be the version this process
+ * loaded, the new version goes to a 0600 temp file with a unique name in the vault's folder
+ * (through a symlinked vault path, the target's folder) and is fsynced, the previous file is
  * kept as `<vault>.bak`, the temp file is renamed over the vault and the folder is fsynced so
  * the rename itself survives a power cut. The temp file is removed on any failure.
  */
@@ -89,8 +89,10 @@ export class VaultFile {
    * exist yet). Throws VAULT_CHANGED_ON_DISK otherwise, leaving the file untouched.
    *
    * `content` may be pieces produced while they are written (encrypted step by step), so no
-   * copy of the whole file needs to exist in memory. Written and fsynced before the lock is
-   * taken: the lock is held only for the check, the backup link and the rename.
+   * copy of the whole file needs to exist in memory. The lock is held from the check to the
+   * rename: a save that finds the file changed fails before writing anything, and one that
+   * passed the check cannot lose to another Keyhold process. The check is repeated before the
+   * rename, for programs that do not take the lock.
    */
   async write(content: FileContent, expected: FileStamp | null): Promise<FileStamp> {
     // An existing vault's folder exists; only a new vault may need it created.
@@ -101,19 +103,12 @@ export class VaultFile {
     const tmp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`
     let renamed = false
     try {
-      const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
       const release = await this.acquireLock()
       try {
-        const current = await this.stamp()
-        if (!sameStamp(current, expected)) {
-          if (expected === null)
-            throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
-          throw new KeyholdError(
-            'VAULT_CHANGED_ON_DISK',
-            'The vault file was changed by another program since Keyhold opened it, so your change was not saved. Lock and unlock to load the latest version, then try again.',
-          )
-        }
-        if (current) await this.keepBackup()
+        await this.checkUnchanged(expected)
+        const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
+        await this.checkUnchanged(expected)
+        if (expected) await this.keepBackup()
         await fs.rename(tmp, target)
         renamed = true
         await fsyncDir(dirname(target))
@@ -130,6 +125,15 @@ export class VaultFile {
         this.trashing = this.trashing.then(() => sweepTempFiles(target)).catch(() => undefined)
       }
     }
+  }
+
+  private async checkUnchanged(expected: FileStamp | null): Promise<void> {
+    if (sameStamp(await this.stamp(), expected)) return
+    if (expected === null) throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
+    throw new KeyholdError(
+      'VAULT_CHANGED_ON_DISK',
+      'The vault file was changed by another program since Keyhold opened it, so your change was not saved. Lock and unlock to load the latest version, then try again.',
+    )
   }
 
   /**

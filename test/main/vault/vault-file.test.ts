@@ -95,6 +95,21 @@ describe('VaultFile.write', () => {
     expect(tempFiles()).toEqual([])
   })
 
+  it('refuses to rename over a file another program changed while the new version was written', async () => {
+    const stamp = await file.write(Buffer.from('ours'), null)
+    await new Promise((r) => setTimeout(r, 10))
+    await expect(
+      file.write(
+        piecesOf(Buffer.alloc(5000, 'n'), 1000, (index) => {
+          if (index === 2) writeFileSync(path, 'theirs, written without the lock')
+        }),
+        stamp,
+      ),
+    ).rejects.toMatchObject({ code: 'VAULT_CHANGED_ON_DISK' })
+    expect(readFileSync(path, 'utf8')).toBe('theirs, written without the lock')
+    expect(tempFiles()).toEqual([])
+  })
+
   it('keeps the previous version as .bak and leaves no set-aside backup once settled', async () => {
     let stamp = await file.write(Buffer.from('v1'), null)
     for (const version of ['v2', 'v3', 'v4']) {
