@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { deriveKey, open, openInPlace, randomKey, seal, sealInPlace, NONCE_BYTES } from './crypto'
+import { deriveKey, open, openInPlace, randomKey, seal, sealCopy, sealInPlace, NONCE_BYTES } from './crypto'
 import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
@@ -35,6 +35,8 @@ const wrongPassword = () =>
  */
 export class Vault {
   private closed = false
+  /** A save is reading the live image: a close meanwhile leaves dropping the database to it. */
+  private savingLive = false
   private saving: Promise<unknown> = Promise.resolve()
   private readonly pending: PendingMutation[] = []
 
@@ -249,13 +251,14 @@ export class Vault {
     if (this.closed) return
     this.closed = true
     this.dataKey.fill(0)
-    this.dropDatabase()
+    if (!this.savingLive) this.dropDatabase()
   }
 
   private dropDatabase(): void {
     this.database.close()
     // SECURITY: the plaintext image would otherwise stay in freed memory after a lock. (A save
-    // under way no longer needs it: it has exported its snapshot already.)
+    // reading it calls this when it ends; one that exported has a copy of its own.) Once the
+    // file has outgrown it (see liveImage), sql.js's own buffer is not ours to wipe.
     this.image?.fill(0)
     this.image = null
   }
@@ -270,18 +273,38 @@ export class Vault {
   }
 
   /**
-   * Encrypts the current image and writes it durably. Only `export()` runs in one piece; the
-   * image is then encrypted in place, one step at a time with the event loop running between
-   * steps, each step written to the temp file while the next is encrypted (see sealInPlace and
-   * VaultFile.write), so the save holds the image once. The image is a snapshot: later
-   * mutations wait for the next save. export() backs up into a connection of its own, so this
+   * The image sql.js was opened on, while it is still the database's file; else null. sql.js
+   * keeps its file in the buffer it was given (see openImage) and SQLite writes each commit
+   * into it, until the file changes size: then its file system moves the file to a new buffer,
+   * and this one is a stale plaintext copy, wiped here and forgotten. (SQLite never shrinks the
+   * file here: no VACUUM, no auto-vacuum; so a size change means the buffer was replaced.)
+   */
+  private liveImage(): Buffer | null {
+    if (!this.image) return null
+    const [count, size] = this.db.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
+    if (count! * size! === this.image.length) return this.image
+    this.image.fill(0)
+    this.image = null
+    return null
+  }
+
+  /**
+   * Encrypts the database and writes it durably, one step at a time with the event loop
+   * running between steps, each step written to the temp file while the next is encrypted
+   * (see VaultFile.write). The bytes saved are a snapshot: mutations wait for the save to
+   * end (`saving`), and nothing else writes to the database. So while the image the database
+   * was opened on is still its file, it is encrypted from there, with no copy; once the file
+   * has outgrown it, `export()` takes a copy (in one piece: about 200 ms at 100,000 secrets),
+   * which is then encrypted in place. export() backs up into a connection of its own, so this
    * connection's pragmas (secure_delete, foreign_keys) stay as they are.
    */
   private async save(): Promise<void> {
     const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
     const preamble = encodePreamble(header)
-    const image = this.db.export()
-    const sealed = sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
+    const live = this.liveImage()
+    const image = live ?? this.db.export()
+    const sealed = live ? sealCopy(this.dataKey, header.payloadNonce, live, preamble) : sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
+    this.savingLive = live !== null
     let done = false
     try {
       this.stamp = await this.file.write(
@@ -293,8 +316,13 @@ export class Vault {
         this.stamp,
       )
     } finally {
-      // SECURITY: once fully sealed the buffer holds ciphertext only; otherwise part is plaintext.
-      if (!done) image.fill(0)
+      // SECURITY: once fully sealed the exported copy holds ciphertext only; otherwise part is plaintext.
+      if (!live && !done) image.fill(0)
+      if (live) {
+        this.savingLive = false
+        // Locked while this save read the image: it was left for now.
+        if (this.closed) this.dropDatabase()
+      }
     }
   }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
 import { Vault } from '../../../src-main/core/vault/vault'
-import { all, one, run } from '../../../src-main/core/vault/database'
+import { all, one, run, type Database } from '../../../src-main/core/vault/database'
+import type { VaultFile } from '../../../src-main/core/vault/vault-file'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 import { decryptImage } from '../../support/vault-image'
@@ -103,14 +104,85 @@ describe('Vault', () => {
     vault.close()
   })
 
-  it('wipes the decrypted image the database was opened on when it closes', async () => {
-    ;(await Vault.create(path, PASSWORD, FAST_KDF)).close()
-    const vault = await Vault.open(path, { password: PASSWORD })
-    await addNote(vault, 'wiped on lock')
-    const image = (vault as unknown as { image: Buffer }).image
-    expect(image.some((byte) => byte !== 0)).toBe(true)
-    vault.close()
-    expect(image.every((byte) => byte === 0)).toBe(true)
+  describe('the image the database was opened on', () => {
+    type Internals = { image: Buffer | null; database: Database; file: VaultFile }
+    const internals = (vault: Vault) => vault as unknown as Internals
+    const editNote = (vault: Vault, text: string) => vault.mutate((db) => run(db, 'UPDATE note SET text = ?', [text]))
+
+    /** A vault with one note, reopened: its file does not grow when the note is edited to the same length. */
+    async function reopenedWithNote(): Promise<Vault> {
+      const vault = await Vault.create(path, PASSWORD, FAST_KDF)
+      await addNote(vault, 'note 0')
+      vault.close()
+      return Vault.open(path, { password: PASSWORD })
+    }
+
+    it('is the database file: an edit is saved from it, with no exported copy', async () => {
+      const vault = await reopenedWithNote()
+      const image = internals(vault).image!
+      const exportSpy = vi.spyOn(internals(vault).database, 'export')
+      await editNote(vault, 'note 1')
+      expect(exportSpy).not.toHaveBeenCalled()
+      expect(internals(vault).image).toBe(image)
+      // SQLite wrote the commit into it, and the file holds exactly it.
+      expect(image.includes('note 1')).toBe(true)
+      expect(Buffer.compare(await decryptImage(path, PASSWORD), image)).toBe(0)
+      vault.close()
+      const again = await Vault.open(path, { password: PASSWORD })
+      expect(notes(again)).toEqual(['note 1'])
+      again.close()
+    })
+
+    it('is wiped and forgotten once the file outgrows it, and saves then export a copy', async () => {
+      const vault = await reopenedWithNote()
+      const image = internals(vault).image!
+      const exportSpy = vi.spyOn(internals(vault).database, 'export')
+      await addNote(vault, 'x'.repeat(100_000))
+      expect(exportSpy).toHaveBeenCalledTimes(1)
+      expect(internals(vault).image).toBeNull()
+      expect(image.every((byte) => byte === 0)).toBe(true)
+      await editNote(vault, 'after growth')
+      expect(exportSpy).toHaveBeenCalledTimes(2)
+      vault.close()
+      const again = await Vault.open(path, { password: PASSWORD })
+      expect(notes(again)).toEqual(['after growth', 'after growth'])
+      again.close()
+    })
+
+    it('is wiped when the vault closes', async () => {
+      const vault = await reopenedWithNote()
+      await editNote(vault, 'wiped on lock')
+      const image = internals(vault).image!
+      expect(image.includes('wiped on lock')).toBe(true)
+      vault.close()
+      expect(image.every((byte) => byte === 0)).toBe(true)
+    })
+
+    it('outlives a lock during a save that reads it: the save completes, then it is wiped', async () => {
+      const vault = await reopenedWithNote()
+      const image = internals(vault).image!
+      const file = internals(vault).file
+      const write = file.write.bind(file)
+      // The real write, with the vault locked once the preamble is handed over, before any step is encrypted.
+      vi.spyOn(file, 'write').mockImplementation((content, expected) =>
+        write(
+          (async function* () {
+            let steps = 0
+            for await (const chunk of content as AsyncIterable<Uint8Array>) {
+              yield chunk
+              if (++steps === 1) vault.close()
+            }
+          })(),
+          expected,
+        ),
+      )
+      await editNote(vault, 'saved across the lock')
+      expect(vault.isClosed).toBe(true)
+      expect(image.every((byte) => byte === 0)).toBe(true)
+      const again = await Vault.open(path, { password: PASSWORD })
+      expect(notes(again)).toEqual(['saved across the lock'])
+      again.close()
+    })
   })
 
   it('drops the database on close, so reads say VAULT_LOCKED', async () => {
