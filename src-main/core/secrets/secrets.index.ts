@@ -1,7 +1,7 @@
 import type { HttpMethod, SecretId, SecretSort, SecretTag } from '../../../src-shared/types/secrets'
 import type { Database } from '../vault/database'
 import { fold, foldText } from './fold'
-import { indexChunk, orderedIds } from './secrets.repo'
+import { indexBlock, orderedIds } from './secrets.repo'
 
 /** What the index keeps of one secret: sort keys and folded text. Never the client secret or notes. */
 interface Entry {
@@ -60,8 +60,6 @@ interface Order {
 /** Entries per block: a block's text is about 150 KB; a block that doubles is split. */
 const DEFAULT_BLOCK_SIZE = 1024
 
-/** Rows read per step of a build; the event loop runs between steps. */
-const BUILD_CHUNK = 5000
 const RECORD_END = '\u001e'
 const FIELD_END = '\u001f'
 
@@ -175,7 +173,8 @@ export function scanMatches(text: { count: number; core: string; tags: string },
 }
 
 function toEntry(source: IndexSource): Entry {
-  const core = fold([source.name, source.url, source.clientId, source.identifier ?? '', source.method ?? ''].join('\n'))
+  // As indexBlock: U+001E (which the contract refuses anyway) becomes a space.
+  const core = fold([source.name, source.url, source.clientId, source.identifier ?? '', source.method ?? ''].join('\n')).replaceAll(RECORD_END, ' ')
   const foldedTags = source.tags.map(fold)
   return {
     id: source.id,
@@ -184,7 +183,7 @@ function toEntry(source: IndexSource): Entry {
     tags: source.tags,
     foldedTags,
     tagKeys: tagKeysOf(foldedTags),
-    hay: `${core}\n${foldedTags.join('\n')}`,
+    hay: `${core}\n${foldedTags.join('\n').replaceAll(RECORD_END, ' ')}`,
   }
 }
 
@@ -203,8 +202,9 @@ const refines = (previous: string[], next: string[]) => previous.every((old) => 
  * - Orders are read from the database's own indexes and kept in code-point order, the
  *   database's order, so a filtered page and an unfiltered one sort alike.
  * - SECURITY: it never holds a client secret or notes, and `clear()` (on lock) drops it all.
- * - A build reads the database in rowid chunks and yields between them, so it may overlap
- *   mutations: `put` and `delete` are idempotent by id, which keeps the result exact.
+ * - A build reads the database a block at a time in name order and yields between blocks,
+ *   so it may overlap mutations: `put` and `delete` are idempotent by id, which keeps the
+ *   entries exact, and the name order it read is dropped (to be read again) if one came in.
  */
 export class SecretsIndex {
   /** `blockSize` is for tests, which use small blocks to exercise splitting. */
@@ -238,64 +238,61 @@ export class SecretsIndex {
     }
   }
 
+  /**
+   * Reads the secrets in name order, one block at a time (the event loop runs between blocks):
+   * each block's text comes folded from one SQLite string, and the entries' texts are slices
+   * of it, so a build makes no second copy. The name order is then ready with its blocks,
+   * unless a change came in meanwhile: then it is read again when first needed.
+   */
   private async build(db: Database, read: <T>(fn: (db: Database) => T) => T): Promise<void> {
     this.reset(db)
     const generation = this.generation
-    let after = 0
+    const version = this.version
+    const order: Order = { entries: [], blocks: [] }
     for (;;) {
-      const chunk = read((current) => (current === db ? indexChunk(current, after, BUILD_CHUNK) : null))
-      if (chunk === null || generation !== this.generation) return
-      if (chunk.count > 0 && !this.addChunk(chunk.meta, chunk.core, chunk.count)) {
-        const cleaned = read((current) => indexChunk(current, after, BUILD_CHUNK, true))
-        if (!this.addChunk(cleaned.meta, cleaned.core, cleaned.count)) throw new Error('search index chunk is misaligned')
-      }
-      if (chunk.count < BUILD_CHUNK) break
-      after = chunk.lastRowid
+      const last = order.entries[order.entries.length - 1]
+      const after = last ? { nameKey: last.nameKey, id: last.id } : null
+      const rows = read((current) => (current === db ? indexBlock(current, after, this.blockSize) : null))
+      if (rows === null || generation !== this.generation) return
+      if (rows.count > 0) order.blocks!.push(this.addBlock(rows, order.entries))
+      if (rows.count < this.blockSize) break
       await new Promise<void>((resolve) => setImmediate(resolve))
       if (generation !== this.generation) return
     }
+    if (this.version === version) this.orders.name = order
     this.complete = true
     this.building = null
   }
 
-  /**
-   * One chunk as two strings (see indexChunk): `meta` (id, updated_at, tags JSON) and `core`
-   * (the searchable fields and the tags JSON), records separated by U+001E, fields by U+001F.
-   * The core text is folded in one call, which is what makes a build of 100,000 fast.
-   * False when the records do not line up (a separator inside a value).
-   */
-  private addChunk(meta: string, core: string, count: number): boolean {
-    const metas = meta.split('\u001e')
-    const cores = foldText(core).split('\u001e')
-    if (metas.length !== count || cores.length !== count) return false
-    for (let i = 0; i < count; i++) {
-      const m = metas[i]!
-      const a = m.indexOf('\u001f')
-      const b = m.indexOf('\u001f', a + 1)
-      const record = cores[i]!
-      const cut = record.lastIndexOf('\u001f')
-      const text = record.slice(0, cut)
-      const { tags, foldedTags, tagKeys, tail } = this.tagsOf(m.slice(b + 1), record.slice(cut + 1))
-      this.entries.set(m.slice(0, a) as SecretId, {
-        id: m.slice(0, a) as SecretId,
-        nameKey: text.slice(0, text.indexOf('\n')),
-        updatedAt: m.slice(a + 1, b),
-        tags,
-        foldedTags,
-        tagKeys,
-        hay: text + tail,
-      })
+  /** One block of rows (see indexBlock) into the index and onto `entries`. */
+  private addBlock(rows: { count: number; meta: string; text: string }, entries: Entry[]): Block {
+    const metas = JSON.parse(rows.meta) as Array<[SecretId, string, string, string]>
+    // Case mapping and NFC neither make nor remove U+001E, so the records still line up.
+    const text = foldText(rows.text)
+    const starts = new Int32Array(rows.count + 1)
+    let at = 0
+    for (let r = 0; r < rows.count; r++) {
+      const end = text.indexOf(RECORD_END, at)
+      if (end === -1 || metas.length !== rows.count) throw new Error('search index block is misaligned')
+      const [id, nameKey, updatedAt, tagsJson] = metas[r]!
+      const { tags, foldedTags, tagKeys } = this.tagsOf(tagsJson)
+      const entry: Entry = { id, nameKey, updatedAt, tags, foldedTags, tagKeys, hay: text.slice(at, end) }
+      this.entries.set(id, entry)
+      entries.push(entry)
+      starts[r] = at
+      at = end + 1
     }
-    return true
+    starts[rows.count] = at
+    return { count: rows.count, text, starts }
   }
 
   /** Parsed tags by their JSON (stored and folded): vaults repeat the same few tag sets, so most entries share one. */
   private readonly tagSets = new Map<string, TagSet>()
 
-  private tagsOf(json: string, foldedJson: string): TagSet {
+  private tagsOf(json: string): TagSet {
     let set = this.tagSets.get(json)
     if (!set) {
-      set = tagSetOf(json, foldedJson)
+      set = tagSetOf(json, foldText(json))
       if (this.tagSets.size < 10_000) this.tagSets.set(json, set)
     }
     return set
@@ -433,7 +430,11 @@ export class SecretsIndex {
         at += hay.length + 1
       }
       starts[block.count] = at
-      block.text = block.count ? parts.join(RECORD_END) + RECORD_END : ''
+      const text = block.count ? parts.join(RECORD_END) + RECORD_END : ''
+      // From now on the entries' texts are slices of this one: each record is in memory once,
+      // and the texts they were slices of before are freed once none is left.
+      for (let r = 0; r < block.count; r++) order.entries[from + r]!.hay = text.slice(starts[r]!, starts[r + 1]! - 1)
+      block.text = text
       block.starts = starts
     }
     return { text: block.text, starts: block.starts }

@@ -150,12 +150,12 @@ describe('SecretsIndex', () => {
     expectSameAsNaive()
   })
 
-  it('stays exact when changes land while it is being built in chunks', async () => {
+  it('stays exact when changes land while it is being built block by block', async () => {
     const random = prng(7)
     const records = Array.from({ length: 5000 }, (_, i) => makeRecord(random, i))
     records.forEach((r) => repo.insert(db, r, fold(r.name), r.identifier && fold(r.identifier)))
     const building = index.ensure(read)
-    // The first chunk is read; the rest are not yet. Change rows on both sides of the scan.
+    // The first block is read; the rest are not yet. Change rows on both sides of the scan.
     const early = records[10]!
     const late = records[4500]!
     repo.remove(db, early.id)
@@ -197,6 +197,27 @@ describe('SecretsIndex', () => {
     expect(index.size).toBe(2)
     expect(index.query(db, { search: plain.clientId, tag: null, sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([plain.id])
     expect(index.query(db, { search: 'odd', tag: null, sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([odd.id])
+  })
+
+  it('builds the same texts as a change does, for values JSON escapes and values folding lengthens', async () => {
+    const random = prng(13)
+    const odd = {
+      ...makeRecord(random, 1),
+      name: 'Quote " back\\slash \u0130stanbul STRASSE',
+      url: 'https://example.com/a"b\\c?q=\u00c9T\u00c9',
+      clientId: 'e\u0301cole-\u2028-\u00df',
+      identifier: 'ID-\u0130',
+      tags: ['\u00c9t\u00e9', 'A"B'],
+    }
+    insert(odd)
+    await index.ensure(read)
+    const entry = (index as unknown as { entries: Map<string, { hay: string; nameKey: string }> }).entries.get(odd.id)!
+    const core = fold([odd.name, odd.url, odd.clientId, odd.identifier, odd.method ?? ''].join('\n'))
+    expect(entry.nameKey).toBe(fold(odd.name))
+    expect(entry.hay).toBe(`${core}\n${odd.tags.map(fold).join('\n')}`)
+    for (const search of ['quote " back\\slash', 'i\u0307stanbul', 'strasse', '\u00e9cole', 'a"b'])
+      expect(index.query(db, { search, tag: null, sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([odd.id])
+    expect(index.query(db, { search: '', tag: '\u00c9T\u00c9', sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([odd.id])
   })
 
   it('holds no client secret or notes', async () => {
