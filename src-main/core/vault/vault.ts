@@ -78,13 +78,31 @@ export class Vault {
     return vault
   }
 
-  /** Opens a vault. The file on disk is only read, whatever goes wrong. */
+  /**
+   * Opens a vault. The file on disk is only read, whatever goes wrong. The key is unwrapped
+   * (the KDF, for a password) from the header while the rest of the file is read and sql.js
+   * loads; if the file was replaced in between, from the header read with the rest.
+   */
   static async open(path: string, unlocker: Unlocker): Promise<Vault> {
     const file = new VaultFile(path)
-    const { bytes, stamp } = await file.read()
-    const { header, preamble, ciphertext } = decodeVault(bytes)
+    // No file: read() says VAULT_NOT_FOUND (or, if it appeared meanwhile, gives its start).
+    const head = (await file.readHead(PREAMBLE_MAX_BYTES)) ?? (await file.read()).bytes
+    const unwrapping = Vault.unwrapDataKey(decodePreamble(head).header, unlocker)
+    // Handled below; this keeps a quick failure (a wrong device key) from counting as unhandled meanwhile.
+    unwrapping.catch(() => undefined)
     preloadSqlJs()
-    const dataKey = await Vault.unwrapDataKey(header, unlocker)
+    const { header, preamble, ciphertext, stamp } = await file
+      .read()
+      .then(({ bytes, stamp }) => ({ ...decodeVault(bytes), stamp }))
+      .catch(async (error) => {
+        ;(await unwrapping.catch(() => null))?.fill(0)
+        throw error
+      })
+    let dataKey = await unwrapping
+    if (!preamble.equals(head.subarray(0, preamble.length))) {
+      dataKey.fill(0)
+      dataKey = await Vault.unwrapDataKey(header, unlocker)
+    }
     try {
       const image = openInPlace(dataKey, header.payloadNonce, ciphertext, preamble)
       if (!image)

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { all, one, run, type Database } from '../../../src-main/core/vault/database'
-import type { VaultFile } from '../../../src-main/core/vault/vault-file'
+import { VaultFile } from '../../../src-main/core/vault/vault-file'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 import { decryptImage } from '../../support/vault-image'
@@ -101,6 +101,25 @@ describe('Vault', () => {
     ).rejects.toThrow('no')
     expect(notes(vault)).toEqual(['kept'])
     expect(sha(path)).toBe(before)
+    vault.close()
+  })
+
+  it('opens the file it read, when the vault was replaced between reading its header and the rest', async () => {
+    const other = join(dir, 'other.keyhold')
+    const theirs = await Vault.create(other, PASSWORD, FAST_KDF)
+    await addNote(theirs, 'theirs')
+    theirs.close()
+    const ours = await Vault.create(path, PASSWORD, FAST_KDF)
+    await addNote(ours, 'ours')
+    ours.close()
+    // The header read first comes from the other vault (as if it was there a moment before).
+    const readHead = VaultFile.prototype.readHead
+    vi.spyOn(VaultFile.prototype, 'readHead').mockImplementationOnce(function (this: VaultFile, maxBytes: number) {
+      return readHead.call(new VaultFile(other), maxBytes)
+    })
+    const vault = await Vault.open(path, { password: PASSWORD })
+    expect(vault.id).toBe(ours.id)
+    expect(notes(vault)).toEqual(['ours'])
     vault.close()
   })
 
