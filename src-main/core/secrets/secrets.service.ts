@@ -166,10 +166,9 @@ export class SecretsService {
 
   /** After a change: prepare the default order again in the background, if the index is built. */
   private rewarm(): void {
-    const vault = this.vault
     setImmediate(() => {
       try {
-        vault.read((db) => this.index.warm(db, 'name'))
+        this.vault.read((db) => this.index.warm(db, 'name'))
       } catch {
         // Locked meanwhile: nothing to prepare.
       }
