@@ -17,9 +17,10 @@ describe('locking while changes are being saved', () => {
 
   it('saves every change accepted before the lock, then locks: none is lost or refused', async () => {
     const vault = services.vault.vault()
-    const adds = [1, 2, 3].map((i) => services.secrets.add(secret(i)))
-    // Let the services accept them (their first step is asynchronous), then lock at once.
+    const first = services.secrets.add(secret(1))
+    // The first one's save is under way; the next two wait behind it for the next save.
     await new Promise((resolve) => setImmediate(resolve))
+    const adds = [first, ...[2, 3].map((i) => services.secrets.add(secret(i)))]
     services.vault.lock()
     expect(services.vault.isUnlocked).toBe(false)
     await expect(Promise.all(adds)).resolves.toHaveLength(3)
