@@ -86,9 +86,9 @@ async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenera
 }
 
 /**
- * AES-256-GCM of `plaintext` one step at a time, leaving `plaintext` as it is: yields each
- * step's ciphertext (a new buffer of at most SEAL_STEP_BYTES) and finally the tag, with the
- * event loop running between steps. For a save straight from the database's live file (see
+ * AES-256-GCM of `plaintext` one step at a time, leaving `plaintext` as it is: yields the
+ * ciphertext of each piece (new buffers of at most CIPHER_PIECE_BYTES) and finally the tag,
+ * with the event loop running between steps. For a save straight from the database's live file (see
  * Vault.save), which must not change until the last step is yielded. Keyed now, like sealInPlace.
  */
 export function sealCopy(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
@@ -101,15 +101,12 @@ async function* sealCopySteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGe
   for (let step = 0; step < plaintext.length; step += SEAL_STEP_BYTES) {
     if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve))
     const stepEnd = Math.min(step + SEAL_STEP_BYTES, plaintext.length)
-    // A new buffer per step: the previous one may still be on its way to the disk.
-    const out = Buffer.allocUnsafe(stepEnd - step)
-    let at = 0
+    // Each piece's ciphertext as update() returns it (a new buffer: the previous one may still
+    // be on its way to the disk); no copy into a buffer per step.
     for (let offset = step; offset < stepEnd; offset += CIPHER_PIECE_BYTES) {
       const part = cipher.update(plaintext.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, stepEnd)))
-      out.set(part, at)
-      at += part.length
+      if (part.length > 0) yield part
     }
-    if (at > 0) yield out.subarray(0, at)
   }
   const last = cipher.final()
   if (last.length > 0) yield last
