@@ -54,6 +54,19 @@ const duplicateIdentifier = (prefix = '') =>
 
 const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed: secret\.identifier_key/.test(error.message)
 
+/** A report query with every default filled in (name order, ascending; newest first by update). */
+function withDefaults(query: SecretQuery) {
+  const sort = query.sort ?? 'name'
+  return {
+    sort,
+    direction: query.direction ?? (sort === 'updated' ? 'desc' : 'asc'),
+    offset: query.offset ?? 0,
+    limit: query.limit ?? DEFAULT_PAGE_SIZE,
+    search: query.search ?? '',
+    tag: query.tag?.trim() ? query.tag : null,
+  } as const
+}
+
 /**
  * API secrets: add, list and search, view, reveal, copy, edit, delete, import.
  *
@@ -97,12 +110,7 @@ export class SecretsService {
    */
   async list(query: SecretQuery = {}): Promise<SecretPage> {
     const vault = this.vault
-    const sort = query.sort ?? 'name'
-    const direction = query.direction ?? (sort === 'updated' ? 'desc' : 'asc')
-    const offset = query.offset ?? 0
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE
-    const search = query.search ?? ''
-    const tag = query.tag?.trim() ? query.tag : null
+    const { sort, direction, offset, limit, search, tag } = withDefaults(query)
     if (searchTerms(search).length === 0 && tag === null) {
       const page = vault.read((db) => ({ items: repo.page(db, sort, direction, offset, limit), total: repo.count(db), offset, limit }))
       this.prewarm()
@@ -126,12 +134,7 @@ export class SecretsService {
    */
   async listOnce(query: SecretQuery = {}): Promise<SecretPage> {
     const vault = this.vault
-    const sort = query.sort ?? 'name'
-    const direction = query.direction ?? (sort === 'updated' ? 'desc' : 'asc')
-    const offset = query.offset ?? 0
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE
-    const search = query.search ?? ''
-    const tag = query.tag?.trim() ? query.tag : null
+    const { sort, direction, offset, limit, search, tag } = withDefaults(query)
     const page = vault.read((db) => {
       if (searchTerms(search).length === 0 && tag === null)
         return { items: repo.page(db, sort, direction, offset, limit), total: repo.count(db), offset, limit }
