@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { deriveKey, open, openInPlace, randomKey, seal, sealCopy, sealInPlace, NONCE_BYTES } from './crypto'
-import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
+import { openDatabase, preloadSqlJs, schemaVersion, totalChanges, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
@@ -37,6 +37,8 @@ export class Vault {
   private closed = false
   /** A save is reading the live image: a close meanwhile leaves dropping the database to it. */
   private savingLive = false
+  /** The image's file change counter (SQLite header bytes 24-27) when it was opened or last saved. */
+  private imageCounter: number
   private saving: Promise<unknown> = Promise.resolve()
   private readonly pending: PendingMutation[] = []
 
@@ -49,7 +51,9 @@ export class Vault {
     private stamp: FileStamp | null,
     /** The decrypted image sql.js was opened on (its file, until it outgrows it): wiped on close. */
     private image: Buffer | null = null,
-  ) {}
+  ) {
+    this.imageCounter = image?.readUInt32BE(24) ?? 0
+  }
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
   static async create(path: string, password: string, kdf: KdfParams): Promise<Vault> {
@@ -98,9 +102,11 @@ export class Vault {
         ;(await unwrapping.catch(() => null))?.fill(0)
         throw error
       })
-    let dataKey = await unwrapping
-    if (!preamble.equals(head.subarray(0, preamble.length))) {
-      dataKey.fill(0)
+    // Replaced in between (its password may have changed): the key comes from the header read with the rest.
+    let dataKey: Buffer
+    if (preamble.equals(head.subarray(0, preamble.length))) dataKey = await unwrapping
+    else {
+      ;(await unwrapping.catch(() => null))?.fill(0)
       dataKey = await Vault.unwrapDataKey(header, unlocker)
     }
     try {
@@ -187,16 +193,23 @@ export class Vault {
 
   private async commit(batch: PendingMutation[], attempt = 0): Promise<void> {
     const applied: Array<{ mutation: PendingMutation; result: unknown }> = []
+    let wroteRows = false
     for (const mutation of batch) {
+      let before: number | null = null
       try {
+        before = totalChanges(this.db)
         applied.push({ mutation, result: transaction(this.db, mutation.fn) })
+        wroteRows ||= totalChanges(this.db) > before
       } catch (error) {
+        // Rolled back after writing: SQLite may have spilled pages into the file and grown it
+        // meanwhile, and the image may no longer be the file although its size is (see liveImage).
+        if (before !== null && !this.closed && totalChanges(this.db) > before) this.forgetImage()
         mutation.reject(error)
       }
     }
     if (applied.length === 0) return
     try {
-      await this.save()
+      await this.save(wroteRows)
     } catch (error) {
       if (!this.closed) await this.reloadFromDisk().catch(() => this.close())
       if (error instanceof KeyholdError && error.code === 'VAULT_CHANGED_ON_DISK' && attempt < 3 && !this.closed)
@@ -293,17 +306,30 @@ export class Vault {
   /**
    * The image sql.js was opened on, while it is still the database's file; else null. sql.js
    * keeps its file in the buffer it was given (see openImage) and SQLite writes each commit
-   * into it, until the file changes size: then its file system moves the file to a new buffer,
-   * and this one is a stale plaintext copy, wiped here and forgotten. (SQLite never shrinks the
-   * file here: no VACUUM, no auto-vacuum; so a size change means the buffer was replaced.)
+   * into it, until the file changes size: then its file system moves the file to a new buffer
+   * (and a rollback that cuts the file back makes yet another one, of the old size), and this
+   * one is a stale plaintext copy, wiped here and forgotten. So it counts as the file only
+   * when its size is the database's and, after commits that wrote rows, when SQLite's file
+   * change counter in it moved since it was last saved (every committed write moves it). A
+   * change that wrote rows and was rolled back forgets the image at once (see commit): the
+   * file may have grown and been cut back meanwhile, which neither check can see.
    */
-  private liveImage(): Buffer | null {
+  private liveImage(wroteRows: boolean): Buffer | null {
     if (!this.image) return null
     const [count, size] = this.db.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
-    if (count! * size! === this.image.length) return this.image
-    this.image.fill(0)
-    this.image = null
+    const counter = this.image.readUInt32BE(24)
+    if (count! * size! === this.image.length && (!wroteRows || counter !== this.imageCounter)) {
+      this.imageCounter = counter
+      return this.image
+    }
+    this.forgetImage()
     return null
+  }
+
+  /** SECURITY: the image is no longer the database's file: wipe the plaintext it holds. */
+  private forgetImage(): void {
+    this.image?.fill(0)
+    this.image = null
   }
 
   /**
@@ -316,10 +342,10 @@ export class Vault {
    * which is then encrypted in place. export() backs up into a connection of its own, so this
    * connection's pragmas (secure_delete, foreign_keys) stay as they are.
    */
-  private async save(): Promise<void> {
+  private async save(wroteRows = false): Promise<void> {
     const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
     const preamble = encodePreamble(header)
-    const live = this.liveImage()
+    const live = this.liveImage(wroteRows)
     const image = live ?? this.db.export()
     const sealed = live ? sealCopy(this.dataKey, header.payloadNonce, live, preamble) : sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
     this.savingLive = live !== null
@@ -354,6 +380,7 @@ export class Vault {
     this.dropDatabase()
     this.database = db
     this.image = image
+    this.imageCounter = image.readUInt32BE(24)
     this.header = header
     this.stamp = stamp
   }

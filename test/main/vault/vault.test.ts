@@ -168,6 +168,42 @@ describe('Vault', () => {
       again.close()
     })
 
+    it('is not taken for the file after a change that failed had grown the file (and rollback shrank it)', async () => {
+      const rows = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) SELECT i FROM n`
+      const created = await Vault.create(path, PASSWORD, FAST_KDF)
+      await created.mutate((db) => {
+        db.run('CREATE TABLE note (text TEXT)')
+        db.run(`INSERT INTO note (text) SELECT 'kept ' || i FROM (${rows(3000)})`)
+      })
+      created.close()
+      const vault = await Vault.open(path, { password: PASSWORD })
+      const kept = notes(vault)
+      // More than SQLite's page cache: changed pages spill into the file, then new rows grow
+      // it (sql.js moves it to a bigger buffer), and the rollback cuts it back to its size.
+      await expect(
+        vault.mutate((db) => {
+          db.run(`UPDATE note SET text = hex(randomblob(1000))`)
+          db.run(`INSERT INTO note (text) SELECT hex(randomblob(1000)) FROM (${rows(3000)})`)
+          throw new KeyholdError('INVALID_INPUT', 'refused after writing')
+        }),
+      ).rejects.toThrow('refused after writing')
+      expect(notes(vault)).toEqual(kept)
+      const integrity = (v: Vault) => v.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])
+      // Neither a save that only rewrites the header nor one after a change may write the old buffer.
+      await vault.changePassword(PASSWORD, 'another password 123')
+      const between = await Vault.open(path, { password: 'another password 123' })
+      expect(notes(between)).toEqual(kept)
+      expect(integrity(between)).toBe('ok')
+      between.close()
+      await vault.changePassword('another password 123', PASSWORD)
+      await vault.mutate((db) => run(db, "UPDATE note SET text = 'after the rollback' WHERE rowid = 1"))
+      vault.close()
+      const again = await Vault.open(path, { password: PASSWORD })
+      expect(notes(again)).toEqual(['after the rollback', ...kept.slice(1)])
+      expect(integrity(again)).toBe('ok')
+      again.close()
+    })
+
     it('is wiped when the vault closes', async () => {
       const vault = await reopenedWithNote()
       await editNote(vault, 'wiped on lock')
