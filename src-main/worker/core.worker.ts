@@ -19,7 +19,10 @@ const sync = new SyncCaller(port, data.syncReplies, new Int32Array(data.syncSign
 // The handlers run only once messages arrive, after `services` and `dispatch` below exist.
 const rpc = new Rpc<CoreApi, HostApi>(port, {
   dispatch: (channel, input) => dispatch(channel, input),
-  lock: () => void services.vault.lock(),
+  lock: async () => {
+    services.vault.lock()
+    await services.vault.locked()
+  },
   settle: () => services.vault.settle(),
 })
 

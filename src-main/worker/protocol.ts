@@ -13,8 +13,8 @@ import type { SaveFileDialog } from '../core/ports'
 export type CoreApi = {
   /** One IPC request, already past main's sender check: validated and answered by the core. */
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>
-  /** Locks now (screen lock, suspend, quit); resolves once locked. */
-  lock(): void
+  /** Locks now (screen lock, suspend, quit); resolves once the keys are out of memory. */
+  lock(): Promise<void>
   /** Resolves once every save under way or queued is durable (or failed). */
   settle(): Promise<void>
 }

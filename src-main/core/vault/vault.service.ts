@@ -23,6 +23,9 @@ export interface VaultServiceOptions {
 const keychainUnavailable = (what: string) =>
   new KeyholdError('KEYCHAIN_UNAVAILABLE', `The system keychain is not available, so ${what}. Unlock with your master password.`)
 
+/** How long a lock waits for accepted changes to be saved before it drops the keys anyway. */
+export const LOCK_SETTLE_MS = 2000
+
 /**
  * The vault's lifecycle for one process: create, unlock (password or device key), lock,
  * change password, and the idle auto-lock. Feature services reach the open vault through
@@ -31,6 +34,8 @@ const keychainUnavailable = (what: string) =>
 export class VaultService {
   private current: Vault | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** The closing of the vaults locked so far (see lock); a new one opens only after it. */
+  private closing: Promise<void> = Promise.resolve()
   private readonly lockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
   readonly autoLockMs: number
@@ -66,6 +71,7 @@ export class VaultService {
     if (await new VaultFile(this.path).exists())
       throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${this.path}. Unlock it, or choose another path.`)
     this.lock()
+    await this.closing
     const kdf = this.options.kdf ?? (await calibrateKdf())
     this.opened(await Vault.create(this.path, input.password, kdf))
     this.confirmedAt = this.clock.now()
@@ -73,6 +79,8 @@ export class VaultService {
   }
 
   async unlock(input: { password: string; rememberOnDevice?: boolean }): Promise<VaultStatus> {
+    // A vault locked a moment ago may still be saving what it accepted: open what it saves.
+    await this.closing
     const vault = await Vault.open(this.path, { password: input.password })
     this.lock()
     this.opened(vault)
@@ -83,6 +91,7 @@ export class VaultService {
 
   /** Unlocks with the device key. Any keychain failure is KEYCHAIN_UNAVAILABLE, never a crash. */
   async unlockWithDevice(): Promise<VaultStatus> {
+    await this.closing
     const header = await Vault.peek(this.path)
     if (!header) throw new KeyholdError('VAULT_NOT_FOUND', 'There is no vault yet. Create one first.')
     if (!header.slots.some((s) => s.type === 'device'))
@@ -109,17 +118,30 @@ export class VaultService {
     await this.current?.settled()
   }
 
-  /** Drops the database and every key from memory, once accepted changes are saved. Safe to call when already locked. */
+  /** Resolves once every vault locked so far has dropped its database and keys. */
+  locked(): Promise<void> {
+    return this.closing
+  }
+
+  /**
+   * Locks at once: nothing new gets in (vault() is VAULT_LOCKED now). Changes already accepted
+   * (a save under way, a burst being coalesced) still reach the disk, which takes well under
+   * LOCK_SETTLE_MS even at 100,000 secrets; then, or at that bound, the database and every key
+   * leave memory (`locked()` resolves). Safe to call when already locked.
+   */
   lock(): VaultStatus {
     clearTimeout(this.idleTimer)
     const had = this.current
     this.current = null
     this.confirmedAt = null
     if (had) {
-      // Changes already accepted (a save under way, a burst being coalesced) still reach the
-      // disk, which takes at most a couple of seconds even at 100,000 secrets; then the
-      // database and every key leave memory. Nothing new gets in: vault() is VAULT_LOCKED now.
-      void had.settled().finally(() => had.close())
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, LOCK_SETTLE_MS)))
+      const closing = Promise.race([had.settled(), bound]).then(() => {
+        clearTimeout(timer)
+        had.close()
+      })
+      this.closing = Promise.all([this.closing, closing]).then(() => undefined)
       for (const listener of this.lockListeners) listener()
     }
     return { state: 'locked', rememberedOnDevice: had?.hasDeviceSlot ?? false, autoLockMs: this.autoLockMs }

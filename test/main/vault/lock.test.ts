@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createServices, type Services } from '../../../src-main/core/services'
+import { LOCK_SETTLE_MS } from '../../../src-main/core/vault/vault.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { PASSWORD, unlockedServices } from '../../support/vault'
 import { decryptImage } from '../../support/vault-image'
@@ -36,13 +37,37 @@ describe('locking while changes are being saved', () => {
   })
 
   it('opens again straight after such a lock, with the changes in it', async () => {
-    const adding = services.secrets.add(secret(5))
+    const first = services.secrets.add(secret(5))
     await new Promise((resolve) => setImmediate(resolve))
+    const queued = services.secrets.add(secret(6))
     services.vault.lock()
-    await adding
+    // At once, while the locked vault is still saving: the unlock waits and opens what it saved.
+    await services.vault.unlock({ password: PASSWORD })
+    expect((await services.secrets.list({})).items.map((s) => s.name)).toEqual(['Lock probe 5', 'Lock probe 6'])
+    await Promise.all([first, queued])
     const other = createServices({ vaultPath: path, keyStore: new MemoryKeyStore() })
     await other.vault.unlock({ password: PASSWORD })
-    expect((await other.secrets.list({})).items.map((s) => s.name)).toEqual(['Lock probe 5'])
+    expect((await other.secrets.list({})).items.map((s) => s.name)).toEqual(['Lock probe 5', 'Lock probe 6'])
     other.vault.lock()
+  })
+
+  it('drops the keys after LOCK_SETTLE_MS even if a save has not finished', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const vault = services.vault.vault()
+      // A save that never finishes: the file lock is held by someone else for good.
+      vi.spyOn(vault, 'settled').mockReturnValue(new Promise(() => undefined))
+      services.vault.lock()
+      let locked = false
+      void services.vault.locked().then(() => (locked = true))
+      await vi.advanceTimersByTimeAsync(LOCK_SETTLE_MS - 1)
+      expect(locked).toBe(false)
+      expect(vault.isClosed).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(locked).toBe(true)
+      expect(vault.isClosed).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
