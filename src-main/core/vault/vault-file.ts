@@ -48,7 +48,11 @@ export class VaultFile {
   }
 
   /** Reads the file and the stamp of exactly the bytes read. */
-  async read(path = this.path): Promise<{ bytes: Buffer; stamp: FileStamp }> {
+  /**
+   * The whole file and its stamp. `spareFor(size)` bytes more are allocated behind it (not
+   * zeroed): room for the caller to grow the contents in place (see Vault.open).
+   */
+  async read(spareFor: (size: number) => number = () => 0, path = this.path): Promise<{ bytes: Buffer; stamp: FileStamp }> {
     let handle: fs.FileHandle
     try {
       handle = await fs.open(path, 'r')
@@ -62,10 +66,10 @@ export class VaultFile {
       // One read of the size stat gave (readFile() reads in 512 KiB steps: ~180 round trips to
       // the thread pool for a 90 MB vault). A file written in place meanwhile (Keyhold only
       // ever renames a new one over it) is read again to its end by readFile().
-      let bytes = Buffer.allocUnsafe(s.size)
+      let bytes = Buffer.allocUnsafe(s.size + spareFor(s.size))
       let length = 0
-      while (length < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, length, bytes.length - length, length)
+      while (length < s.size) {
+        const { bytesRead } = await handle.read(bytes, length, s.size - length, length)
         if (bytesRead === 0) break
         length += bytesRead
       }

@@ -96,7 +96,7 @@ export class Vault {
     unwrapping.catch(() => undefined)
     preloadSqlJs()
     const { header, preamble, ciphertext, stamp } = await file
-      .read()
+      .read(roomFor)
       .then(({ bytes, stamp }) => ({ ...decodeVault(bytes), stamp }))
       .catch(async (error) => {
         ;(await unwrapping.catch(() => null))?.fill(0)
@@ -110,7 +110,7 @@ export class Vault {
       dataKey = await Vault.unwrapDataKey(header, unlocker)
     }
     try {
-      const image = openInPlace(dataKey, header.payloadNonce, ciphertext, preamble)
+      const image = withRoom(openInPlace(dataKey, header.payloadNonce, ciphertext, preamble))
       if (!image)
         throw new KeyholdError(
           'VAULT_CORRUPT',
@@ -304,13 +304,14 @@ export class Vault {
   }
 
   /**
-   * The image sql.js was opened on, while it is still the database's file; else null. sql.js
-   * keeps its file in the buffer it was given (see openImage) and SQLite writes each commit
-   * into it, until the file changes size: then its file system moves the file to a new buffer
-   * (and a rollback that cuts the file back makes yet another one, of the old size), and this
-   * one is a stale plaintext copy, wiped here and forgotten. So it counts as the file only
-   * when its size is the database's and, after commits that wrote rows, when SQLite's file
-   * change counter in it moved since it was last saved (every committed write moves it). A
+   * The database's pages in the image sql.js was opened on, while that is still its file;
+   * else null. sql.js keeps its file in the buffer it was given (see openImage) and SQLite
+   * writes each commit into it, new pages into the room left behind them (see withRoom),
+   * until the file changes size: then its file system moves the file to a new buffer (and a
+   * rollback that cuts the file back makes yet another one, of the old size), and this one is
+   * a stale plaintext copy, wiped here and forgotten. So it counts as the file only when the
+   * database fits in it and, after commits that wrote rows, when SQLite's file change counter
+   * in it moved since it was last saved (every committed write moves it). A
    * change that wrote rows and was rolled back forgets the image at once (see commit): the
    * file may have grown and been cut back meanwhile, which neither check can see.
    */
@@ -318,9 +319,10 @@ export class Vault {
     if (!this.image) return null
     const [count, size] = this.db.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
     const counter = this.image.readUInt32BE(24)
-    if (count! * size! === this.image.length && (!wroteRows || counter !== this.imageCounter)) {
+    const length = count! * size!
+    if (length <= this.image.length && (!wroteRows || counter !== this.imageCounter)) {
       this.imageCounter = counter
-      return this.image
+      return this.image.subarray(0, length)
     }
     this.forgetImage()
     return null
@@ -372,9 +374,9 @@ export class Vault {
 
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */
   private async reloadFromDisk(): Promise<void> {
-    const { bytes, stamp } = await this.file.read()
+    const { bytes, stamp } = await this.file.read(roomFor)
     const { header, preamble, ciphertext } = decodeVault(bytes)
-    const image = openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble)
+    const image = withRoom(openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble))
     if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
     const db = await openImage(image)
     this.dropDatabase()
@@ -384,6 +386,30 @@ export class Vault {
     this.header = header
     this.stamp = stamp
   }
+}
+
+/** Room read behind a vault file for its database to grow into: an eighth of it, at least 1 MiB. */
+const roomFor = (fileSize: number) => Math.max(1 << 20, fileSize >> 3)
+
+/**
+ * The decrypted image with the room behind it (see roomFor) added as zeroed pages, so SQLite
+ * writes the pages a vault gains in place instead of sql.js moving the file to a new buffer
+ * (which ends saving from the image; see Vault.liveImage). SQLite keeps the database's size in
+ * its header and ignores pages of the file past it (a file longer than its database is normal
+ * for it), never cuts the file down without auto-vacuum, and a save writes only the database's
+ * pages. An image whose header size is not trusted (written by SQLite before 3.7.0) gets none.
+ */
+function withRoom(image: Buffer | null): Buffer | null {
+  // Never a view into Node's shared pool of small buffers: only room of a buffer of its own.
+  if (!image || image.length < 100 || image.buffer.byteLength <= Buffer.poolSize) return image
+  const pageSize = image.readUInt16BE(16) === 1 ? 65536 : image.readUInt16BE(16)
+  const headerSizeValid = image.readUInt32BE(24) === image.readUInt32BE(92) && image.readUInt32BE(28) * pageSize === image.length
+  const capacity = image.buffer.byteLength - image.byteOffset
+  const room = Math.floor((capacity - image.length) / pageSize) * pageSize
+  if (!headerSizeValid || pageSize < 512 || room <= 0) return image
+  const roomy = Buffer.from(image.buffer, image.byteOffset, image.length + room)
+  roomy.fill(0, image.length)
+  return roomy
 }
 
 /**

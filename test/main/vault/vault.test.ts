@@ -145,10 +145,29 @@ describe('Vault', () => {
       expect(internals(vault).image).toBe(image)
       // SQLite wrote the commit into it, and the file holds exactly it.
       expect(image.includes('note 1')).toBe(true)
-      expect(Buffer.compare(await decryptImage(path, PASSWORD), image)).toBe(0)
+      const saved = await decryptImage(path, PASSWORD)
+      expect(Buffer.compare(saved, image.subarray(0, saved.length))).toBe(0)
       vault.close()
       const again = await Vault.open(path, { password: PASSWORD })
       expect(notes(again)).toEqual(['note 1'])
+      again.close()
+    })
+
+    it('has room for the pages a vault gains: they are written into it and saved from it', async () => {
+      const vault = await reopenedWithNote()
+      const image = internals(vault).image!
+      const exportSpy = vi.spyOn(internals(vault).database, 'export')
+      await addNote(vault, 'y'.repeat(100_000))
+      await addNote(vault, 'z'.repeat(100_000))
+      expect(exportSpy).not.toHaveBeenCalled()
+      expect(internals(vault).image).toBe(image)
+      const saved = await decryptImage(path, PASSWORD)
+      expect(saved.length).toBeGreaterThan(200_000)
+      expect(Buffer.compare(saved, image.subarray(0, saved.length))).toBe(0)
+      vault.close()
+      const again = await Vault.open(path, { password: PASSWORD })
+      expect(notes(again)).toEqual(['note 0', 'y'.repeat(100_000), 'z'.repeat(100_000)])
+      expect(again.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])).toBe('ok')
       again.close()
     })
 
@@ -156,7 +175,10 @@ describe('Vault', () => {
       const vault = await reopenedWithNote()
       const image = internals(vault).image!
       const exportSpy = vi.spyOn(internals(vault).database, 'export')
-      await addNote(vault, 'x'.repeat(100_000))
+      // More than the room behind it (1 MiB for a small vault).
+      await vault.mutate((db) => {
+        for (let i = 0; i < 20; i++) run(db, 'INSERT INTO note (text) VALUES (?)', ['x'.repeat(100_000)])
+      })
       expect(exportSpy).toHaveBeenCalledTimes(1)
       expect(internals(vault).image).toBeNull()
       expect(image.every((byte) => byte === 0)).toBe(true)
@@ -164,7 +186,7 @@ describe('Vault', () => {
       expect(exportSpy).toHaveBeenCalledTimes(2)
       vault.close()
       const again = await Vault.open(path, { password: PASSWORD })
-      expect(notes(again)).toEqual(['after growth', 'after growth'])
+      expect(notes(again)).toEqual(Array(21).fill('after growth'))
       again.close()
     })
 
