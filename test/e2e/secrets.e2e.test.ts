@@ -203,7 +203,8 @@ describe('API secrets in Chromium, through the real core', () => {
     await seed(1)
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
     const delay = page.getByLabel('Clear the clipboard after (seconds)')
-    expect(await delay.inputValue()).toBe('30')
+    // The field shows the setting once the page has loaded it.
+    await expect.poll(() => delay.inputValue()).toBe('30')
     await delay.fill('700')
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('Enter a whole number of seconds from 5 to 600 (10 minutes).').waitFor()
