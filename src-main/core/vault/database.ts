@@ -88,8 +88,12 @@ export function transaction<T>(db: Database, fn: (db: Database) => T): T {
     db.run('RELEASE mutation')
     return result
   } catch (error) {
-    db.run('ROLLBACK TO mutation')
-    db.run('RELEASE mutation')
+    try {
+      db.run('ROLLBACK TO mutation')
+      db.run('RELEASE mutation')
+    } catch {
+      // SQLite rolled the whole transaction back itself (it does on SQLITE_FULL): nothing is left to undo.
+    }
     throw error
   }
 }

@@ -53,6 +53,7 @@ export class Vault {
     private image: Buffer | null = null,
   ) {
     this.imageCounter = image?.readUInt32BE(24) ?? 0
+    this.keepInImage()
   }
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
@@ -195,15 +196,11 @@ export class Vault {
     const applied: Array<{ mutation: PendingMutation; result: unknown }> = []
     let wroteRows = false
     for (const mutation of batch) {
-      let before: number | null = null
       try {
-        before = totalChanges(this.db)
-        applied.push({ mutation, result: transaction(this.db, mutation.fn) })
+        const before = totalChanges(this.db)
+        applied.push({ mutation, result: this.apply(mutation.fn) })
         wroteRows ||= totalChanges(this.db) > before
       } catch (error) {
-        // Rolled back after writing: SQLite may have spilled pages into the file and grown it
-        // meanwhile, and the image may no longer be the file although its size is (see liveImage).
-        if (before !== null && !this.closed && totalChanges(this.db) > before) this.forgetImage()
         mutation.reject(error)
       }
     }
@@ -221,6 +218,32 @@ export class Vault {
       return
     }
     for (const { mutation, result } of applied) mutation.resolve(result)
+  }
+
+  /**
+   * Runs `fn` in a transaction. While the database is kept inside the image (see keepInImage),
+   * a change that needs more pages than its room fails with SQLITE_FULL before anything is
+   * written past it: then the limit is lifted, the image given up, and `fn` runs again
+   * (mutations are re-runnable); the file grows into a buffer of sql.js's own.
+   */
+  private apply(fn: (db: Database) => unknown): unknown {
+    try {
+      return transaction(this.db, fn)
+    } catch (error) {
+      if (!this.image || !isDatabaseFull(error)) throw error
+      this.database.run(`PRAGMA max_page_count = ${NO_PAGE_LIMIT}`)
+      const image = this.image
+      this.image = null
+      try {
+        return transaction(this.db, fn)
+      } finally {
+        // Saves export a copy from now on. Grown past the image, the file is in a buffer of
+        // sql.js's own: the image is a stale copy, wiped. Otherwise (the change failed first)
+        // it may still be the file, so it is left alone.
+        const [count, size] = this.database.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
+        if (count! * size! > image.length) image.fill(0)
+      }
+    }
   }
 
   /** Throws WRONG_PASSWORD unless `password` opens this vault's password slot. */
@@ -311,9 +334,8 @@ export class Vault {
    * rollback that cuts the file back makes yet another one, of the old size), and this one is
    * a stale plaintext copy, wiped here and forgotten. So it counts as the file only when the
    * database fits in it and, after commits that wrote rows, when SQLite's file change counter
-   * in it moved since it was last saved (every committed write moves it). A
-   * change that wrote rows and was rolled back forgets the image at once (see commit): the
-   * file may have grown and been cut back meanwhile, which neither check can see.
+   * in it moved since it was last saved (every committed write moves it). Both hold by
+   * construction (see keepInImage); they are checked anyway, and a failure costs only a copy.
    */
   private liveImage(wroteRows: boolean): Buffer | null {
     if (!this.image) return null
@@ -332,6 +354,19 @@ export class Vault {
   private forgetImage(): void {
     this.image?.fill(0)
     this.image = null
+  }
+
+  /**
+   * Keeps SQLite from writing past the image (PRAGMA max_page_count): sql.js's file system
+   * never moves or cuts the file then, whatever a statement does before it fails or is rolled
+   * back, so the image stays the file for as long as it is kept. If the file has grown past it
+   * already (a migration at open), it is forgotten instead.
+   */
+  private keepInImage(): void {
+    if (!this.image) return
+    const [count, size] = this.database.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
+    if (count! * size! > this.image.length) this.forgetImage()
+    else this.database.run(`PRAGMA max_page_count = ${Math.floor(this.image.length / size!)}`)
   }
 
   /**
@@ -383,10 +418,17 @@ export class Vault {
     this.database = db
     this.image = image
     this.imageCounter = image.readUInt32BE(24)
+    this.keepInImage()
     this.header = header
     this.stamp = stamp
   }
 }
+
+/** Larger than any vault: lifts PRAGMA max_page_count (SQLite caps it at its own maximum). */
+const NO_PAGE_LIMIT = 4294967294
+
+/** SQLITE_FULL, as sql.js reports it: here, the database needed more pages than its image has room for. */
+const isDatabaseFull = (error: unknown) => error instanceof Error && /database or disk is full/.test(error.message)
 
 /** Room read behind a vault file for its database to grow into: an eighth of it, at least 1 MiB. */
 const roomFor = (fileSize: number) => Math.max(1 << 20, fileSize >> 3)

@@ -226,6 +226,55 @@ describe('Vault', () => {
       again.close()
     })
 
+    it('stays exactly the file through statements that write a lot and then fail, in or past its room', async () => {
+      const rows = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) SELECT i FROM n`
+      const created = await Vault.create(path, PASSWORD, FAST_KDF)
+      await created.mutate((db) => {
+        db.run('CREATE TABLE item (text TEXT UNIQUE)')
+        db.run(`INSERT INTO item (text) SELECT 'kept ' || i FROM (${rows(3000)})`)
+      })
+      created.close()
+      const vault = await Vault.open(path, { password: PASSWORD })
+      const items = (v: Vault) => v.read((db) => all<{ text: string }>(db, 'SELECT text FROM item ORDER BY rowid').map((r) => r.text))
+      const integrity = (v: Vault) => v.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])
+      const expectSaved = async (expected: string[]) => {
+        const again = await Vault.open(path, { password: PASSWORD })
+        expect(integrity(again)).toBe('ok')
+        expect(items(again)).toEqual(expected)
+        again.close()
+      }
+      // One statement that adds `n` rows of 1 KB (all over the UNIQUE index's existing pages)
+      // and fails on the last (its text is taken), so SQLite counts no change.
+      const failing = (n: number) => `INSERT INTO item (text) SELECT CASE WHEN i = ${n} THEN 'kept 100' ELSE hex(randomblob(500)) END FROM (${rows(n)})`
+      const expected = items(vault)
+      // Inside the room (about 300 KB), rejected; then a save that writes no rows.
+      await expect(vault.mutate((db) => db.run(failing(300)))).rejects.toThrow(/UNIQUE/)
+      await vault.changePassword(PASSWORD, PASSWORD)
+      await expectSaved(expected)
+      // Past the room (about 3 MB), rejected, in one batch with updates; then a save that writes no rows.
+      const batch = [
+        vault.mutate((db) => run(db, "UPDATE item SET text = 'first' WHERE rowid = 1")),
+        expect(vault.mutate((db) => db.run(failing(3000)))).rejects.toThrow(/UNIQUE/),
+        vault.mutate((db) => run(db, "UPDATE item SET text = 'second' WHERE rowid = 2")),
+      ]
+      await Promise.all(batch)
+      expected.splice(0, 2, 'first', 'second')
+      await expectSaved(expected)
+      await vault.changePassword(PASSWORD, PASSWORD)
+      await expectSaved(expected)
+      // Past the room, caught by the change itself, which goes on.
+      await vault.mutate((db) => {
+        try {
+          db.run(failing(3000))
+        } catch {
+          run(db, "UPDATE item SET text = 'third' WHERE rowid = 3")
+        }
+      })
+      expected[2] = 'third'
+      await expectSaved(expected)
+      vault.close()
+    })
+
     it('is wiped when the vault closes', async () => {
       const vault = await reopenedWithNote()
       await editNote(vault, 'wiped on lock')
