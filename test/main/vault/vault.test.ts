@@ -136,6 +136,21 @@ describe('Vault', () => {
       return Vault.open(path, { password: PASSWORD })
     }
 
+    /** SQL for the numbers 1..n, as rows of column i. */
+    const numbers = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) SELECT i FROM n`
+    const integrity = (v: Vault) => v.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])
+
+    /** A vault with `table` (one column, text) holding 'kept 1'..'kept 3000', reopened. */
+    async function reopenedWithRows(table: string): Promise<Vault> {
+      const created = await Vault.create(path, PASSWORD, FAST_KDF)
+      await created.mutate((db) => {
+        db.run(`CREATE TABLE ${table}`)
+        db.run(`INSERT INTO ${table.split(' ')[0]} (text) SELECT 'kept ' || i FROM (${numbers(3000)})`)
+      })
+      created.close()
+      return Vault.open(path, { password: PASSWORD })
+    }
+
     it('is the database file: an edit is saved from it, with no exported copy', async () => {
       const vault = await reopenedWithNote()
       const image = internals(vault).image!
@@ -191,26 +206,18 @@ describe('Vault', () => {
     })
 
     it('is not taken for the file after a change that failed had grown the file (and rollback shrank it)', async () => {
-      const rows = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) SELECT i FROM n`
-      const created = await Vault.create(path, PASSWORD, FAST_KDF)
-      await created.mutate((db) => {
-        db.run('CREATE TABLE note (text TEXT)')
-        db.run(`INSERT INTO note (text) SELECT 'kept ' || i FROM (${rows(3000)})`)
-      })
-      created.close()
-      const vault = await Vault.open(path, { password: PASSWORD })
+      const vault = await reopenedWithRows('note (text TEXT)')
       const kept = notes(vault)
       // More than SQLite's page cache: changed pages spill into the file, then new rows grow
       // it (sql.js moves it to a bigger buffer), and the rollback cuts it back to its size.
       await expect(
         vault.mutate((db) => {
           db.run(`UPDATE note SET text = hex(randomblob(1000))`)
-          db.run(`INSERT INTO note (text) SELECT hex(randomblob(1000)) FROM (${rows(3000)})`)
+          db.run(`INSERT INTO note (text) SELECT hex(randomblob(1000)) FROM (${numbers(3000)})`)
           throw new KeyholdError('INVALID_INPUT', 'refused after writing')
         }),
       ).rejects.toThrow('refused after writing')
       expect(notes(vault)).toEqual(kept)
-      const integrity = (v: Vault) => v.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])
       // Neither a save that only rewrites the header nor one after a change may write the old buffer.
       await vault.changePassword(PASSWORD, 'another password 123')
       const between = await Vault.open(path, { password: 'another password 123' })
@@ -227,16 +234,8 @@ describe('Vault', () => {
     })
 
     it('stays exactly the file through statements that write a lot and then fail, in or past its room', async () => {
-      const rows = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) SELECT i FROM n`
-      const created = await Vault.create(path, PASSWORD, FAST_KDF)
-      await created.mutate((db) => {
-        db.run('CREATE TABLE item (text TEXT UNIQUE)')
-        db.run(`INSERT INTO item (text) SELECT 'kept ' || i FROM (${rows(3000)})`)
-      })
-      created.close()
-      const vault = await Vault.open(path, { password: PASSWORD })
+      const vault = await reopenedWithRows('item (text TEXT UNIQUE)')
       const items = (v: Vault) => v.read((db) => all<{ text: string }>(db, 'SELECT text FROM item ORDER BY rowid').map((r) => r.text))
-      const integrity = (v: Vault) => v.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0])
       const expectSaved = async (expected: string[]) => {
         const again = await Vault.open(path, { password: PASSWORD })
         expect(integrity(again)).toBe('ok')
@@ -245,7 +244,7 @@ describe('Vault', () => {
       }
       // One statement that adds `n` rows of 1 KB (all over the UNIQUE index's existing pages)
       // and fails on the last (its text is taken), so SQLite counts no change.
-      const failing = (n: number) => `INSERT INTO item (text) SELECT CASE WHEN i = ${n} THEN 'kept 100' ELSE hex(randomblob(500)) END FROM (${rows(n)})`
+      const failing = (n: number) => `INSERT INTO item (text) SELECT CASE WHEN i = ${n} THEN 'kept 100' ELSE hex(randomblob(500)) END FROM (${numbers(n)})`
       const expected = items(vault)
       // Inside the room (about 300 KB), rejected; then a save that writes no rows.
       await expect(vault.mutate((db) => db.run(failing(300)))).rejects.toThrow(/UNIQUE/)
