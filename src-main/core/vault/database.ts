@@ -98,11 +98,6 @@ export function transaction<T>(db: Database, fn: (db: Database) => T): T {
   }
 }
 
-/** Rows inserted, updated or deleted on this connection so far (SQLite's total_changes()). */
-export function totalChanges(db: Database): number {
-  return Number(db.exec('SELECT total_changes()')[0]!.values[0]![0])
-}
-
 /** Small typed helpers over sql.js statements, so repositories read as SQL. */
 export function all<T>(db: Database, sql: string, params: Record<string, unknown> | unknown[] = []): T[] {
   const stmt = db.prepare(sql)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { deriveKey, open, openInPlace, randomKey, seal, sealCopy, sealInPlace, NONCE_BYTES } from './crypto'
-import { openDatabase, preloadSqlJs, schemaVersion, totalChanges, transaction, type Database } from './database'
+import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
 import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
@@ -37,8 +37,6 @@ export class Vault {
   private closed = false
   /** A save is reading the live image: a close meanwhile leaves dropping the database to it. */
   private savingLive = false
-  /** The image's file change counter (SQLite header bytes 24-27) when it was opened or last saved. */
-  private imageCounter: number
   private saving: Promise<unknown> = Promise.resolve()
   private readonly pending: PendingMutation[] = []
 
@@ -52,7 +50,6 @@ export class Vault {
     /** The decrypted image sql.js was opened on (its file, until it outgrows it): wiped on close. */
     private image: Buffer | null = null,
   ) {
-    this.imageCounter = image?.readUInt32BE(24) ?? 0
     this.keepInImage()
   }
 
@@ -194,19 +191,16 @@ export class Vault {
 
   private async commit(batch: PendingMutation[], attempt = 0): Promise<void> {
     const applied: Array<{ mutation: PendingMutation; result: unknown }> = []
-    let wroteRows = false
     for (const mutation of batch) {
       try {
-        const before = totalChanges(this.db)
         applied.push({ mutation, result: this.apply(mutation.fn) })
-        wroteRows ||= totalChanges(this.db) > before
       } catch (error) {
         mutation.reject(error)
       }
     }
     if (applied.length === 0) return
     try {
-      await this.save(wroteRows)
+      await this.save()
     } catch (error) {
       if (!this.closed) await this.reloadFromDisk().catch(() => this.close())
       if (error instanceof KeyholdError && error.code === 'VAULT_CHANGED_ON_DISK' && attempt < 3 && !this.closed)
@@ -240,8 +234,7 @@ export class Vault {
         // Saves export a copy from now on. Grown past the image, the file is in a buffer of
         // sql.js's own: the image is a stale copy, wiped. Otherwise (the change failed first)
         // it may still be the file, so it is left alone.
-        const [count, size] = this.database.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
-        if (count! * size! > image.length) image.fill(0)
+        if (this.pages().bytes > image.length) image.fill(0)
       }
     }
   }
@@ -329,25 +322,23 @@ export class Vault {
   /**
    * The database's pages in the image sql.js was opened on, while that is still its file;
    * else null. sql.js keeps its file in the buffer it was given (see openImage) and SQLite
-   * writes each commit into it, new pages into the room left behind them (see withRoom),
-   * until the file changes size: then its file system moves the file to a new buffer (and a
-   * rollback that cuts the file back makes yet another one, of the old size), and this one is
-   * a stale plaintext copy, wiped here and forgotten. So it counts as the file only when the
-   * database fits in it and, after commits that wrote rows, when SQLite's file change counter
-   * in it moved since it was last saved (every committed write moves it). Both hold by
-   * construction (see keepInImage); they are checked anyway, and a failure costs only a copy.
+   * writes each commit into it, new pages into the room behind them (see withRoom). Kept
+   * from writing past it (see keepInImage), SQLite never makes sql.js move the file to a
+   * buffer of its own; should the file have outgrown it anyway, it is a stale plaintext copy,
+   * wiped here and forgotten, and the save exports a copy instead.
    */
-  private liveImage(wroteRows: boolean): Buffer | null {
+  private liveImage(): Buffer | null {
     if (!this.image) return null
-    const [count, size] = this.db.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
-    const counter = this.image.readUInt32BE(24)
-    const length = count! * size!
-    if (length <= this.image.length && (!wroteRows || counter !== this.imageCounter)) {
-      this.imageCounter = counter
-      return this.image.subarray(0, length)
-    }
+    const { bytes } = this.pages()
+    if (bytes <= this.image.length) return this.image.subarray(0, bytes)
     this.forgetImage()
     return null
+  }
+
+  /** The database's page size and size in bytes (its pages in use, not the room behind them). */
+  private pages(): { size: number; bytes: number } {
+    const [count, size] = this.database.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
+    return { size: size!, bytes: count! * size! }
   }
 
   /** SECURITY: the image is no longer the database's file: wipe the plaintext it holds. */
@@ -364,9 +355,9 @@ export class Vault {
    */
   private keepInImage(): void {
     if (!this.image) return
-    const [count, size] = this.database.exec('PRAGMA page_count; PRAGMA page_size').map((r) => Number(r.values[0]?.[0]))
-    if (count! * size! > this.image.length) this.forgetImage()
-    else this.database.run(`PRAGMA max_page_count = ${Math.floor(this.image.length / size!)}`)
+    const { size, bytes } = this.pages()
+    if (bytes > this.image.length) this.forgetImage()
+    else this.database.run(`PRAGMA max_page_count = ${Math.floor(this.image.length / size)}`)
   }
 
   /**
@@ -379,10 +370,10 @@ export class Vault {
    * which is then encrypted in place. export() backs up into a connection of its own, so this
    * connection's pragmas (secure_delete, foreign_keys) stay as they are.
    */
-  private async save(wroteRows = false): Promise<void> {
+  private async save(): Promise<void> {
     const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
     const preamble = encodePreamble(header)
-    const live = this.liveImage(wroteRows)
+    const live = this.liveImage()
     const image = live ?? this.db.export()
     const sealed = live ? sealCopy(this.dataKey, header.payloadNonce, live, preamble) : sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
     this.savingLive = live !== null
@@ -417,7 +408,6 @@ export class Vault {
     this.dropDatabase()
     this.database = db
     this.image = image
-    this.imageCounter = image.readUInt32BE(24)
     this.keepInImage()
     this.header = header
     this.stamp = stamp
