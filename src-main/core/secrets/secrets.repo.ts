@@ -175,6 +175,9 @@ export function summariesByRowids(
   }))
 }
 
+/** A secret's searchable fields, one per line: the search index's and the CLI's search read the same. */
+const FIELDS = `concat_ws(char(10), name, url, client_id, coalesce(identifier, ''), coalesce(method, ''))`
+
 /**
  * Every secret's searchable text, for one search without the search index (see scanMatches):
  * `core` holds each row's rowid, U+001F, and its searchable fields one per line (as
@@ -185,7 +188,7 @@ export function searchText(db: Database): { count: number; core: string; tags: s
   const row = one<{ count: number; core: string | null; tags: string | null }>(
     db,
     `SELECT count(*) AS count,
-       group_concat(rowid || char(31) || concat_ws(char(10), name, url, client_id, coalesce(identifier, ''), coalesce(method, '')), char(30)) AS core,
+       group_concat(rowid || char(31) || ${FIELDS}, char(30)) AS core,
        group_concat(tags, char(30)) AS tags
      FROM secret`,
   )
@@ -202,7 +205,7 @@ const TAG_LINES = `CASE WHEN tags = '[]' THEN ''
   ELSE coalesce((SELECT group_concat(value, char(10)) FROM json_each(tags)), '') END`
 
 /** A secret's searchable text before folding (see SecretsIndex): its fields, then its tags, one per line; U+001E becomes a space. */
-const HAY = `replace(concat_ws(char(10), name, url, client_id, coalesce(identifier, ''), coalesce(method, '')) || char(10) || ${TAG_LINES}, char(30), ' ')`
+const HAY = `replace(${FIELDS} || char(10) || ${TAG_LINES}, char(30), ' ')`
 
 /**
  * Up to `limit` secrets after (`after.nameKey`, `after.id`) in name order (the order of the

@@ -52,7 +52,8 @@ export class VaultFile {
    * The whole file and its stamp. `spareFor(size)` bytes more are allocated behind it (not
    * zeroed): room for the caller to grow the contents in place (see Vault.open).
    */
-  async read(spareFor: (size: number) => number = () => 0, path = this.path): Promise<{ bytes: Buffer; stamp: FileStamp }> {
+  async read(spareFor: (size: number) => number = () => 0): Promise<{ bytes: Buffer; stamp: FileStamp }> {
+    const path = this.path
     let handle: fs.FileHandle
     try {
       handle = await fs.open(path, 'r')
@@ -66,7 +67,8 @@ export class VaultFile {
       // One read of the size stat gave (readFile() reads in 512 KiB steps: ~180 round trips to
       // the thread pool for a 90 MB vault). A file written in place meanwhile (Keyhold only
       // ever renames a new one over it) is read again to its end by readFile().
-      let bytes = Buffer.allocUnsafe(s.size + spareFor(s.size))
+      // A buffer of its own (never a slice of Node's shared pool), so the room behind the file is ours.
+      let bytes = Buffer.allocUnsafeSlow(s.size + spareFor(s.size))
       let length = 0
       while (length < s.size) {
         const { bytesRead } = await handle.read(bytes, length, s.size - length, length)
