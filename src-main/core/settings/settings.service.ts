@@ -1,5 +1,5 @@
 import { CLIPBOARD_CLEAR_DEFAULT_SECONDS, type Settings } from '../../../src-shared/types/settings'
-import { one, run } from '../vault/database'
+import { readMeta, writeMeta } from '../vault/meta'
 import type { VaultService } from '../vault/vault.service'
 
 const CLIPBOARD_KEY = 'clipboard_clear_seconds'
@@ -17,18 +17,12 @@ export class SettingsService {
   ) {}
 
   get(): Settings {
-    const stored = this.vault.vault().read((db) => one<{ value: string }>(db, 'SELECT value FROM meta WHERE key = ?', [CLIPBOARD_KEY]))
-    const seconds = Number(stored?.value)
+    const seconds = Number(this.vault.vault().read((db) => readMeta(db, CLIPBOARD_KEY)))
     return { clipboardClearSeconds: Number.isFinite(seconds) && seconds > 0 ? seconds : this.defaultClipboardClearSeconds }
   }
 
   async update(input: Settings): Promise<Settings> {
-    await this.vault.vault().mutate((db) =>
-      run(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-        CLIPBOARD_KEY,
-        String(input.clipboardClearSeconds),
-      ]),
-    )
+    await this.vault.vault().mutate((db) => writeMeta(db, CLIPBOARD_KEY, String(input.clipboardClearSeconds)))
     return this.get()
   }
 

@@ -1,5 +1,5 @@
 import { KeyholdError } from '../../../src-shared/errors'
-import { one, type Database } from './database'
+import { one, run, type Database } from './database'
 
 /**
  * The vault's key for keyed hashes (HMAC-SHA-256) of one-time codes and tokens.
@@ -7,7 +7,17 @@ import { one, type Database } from './database'
  * stolen file gives an attacker no way to test guesses against stored hashes.
  */
 export function vaultHashKey(db: Database): Buffer {
-  const row = one<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'hash_key'")
-  if (!row) throw new KeyholdError('VAULT_CORRUPT', 'The vault is missing its hashing key. Restore it from its .bak copy or a backup.')
-  return Buffer.from(row.value, 'base64')
+  const value = readMeta(db, 'hash_key')
+  if (value === null) throw new KeyholdError('VAULT_CORRUPT', 'The vault is missing its hashing key. Restore it from its .bak copy or a backup.')
+  return Buffer.from(value, 'base64')
+}
+
+/** One value of the vault's `meta` table (inside the encrypted image), or null. */
+export function readMeta(db: Database, key: string): string | null {
+  return one<{ value: string }>(db, 'SELECT value FROM meta WHERE key = ?', [key])?.value ?? null
+}
+
+/** Sets one value of the vault's `meta` table. Call inside a mutation. */
+export function writeMeta(db: Database, key: string, value: string): void {
+  run(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value])
 }
