@@ -109,7 +109,7 @@ function tagKeysOf(foldedTags: string[]): string {
 /** What a tag filter looks for in an entry's `tagKeys`. */
 const tagNeedleOf = (tag: string) => `\n${fold(tag)}\n`
 
-/** One stored tags JSON, parsed: the tags, folded (from the folded JSON, else each tag folded), and their search forms. */
+/** One stored tags JSON, parsed: the tags, folded as a change folds them (see toEntry), and their search forms. */
 interface TagSet {
   tags: string[]
   foldedTags: string[]
@@ -118,15 +118,9 @@ interface TagSet {
   tail: string
 }
 
-function tagSetOf(json: string, foldedJson: string): TagSet {
+function tagSetOf(json: string): TagSet {
   const tags = JSON.parse(json) as string[]
-  let foldedTags: string[]
-  try {
-    foldedTags = JSON.parse(foldedJson) as string[]
-    if (foldedTags.length !== tags.length) throw new Error('tags differ')
-  } catch {
-    foldedTags = tags.map(fold)
-  }
+  const foldedTags = tags.map(fold)
   return { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: `\n${foldedTags.join('\n')}` }
 }
 
@@ -156,7 +150,7 @@ export function scanMatches(text: { count: number; core: string; tags: string },
     const json = tagJsons[i]!
     let set = sets.get(json)
     if (!set) {
-      set = tagSetOf(json, foldText(json))
+      set = tagSetOf(json)
       sets.set(json, set)
     }
     if (needle !== null && !set.tagKeys.includes(needle)) continue
@@ -286,13 +280,13 @@ export class SecretsIndex {
     return { count: rows.count, text, starts }
   }
 
-  /** Parsed tags by their JSON (stored and folded): vaults repeat the same few tag sets, so most entries share one. */
+  /** Parsed tags by their stored JSON: vaults repeat the same few tag sets, so most entries share one. */
   private readonly tagSets = new Map<string, TagSet>()
 
   private tagsOf(json: string): TagSet {
     let set = this.tagSets.get(json)
     if (!set) {
-      set = tagSetOf(json, foldText(json))
+      set = tagSetOf(json)
       if (this.tagSets.size < 10_000) this.tagSets.set(json, set)
     }
     return set
