@@ -11,7 +11,12 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-main/index.ts') },
+        // Packages loaded on first use (`await import('qrcode')`) load through require(), as
+        // every other package in main does, not through Node's ESM loader.
+        output: { dynamicImportInCjs: false },
+      },
     },
   },
   preload: {

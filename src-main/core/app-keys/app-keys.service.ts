@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import writeFileAtomic from 'write-file-atomic'
 import { KeyholdError } from '../../../src-shared/errors'
 import type {
   AppKeyId,
@@ -205,6 +204,8 @@ export class AppKeysService {
   /** Writes the audit CSV to `path` (0600, atomically). */
   async exportCsvTo(path: string): Promise<AppKeysExport> {
     const { csv, count } = this.exportCsv()
+    // write-file-atomic loads here, on the one path that writes a file of its own.
+    const { default: writeFileAtomic } = await import('write-file-atomic')
     await writeFileAtomic(path, csv, { mode: 0o600 }).catch(() => {
       throw new KeyholdError('INVALID_INPUT', `Keyhold could not write ${path}. Check that the folder exists and that you may write to it.`)
     })
