@@ -54,8 +54,9 @@ export class CliContext {
 
   /** Unlocks the vault with the master password and returns the services. */
   async unlocked(): Promise<Services> {
-    // sql.js loads while the password is read and the KDF runs.
-    preloadSqlJs()
+    // Typed at a prompt, the password takes seconds: sql.js loads meanwhile. Piped in, it is
+    // there at once, and the unlock starts the KDF first and loads sql.js while it runs.
+    if (!this.options.passwordStdin) preloadSqlJs()
     const services = this.services()
     // Before asking for the password: is there a vault at all? (Any other problem with the file is the unlock's to report.)
     const absent = await stat(this.vaultPath).then(
