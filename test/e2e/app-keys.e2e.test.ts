@@ -127,6 +127,12 @@ describe('application keys in Chromium, through the real core', () => {
     const form = dialogNamed('Add third-party key')
     await form.getByRole('button', { name: 'Save' }).click()
     await form.getByText('Enter the key given by the third party.').waitFor()
+    // Pasted past its bound, a key is refused with the bound, not cut to fit.
+    await form.getByLabel('Key').focus()
+    await page.keyboard.insertText(`k${'x'.repeat(200)}`)
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByText('A key can have at most 200 characters.').waitFor()
+    expect(await form.getByLabel('Key').getAttribute('aria-invalid')).toBe('true')
     await form.getByLabel('Key').fill('vtexappkey-acme-PQRST')
     await form.getByLabel('Account or origin').fill('acme')
     await form.getByRole('button', { name: 'Save' }).click()

@@ -82,6 +82,13 @@ describe('API secrets in Chromium, through the real core', () => {
     expect(services().secrets.count()).toBe(0)
 
     await field('URL').fill('https://api.stripe.com/v1')
+    // Pasted past its bound, a client secret is refused with the bound: never cut to fit and saved.
+    await page.getByLabel('Client secret').focus()
+    await page.keyboard.insertText('s'.repeat(4097))
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.getByText('The client secret can have at most 4096 characters.').waitFor()
+    expect(await page.getByLabel('Client secret').inputValue()).toHaveLength(4097)
+    expect(services().secrets.count()).toBe(0)
     await page.getByLabel('Client secret').fill('sk_live_E2E_SECRET_1')
     await field('Identifier').fill('stripe-prod')
     await field('Method').selectOption('POST')
