@@ -6,6 +6,8 @@ import { describeIssues } from '../ipc/handle'
 
 /** The keys of an import row, as in `--json` output. */
 export const IMPORT_KEYS = ['name', 'url', 'clientId', 'clientSecret', 'identifier', 'method', 'tags', 'notes'] as const
+/** The keys every row must have, as the add form's fields marked with an asterisk. */
+const REQUIRED_KEYS = ['name', 'url', 'clientId'] as const
 /** Keys that `--json` output has and import accepts and ignores, so that output can be imported again. */
 const OUTPUT_ONLY_KEYS = ['id', 'createdAt', 'updatedAt', 'hasClientSecret'] as const
 
@@ -64,6 +66,8 @@ function jsonRows(text: string): { rows: unknown[]; label: (i: number) => string
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalid(`${label(i)}each row must be an object.`)
     const row: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(item)) if (!(OUTPUT_ONLY_KEYS as readonly string[]).includes(key)) row[key] = value
+    // A required key left out is a required field left empty, and is refused as the form refuses it.
+    for (const key of REQUIRED_KEYS) row[key] ??= ''
     return row
   })
   return { rows, label }
@@ -84,6 +88,9 @@ function csvRows(text: string): { rows: unknown[]; label: (i: number) => string 
     if (!(IMPORT_KEYS as readonly string[]).includes(column))
       throw invalid(`The CSV header has an unknown column "${column.slice(0, 40)}". The columns are ${IMPORT_KEYS.join(', ')}.`)
   if (new Set(columns).size !== columns.length) throw invalid('The CSV header names a column twice.')
+  const absent = REQUIRED_KEYS.filter((key) => !columns.includes(key))
+  if (absent.length > 0)
+    throw invalid(`The CSV header has no ${absent.join(', ')} column. Every API secret needs ${REQUIRED_KEYS.join(', ')}; the other columns are optional.`)
   const label = (i: number) => `Row ${i + 1} (line ${body[i]?.info.lines ?? '?'}): `
   const rows = body.map(({ record }) => {
     const row: Record<string, unknown> = {}
@@ -94,7 +101,7 @@ function csvRows(text: string): { rows: unknown[]; label: (i: number) => string 
           .split(';')
           .map((tag) => tag.trim())
           .filter(Boolean)
-      else if (cell !== '' || column === 'name' || column === 'url' || column === 'clientId') row[column] = cell
+      else if (cell !== '' || (REQUIRED_KEYS as readonly string[]).includes(column)) row[column] = cell
     })
     return row
   })

@@ -207,6 +207,14 @@ describe('keyhold secret', () => {
       expect(json<unknown[]>(['secret', 'list'])).toEqual([])
     })
 
+    it('says a left-out required key or column is required, not of the wrong type', () => {
+      const noUrl = file('missing.json', JSON.stringify([{ name: 'A', url: 'https://a.example', clientId: 'a' }, { name: 'B', clientId: 'b' }]))
+      expect(run(['secret', 'import', noUrl]).stderr).toMatch(/^keyhold: INVALID_INPUT: Row 2: field url: The URL is required\.\n$/)
+      const csv = file('missing.csv', 'name,clientId\nA,a\n')
+      expect(run(['secret', 'import', csv]).stderr).toMatch(/^keyhold: INVALID_INPUT: The CSV header has no url column\. Every API secret needs name, url, clientId/)
+      expect(json<unknown[]>(['secret', 'list'])).toEqual([])
+    })
+
     it('refuses a duplicate Identifier inside the file or against the vault with CONFLICT', () => {
       addStripe()
       const inside = file('dup.csv', 'name,url,clientId,identifier\nA,https://a.example,a,same\nB,https://b.example,b, SAME \n')
