@@ -54,15 +54,3 @@ export interface RevealedSecret {
 
 /** The answer to a copy of a Client ID or client secret (the same as for a token). */
 export type SecretCopy = ClipboardCopy
-
-/** The fields of `keyhold secret import` and of `--json` output (same key names). */
-export interface SecretFields {
-  name: string
-  url: string
-  clientId: string
-  clientSecret?: string | null
-  identifier?: string | null
-  method?: HttpMethod | null
-  tags?: string[]
-  notes?: string
-}
