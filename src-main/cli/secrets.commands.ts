@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import type { Command } from 'commander'
 import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
-import { secretClientSecret, secretEditInput, secretInput } from '../../src-shared/ipc/secrets.contract'
+import { secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
 import { describeIssues } from '../ipc/handle'
 import { collect, type CliContext } from './context'
@@ -169,8 +169,9 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .option('--search <Q>', 'only those whose name, URL, Client ID, Identifier, method or tags contain every word of Q (ignoring case)')
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
+      const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag })
       const services = await ctx.unlocked()
-      const page = await services.secrets.listOnce({ search: opts.search, tag: opts.tag, limit: Number.MAX_SAFE_INTEGER })
+      const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
       ctx.print(page.items.map(summaryJson), () => secretTable(page.items, page.total))
     })
 

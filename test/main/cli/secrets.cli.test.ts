@@ -82,6 +82,8 @@ describe('keyhold secret', () => {
     expect(json<unknown[]>(['secret', 'list', '--search', 'STRIPE'])).toHaveLength(1)
     expect(json<unknown[]>(['secret', 'list', '--tag', 'CI'])).toMatchObject([{ name: 'GitHub CI' }])
     expect(json<unknown[]>(['secret', 'list', '--search', 'nothing-like-this'])).toEqual([])
+    // As the issue writes it: --json after the subcommand.
+    expect(JSON.parse(run(['secret', 'list', '--search', 'stripe', '--json']).stdout)).toMatchObject([{ name: 'Stripe payments' }])
     const human = run(['secret', 'list'])
     expect(human.stdout).toMatch(/^NAME\s+IDENTIFIER\s+METHOD\s+URL\s+CLIENT ID\s+TAGS\s+UPDATED\n/)
     expect(human.stdout).toMatch(/2 API secrets\n$/)
@@ -107,6 +109,8 @@ describe('keyhold secret', () => {
       /^keyhold: INVALID_INPUT: .*method must be one of GET, POST/,
     )
     expect(run(['secret', 'add', '--name', ' ', '--url', 'https://x', '--client-id', 'c']).stderr).toMatch(/The name is required/)
+    expect(run(['secret', 'list', '--search', 'x'.repeat(201)]).stderr).toMatch(/^keyhold: INVALID_INPUT: .*The search can have at most 200 characters/)
+    expect(run(['secret', 'list', '--tag', 't'.repeat(51)]).stderr).toMatch(/^keyhold: INVALID_INPUT: .*The tag can have at most 50 characters/)
     expect(sha(vault)).toBe(before)
   })
 
