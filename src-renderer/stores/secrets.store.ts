@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Result } from '../../src-shared/errors'
+import { fold } from '../../src-shared/fold'
 import type { ChannelInput } from '../../src-shared/ipc/define'
 import type { secretsChannels } from '../../src-shared/ipc/secrets.contract'
 import type {
@@ -81,7 +82,7 @@ export const useSecretsStore = defineStore('secrets', () => {
   async function loadTags(): Promise<void> {
     const result = await client.secretsTags({})
     if (result.ok) tags.value = result.value
-    if (tag.value && result.ok && !result.value.some((t) => t.tag.toLowerCase() === tag.value.toLowerCase())) {
+    if (tag.value && result.ok && !result.value.some((t) => fold(t.tag) === fold(tag.value))) {
       tag.value = ''
       await load(0)
     }

@@ -10,6 +10,7 @@ import {
   type SecretPage,
   type SecretTag,
 } from '../types/secrets'
+import { fold } from '../fold'
 import { channel } from './define'
 
 /** Bounds of every field; the messages below say them, and the forms show them. */
@@ -119,7 +120,7 @@ export const secretTags = z
   .transform((tags) => {
     const seen = new Set<string>()
     return tags.filter((tag) => {
-      const key = tag.toLowerCase()
+      const key = fold(tag)
       if (seen.has(key)) return false
       seen.add(key)
       return true

@@ -1,6 +1,6 @@
 import type { HttpMethod, SecretId, SecretSort, SecretTag } from '../../../src-shared/types/secrets'
 import type { Database } from '../vault/database'
-import { fold, foldText } from './fold'
+import { fold, foldText } from '../../../src-shared/fold'
 import { indexBlock, orderedIds } from './secrets.repo'
 
 /** What the index keeps of one secret: sort keys and folded text. Never the client secret or notes. */

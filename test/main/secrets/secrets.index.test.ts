@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HttpMethod, SecretId, SecretSort } from '../../../src-shared/types/secrets'
 import { all, openDatabase, type Database } from '../../../src-main/core/vault/database'
-import { fold } from '../../../src-main/core/secrets/fold'
+import { fold } from '../../../src-shared/fold'
 import { SecretsIndex, type IndexQuery } from '../../../src-main/core/secrets/secrets.index'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 

@@ -65,6 +65,13 @@ describe('SecretsService', () => {
       expect(added).toMatchObject({ name: 'Padded', clientId: 'id', identifier: 'ident', tags: ['Prod', 'eu'], method: 'GET' })
     })
 
+    it('de-duplicates tags with the tag filter\'s own comparison, so every tag it keeps can be filtered on its own', async () => {
+      // "ß" and "SS" meet in the filter (fold), so they must meet here too; NFC and NFD spellings of é as well.
+      const added = await secrets.add(secretOf({ tags: ['Straße', 'STRASSE', 'caf\u00e9', 'cafe\u0301', 'cafe'] }))
+      expect(added.tags).toEqual(['Straße', 'caf\u00e9', 'cafe'])
+      expect((await secrets.list({ tag: 'strasse' })).items.map((s) => s.tags)).toEqual([['Straße', 'caf\u00e9', 'cafe']])
+    })
+
     it('is saved in the vault file, so it is there after lock and unlock', async () => {
       const added = await secrets.add(secretOf())
       ctx.services.vault.lock()
