@@ -131,10 +131,17 @@ describe('API secrets in Chromium, through the real core', () => {
 
     await field('Identifier').fill('another')
     await expect.poll(() => error.count()).toBe(0)
+    // A pasted list of tags is kept whole, however long the text: each tag is checked on its own.
+    const pasted = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota']
+    await field('Tags').focus()
+    await page.keyboard.insertText(pasted.join(', '))
+    await field('Tags').press('Enter')
+    await dialog.getByRole('button', { name: 'Remove tag iota' }).waitFor()
     await dialog.getByRole('button', { name: 'Save' }).click()
     await saved().waitFor()
     await row('Another').waitFor()
     expect(services().secrets.count()).toBe(2)
+    expect((await services().secrets.list({ search: 'another' })).items[0]!.tags).toEqual(pasted)
   })
 
   it('searches as you type, filters by tag, sorts and pages, showing at most 50 rows', async () => {
