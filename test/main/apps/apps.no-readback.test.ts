@@ -17,7 +17,9 @@ function leakForms(created: { code: string; uri: string; qr?: string }): string[
   if (!parsed.ok) throw new Error('bad code')
   const compact = created.code.replace(/-/g, '')
   const forms = [created.code, compact, compact.toLowerCase(), parsed.key, created.code.slice(0, 14), created.uri]
-  if (created.qr) forms.push(created.qr.slice(30, 90))
+  // From the middle of the PNG: its first bytes (signature, size, the blank quiet zone) are the
+  // same in every QR of this size, so a slice there matched other keys' codes by chance.
+  if (created.qr) forms.push(created.qr.slice(created.qr.length >> 1, (created.qr.length >> 1) + 60))
   return forms
 }
 
