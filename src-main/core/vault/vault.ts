@@ -37,6 +37,12 @@ export class Vault {
   private closed = false
   /** A save is reading the live image: a close meanwhile leaves dropping the database to it. */
   private savingLive = false
+  /**
+   * Whether `image` is still the database's file (SQLite kept inside it, see keepInImage).
+   * Once the limit is lifted (see apply) it may not be, and saves export a copy; the image is
+   * still ours to wipe, on close or as soon as the file outgrows it (see liveImage).
+   */
+  private imageIsFile = true
   private saving: Promise<unknown> = Promise.resolve()
   private readonly pending: PendingMutation[] = []
 
@@ -217,25 +223,17 @@ export class Vault {
   /**
    * Runs `fn` in a transaction. While the database is kept inside the image (see keepInImage),
    * a change that needs more pages than its room fails with SQLITE_FULL before anything is
-   * written past it: then the limit is lifted, the image given up, and `fn` runs again
-   * (mutations are re-runnable); the file grows into a buffer of sql.js's own.
+   * written past it: then the limit is lifted and `fn` runs again (mutations are re-runnable);
+   * the file grows into a buffer of sql.js's own, and saves export a copy from then on.
    */
   private apply(fn: (db: Database) => unknown): unknown {
     try {
       return transaction(this.db, fn)
     } catch (error) {
-      if (!this.image || !isDatabaseFull(error)) throw error
+      if (!this.image || !this.imageIsFile || !isDatabaseFull(error)) throw error
       this.database.run(`PRAGMA max_page_count = ${NO_PAGE_LIMIT}`)
-      const image = this.image
-      this.image = null
-      try {
-        return transaction(this.db, fn)
-      } finally {
-        // Saves export a copy from now on. Grown past the image, the file is in a buffer of
-        // sql.js's own: the image is a stale copy, wiped. Otherwise (the change failed first)
-        // it may still be the file, so it is left alone.
-        if (this.pages().bytes > image.length) image.fill(0)
-      }
+      this.imageIsFile = false
+      return transaction(this.db, fn)
     }
   }
 
@@ -306,8 +304,7 @@ export class Vault {
     // SECURITY: the plaintext image would otherwise stay in freed memory after a lock. (A save
     // reading it calls this when it ends; one that exported has a copy of its own.) Once the
     // file has outgrown it (see liveImage), sql.js's own buffer is not ours to wipe.
-    this.image?.fill(0)
-    this.image = null
+    this.forgetImage()
   }
 
   get isClosed(): boolean {
@@ -324,15 +321,18 @@ export class Vault {
    * else null. sql.js keeps its file in the buffer it was given (see openImage) and SQLite
    * writes each commit into it, new pages into the room behind them (see withRoom). Kept
    * from writing past it (see keepInImage), SQLite never makes sql.js move the file to a
-   * buffer of its own; should the file have outgrown it anyway, it is a stale plaintext copy,
-   * wiped here and forgotten, and the save exports a copy instead.
+   * buffer of its own. Once that limit is lifted (see apply) the save exports a copy instead,
+   * and once the file has outgrown the image, the image is a stale plaintext copy: wiped here
+   * and forgotten.
    */
   private liveImage(): Buffer | null {
     if (!this.image) return null
     const { bytes } = this.pages()
-    if (bytes <= this.image.length) return this.image.subarray(0, bytes)
-    this.forgetImage()
-    return null
+    if (bytes > this.image.length) {
+      this.forgetImage()
+      return null
+    }
+    return this.imageIsFile ? this.image.subarray(0, bytes) : null
   }
 
   /** The database's page size and size in bytes (its pages in use, not the room behind them). */
@@ -341,7 +341,7 @@ export class Vault {
     return { size: size!, bytes: count! * size! }
   }
 
-  /** SECURITY: the image is no longer the database's file: wipe the plaintext it holds. */
+  /** SECURITY: wipes the plaintext the image holds and lets it go (closed, or no longer the file). */
   private forgetImage(): void {
     this.image?.fill(0)
     this.image = null
@@ -408,6 +408,7 @@ export class Vault {
     this.dropDatabase()
     this.database = db
     this.image = image
+    this.imageIsFile = true
     this.keepInImage()
     this.header = header
     this.stamp = stamp

@@ -233,6 +233,13 @@ describe('Vault', () => {
       again.close()
     })
 
+    /**
+     * For a table `item (text TEXT UNIQUE)` from reopenedWithRows: one statement that adds `n`
+     * rows of 1 KB (all over the UNIQUE index's existing pages) and fails on the last (its
+     * text is taken), so SQLite counts no change.
+     */
+    const failing = (n: number) => `INSERT INTO item (text) SELECT CASE WHEN i = ${n} THEN 'kept 100' ELSE hex(randomblob(500)) END FROM (${numbers(n)})`
+
     it('stays exactly the file through statements that write a lot and then fail, in or past its room', async () => {
       const vault = await reopenedWithRows('item (text TEXT UNIQUE)')
       const items = (v: Vault) => v.read((db) => all<{ text: string }>(db, 'SELECT text FROM item ORDER BY rowid').map((r) => r.text))
@@ -242,9 +249,6 @@ describe('Vault', () => {
         expect(items(again)).toEqual(expected)
         again.close()
       }
-      // One statement that adds `n` rows of 1 KB (all over the UNIQUE index's existing pages)
-      // and fails on the last (its text is taken), so SQLite counts no change.
-      const failing = (n: number) => `INSERT INTO item (text) SELECT CASE WHEN i = ${n} THEN 'kept 100' ELSE hex(randomblob(500)) END FROM (${numbers(n)})`
       const expected = items(vault)
       // Inside the room (about 300 KB), rejected; then a save that writes no rows.
       await expect(vault.mutate((db) => db.run(failing(300)))).rejects.toThrow(/UNIQUE/)
@@ -272,6 +276,18 @@ describe('Vault', () => {
       expected[2] = 'third'
       await expectSaved(expected)
       vault.close()
+    })
+
+    it('is still wiped when the vault closes after a change past its room failed, though saves export from then on', async () => {
+      const vault = await reopenedWithRows('item (text TEXT UNIQUE)')
+      const image = internals(vault).image!
+      const exportSpy = vi.spyOn(internals(vault).database, 'export')
+      await expect(vault.mutate((db) => db.run(failing(3000)))).rejects.toThrow(/UNIQUE/)
+      await vault.mutate((db) => run(db, "UPDATE item SET text = 'after the failure' WHERE rowid = 1"))
+      expect(exportSpy).toHaveBeenCalledTimes(1)
+      expect(image.includes('kept 2')).toBe(true)
+      vault.close()
+      expect(image.every((byte) => byte === 0)).toBe(true)
     })
 
     it('is wiped when the vault closes', async () => {
