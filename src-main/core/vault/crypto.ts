@@ -41,68 +41,40 @@ export function sealWithNonce(key: Uint8Array, nonce: Uint8Array, plaintext: Uin
   return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
 }
 
-/** Plaintext per cipher step of `sealInPlace`: about 2-10 ms of AES-GCM each on a laptop. */
+/** Plaintext per cipher step of a stepped seal: about 2-10 ms of AES-GCM each on a laptop. */
 export const SEAL_STEP_BYTES = 1 << 20
 /** AES-GCM runs fastest on cache-sized pieces: 64 MB in 256 KiB calls takes about 60% of one call. */
 const CIPHER_PIECE_BYTES = 1 << 18
 
 /**
- * AES-256-GCM of `plaintext`, encrypted in place 1 MiB step at a time: yields each encrypted
- * step (a view of `plaintext`, which then holds ciphertext there) and finally the 16-byte tag,
- * with the event loop running between steps, so a 50 MB vault does not freeze the window.
- * Nothing the size of the image is allocated: a save holds the exported image and no second copy.
- * The caller must wipe `plaintext` if it stops early (the part not yet yielded is still plaintext).
+ * AES-256-GCM of `plaintext` one step at a time, leaving `plaintext` as it is: yields the
+ * ciphertext of each piece (new buffers of at most 256 KiB) and finally the 16-byte tag, with
+ * the event loop running between 1 MiB steps, so a 50 MB vault does not freeze its thread.
+ * For a save straight from the database's live file (see Vault.save), which must not change
+ * until the last piece is yielded.
  *
  * The cipher is keyed now, not when the first step is asked for: the caller may wipe `key`
  * (a vault locked mid-save) while the steps are still being written.
  */
-export function sealInPlace(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
+export function sealCopy(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(aad)
   return sealSteps(cipher, plaintext)
 }
 
-async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenerator<Uint8Array> {
-  // GCM is a stream mode: update() never returns more than it was given, so the write position
-  // never passes the read position and each piece lands where its plaintext was.
-  let at = 0
-  for (let step = 0; step < plaintext.length; step += SEAL_STEP_BYTES) {
-    if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-    const from = at
-    const stepEnd = Math.min(step + SEAL_STEP_BYTES, plaintext.length)
-    for (let offset = step; offset < stepEnd; offset += CIPHER_PIECE_BYTES) {
-      const part = cipher.update(plaintext.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, stepEnd)))
-      plaintext.set(part, at)
-      at += part.length
-    }
-    if (at > from) yield plaintext.subarray(from, at)
-  }
-  const last = cipher.final()
-  if (last.length > 0) {
-    plaintext.set(last, at)
-    yield plaintext.subarray(at, at + last.length)
-  }
-  yield cipher.getAuthTag()
-}
-
 /**
- * AES-256-GCM of `plaintext` one step at a time, leaving `plaintext` as it is: yields the
- * ciphertext of each piece (new buffers of at most CIPHER_PIECE_BYTES) and finally the tag,
- * with the event loop running between steps. For a save straight from the database's live file (see
- * Vault.save), which must not change until the last step is yielded. Keyed now, like sealInPlace.
+ * Like sealCopy, but each piece of ciphertext is written over its plaintext and yielded as a
+ * view of `plaintext`: the save of an exported copy holds that copy and no second one. The
+ * caller must wipe `plaintext` if it stops early (the part not yet yielded is still plaintext).
  */
-export function sealCopy(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
-  cipher.setAAD(aad)
-  return sealCopySteps(cipher, plaintext)
+export function sealInPlace(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): AsyncGenerator<Uint8Array> {
+  return inPlace(plaintext, sealCopy(key, nonce, plaintext, aad))
 }
 
-async function* sealCopySteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenerator<Uint8Array> {
+async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let step = 0; step < plaintext.length; step += SEAL_STEP_BYTES) {
     if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve))
     const stepEnd = Math.min(step + SEAL_STEP_BYTES, plaintext.length)
-    // Each piece's ciphertext as update() returns it (a new buffer: the previous one may still
-    // be on its way to the disk); no copy into a buffer per step.
     for (let offset = step; offset < stepEnd; offset += CIPHER_PIECE_BYTES) {
       const part = cipher.update(plaintext.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, stepEnd)))
       if (part.length > 0) yield part
@@ -111,6 +83,21 @@ async function* sealCopySteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGe
   const last = cipher.final()
   if (last.length > 0) yield last
   yield cipher.getAuthTag()
+}
+
+async function* inPlace(plaintext: Uint8Array, sealed: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  // GCM is a stream mode: update() never returns more than it was given, so the write position
+  // never passes the read position and each piece lands where its plaintext was. The ciphertext
+  // is as long as the plaintext: what comes once it is all written is the tag.
+  let at = 0
+  for await (const piece of sealed) {
+    if (at === plaintext.length) {
+      yield piece
+      continue
+    }
+    plaintext.set(piece, at)
+    yield plaintext.subarray(at, (at += piece.length))
+  }
 }
 
 /** Returns null when authentication fails (wrong key or altered bytes); never throws for that. */

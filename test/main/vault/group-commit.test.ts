@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { open, openInPlace, sealInPlace, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
+import { open, openInPlace, sealCopy, sealInPlace, sealWithNonce, SEAL_STEP_BYTES } from '../../../src-main/core/vault/crypto'
 import { all, one, PAGE_SIZE, run } from '../../../src-main/core/vault/database'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -109,6 +109,17 @@ describe('sealInPlace', () => {
     expect(sealed.equals(expected)).toBe(true)
     expect(plaintext.equals(expected.subarray(0, plaintext.length))).toBe(true)
     expect(open(key, nonce, sealed, aad)?.equals(original)).toBe(true)
+  })
+
+  it('sealCopy yields the same, and leaves the plaintext as it was', async () => {
+    const key = randomBytes(32)
+    const nonce = randomBytes(12)
+    const plaintext = randomBytes(2 * SEAL_STEP_BYTES + 999)
+    const original = Buffer.from(plaintext)
+    const aad = Buffer.from('header bytes')
+    expect((await drain(sealCopy(key, nonce, plaintext, aad))).equals(sealWithNonce(key, nonce, original, aad))).toBe(true)
+    expect(plaintext.equals(original)).toBe(true)
+    expect((await drain(sealInPlace(key, nonce, Buffer.alloc(0), aad))).equals(sealWithNonce(key, nonce, Buffer.alloc(0), aad))).toBe(true)
   })
 
   it('keys the cipher when called, so wiping the key while the steps run changes nothing', async () => {
