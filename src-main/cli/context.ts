@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
@@ -6,6 +5,7 @@ import { noKeyStore } from '../core/ports'
 import { createServices, type Services } from '../core/services'
 import { preloadSqlJs } from '../core/vault/database'
 import { defaultVaultPath } from '../core/vault/paths'
+import { VaultFile } from '../core/vault/vault-file'
 import { promptHidden, StdinLines } from './io'
 
 export interface GlobalOptions {
@@ -59,11 +59,7 @@ export class CliContext {
     if (!this.options.passwordStdin) preloadSqlJs()
     const services = this.services()
     // Before asking for the password: is there a vault at all? (Any other problem with the file is the unlock's to report.)
-    const absent = await stat(this.vaultPath).then(
-      () => false,
-      (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
-    )
-    if (absent)
+    if (!(await new VaultFile(this.vaultPath).exists().catch(() => true)))
       throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)
     await services.vault.unlock({ password: await this.secret('Master password: ', 'the master password') })
     return services
