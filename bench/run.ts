@@ -25,8 +25,8 @@ function bundleMeasure(): void {
     buildSync({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' })
 }
 
-function child(args: string[]): string {
-  const result = spawnSync(process.execPath, [MEASURE, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+function child(args: string[], nodeArgs: string[] = []): string {
+  const result = spawnSync(process.execPath, [...nodeArgs, MEASURE, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
   if (result.status !== 0) throw new Error(`measure ${args.join(' ')} failed:\n${result.stderr}`)
   return result.stdout
 }
@@ -93,7 +93,8 @@ function main(): void {
     const built = performance.now() - start
     process.stdout.write(`  ${size}: vault ready (${(built / 1000).toFixed(1)} s)\n`)
     const result = JSON.parse(child(['measure', size.toString()]).trim().split('\n').pop()!) as SizeResult
-    const rss = JSON.parse(child(['memory', size.toString()]).trim().split('\n').pop()!) as MemoryResult
+    // With `gc`, as the app's core has it in its worker (see CoreHost and cipher-garbage.ts).
+    const rss = JSON.parse(child(['memory', size.toString()], ['--expose-gc']).trim().split('\n').pop()!) as MemoryResult
     const app = JSON.parse(child(['app', size.toString()]).trim().split('\n').pop()!) as AppResult
     results.push({ ...result, rss, app, cold: cold(size) })
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryClipboard } from '../../../src-main/core/ports'
 import { createServices } from '../../../src-main/core/services'
@@ -42,6 +43,12 @@ describe('CoreHost: the core in its worker thread', () => {
     expect(await create()).toMatchObject({ ok: true, value: { state: 'unlocked' } })
     expect(await host.dispatch('secrets:add', SECRET)).toMatchObject({ ok: true, value: { name: 'Billing API' } })
     expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
+  })
+
+  it('starts the core with `gc`, which it uses to free the dead cipher output of saves (cipher-garbage.ts)', async () => {
+    // --expose-gc gives `gc` to the contexts created after it is set: the worker's, and a new one here.
+    await host.dispatch('vault:status', {})
+    expect(runInNewContext('typeof gc')).toBe('function')
   })
 
   it("writes the vault file that the CLI and other processes open", async () => {
