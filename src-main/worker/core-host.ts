@@ -36,6 +36,22 @@ export const CORE_STOPPED: Result<never> = Object.freeze({
  * the real adapters. If the worker dies, waiting requests get CORE_STOPPED, listeners hear
  * that the vault locked, and the next request starts a fresh worker.
  */
+let gcExposed = false
+
+/**
+ * The core frees AES-GCM's dead output buffers with `gc` as it saves (see cipher-garbage.ts).
+ * The flag adds a `gc` function to the contexts this process creates from now on (the core's
+ * worker, and any other worker or vm context main makes later; as Jest's leak detector uses
+ * it); main's own context has none, and renderers are other processes. At worst, code there
+ * could force collections. Electron starts V8 with its flags unfrozen, so setting one now is
+ * allowed.
+ */
+function exposeGcToNewContexts(): void {
+  if (gcExposed) return
+  gcExposed = true
+  setFlagsFromString('--expose-gc')
+}
+
 export class CoreHost {
   private worker: Worker | null = null
   private rpc: Rpc<HostApi, CoreApi> | null = null
@@ -101,10 +117,7 @@ export class CoreHost {
     // V8's default young generation (up to 32 MiB of semi-spaces here) stays committed after
     // the search index's build has passed through it; 8 MiB keeps about 25 MiB of RSS off a
     // 100,000-secret vault, with no measurable cost to search or save (npm run bench).
-    // The core frees AES-GCM's dead output buffers with `gc` as it goes (see cipher-garbage.ts).
-    // The flag only adds a `gc` function to contexts created from now on (as Jest's leak
-    // detector uses it); main's own context has none.
-    setFlagsFromString('--expose-gc')
+    exposeGcToNewContexts()
     const worker = new Worker(workerPath, { workerData: data, transferList: [syncReplies], resourceLimits: { maxYoungGenerationSizeMb: 8 } })
     // Main's lifetime is the app's (or the test's), not the worker's.
     worker.unref()

@@ -20,18 +20,15 @@ export const COLLECT_EVERY_BYTES = 4 << 20
 
 type Gc = (options: { type: 'minor' }) => void
 
-/**
- * Counts the bytes of cipher output that are dead once the next piece is asked for, and
- * collects the young generation every COLLECT_EVERY_BYTES of them. One per seal.
- */
-export function deadBufferCollector(): (bytes: number) => void {
+/** Dead bytes since the last collection, across saves: small vaults' saves add up too. */
+let dead = 0
+
+/** Counts `bytes` of cipher output that nothing uses any more; collects the young generation every COLLECT_EVERY_BYTES. */
+export function bufferDied(bytes: number): void {
   const gc = (globalThis as { gc?: Gc }).gc
-  if (typeof gc !== 'function') return () => undefined
-  let dead = 0
-  return (bytes) => {
-    dead += bytes
-    if (dead < COLLECT_EVERY_BYTES) return
-    dead = 0
-    gc({ type: 'minor' })
-  }
+  if (typeof gc !== 'function') return
+  dead += bytes
+  if (dead < COLLECT_EVERY_BYTES) return
+  dead = 0
+  gc({ type: 'minor' })
 }

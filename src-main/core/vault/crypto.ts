@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM } from 'node:crypto'
 import { hashRaw } from '@node-rs/argon2'
 import type { KdfParams } from '../../../src-shared/types/vault'
-import { deadBufferCollector } from './cipher-garbage'
+import { bufferDied } from './cipher-garbage'
 
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which isolatedModules cannot import). */
 const ARGON2ID = 2
@@ -73,17 +73,18 @@ export function sealInPlace(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8
 }
 
 async function* sealSteps(cipher: CipherGCM, plaintext: Uint8Array): AsyncGenerator<Uint8Array> {
-  const collect = deadBufferCollector()
-  // Asked for the next piece, the writer is done with the one before the last it was given.
-  let dead = 0
+  // Asked for the next piece, the writer may still be writing the last one it was given,
+  // but is done with the one before: that one is dead.
+  let given = 0
   for (let step = 0; step < plaintext.length; step += SEAL_STEP_BYTES) {
     if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve))
     const stepEnd = Math.min(step + SEAL_STEP_BYTES, plaintext.length)
     for (let offset = step; offset < stepEnd; offset += CIPHER_PIECE_BYTES) {
-      collect(dead)
       const part = cipher.update(plaintext.subarray(offset, Math.min(offset + CIPHER_PIECE_BYTES, stepEnd)))
-      if (part.length > 0) yield part
-      dead = part.length
+      if (part.length === 0) continue
+      yield part
+      bufferDied(given)
+      given = part.length
     }
   }
   const last = cipher.final()

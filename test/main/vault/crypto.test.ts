@@ -69,8 +69,9 @@ describe("AES-GCM's dead output buffers, in a worker with `gc` as CoreHost start
     const [report] = (await once(worker, 'message')) as [{ hasGc: boolean; written: object; sealing: number; sealingInPlace: number }]
     await worker.terminate()
     expect(report).toMatchObject({ hasGc: true, written: { copy: (10 << 20) + 16, inPlace: (10 << 20) + 16 } })
-    // Six saves of 10 MiB: left to V8, 32 MiB of dead pieces piled up.
-    const bound = COLLECT_EVERY_BYTES + (4 << 20)
+    // Six saves of 10 MiB: left to V8, 22-32 MiB of dead pieces piled up. With the collections
+    // about 6 MiB; V8 frees buffers on a background thread, which lags on a busy machine.
+    const bound = 2 * COLLECT_EVERY_BYTES + (4 << 20)
     expect(report.sealing).toBeLessThan(bound)
     expect(report.sealingInPlace).toBeLessThan(bound)
   })

@@ -45,8 +45,9 @@ describe('CoreHost: the core in its worker thread', () => {
     expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
   })
 
-  it('starts the core with `gc`, which it uses to free the dead cipher output of saves (cipher-garbage.ts)', async () => {
-    // --expose-gc gives `gc` to the contexts created after it is set: the worker's, and a new one here.
+  it('sets --expose-gc before it starts the core, so the worker has `gc` to free the dead cipher output of saves', async () => {
+    // The flag gives `gc` to the contexts created after it is set: the worker's, and a new one
+    // here. (That a worker started so can free them: crypto.test.ts.)
     await host.dispatch('vault:status', {})
     expect(runInNewContext('typeof gc')).toBe('function')
   })
