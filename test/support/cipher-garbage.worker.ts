@@ -1,12 +1,14 @@
 /**
  * Seals 10 MiB six times over, as a run of saves would, in a worker thread started as
- * CoreHost starts the core's (with `gc` exposed), and reports the most buffer memory alive. A worker has buffer accounting of its
+ * CoreHost starts the core's (with `gc` exposed), and reports the most buffer memory alive;
+ * then opens 32 MiB and reports the young-generation collections during it. A worker has buffer accounting of its
  * own and nothing else allocating, so the figures are the cipher's alone.
  * See test/main/vault/crypto.test.ts.
  */
 import { randomBytes } from 'node:crypto'
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import { parentPort } from 'node:worker_threads'
-import { sealCopy, sealInPlace } from '../../src-main/core/vault/crypto'
+import { open, sealCopy, sealInPlace, sealWithNonce } from '../../src-main/core/vault/crypto'
 
 const SIZE = 10 << 20
 const ROUNDS = 6
@@ -14,6 +16,8 @@ const key = Buffer.alloc(32, 3)
 const nonce = Buffer.alloc(12, 4)
 const aad = Buffer.from('preamble')
 const gc = (globalThis as { gc?: () => void }).gc
+/** A `gc` performance entry (Node 20's types leave out its detail). */
+type GcEntry = PerformanceEntry & { detail?: { kind: number } }
 
 /** The most buffer memory seen alive while `run` runs ROUNDS times. */
 async function peakAlive(run: (sample: () => void) => Promise<void>): Promise<number> {
@@ -50,7 +54,26 @@ async function main(): Promise<void> {
     }
     round++
   })
-  parentPort!.postMessage({ hasGc: typeof gc === 'function', written, sealing, sealingInPlace })
+  // Opening: its pieces die at once, and V8 collects them on its own, but only every 32 MiB or
+  // so, which the C allocator then keeps. Counted here: the young-generation collections while
+  // a 32 MiB vault is opened.
+  const big = randomBytes(32 << 20)
+  const sealed = sealWithNonce(key, nonce, big, aad)
+  const scavenges: PerformanceEntry[] = []
+  const observer = new PerformanceObserver((list) => void scavenges.push(...list.getEntries()))
+  observer.observe({ entryTypes: ['gc'] })
+  const openStart = performance.now()
+  const opened = open(key, nonce, sealed, aad)
+  const openEnd = performance.now()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  observer.disconnect()
+  const opening = {
+    roundTrip: opened !== null && opened.equals(big),
+    scavenges: scavenges.filter(
+      (entry) => (entry as GcEntry).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR && entry.startTime >= openStart && entry.startTime <= openEnd,
+    ).length,
+  }
+  parentPort!.postMessage({ hasGc: typeof gc === 'function', written, sealing, sealingInPlace, opening })
 }
 
 void main()

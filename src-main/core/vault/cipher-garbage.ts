@@ -1,18 +1,20 @@
 /**
- * Frees the buffers that AES-GCM leaves behind during a save, where the host allows it.
+ * Frees the buffers that AES-GCM leaves behind when a vault is opened or saved, where the
+ * host allows it.
  *
- * Node's `cipher.update()` returns a new buffer on every call, so a save leaves the vault's
- * whole size in dead buffers, held outside V8's heap until its next garbage collection.
- * V8 collects them on its own only after tens of MiB (the pieces still being written when a
- * collection comes are kept and promoted, and then wait for a full one). A young-generation
- * collection (a scavenge, which copies only the few young objects still alive) every 4 MiB
- * frees them as they die: in the app's layout at 10,000 secrets the RSS peak during saves
- * went from 150-158 MiB to 132-136 MiB, with the same save times (npm run bench).
+ * Node's cipher returns a new buffer on every `update()`, so opening or saving a vault leaves
+ * its whole size in dead 256 KiB buffers. They are malloc'd outside V8's heap, and V8 frees
+ * them only at its next collection, which it starts on their account only after about 32 MiB
+ * of them (when saving, the pieces still being written then are kept and promoted, and wait
+ * for a full collection). So tens of MiB pile up, and the C allocator keeps the memory they
+ * took once they are freed. A young-generation collection (a scavenge, which copies only the
+ * few young objects still alive) every 4 MiB frees them as they die. In the app's layout
+ * (npm run bench): at 100,000 secrets the RSS after unlocking and searching went from
+ * 279-299 MiB to 254-262 MiB, and at 10,000 the peak during saves from 150-158 MiB to
+ * 131-137 MiB, with the same unlock and save times.
  *
  * V8 offers that only as `gc`, which CoreHost exposes to the core's worker. Elsewhere (the
- * CLI, which exits after one command) there is no `gc` and this does nothing. Opening needs
- * none of it: its pieces die at once, in a loop without awaits, and V8's own collections
- * keep up with them.
+ * CLI, which exits after one command) there is no `gc` and this does nothing.
  */
 
 /** Dead cipher output after which a collection runs. */

@@ -143,6 +143,8 @@ function decryptInto(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad
       out.set(part, at)
       at += part.length
       part.fill(0) // SECURITY: no loose copies of the plaintext left for the GC.
+      // Dead once copied (the collection keeps this one, still referenced, until the next).
+      bufferDied(part.length)
     }
     const last = decipher.final()
     out.set(last, at)

@@ -63,10 +63,10 @@ describe('AES-256-GCM seal/open', () => {
 })
 
 describe("AES-GCM's dead output buffers, in a worker with `gc` as CoreHost starts the core's", () => {
-  it('are freed as a save goes, not left for V8 to collect tens of MiB later', async () => {
+  it('are freed as a save or an open goes, not left for V8 to collect tens of MiB later', async () => {
     setFlagsFromString('--expose-gc')
     const worker = new Worker(garbageWorkerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } })
-    const [report] = (await once(worker, 'message')) as [{ hasGc: boolean; written: object; sealing: number; sealingInPlace: number }]
+    const [report] = (await once(worker, 'message')) as [{ hasGc: boolean; written: object; sealing: number; sealingInPlace: number; opening: { roundTrip: boolean; scavenges: number } }]
     await worker.terminate()
     expect(report).toMatchObject({ hasGc: true, written: { copy: (10 << 20) + 16, inPlace: (10 << 20) + 16 } })
     // Six saves of 10 MiB: left to V8, 22-32 MiB of dead pieces piled up. With the collections
@@ -74,5 +74,8 @@ describe("AES-GCM's dead output buffers, in a worker with `gc` as CoreHost start
     const bound = 2 * COLLECT_EVERY_BYTES + (4 << 20)
     expect(report.sealing).toBeLessThan(bound)
     expect(report.sealingInPlace).toBeLessThan(bound)
+    // One per 4 MiB of the 32 MiB opened (the first after 4 MiB).
+    expect(report.opening.roundTrip).toBe(true)
+    expect(report.opening.scavenges).toBeGreaterThanOrEqual((32 << 20) / COLLECT_EVERY_BYTES - 1)
   })
 })
