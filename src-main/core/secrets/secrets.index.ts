@@ -184,6 +184,21 @@ function toEntry(source: IndexSource): Entry {
 /** Do the `next` terms only narrow `previous` (each old term inside some new one)? Then its matches are a superset. */
 const refines = (previous: string[], next: string[]) => previous.every((old) => next.some((term) => term.includes(old)))
 
+// The search loops (SecretsIndex.scanBlocks and narrowMatches) call only these and methods,
+// and make no closures per call or per record: V8 optimizes them while the first keystroke
+// runs, and a closure made anew on each call threw that code away again ("wrong call
+// target"), so the first keystrokes after an unlock ran slowly.
+
+const hasTag = (entry: Entry, tagNeedle: string | null) => tagNeedle === null || entry.tagKeys.includes(tagNeedle)
+
+/** Whether record `r` of a block's text (its slice, so each check stays in cache) holds every one of `terms`. */
+function recordHasAll(text: string, starts: Int32Array, r: number, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true
+  const record = text.slice(starts[r]!, starts[r + 1]! - 1)
+  for (const term of terms) if (!record.includes(term)) return false
+  return true
+}
+
 /**
  * The in-memory search index of the API secrets report. sql.js scans a large table far
  * slower than V8 scans a string, so search and tag filters run here; the vault's database
@@ -356,49 +371,61 @@ export class SecretsIndex {
   /** Positions (ascending) in `order` of the entries with every term and the tag. */
   private matches(order: Order, sort: SecretSort, terms: string[], tagNeedle: string | null): Int32Array {
     const entries = order.entries
-    const hasTag = (r: number) => tagNeedle === null || entries[r]!.tagKeys.includes(tagNeedle)
-    const found: number[] = []
     const last = this.last
+    let found: number[]
     if (terms.length === 0) {
-      for (let r = 0; r < entries.length; r++) if (hasTag(r)) found.push(r)
+      found = []
+      for (let r = 0; r < entries.length; r++) if (hasTag(entries[r]!, tagNeedle)) found.push(r)
     } else {
-      const blocks = this.blocks(order)
-      // Each record is checked on its own slice of its block's text, which stays in cache.
-      const has = (text: string, starts: Int32Array, r: number, term: string) => text.slice(starts[r]!, starts[r + 1]! - 1).includes(term)
       const narrowing =
         last && last.version === this.version && last.sort === sort && last.tag === tagNeedle && last.terms.length > 0 && refines(last.terms, terms)
-      if (narrowing && last.matches.length * 4 <= entries.length) {
-        // Typing on: only the previous matches can still match (ascending, so blocks are walked once).
-        let b = 0
-        let from = 0
-        for (let k = 0; k < last.matches.length; k++) {
-          const g = last.matches[k]!
-          while (g >= from + blocks[b]!.count) from += blocks[b++]!.count
-          const { text, starts } = this.blockText(order, blocks[b]!, from)
-          if (terms.every((term) => has(text, starts, g - from, term))) found.push(g)
-        }
-      } else {
-        // indexOf of the longest term over each block's text finds the candidates; the other
-        // terms and the tag are checked per record.
-        const scan = terms.reduce((a, b) => (b.length > a.length ? b : a))
-        const others = terms.filter((term) => !scan.includes(term))
-        let from = 0
-        for (const block of blocks) {
-          const { text, starts } = this.blockText(order, block, from)
-          let r = 0
-          let pos = text.indexOf(scan)
-          while (pos !== -1) {
-            while (starts[r + 1]! <= pos) r++
-            if (hasTag(from + r) && others.every((term) => has(text, starts, r, term))) found.push(from + r)
-            pos = text.indexOf(scan, starts[r + 1]!)
-          }
-          from += block.count
-        }
-      }
+      found = narrowing && last.matches.length * 4 <= entries.length ? this.narrowMatches(order, last.matches, terms) : this.scanBlocks(order, terms, tagNeedle)
     }
     const matches = Int32Array.from(found)
     this.last = { version: this.version, sort, tag: tagNeedle, terms, matches }
     return matches
+  }
+
+  /**
+   * Every position whose record has all the terms and the tag: indexOf of the longest term over
+   * each block's text finds the candidates, and the other terms and the tag are checked per record.
+   */
+  private scanBlocks(order: Order, terms: string[], tagNeedle: string | null): number[] {
+    const entries = order.entries
+    const scan = terms.reduce((a, b) => (b.length > a.length ? b : a))
+    const others = terms.filter((term) => !scan.includes(term))
+    const found: number[] = []
+    let from = 0
+    for (const block of this.blocks(order)) {
+      const { text, starts } = this.blockText(order, block, from)
+      let r = 0
+      let pos = text.indexOf(scan)
+      while (pos !== -1) {
+        while (starts[r + 1]! <= pos) r++
+        if (hasTag(entries[from + r]!, tagNeedle) && recordHasAll(text, starts, r, others)) found.push(from + r)
+        pos = text.indexOf(scan, starts[r + 1]!)
+      }
+      from += block.count
+    }
+    return found
+  }
+
+  /**
+   * Typing on: only the previous matches (ascending, with the same tag) can still match, so
+   * only their records are checked, and the blocks are walked once.
+   */
+  private narrowMatches(order: Order, previous: Int32Array, terms: string[]): number[] {
+    const blocks = this.blocks(order)
+    const found: number[] = []
+    let b = 0
+    let from = 0
+    for (let k = 0; k < previous.length; k++) {
+      const g = previous[k]!
+      while (g >= from + blocks[b]!.count) from += blocks[b++]!.count
+      const { text, starts } = this.blockText(order, blocks[b]!, from)
+      if (recordHasAll(text, starts, g - from, terms)) found.push(g)
+    }
+    return found
   }
 
   /** The order's blocks, cut the first time they are needed. */
