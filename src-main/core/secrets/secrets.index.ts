@@ -141,7 +141,7 @@ export function scanMatches(text: { count: number; core: string; tags: string },
   const terms = searchTerms(search)
   const needle = tag === null ? null : tagNeedleOf(tag)
   // Terms hold no line break, so a term is in the hay exactly when it is in the fields or in the tail.
-  const first = terms.length ? terms.reduce((a, b) => (b.length > a.length ? b : a)) : null
+  const first = terms.length ? longestTerm(terms) : null
   const sets = new Map<string, TagSet>()
   for (let i = 0; i < text.count; i++) {
     const record = cores[i]!
@@ -155,10 +155,7 @@ export function scanMatches(text: { count: number; core: string; tags: string },
     }
     if (needle !== null && !set.tagKeys.includes(needle)) continue
     if (first !== null && record.indexOf(first, cut + 1) === -1 && !set.tail.includes(first)) continue
-    if (terms.length > 1) {
-      const hay = record.slice(cut + 1) + set.tail
-      if (!terms.every((term) => hay.includes(term))) continue
-    }
+    if (terms.length > 1 && !hasAll(record.slice(cut + 1) + set.tail, terms)) continue
     const rowid = Number(record.slice(0, cut))
     if (!Number.isSafeInteger(rowid)) return null
     found.push(rowid)
@@ -181,6 +178,15 @@ function toEntry(source: IndexSource): Entry {
   }
 }
 
+/** The term to scan for with indexOf (the longest: the fewest false starts); `terms` is not empty. */
+const longestTerm = (terms: readonly string[]) => terms.reduce((a, b) => (b.length > a.length ? b : a))
+
+/** Whether `hay` holds every one of `terms` (search and scanMatches alike). */
+function hasAll(hay: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (!hay.includes(term)) return false
+  return true
+}
+
 /** Do the `next` terms only narrow `previous` (each old term inside some new one)? Then its matches are a superset. */
 const refines = (previous: string[], next: string[]) => previous.every((old) => next.some((term) => term.includes(old)))
 
@@ -192,12 +198,8 @@ const refines = (previous: string[], next: string[]) => previous.every((old) => 
 const hasTag = (entry: Entry, tagNeedle: string | null) => tagNeedle === null || entry.tagKeys.includes(tagNeedle)
 
 /** Whether record `r` of a block's text (its slice, so each check stays in cache) holds every one of `terms`. */
-function recordHasAll(text: string, starts: Int32Array, r: number, terms: readonly string[]): boolean {
-  if (terms.length === 0) return true
-  const record = text.slice(starts[r]!, starts[r + 1]! - 1)
-  for (const term of terms) if (!record.includes(term)) return false
-  return true
-}
+const recordHasAll = (text: string, starts: Int32Array, r: number, terms: readonly string[]) =>
+  terms.length === 0 || hasAll(text.slice(starts[r]!, starts[r + 1]! - 1), terms)
 
 /**
  * The in-memory search index of the API secrets report. sql.js scans a large table far
@@ -392,7 +394,7 @@ export class SecretsIndex {
    */
   private scanBlocks(order: Order, terms: string[], tagNeedle: string | null): number[] {
     const entries = order.entries
-    const scan = terms.reduce((a, b) => (b.length > a.length ? b : a))
+    const scan = longestTerm(terms)
     const others = terms.filter((term) => !scan.includes(term))
     const found: number[] = []
     let from = 0
