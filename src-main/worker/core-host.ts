@@ -30,16 +30,8 @@ export const CORE_STOPPED: Result<never> = Object.freeze({
 })
 
 /**
- * Main's handle on the core, which runs in a worker thread (core.worker.ts): `dispatch` is
- * the same validated, Result-returning entry point as in-process, so ipcMain does not know
- * the difference. Main answers the worker's keychain, clipboard and save-dialog calls with
- * the real adapters. If the worker dies, waiting requests get CORE_STOPPED, listeners hear
- * that the vault locked, and the next request starts a fresh worker.
- */
-let gcExposed = false
-
-/**
- * The core frees AES-GCM's dead output buffers with `gc` as it saves (see cipher-garbage.ts).
+ * The core frees AES-GCM's dead output buffers with `gc` as it opens and saves vaults
+ * (see cipher-garbage.ts).
  * The flag adds a `gc` function to the contexts this process creates from now on (the core's
  * worker, and any other worker or vm context main makes later; as Jest's leak detector uses
  * it); main's own context has none, and renderers are other processes. At worst, code there
@@ -47,11 +39,17 @@ let gcExposed = false
  * allowed.
  */
 function exposeGcToNewContexts(): void {
-  if (gcExposed) return
-  gcExposed = true
+  // Setting it again (a restarted core) changes nothing.
   setFlagsFromString('--expose-gc')
 }
 
+/**
+ * Main's handle on the core, which runs in a worker thread (core.worker.ts): `dispatch` is
+ * the same validated, Result-returning entry point as in-process, so ipcMain does not know
+ * the difference. Main answers the worker's keychain, clipboard and save-dialog calls with
+ * the real adapters. If the worker dies, waiting requests get CORE_STOPPED, listeners hear
+ * that the vault locked, and the next request starts a fresh worker.
+ */
 export class CoreHost {
   private worker: Worker | null = null
   private rpc: Rpc<HostApi, CoreApi> | null = null
