@@ -98,12 +98,14 @@ const drain = async (pieces: AsyncIterable<Uint8Array>) => {
 }
 
 describe('sealInPlace', () => {
+  /** A random key, nonce and plaintext of `size` bytes, a copy of the plaintext, and associated data. */
+  const sealCase = (size: number) => {
+    const plaintext = randomBytes(size)
+    return { key: randomBytes(32), nonce: randomBytes(12), plaintext, original: Buffer.from(plaintext), aad: Buffer.from('header bytes') }
+  }
+
   it('yields exactly AES-256-GCM of the plaintext, and leaves the ciphertext in its buffer', async () => {
-    const key = randomBytes(32)
-    const nonce = randomBytes(12)
-    const plaintext = randomBytes(3 * SEAL_STEP_BYTES + 12345)
-    const original = Buffer.from(plaintext)
-    const aad = Buffer.from('header bytes')
+    const { key, nonce, plaintext, original, aad } = sealCase(3 * SEAL_STEP_BYTES + 12345)
     const sealed = await drain(sealInPlace(key, nonce, plaintext, aad))
     const expected = sealWithNonce(key, nonce, original, aad)
     expect(sealed.equals(expected)).toBe(true)
@@ -112,11 +114,7 @@ describe('sealInPlace', () => {
   })
 
   it('sealCopy yields the same, and leaves the plaintext as it was', async () => {
-    const key = randomBytes(32)
-    const nonce = randomBytes(12)
-    const plaintext = randomBytes(2 * SEAL_STEP_BYTES + 999)
-    const original = Buffer.from(plaintext)
-    const aad = Buffer.from('header bytes')
+    const { key, nonce, plaintext, original, aad } = sealCase(2 * SEAL_STEP_BYTES + 999)
     expect((await drain(sealCopy(key, nonce, plaintext, aad))).equals(sealWithNonce(key, nonce, original, aad))).toBe(true)
     expect(plaintext.equals(original)).toBe(true)
     expect((await drain(sealInPlace(key, nonce, Buffer.alloc(0), aad))).equals(sealWithNonce(key, nonce, Buffer.alloc(0), aad))).toBe(true)
