@@ -6,6 +6,9 @@ import { deriveKey } from './crypto'
 
 const MiB = 1024
 
+/** Calibration grows memory up to this, then iterations. */
+const CALIBRATION_MAX_MEMORY_KIB = 256 * MiB
+
 /**
  * SECURITY: limits checked on every header before the KDF runs. The ceiling stops a
  * hostile file from exhausting memory or time; the floor stops a downgrade.
@@ -13,9 +16,15 @@ const MiB = 1024
 export const KDF_LIMITS = {
   /** Argon2id 19 MiB / t=2 (OWASP's minimum) is the floor for any vault, created or opened. */
   minMemoryKiB: 19 * MiB,
-  maxMemoryKiB: 4 * 1024 * MiB,
+  maxMemoryKiB: 2048 * MiB,
   minIterations: 2,
   maxIterations: 64,
+  /**
+   * memoryKiB x iterations, the work of one unlock attempt whatever the lanes: the most
+   * calibration can choose (256 MiB x 64). Each bound alone would still let a header ask for
+   * 2 GiB x 64, minutes of work per attempt.
+   */
+  maxWorkKiB: CALIBRATION_MAX_MEMORY_KIB * 64,
   minLanes: 1,
   maxLanes: 16,
   minSaltBytes: 16,
@@ -45,6 +54,10 @@ export function checkKdfParams(params: KdfParams, source: 'request' | 'file'): v
     problems.push(`iterations must be between ${L.minIterations} and ${L.maxIterations}`)
   if (!Number.isInteger(params.lanes) || params.lanes < L.minLanes || params.lanes > L.maxLanes)
     problems.push(`lanes must be between ${L.minLanes} and ${L.maxLanes}`)
+  if (problems.length === 0 && params.memoryKiB * params.iterations > L.maxWorkKiB)
+    problems.push(
+      `memory x iterations must be at most ${L.maxWorkKiB / MiB} MiB (such as 256 MiB x 64 or 2048 MiB x 8), and ${params.memoryKiB / MiB} MiB x ${params.iterations} is ${(params.memoryKiB * params.iterations) / MiB} MiB`,
+    )
   if (problems.length === 0) return
   if (source === 'request') throw new KeyholdError('INVALID_INPUT', `Invalid KDF parameters: ${problems.join('; ')}.`)
   throw new KeyholdError(
@@ -56,6 +69,7 @@ export function checkKdfParams(params: KdfParams, source: 'request' | 'file'): v
 /**
  * Picks Argon2id parameters that take roughly 0.5 to 1 s here, never below 64 MiB / t=3.
  * Memory grows first (to 256 MiB), then iterations, which is what resists GPUs best.
+ * Never more than KDF_LIMITS allow: a vault it creates must open everywhere.
  */
 export async function calibrateKdf(targetMs = 700): Promise<KdfParams> {
   const salt = randomBytes(16)
@@ -67,14 +81,15 @@ export async function calibrateKdf(targetMs = 700): Promise<KdfParams> {
   const params = { ...KDF_DEFAULT }
   let elapsed = await time(params)
   if (elapsed < 500) {
-    const memoryKiB = Math.min(256 * MiB, Math.floor((params.memoryKiB * targetMs) / elapsed / MiB) * MiB)
+    const memoryKiB = Math.min(CALIBRATION_MAX_MEMORY_KIB, Math.floor((params.memoryKiB * targetMs) / elapsed / MiB) * MiB)
     if (memoryKiB > params.memoryKiB) {
       elapsed = (elapsed * memoryKiB) / params.memoryKiB
       params.memoryKiB = memoryKiB
     }
   }
   if (elapsed < 500) {
-    params.iterations = Math.min(KDF_LIMITS.maxIterations, Math.ceil((params.iterations * targetMs) / elapsed))
+    const most = Math.min(KDF_LIMITS.maxIterations, Math.floor(KDF_LIMITS.maxWorkKiB / params.memoryKiB))
+    params.iterations = Math.min(most, Math.ceil((params.iterations * targetMs) / elapsed))
   }
   return params
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { decodeVault, encodePreamble, MAX_HEADER_BYTES } from '../../../src-main/core/vault/format'
+import { decodePreamble, decodeVault, encodePreamble, MAX_HEADER_BYTES } from '../../../src-main/core/vault/format'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
@@ -118,8 +118,13 @@ describe('vault file format', () => {
   })
 
   const MiB = 1024
+  const withKdf = (memoryKiB: number, iterations: number) => (h: Record<string, any>) => Object.assign(h.kdf, { memoryKiB, iterations })
   const hostile: Array<[string, (h: Record<string, any>) => void]> = [
     ['huge memory', (h) => (h.kdf.memoryKiB = 4 * 1024 * MiB + 1)],
+    ['4 GiB of memory', (h) => (h.kdf.memoryKiB = 4 * 1024 * MiB)],
+    ['memory just over 2 GiB', (h) => (h.kdf.memoryKiB = 2049 * MiB)],
+    ['2 GiB of memory and 64 iterations', withKdf(2048 * MiB, 64)],
+    ['more work than 256 MiB x 64', withKdf(257 * MiB, 64)],
     ['absurd memory', (h) => (h.kdf.memoryKiB = 1e15)],
     ['tiny memory (downgrade)', (h) => (h.kdf.memoryKiB = 8 * MiB)],
     ['huge iterations', (h) => (h.kdf.iterations = 65)],
@@ -152,11 +157,33 @@ describe('vault file format', () => {
     expect(decodeCode(copy)).toBe('VAULT_CORRUPT')
   })
 
-  it('opens quickly even when a hostile header asks for 4 GiB, because it never derives', async () => {
-    const p = damaged(withHeader(original, (h) => (h.kdf.memoryKiB = 4 * 1024 * MiB + 1024)))
-    const rss = process.memoryUsage().rss
-    expect(await openCode(p)).toBe('VAULT_CORRUPT')
-    expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 * 1024)
+  it('accepts a header at the ceiling: 2 GiB x 8 iterations, 256 MiB x 64', () => {
+    expect(decodeCode(withHeader(original, withKdf(2048 * MiB, 8)))).toBe('OK')
+    expect(decodeCode(withHeader(original, withKdf(256 * MiB, 64)))).toBe('OK')
+  })
+
+  it('refuses a preamble asking for 2 GiB x 64 in its header check, which runs before any key derivation', () => {
+    const { header } = decodeVault(original)
+    const preamble = encodePreamble({ ...header, kdf: { ...header.kdf, memoryKiB: 2048 * MiB, iterations: 64 } })
+    expect(() => decodePreamble(preamble)).toThrow(
+      expect.objectContaining({ code: 'VAULT_CORRUPT', message: expect.stringMatching(/unsafe key-derivation settings.*at most 16384 MiB/) }),
+    )
+  })
+
+  it('opens quickly even when a hostile header asks for 4 GiB or 2 GiB x 64, because it never derives', async () => {
+    // Deriving at 2 GiB x 64 takes over a minute: 2 s means no Argon2 ran.
+    const hostileHeaders = [
+      withHeader(original, (h) => (h.kdf.memoryKiB = 4 * 1024 * MiB)),
+      withHeader(original, withKdf(2048 * MiB, 64)),
+    ]
+    for (const bytes of hostileHeaders) {
+      const p = damaged(bytes)
+      const rss = process.memoryUsage().rss
+      const start = performance.now()
+      expect(await openCode(p)).toBe('VAULT_CORRUPT')
+      expect(performance.now() - start).toBeLessThan(2000)
+      expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 1024 * 1024)
+    }
   })
 
   it('authenticates the header: a consistent but altered header fails on the payload', async () => {
