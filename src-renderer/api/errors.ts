@@ -18,6 +18,12 @@ const WORDS: Record<ErrorCode, string> = {
   KEYCHAIN_UNAVAILABLE: 'The system keychain is not available. Unlock with your master password.',
   REAUTH_REQUIRED: 'Confirm your master password to continue.',
   FORBIDDEN: 'That is not allowed.',
+  NOT_A_VAULT: 'That file is not a Keyhold vault. Keyhold did not change it.',
+  VAULT_FOLDER_UNSAFE: 'Other users can write to the vault\'s folder. Move the vault to a folder only you can write to.',
+  DISK_FULL: 'The disk is full, so nothing was saved. Free some space and try again.',
+  FILE_ACCESS_DENIED: 'Keyhold may not read or write the vault\'s folder. Nothing was changed; check its permissions.',
+  TOO_MANY_OPEN_FILES: 'The system has too many files open. Nothing was changed; close some programs and try again.',
+  FILE_SYSTEM_ERROR: 'The disk reported an error. Nothing was changed; check the disk and try again.',
   INTERNAL: 'Something went wrong inside Keyhold. Your vault was not changed; try again, and restart Keyhold if it persists.',
 }
 

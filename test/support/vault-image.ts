@@ -7,13 +7,23 @@ import { decodeVault } from '../../src-main/core/vault/format'
  * inspect the plaintext sql.js image a save produced.
  */
 export async function decryptImage(path: string, password: string): Promise<Buffer> {
-  const parsed = decodeVault(readFileSync(path))
-  const { header } = parsed
+  const image = decryptWith(path, await dataKeyOf(path, password))
+  if (!image) throw new Error('payload does not decrypt')
+  return image
+}
+
+/** The data key a vault file's password slot wraps. */
+export async function dataKeyOf(path: string, password: string): Promise<Buffer> {
+  const { header } = decodeVault(readFileSync(path))
   const slot = header.slots.find((s) => s.type === 'password')!
   const kek = await deriveKey(password, header.salt, header.kdf)
   const dataKey = open(kek, slot.nonce, slot.wrapped, Buffer.from(`keyhold-slot:password:${header.vaultId}`))
   if (!dataKey) throw new Error('wrong password')
-  const image = open(dataKey, header.payloadNonce, parsed.ciphertext, parsed.preamble)
-  if (!image) throw new Error('payload does not decrypt')
-  return image
+  return dataKey
+}
+
+/** The image of a vault file decrypted with `dataKey`, or null when that key does not open it. */
+export function decryptWith(path: string, dataKey: Buffer): Buffer | null {
+  const parsed = decodeVault(readFileSync(path))
+  return open(dataKey, parsed.header.payloadNonce, parsed.ciphertext, parsed.preamble)
 }

@@ -18,12 +18,18 @@ import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './crypto'
  */
 export const MAGIC = Buffer.from('KEYHOLD\x1a', 'latin1')
 export const FORMAT_MAJOR = 1
-export const FORMAT_MINOR = 0
+/** 1: the header declares the payload's size (payloadBytes), checked before the body is read. */
+export const FORMAT_MINOR = 1
 const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
 const DIGEST_BYTES = 32
 export const MAX_HEADER_BYTES = 16 * 1024
 /** Enough bytes to hold any valid preamble: what status checks read instead of the whole file. */
 export const PREAMBLE_MAX_BYTES = 16 + MAX_HEADER_BYTES + 32
+/**
+ * SECURITY: no vault is larger (100,000 secrets take about 90 MB). A bigger file is refused
+ * from its size alone, before it is read: reading it would take seconds and as much memory.
+ */
+export const MAX_VAULT_BYTES = 1024 * 1024 * 1024
 
 const b64 = (min: number, max: number) =>
   z
@@ -54,6 +60,8 @@ const headerSchema = z.strictObject({
   cipher: z.literal('aes-256-gcm'),
   slots: z.array(slotSchema).min(1).max(4),
   payloadNonce: b64(NONCE_BYTES, NONCE_BYTES),
+  /** The database image's size in bytes (without the tag); absent in format 1.0 files. */
+  payloadBytes: z.number().int().min(0).max(MAX_VAULT_BYTES).optional(),
 })
 
 export interface KeySlot {
@@ -68,6 +76,8 @@ export interface VaultHeader {
   salt: Buffer
   slots: KeySlot[]
   payloadNonce: Buffer
+  /** Written by every save from format 1.1 on; a 1.0 file has none until its next save. */
+  payloadBytes?: number
 }
 
 export interface ParsedVault {
@@ -94,6 +104,7 @@ export function encodePreamble(header: VaultHeader): Buffer {
       cipher: 'aes-256-gcm',
       slots: header.slots.map((s) => ({ type: s.type, nonce: s.nonce.toString('base64'), wrapped: s.wrapped.toString('base64') })),
       payloadNonce: header.payloadNonce.toString('base64'),
+      payloadBytes: header.payloadBytes,
     }),
     'utf8',
   )
@@ -112,15 +123,42 @@ export function encodePreamble(header: VaultHeader): Buffer {
  */
 export function decodeVault(file: Buffer): ParsedVault {
   const { header, minor, preambleEnd } = decodePreamble(file)
-  if (file.length < preambleEnd + TAG_BYTES) throw corrupt('it is truncated')
+  checkVaultSize(header, preambleEnd, file.length)
   // Views, not copies: a vault is decrypted in place, so opening holds the file once.
   return { header, minor, preamble: file.subarray(0, preambleEnd), ciphertext: file.subarray(preambleEnd) }
 }
 
+/**
+ * Checks a vault file's size (from a stat, before its body is read) against its preamble:
+ * never more than MAX_VAULT_BYTES, and exactly the preamble, the payload the header declares
+ * and the tag. Throws VAULT_CORRUPT.
+ */
+export function checkVaultSize(header: VaultHeader, preambleEnd: number, size: number): void {
+  if (size > MAX_VAULT_BYTES)
+    throw corrupt(`it is ${(size / 2 ** 20).toFixed(0)} MiB, and no Keyhold vault is over ${MAX_VAULT_BYTES / 2 ** 20} MiB`)
+  const expected = header.payloadBytes === undefined ? null : preambleEnd + header.payloadBytes + TAG_BYTES
+  if (size < (expected ?? preambleEnd + TAG_BYTES)) throw corrupt('it is truncated')
+  if (expected !== null && size > expected) throw corrupt(`it has ${size - expected} bytes more than its header declares`)
+}
+
+/** Parses and checks the preamble at the start of a file of `size` bytes, and that size (see checkVaultSize). */
+export function decodeHead(head: Buffer, size: number): ReturnType<typeof decodePreamble> {
+  const decoded = decodePreamble(head)
+  checkVaultSize(decoded.header, decoded.preambleEnd, size)
+  return decoded
+}
+
 /** Parses and checks the preamble alone; `bytes` may be the whole file or just its start. */
 export function decodePreamble(bytes: Buffer): { header: VaultHeader; minor: number; preambleEnd: number } {
+  // A file whose start differs from the magic in more than one byte (a flipped bit) is another kind of file.
+  let differing = 0
+  for (let i = 0; i < Math.min(bytes.length, MAGIC.length); i++) if (bytes[i] !== MAGIC[i]) differing++
+  if (differing > 1)
+    throw new KeyholdError(
+      'NOT_A_VAULT',
+      'This file is not a Keyhold vault (it does not start like one). Keyhold did not change it; check that the path names your vault file.',
+    )
   if (bytes.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
-  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt('it does not start like a Keyhold vault')
   const major = bytes.readUInt16BE(8)
   const minor = bytes.readUInt16BE(10)
   if (major !== FORMAT_MAJOR)
@@ -144,9 +182,9 @@ export function decodePreamble(bytes: Buffer): { header: VaultHeader; minor: num
   }
   const parsed = headerSchema.safeParse(json)
   if (!parsed.success) throw corrupt('its header has invalid fields')
-  const { kdf, slots, vaultId, payloadNonce } = parsed.data
+  const { kdf, slots, vaultId, payloadNonce, payloadBytes } = parsed.data
   const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
   checkKdfParams(params, 'file')
   if (!slots.some((s) => s.type === 'password')) throw corrupt('it has no password key slot')
-  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce }, minor, preambleEnd }
+  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce, payloadBytes }, minor, preambleEnd }
 }

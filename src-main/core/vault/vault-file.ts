@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs, constants } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
+import { fileKind, fileSystemError, notAFile } from './fs-errors'
 
 /** Identity of a file version: enough to notice another process replacing or rewriting it. */
 export interface FileStamp {
@@ -22,84 +23,131 @@ export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
  * The vault's file I/O. A save is durable before it resolves: under a `.lock` file that
  * serialises Keyhold processes, the file on disk is checked to be the version this process
  * loaded, the new version goes to a 0600 temp file with a unique name in the vault's folder
- * (through a symlinked vault path, the target's folder) and is fsynced, the previous file is
- * kept as `<vault>.bak`, the temp file is renamed over the vault and the folder is fsynced so
- * the rename itself survives a power cut. The temp file is removed on any failure.
+ * and is fsynced, the previous file is kept as `<vault>.bak`, the temp file is renamed over
+ * the vault and the folder is fsynced so the rename itself survives a power cut. The temp file
+ * is removed on any failure.
+ *
+ * SECURITY: a symlinked vault path is resolved once (realpath), and every file Keyhold makes
+ * (temp, lock, backup) is made next to the real file, by exclusive creation that never follows
+ * a symlink planted at its name. A folder that other users can write to is refused (unless it
+ * is sticky and the vault is ours), as they could plant or swap files there. Every file-system
+ * failure is a KeyholdError that names its cause (see fs-errors.ts).
  */
 export class VaultFile {
+  private resolved: string | null = null
+
   constructor(readonly path: string) {}
 
-  get backupPath(): string {
-    return `${this.path}.bak`
+  /** The real vault file (symlinks resolved), or, while there is none, the path as given in its real folder. */
+  async realPath(): Promise<string> {
+    if (this.resolved) return this.resolved
+    try {
+      return (this.resolved = await fs.realpath(this.path))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError(error, { reading: this.path })
+    }
+    // No file yet: a new vault, or a link to one not made yet (followed, one level). Its folder may exist.
+    const link = await fs.readlink(this.path).catch(() => null)
+    const path = link === null ? this.path : resolve(dirname(this.path), link)
+    const folder = await fs.realpath(dirname(path)).catch(() => null)
+    return folder ? join(folder, basename(path)) : path
   }
 
+  /** Where the previous version is kept: next to the real file. */
+  async backupPath(): Promise<string> {
+    return `${await this.realPath()}.bak`
+  }
+
+  /** Whether there is a vault file; NOT_A_VAULT when the path names a folder, a pipe or a device. */
   async exists(): Promise<boolean> {
     return (await this.stamp()) !== null
   }
 
   async stamp(): Promise<FileStamp | null> {
+    let s
     try {
-      const s = await fs.stat(this.path)
-      return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs }
+      s = await fs.stat(this.resolved ?? this.path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw error
+      throw fileSystemError(error, { reading: this.path })
     }
+    if (!s.isFile()) throw notAFile(this.path, fileKind(s))
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs }
   }
 
-  /** Reads the file and the stamp of exactly the bytes read. */
   /**
-   * The whole file and its stamp. `spareFor(size)` bytes more are allocated behind it (not
-   * zeroed): room for the caller to grow the contents in place (see Vault.open).
+   * Opens the vault file for reading, or null when there is none. SECURITY: without blocking
+   * (a named pipe planted at the path would hang the open), and only a regular file is read.
    */
-  async read(spareFor: (size: number) => number = () => 0): Promise<{ bytes: Buffer; stamp: FileStamp }> {
-    const path = this.path
+  private async openForReading(): Promise<{ handle: fs.FileHandle; size: number; stamp: FileStamp } | null> {
     let handle: fs.FileHandle
     try {
-      handle = await fs.open(path, 'r')
+      handle = await fs.open(await this.realPath(), constants.O_RDONLY | constants.O_NONBLOCK)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${path}. Create one first (keyhold init), or pass --vault with the right path.`)
-      throw error
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw fileSystemError(error, { reading: this.path })
     }
     try {
       const s = await handle.stat()
+      if (!s.isFile()) throw notAFile(this.path, fileKind(s))
+      return { handle, size: s.size, stamp: { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs } }
+    } catch (error) {
+      await handle.close()
+      throw fileSystemError(error, { reading: this.path })
+    }
+  }
+
+  /**
+   * The whole file and its stamp. `spareFor(size)` bytes more are allocated behind it (not
+   * zeroed): room for the caller to grow the contents in place (see Vault.open). `check(head,
+   * size)` sees the file's first `headBytes` and its size before the rest is read, and may
+   * refuse it (a size that its header does not declare, or that no vault has).
+   */
+  async read(
+    spareFor: (size: number) => number = () => 0,
+    check?: { headBytes: number; check(head: Buffer, size: number): void },
+  ): Promise<{ bytes: Buffer; stamp: FileStamp }> {
+    const opened = await this.openForReading()
+    if (!opened)
+      throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.path}. Create one first (keyhold init), or pass --vault with the right path.`)
+    const { handle, size, stamp } = opened
+    try {
+      let length = 0
+      if (check) {
+        const head = Buffer.alloc(Math.min(size, check.headBytes))
+        length = await readInto(handle, head, 0)
+        check.check(head.subarray(0, length), size)
+      }
       // One read of the size stat gave (readFile() reads in 512 KiB steps: ~180 round trips to
       // the thread pool for a 90 MB vault). A file written in place meanwhile (Keyhold only
       // ever renames a new one over it) is read again to its end by readFile().
       // A buffer of its own (never a slice of Node's shared pool), so the room behind the file is ours.
-      let bytes = Buffer.allocUnsafeSlow(s.size + spareFor(s.size))
-      let length = 0
-      while (length < s.size) {
-        const { bytesRead } = await handle.read(bytes, length, s.size - length, length)
-        if (bytesRead === 0) break
-        length += bytesRead
-      }
-      if (length !== s.size || (await handle.read(Buffer.alloc(1), 0, 1, length)).bytesRead > 0) {
+      let bytes = Buffer.allocUnsafeSlow(size + spareFor(size))
+      length = await readInto(handle, bytes.subarray(0, size), 0)
+      if (length !== size || (await handle.read(Buffer.alloc(1), 0, 1, length)).bytesRead > 0) {
         bytes = await handle.readFile()
         length = bytes.length
       }
-      return { bytes: bytes.subarray(0, length), stamp: { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs } }
+      return { bytes: bytes.subarray(0, length), stamp }
+    } catch (error) {
+      throw fileSystemError(error, { reading: this.path })
     } finally {
       await handle.close()
     }
   }
 
-  /** The first `maxBytes` of the file (fewer if it is shorter), or null when there is no file. */
-  async readHead(maxBytes: number): Promise<Buffer | null> {
-    let handle: fs.FileHandle
+  /** The first `maxBytes` of the file (fewer if it is shorter) and its size, or null when there is no file. */
+  async readHead(maxBytes: number): Promise<{ head: Buffer; size: number } | null> {
+    const opened = await this.openForReading()
+    if (!opened) return null
     try {
-      handle = await fs.open(this.path, 'r')
+      const head = Buffer.alloc(Math.min(maxBytes, opened.size))
+      const length = await readInto(opened.handle, head, 0)
+      return { head: head.subarray(0, length), size: opened.size }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw error
-    }
-    try {
-      const buffer = Buffer.alloc(maxBytes)
-      const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0)
-      return buffer.subarray(0, bytesRead)
+      throw fileSystemError(error, { reading: this.path })
     } finally {
-      await handle.close()
+      await opened.handle.close()
     }
   }
 
@@ -113,32 +161,38 @@ export class VaultFile {
    * passed the check cannot lose to another Keyhold process. The check is repeated before the
    * rename, for programs that do not take the lock.
    */
-  async write(content: FileContent, expected: FileStamp | null): Promise<FileStamp> {
+  async write(content: FileContent, expected: FileStamp | null, options: { backup?: 'previous' | 'new' } = {}): Promise<FileStamp> {
     // An existing vault's folder exists; only a new vault may need it created.
-    if (expected === null) await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
+    if (expected === null)
+      await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+        throw fileSystemError(error, { writing: this.path, folder: dirname(this.path) })
+      })
     // Like write-file-atomic: through a symlink, the target is replaced, not the link.
-    const target = await fs.realpath(this.path).catch(() => this.path)
-    // The pid in the name lets a later save tell a temp file of a killed process (see sweepTempFiles).
-    const tmp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`
+    const target = await this.realPath()
+    const folder = dirname(target)
+    const tmp = tempName(target)
     let renamed = false
     try {
-      const release = await this.acquireLock()
+      await checkFolderSafe(folder, target)
+      const release = await this.acquireLock(target)
       try {
         await this.checkUnchanged(expected)
         const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
         await this.checkUnchanged(expected)
-        if (expected) await this.keepBackup()
+        if (expected) await this.keepBackup(target, options.backup === 'new' ? tmp : target)
         await fs.rename(tmp, target)
         renamed = true
-        await fsyncDir(dirname(target))
+        await fsyncDir(folder)
         // rename() keeps the inode, size and mtime: the stamp of the temp file is the vault's.
         return written
       } finally {
         await release()
       }
+    } catch (error) {
+      throw fileSystemError(error, { writing: this.path, folder })
     } finally {
       if (!renamed) await fs.rm(tmp, { force: true }).catch(() => undefined)
-      this.dropOldBackup()
+      this.dropOldBackup(target)
       if (!this.swept) {
         this.swept = true
         this.trashing = this.trashing.then(() => sweepTempFiles(target)).catch(() => undefined)
@@ -168,44 +222,49 @@ export class VaultFile {
   private swept = false
 
   /**
-   * The previous version becomes `.bak` by a hard link (a copy where links are not supported).
-   * The version it replaces is first linked aside as `.bak.old`, so the rename does not free
-   * its blocks (about 1 ms per MB on ext4) while the save waits; that happens after the save.
+   * `source` becomes `.bak` by a hard link (a copy where links are not supported): the previous
+   * version, or with `backup: 'new'` (a re-key) the new one, so that no backup is left that the
+   * old keys open. The version it replaces is first linked aside as `.bak.old`, so the rename
+   * does not free its blocks (about 1 ms per MB on ext4) while the save waits; that happens
+   * after the save.
    */
-  private async keepBackup(): Promise<void> {
-    const tmp = `${this.backupPath}.tmp`
-    await fs.rm(tmp, { force: true })
-    let linked = true
+  private async keepBackup(target: string, source: string): Promise<void> {
+    const backup = `${target}.bak`
+    const tmp = tempName(backup)
     try {
-      await fs.link(this.path, tmp)
-    } catch {
-      linked = false
-      await fs.copyFile(this.path, tmp)
-      await fs.chmod(tmp, 0o600)
+      let linked = true
+      try {
+        await fs.link(source, tmp)
+      } catch (error) {
+        if (!LINKS_UNSUPPORTED.includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+        linked = false
+        await fs.copyFile(source, tmp, constants.COPYFILE_EXCL)
+        await fs.chmod(tmp, 0o600)
+      }
+      if (linked) this.trashPending = (await linkAside(backup, `${backup}.old`)) || this.trashPending
+      await fs.rename(tmp, backup)
+    } finally {
+      // Gone after the rename, unless it was already a link to the .bak (after a re-key, .bak and
+      // the vault are one file): rename() then does nothing and leaves it.
+      await fs.rm(tmp, { force: true }).catch(() => undefined)
     }
-    if (linked) this.trashPending = (await linkAside(this.backupPath, this.oldBackupPath)) || this.trashPending
-    await fs.rename(tmp, this.backupPath)
   }
 
-  private get oldBackupPath(): string {
-    return `${this.backupPath}.old`
-  }
-
-  private dropOldBackup(): void {
+  private dropOldBackup(target: string): void {
     if (!this.trashPending) return
     this.trashPending = false
-    const path = this.oldBackupPath
+    const path = `${target}.bak.old`
     this.trashing = this.trashing.then(() => fs.rm(path, { force: true })).catch(() => undefined)
   }
 
-  private async acquireLock(): Promise<() => Promise<void>> {
-    const lockPath = `${this.path}.lock`
+  private async acquireLock(target: string): Promise<() => Promise<void>> {
+    const lockPath = `${target}.lock`
     for (let attempt = 0; attempt < 200; attempt++) {
       // The lock appears with its owner's pid already in it (written aside, then hard-linked
       // into place, which fails if it exists), so a process killed at any point never leaves
-      // a lock that cannot be told stale.
-      const tmp = `${lockPath}.${process.pid}.tmp`
-      await fs.writeFile(tmp, String(process.pid), { mode: 0o600 })
+      // a lock that cannot be told stale. The file aside has a random name (see tempName).
+      const tmp = tempName(lockPath)
+      await createExclusive(tmp, String(process.pid))
       try {
         await linkOrCreate(tmp, lockPath)
         return () => fs.rm(lockPath, { force: true })
@@ -241,6 +300,54 @@ async function linkAside(from: string, to: string): Promise<boolean> {
   return false
 }
 
+/** Errors of link() where the file system has no hard links: a copy is made instead. */
+const LINKS_UNSUPPORTED = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']
+
+/**
+ * A temp file's name next to `path`: the pid lets a later save tell a temp file of a killed
+ * process (see sweepTempFiles); the random part makes the name unguessable, so nobody can
+ * plant a file or a symlink there in advance.
+ */
+const tempName = (path: string) => `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`
+
+/**
+ * SECURITY: creates `path` holding `text` (0600). Exclusive creation without following
+ * symlinks: it fails rather than write through anything planted at that name.
+ */
+async function createExclusive(path: string, text: string): Promise<void> {
+  const handle = await fs.open(path, EXCLUSIVE, 0o600)
+  try {
+    await handle.writeFile(text)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** O_CREAT | O_EXCL (which never follows a symlink at the name) and O_NOFOLLOW, for every file Keyhold makes. */
+const EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW
+
+/**
+ * SECURITY: refuses a folder other users can write to: they could swap the vault or plant
+ * files beside it. A sticky folder (like /tmp) is accepted when the vault is ours (or not yet
+ * made), as others cannot rename or delete our files there. Group write counts as others'
+ * unless the group is our own (Debian gives each user a private group and umask 002).
+ * Windows has no such mode bits.
+ */
+async function checkFolderSafe(folder: string, target: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const s = await fs.stat(folder)
+  const othersWrite = (s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && s.gid !== process.getgid?.())
+  if (!othersWrite) return
+  if ((s.mode & 0o1000) !== 0) {
+    const file = await fs.lstat(target).catch(() => null)
+    if (!file || file.uid === process.getuid?.()) return
+  }
+  throw new KeyholdError(
+    'VAULT_FOLDER_UNSAFE',
+    `Other users can write to the folder ${folder}, so they could replace your vault or plant files next to it. Nothing was changed. Keep the vault in a folder only you can write to (for example, run chmod go-w on it), then try again.`,
+  )
+}
+
 /** Unflushed bytes after which writeDurably starts flushing them while it writes the rest. */
 const EARLY_FLUSH_BYTES = 4 << 20
 
@@ -252,7 +359,7 @@ const EARLY_FLUSH_BYTES = 4 << 20
  * is closed; the caller removes it.
  */
 async function writeDurably(path: string, content: FileContent, owner: Owner | null): Promise<FileStamp> {
-  const handle = await fs.open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
+  const handle = await fs.open(path, EXCLUSIVE, 0o600)
   let inFlight: Promise<void> = Promise.resolve()
   let flushing: Promise<void> | null = null
   // Kept, not dropped: after a failed flush, a later fsync may succeed without the lost pages.
@@ -306,11 +413,22 @@ async function ownerToKeep(path: string, expected: FileStamp | null): Promise<Ow
   return s && { uid: s.uid, gid: s.gid }
 }
 
+/** Reads into `buffer` from `position` until it is full or the file ends; the bytes read. */
+async function readInto(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let length = 0
+  while (length < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, position + length)
+    if (bytesRead === 0) break
+    length += bytesRead
+  }
+  return length
+}
+
 /** write() may write less than asked (a full disk, a signal); the rest is written until done or it fails. */
 async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done)
-    if (bytesWritten === 0) throw new Error('the disk accepted no more bytes')
+    if (bytesWritten === 0) throw Object.assign(new Error('the disk accepted no more bytes'), { code: 'ENOSPC' })
     done += bytesWritten
   }
 }
@@ -320,19 +438,34 @@ async function linkOrCreate(from: string, to: string): Promise<void> {
   try {
     await fs.link(from, to)
   } catch (error) {
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
-    const handle = await fs.open(to, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
-    await handle.writeFile(String(process.pid))
-    await handle.close()
+    if (!LINKS_UNSUPPORTED.includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+    await createExclusive(to, String(process.pid))
   }
 }
 
 /** A lock is stale when its process is gone (killed mid-save) or it is older than any save takes. */
 async function isStaleLock(lockPath: string): Promise<boolean> {
-  const [s, text] = await Promise.all([fs.stat(lockPath).catch(() => null), fs.readFile(lockPath, 'utf8').catch(() => '')])
+  // SECURITY: a symlink or a pipe planted as the lock is neither followed nor waited on.
+  const [s, text] = await Promise.all([fs.lstat(lockPath).catch(() => null), readSmall(lockPath)])
   if (!s) return false
+  if (!s.isFile()) return true
   if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
   return processGone(Number(text))
+}
+
+/** The first bytes of a small regular file as text, never following a symlink nor blocking on a pipe; '' on failure. */
+async function readSmall(path: string): Promise<string> {
+  let handle: fs.FileHandle | undefined
+  try {
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    const buffer = Buffer.alloc(32)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8')
+  } catch {
+    return ''
+  } finally {
+    await handle?.close()
+  }
 }
 
 /** True only when `pid` is certainly not a running process (and not this one). */
@@ -347,16 +480,20 @@ function processGone(pid: number): boolean {
 }
 
 /**
- * Deletes the temp files of saves whose process is gone (killed mid-save: a SIGKILL, a crash, a
- * power cut), which would otherwise stay next to the vault, as big as it. A live process's temp
- * file, one of this process, or any other file is left alone.
+ * Deletes the temp files (of the vault, its backup and its lock) of processes that are gone
+ * (killed mid-save: a SIGKILL, a crash, a power cut), which would otherwise pile up next to
+ * the vault, the vault's as big as it. Also the fixed-name ones earlier versions made
+ * (`.bak.tmp`, `.lock.<pid>.tmp`). A live process's temp file, one of this process, or any
+ * other file is left alone.
  */
 async function sweepTempFiles(target: string): Promise<void> {
   const prefix = `${basename(target)}.`
   for (const name of await fs.readdir(dirname(target))) {
     if (!name.startsWith(prefix)) continue
-    const match = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))
-    if (match && processGone(Number(match[1]))) await fs.rm(join(dirname(target), name), { force: true })
+    const rest = name.slice(prefix.length)
+    const match = /^(?:bak\.|lock\.)?(\d+)-[0-9a-f]{12}\.tmp$/.exec(rest) ?? /^lock\.(\d+)\.tmp$/.exec(rest)
+    const stale = match ? processGone(Number(match[1])) : rest === 'bak.tmp'
+    if (stale) await fs.rm(join(dirname(target), name), { force: true })
   }
 }
 

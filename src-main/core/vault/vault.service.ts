@@ -147,9 +147,51 @@ export class VaultService {
     return { state: 'locked', rememberedOnDevice: had?.hasDeviceSlot ?? false, autoLockMs: this.autoLockMs }
   }
 
+  /** Changes the master password; the vault is re-keyed (see rekey). Needs the current password. */
   async changePassword(input: { current: string; next: string }): Promise<VaultStatus> {
-    await this.vault().changePassword(input.current, input.next)
-    return this.status()
+    const vault = this.vault()
+    await vault.verifyPassword(input.current)
+    return this.rekey(vault, input.next)
+  }
+
+  /** "Rotate encryption key": a new data key, the master password unchanged. Needs the master password. */
+  async rotateKey(input: { password: string }): Promise<VaultStatus> {
+    const vault = this.vault()
+    await vault.verifyPassword(input.password)
+    return this.rekey(vault, input.password)
+  }
+
+  /**
+   * Re-keys the open vault for `password`. SECURITY: a remembered device gets a new device key
+   * too (the old one, still in any copy of the keychain, opens nothing later). Where the
+   * keychain cannot take it (the CLI has none), the device slot is dropped and the result says
+   * so: the vault is never left with a slot for the old data key.
+   */
+  private async rekey(vault: Vault, password: string): Promise<VaultStatus> {
+    let deviceKey: Buffer | null = null
+    let previous: string | null = null
+    let warning: VaultStatus['warning']
+    if (vault.hasDeviceSlot) {
+      deviceKey = randomBytes(32)
+      previous = await this.options.keyStore.get(vault.id).catch(() => null)
+      try {
+        await this.options.keyStore.set(vault.id, deviceKey.toString('base64'))
+      } catch {
+        deviceKey.fill(0)
+        deviceKey = null
+        warning = { code: 'KEYCHAIN_UNAVAILABLE', message: keychainUnavailable('this device is no longer remembered for this vault').message }
+      }
+    }
+    try {
+      await vault.rekey(password, deviceKey)
+    } catch (error) {
+      // The vault still has its old device slot: the keychain gets its old key back.
+      if (deviceKey && previous) await this.options.keyStore.set(vault.id, previous).catch(() => undefined)
+      throw error
+    } finally {
+      deviceKey?.fill(0)
+    }
+    return { ...(await this.status()), ...(warning && { warning }) }
   }
 
   info(counts: Record<string, number>): VaultInfo {

@@ -3,7 +3,17 @@ import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { deriveKey, open, openInPlace, randomKey, seal, sealCopy, sealInPlace, NONCE_BYTES } from './crypto'
 import { openDatabase, preloadSqlJs, schemaVersion, transaction, type Database } from './database'
-import { decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type KeySlot, type VaultHeader } from './format'
+import {
+  decodeHead,
+  decodePreamble,
+  decodeVault,
+  encodePreamble,
+  FORMAT_MAJOR,
+  FORMAT_MINOR,
+  PREAMBLE_MAX_BYTES,
+  type KeySlot,
+  type VaultHeader,
+} from './format'
 import { checkKdfParams } from './kdf'
 import { VaultFile, type FileStamp } from './vault-file'
 
@@ -93,14 +103,20 @@ export class Vault {
    */
   static async open(path: string, unlocker: Unlocker): Promise<Vault> {
     const file = new VaultFile(path)
-    // No file: read() says VAULT_NOT_FOUND (or, if it appeared meanwhile, gives its start).
-    const head = (await file.readHead(PREAMBLE_MAX_BYTES)) ?? (await file.read()).bytes
-    const unwrapping = Vault.unwrapDataKey(decodePreamble(head).header, unlocker)
+    // No file: read() says VAULT_NOT_FOUND (or, if it appeared meanwhile, gives it whole).
+    let found = await file.readHead(PREAMBLE_MAX_BYTES)
+    if (!found) {
+      const { bytes } = await file.read(undefined, HEAD_CHECK)
+      found = { head: bytes, size: bytes.length }
+    }
+    const { head, size } = found
+    // The header and the file's size are checked before the KDF runs and before the body is read.
+    const unwrapping = Vault.unwrapDataKey(decodeHead(head, size).header, unlocker)
     // Handled below; this keeps a quick failure (a wrong device key) from counting as unhandled meanwhile.
     unwrapping.catch(() => undefined)
     preloadSqlJs()
     const { header, preamble, ciphertext, stamp } = await file
-      .read(roomFor)
+      .read(roomFor, HEAD_CHECK)
       .then(({ bytes, stamp }) => ({ ...decodeVault(bytes), stamp }))
       .catch(async (error) => {
         ;(await unwrapping.catch(() => null))?.fill(0)
@@ -133,8 +149,8 @@ export class Vault {
 
   /** Reads only the header (a few KiB at most): no key, no KDF. For status and device unlock. */
   static async peek(path: string): Promise<VaultHeader | null> {
-    const head = await new VaultFile(path).readHead(PREAMBLE_MAX_BYTES)
-    return head && decodePreamble(head).header
+    const found = await new VaultFile(path).readHead(PREAMBLE_MAX_BYTES)
+    return found && decodePreamble(found.head).header
   }
 
   private static async unwrapDataKey(header: VaultHeader, unlocker: Unlocker): Promise<Buffer> {
@@ -243,14 +259,34 @@ export class Vault {
     key.fill(0)
   }
 
-  /** Rewrites the password slot (new salt, same data key) and saves. Needs the current password. */
-  async changePassword(current: string, next: string): Promise<void> {
+  /**
+   * Changes the master password, re-keying the vault (see rekey). Needs the current password.
+   * The device slot is rewrapped for `deviceKey`, or dropped without one.
+   */
+  async changePassword(current: string, next: string, deviceKey: Buffer | null = null): Promise<void> {
     await this.verifyPassword(current)
+    await this.rekey(next, deviceKey)
+  }
+
+  /**
+   * Re-keys the vault: a new random data key encrypts it from this save on, wrapped in a new
+   * password slot for `password` (a new salt) and, when `deviceKey` is given, a new device slot
+   * (else the device slot is dropped: it wrapped the old key). Used by a password change and by
+   * "Rotate encryption key". SECURITY: whoever had an old password, device key or data key and
+   * an old copy of the file cannot open any later version; and the `.bak` left next to the vault
+   * is the re-keyed version (see VaultFile.write), not one the old keys open.
+   */
+  async rekey(password: string, deviceKey: Buffer | null): Promise<void> {
+    const dataKey = randomKey()
     const salt = randomBytes(16)
-    const kek = await deriveKey(next, salt, this.header.kdf)
-    const slot = wrapSlot('password', this.header.vaultId, kek, this.dataKey)
+    const kek = await deriveKey(password, salt, this.header.kdf).catch((error: unknown) => {
+      dataKey.fill(0)
+      throw error
+    })
+    const vaultId = this.header.vaultId
+    const slots = [wrapSlot('password', vaultId, kek, dataKey), ...(deviceKey ? [wrapSlot('device', vaultId, deviceKey, dataKey)] : [])]
     kek.fill(0)
-    await this.updateHeader((h) => ({ ...h, salt, slots: [slot, ...h.slots.filter((s) => s.type !== 'password')] }))
+    await this.updateHeader((h) => ({ ...h, salt, slots }), dataKey)
   }
 
   /** Adds (or replaces) the device slot for `deviceKey`, or removes it with null. */
@@ -262,17 +298,27 @@ export class Vault {
     }))
   }
 
-  private updateHeader(change: (h: VaultHeader) => VaultHeader): Promise<void> {
+  /**
+   * Saves a changed header, after the saves queued before it; with `dataKey`, the vault is
+   * re-encrypted with that key, which replaces (and wipes) the current one once durable.
+   */
+  private updateHeader(change: (h: VaultHeader) => VaultHeader, dataKey?: Buffer): Promise<void> {
     const next = this.saving.then(async () => {
       // The header to restore is the one saved last, read when this change runs, not when it was queued.
-      const previous = this.header
+      const previous = { header: this.header, dataKey: this.dataKey }
       this.header = change(this.header)
+      if (dataKey) this.dataKey = dataKey
       try {
-        await this.save()
+        await this.save(dataKey ? 'new' : 'previous')
       } catch (error) {
-        this.header = previous
+        this.header = previous.header
+        this.dataKey = previous.dataKey
+        // SECURITY: the key that was not adopted is wiped; so is the one restored if a lock came meanwhile.
+        dataKey?.fill(0)
+        if (this.closed) this.dataKey.fill(0)
         throw error
       }
+      if (dataKey) previous.dataKey.fill(0)
     })
     this.saving = next.catch(() => undefined)
     return next
@@ -368,13 +414,14 @@ export class Vault {
    * was opened on is still its file, it is encrypted from there, with no copy; once the file
    * has outgrown it, `export()` takes a copy (in one piece: about 200 ms at 100,000 secrets),
    * which is then encrypted in place. export() backs up into a connection of its own, so this
-   * connection's pragmas (secure_delete, foreign_keys) stay as they are.
+   * connection's pragmas (secure_delete, foreign_keys) stay as they are. `backup` says which
+   * version the `.bak` keeps (see VaultFile.write).
    */
-  private async save(): Promise<void> {
-    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES) }
-    const preamble = encodePreamble(header)
+  private async save(backup: 'previous' | 'new' = 'previous'): Promise<void> {
     const live = this.liveImage()
     const image = live ?? this.db.export()
+    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: image.length }
+    const preamble = encodePreamble(header)
     const sealed = live ? sealCopy(this.dataKey, header.payloadNonce, live, preamble) : sealInPlace(this.dataKey, header.payloadNonce, image, preamble)
     this.savingLive = live !== null
     let done = false
@@ -386,6 +433,7 @@ export class Vault {
           done = true
         })(),
         this.stamp,
+        { backup },
       )
     } finally {
       // SECURITY: once fully sealed the exported copy holds ciphertext only; otherwise part is plaintext.
@@ -400,7 +448,7 @@ export class Vault {
 
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */
   private async reloadFromDisk(): Promise<void> {
-    const { bytes, stamp } = await this.file.read(roomFor)
+    const { bytes, stamp } = await this.file.read(roomFor, HEAD_CHECK)
     const { header, preamble, ciphertext } = decodeVault(bytes)
     const image = withRoom(openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble))
     if (!image) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
@@ -414,6 +462,9 @@ export class Vault {
     this.stamp = stamp
   }
 }
+
+/** SECURITY: a file's size is checked against its header before its body is read (see decodeHead). */
+const HEAD_CHECK = { headBytes: PREAMBLE_MAX_BYTES, check: (head: Buffer, size: number) => void decodeHead(head, size) }
 
 /** Larger than any vault: lifts PRAGMA max_page_count (SQLite caps it at its own maximum). */
 const NO_PAGE_LIMIT = 4294967294
