@@ -114,6 +114,7 @@ function main(): void {
     ['burst of 20 edits, until all durable (ms)', (r) => ms(r.burst.ms)],
     ["  longest block of the core's thread during the burst (ms)", (r) => ms(r.burst.maxBlockMs)],
     ['edit, then settle and lock (ms)', (r) => ms(r.lockAfterEditMs)],
+    ['rotate encryption key or change password, 2 KDFs included (ms)', (r) => ms(r.rekeyMs)],
     ['RSS: process before unlocking (MiB)', (r) => mib(r.rss.baseMiB)],
     ['RSS: unlocked, index built, after searches (MiB)', (r) => mib(r.rss.steadyMiB)],
     ['RSS: peak during saves (MiB)', (r) => mib(r.rss.peakDuringSaveMiB)],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { dirname } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
 import type {
   AppKeyId,
@@ -16,6 +17,7 @@ import type { ClipboardCopy } from '../../../src-shared/types/settings'
 import type { Clipboard, Clock, SaveFileDialog } from '../ports'
 import type { ClearAfter } from '../secrets/clipboard-guard'
 import type { Database } from '../vault/database'
+import { fileSystemError } from '../vault/fs-errors'
 import type { VaultService } from '../vault/vault.service'
 import * as repo from './app-keys.repo'
 import { auditCsv } from './app-keys.csv'
@@ -206,7 +208,10 @@ export class AppKeysService {
     const { csv, count } = this.exportCsv()
     // write-file-atomic loads here, on the one path that writes a file of its own.
     const { default: writeFileAtomic } = await import('write-file-atomic')
-    await writeFileAtomic(path, csv, { mode: 0o600 }).catch(() => {
+    await writeFileAtomic(path, csv, { mode: 0o600 }).catch((error: unknown) => {
+      // A full disk, a read-only folder or no more files: said as such. A path that names no folder is the caller's to fix.
+      const mapped = fileSystemError(error, { writing: path, folder: dirname(path) })
+      if (mapped instanceof KeyholdError && ['DISK_FULL', 'FILE_ACCESS_DENIED', 'TOO_MANY_OPEN_FILES'].includes(mapped.code)) throw mapped
       throw new KeyholdError('INVALID_INPUT', `Keyhold could not write ${path}. Check that the folder exists and that you may write to it.`)
     })
     return { saved: true, path, count }
