@@ -8,11 +8,13 @@ export const CSV_COLUMNS = ['Key', 'Type', 'Label', 'Account', 'Status', 'Roles'
 export const THIS_VAULT = 'This vault'
 
 /**
- * SECURITY: a spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return
- * before one) as a formula. Such cells get a leading `'`, which spreadsheets show as text.
+ * SECURITY: a spreadsheet runs a cell that starts with = + - @ as a formula, also after leading
+ * whitespace (line feed, space, no-break space...) and in the full-width forms ＝＋－＠, which
+ * spreadsheets normalise (NFKC folds them, and the small forms, to = + - @). Such cells, and any
+ * that start with a tab or a carriage return, get a leading `'`, which spreadsheets show as text.
  */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /^(?:[\t\r]|\s*[=+\-@])/.test(value.normalize('NFKC')) ? `'${value}` : value
 }
 
 /**

@@ -65,6 +65,16 @@ describe('the audit CSV of application keys', () => {
     ['@', '@SUM(A1:A2)'],
     ['a tab', '\t=1+1'],
     ['a carriage return', '\r=1+1'],
+    ['a line feed before a formula', '\n=1+1'],
+    ['a space before a formula', ' +1+1'],
+    ['a no-break space before a formula', '\u00a0@SUM(A1:A2)'],
+    ['several kinds of whitespace before a formula', ' \n\u00a0 -2+3'],
+    ['a full-width =', '＝1+1'],
+    ['a full-width +', '＋1+1'],
+    ['a full-width -', '－2+3'],
+    ['a full-width @', '＠SUM(A1:A2)'],
+    ['whitespace before a full-width =', '\u00a0 ＝1+1'],
+    ['a small form of =', '\ufe661+1'],
   ]
   for (const [name, label] of prefixes) {
     it(`neutralises a cell starting with ${name} with a leading quote`, async () => {
@@ -80,9 +90,7 @@ describe('the audit CSV of application keys', () => {
     const row = records(appKeys.exportCsv().csv)[1]!
     expect(row[3]).toBe("'@evil")
     expect(row[5]).toBe("'=cmd|calc")
-    expect(neutraliseCell('a=b')).toBe('a=b')
-    expect(neutraliseCell(' =b')).toBe(' =b')
-    expect(neutraliseCell('')).toBe('')
+    for (const harmless of ['a=b', 'a ＝ b', ' b', '\nb', '\u00a0b', '']) expect(neutraliseCell(harmless)).toBe(harmless)
   })
 
   it('never contains a token or a token hash', async () => {
