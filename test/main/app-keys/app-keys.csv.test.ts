@@ -50,7 +50,7 @@ describe('the audit CSV of application keys', () => {
     ])
   })
 
-  it('keeps a label with quotes, commas and newlines in one cell', async () => {
+  it('keeps a label with quotes, commas and newlines (stored before labels were one line) in one cell', async () => {
     const label = 'He said "deploy, now"\nthen left,\r\n"twice"'
     await appKeys.generate({ label, roleIds: ['secrets-reader'] })
     const rows = records(appKeys.exportCsv().csv)

@@ -52,6 +52,9 @@ describe('application keys over IPC', () => {
   const bad: Array<[string, string, unknown]> = [
     ['a label over 200 characters', 'app-keys:generate', { label: 'x'.repeat(201), roleIds: [] }],
     ['a label with a NUL', 'app-keys:generate', { label: 'a\u0000b', roleIds: [] }],
+    ['a label on two lines', 'app-keys:generate', { label: 'Deploy bot\nstaging only', roleIds: [] }],
+    ['a label with a tab', 'app-keys:generate', { label: 'Deploy\tbot', roleIds: [] }],
+    ['a label with a carriage return', 'app-keys:generate', { label: 'Deploy bot\r', roleIds: [] }],
     ['roles that are not a list', 'app-keys:generate', { roleIds: 'secrets-reader' }],
     ['more than 50 roles', 'app-keys:generate', { roleIds: Array.from({ length: 51 }, () => 'secrets-reader') }],
     ['an extra field', 'app-keys:generate', { roleIds: [], token: 'mine' }],
@@ -76,6 +79,22 @@ describe('application keys over IPC', () => {
       expect(value<AppKeySummary[]>(await dispatch('app-keys:list', {}))).toEqual([])
     })
   }
+
+  it('says a label must be a single line', async () => {
+    expect(await dispatch('app-keys:generate', { label: 'a\nb', roleIds: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('The label must be a single line without control characters.') },
+    })
+  })
+
+  it('still lists and exports a label stored on several lines before labels were one line', async () => {
+    // The service takes what the contract let through, as an older Keyhold's contract did.
+    const label = 'Deploy bot\nstaging\tonly\r\n'
+    const stored = await services.appKeys.generate({ label, roleIds: ['secrets-reader'] })
+    expect(value<AppKeySummary[]>(await dispatch('app-keys:list', {})).map((k) => k.label)).toEqual([label])
+    value(await dispatch('app-keys:export-csv', {}))
+    expect(parse(readFileSync(join(dir, 'export.csv'), 'utf8'))[1]).toEqual(expect.arrayContaining([stored.key.key, label]))
+  })
 
   it('does not echo a rejected value in the error message', async () => {
     const result = await dispatch('app-keys:generate', { label: `sk_live_SECRET${'x'.repeat(300)}`, roleIds: [] })

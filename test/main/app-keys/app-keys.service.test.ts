@@ -83,7 +83,7 @@ describe('AppKeysService', () => {
     })
 
     it('keeps the label exactly as typed', async () => {
-      const label = ' Nightly "backup", part 1\nof 2 '
+      const label = ' Nightly "backup", part 1 of 2 '
       expect((await appKeys.generate({ label, roleIds: [] })).key.label).toBe(label)
     })
 
