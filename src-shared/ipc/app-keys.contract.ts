@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isOneLine } from '../text'
 import {
   PERMISSIONS,
   type AppKeyId,
@@ -19,16 +20,13 @@ export const TAG_MAX = 50
 export const TAGS_MAX = 20
 export const ROLES_PER_KEY_MAX = 50
 
-// eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\u0000-\u001f\u007f]/
-
 const singleLine = (what: string, max: number) =>
   z
     .string()
     .trim()
     .min(1, `The ${what} cannot be empty.`)
     .max(max, `The ${what} can have at most ${max} characters.`)
-    .refine((s) => !ANY_CONTROL.test(s), `The ${what} must be a single line without control characters.`)
+    .refine((s) => isOneLine(s), `The ${what} must be a single line without control characters.`)
 
 /** A key as typed by a person or a script: printable ASCII without spaces, starting with a letter or digit. */
 export const appKeyId = z
@@ -55,13 +53,13 @@ const roleIds = z.array(roleId).max(ROLES_PER_KEY_MAX, `A key can have at most $
 export const appKeyLabel = z
   .string()
   .max(LABEL_MAX, `The label can have at most ${LABEL_MAX} characters.`)
-  .refine((s) => !ANY_CONTROL.test(s), 'The label must be a single line without control characters.')
+  .refine((s) => isOneLine(s), 'The label must be a single line without control characters.')
 
 export const appKeyAccount = z
   .string()
   .trim()
   .max(ACCOUNT_MAX, `The account can have at most ${ACCOUNT_MAX} characters.`)
-  .refine((s) => !ANY_CONTROL.test(s), 'The account must be a single line without control characters.')
+  .refine((s) => isOneLine(s), 'The account must be a single line without control characters.')
 
 export const permission = z.enum(PERMISSIONS, { message: `The permission must be one of ${PERMISSIONS.join(', ')}.` })
 

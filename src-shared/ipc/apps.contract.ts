@@ -1,16 +1,18 @@
 import { z } from 'zod'
+import { isOneLine } from '../text'
 import { canonicalTime } from '../apps/iso-time'
 import { APP_LIST_FILTERS, APP_TYPES, type AppCreated, type AppId, type AppSummary } from '../types/apps'
 import { channel } from './define'
 
 export const APP_NAME_MAX = 100
 
-/** Name*: trimmed, required, bounded. */
+/** Name*: trimmed, required, bounded, one line. */
 export const appName = z
   .string()
   .trim()
   .min(1, 'The name is mandatory: enter a name for the application.')
   .max(APP_NAME_MAX, `The name can have at most ${APP_NAME_MAX} characters.`)
+  .refine(isOneLine, 'The name must be a single line without control characters.')
 
 /** Application type*: Mobile app or Extension. */
 export const appType = z.enum(APP_TYPES, { error: 'The application type is mandatory: choose Mobile app (mobile) or Extension (extension).' })

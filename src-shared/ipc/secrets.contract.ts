@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isCleanMultiline, isOneLine } from '../text'
 import {
   HTTP_METHODS,
   type HttpMethod,
@@ -27,12 +28,6 @@ export const SECRET_LIMITS = {
   pageSize: 500,
 } as const
 
-// eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
-// Notes may span lines and hold tabs; nothing else below U+0020.
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
-
 /** A required one-line text: trimmed, 1..max characters. Messages name the field as the form labels it. */
 const requiredLine = (label: string, max: number) =>
   z
@@ -40,7 +35,7 @@ const requiredLine = (label: string, max: number) =>
     .trim()
     .min(1, `The ${label} is required.`)
     .max(max, `The ${label} can have at most ${max} characters.`)
-    .refine((s) => !ANY_CONTROL.test(s), `The ${label} must be a single line without control characters.`)
+    .refine((s) => isOneLine(s), `The ${label} must be a single line without control characters.`)
 
 /** An optional one-line text: trimmed; empty (or null) means "none". */
 const optionalLine = (label: string, max: number) =>
@@ -51,7 +46,7 @@ const optionalLine = (label: string, max: number) =>
       z
         .string()
         .max(max, `The ${label} can have at most ${max} characters.`)
-        .refine((s) => !ANY_CONTROL.test(s), `The ${label} must be a single line without control characters.`),
+        .refine((s) => isOneLine(s), `The ${label} must be a single line without control characters.`),
     )
     .transform((s) => (s === '' ? null : s))
 
@@ -95,7 +90,7 @@ export const secretClientSecret = z
     z
       .string()
       .max(SECRET_LIMITS.clientSecret, `The client secret can have at most ${SECRET_LIMITS.clientSecret} characters.`)
-      .refine((s) => !ANY_CONTROL.test(s), 'The client secret must be a single line without control characters.'),
+      .refine((s) => isOneLine(s), 'The client secret must be a single line without control characters.'),
   )
   .transform((s) => (s === '' ? null : s))
 
@@ -130,7 +125,7 @@ export const secretTags = z
 export const secretNotes = z
   .string()
   .max(SECRET_LIMITS.notes, `The notes can have at most ${SECRET_LIMITS.notes} characters.`)
-  .refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), 'The notes cannot contain control characters.')
+  .refine((s) => isCleanMultiline(s), 'The notes cannot contain control characters.')
 
 export const secretId = z
   .string()
