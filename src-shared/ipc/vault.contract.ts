@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NFC_MAX_UNITS_PER_CHARACTER, passwordLength } from '../password'
 import type { VaultStatus } from '../types/vault'
 import { channel } from './define'
 
@@ -6,13 +7,31 @@ import { channel } from './define'
 export const MASTER_PASSWORD_MIN = 8
 export const MASTER_PASSWORD_MAX = 1024
 
-export const masterPassword = z
-  .string()
-  .min(MASTER_PASSWORD_MIN, `The master password must have at least ${MASTER_PASSWORD_MIN} characters.`)
-  .max(MASTER_PASSWORD_MAX, `The master password can have at most ${MASTER_PASSWORD_MAX} characters.`)
+const TOO_LONG = `The master password can have at most ${MASTER_PASSWORD_MAX} characters.`
+
+/**
+ * A password bounded in characters of its NFC form (see normalizePassword), so a password
+ * typed composed or decomposed counts the same. A text too long to fit once composed is
+ * refused before it is normalised: normalising megabytes would take a while.
+ * SECURITY: a lone surrogate is refused because hashing encodes the password as UTF-8, where
+ * every lone surrogate becomes U+FFFD: two such passwords would open the same vault.
+ */
+const password = (min: number, tooShort: string) =>
+  z
+    .string()
+    .max(MASTER_PASSWORD_MAX * NFC_MAX_UNITS_PER_CHARACTER, { message: TOO_LONG, abort: true })
+    .superRefine((value, ctx) => {
+      const length = passwordLength(value)
+      if (length < min) ctx.addIssue({ code: 'custom', message: tooShort })
+      if (length > MASTER_PASSWORD_MAX) ctx.addIssue({ code: 'custom', message: TOO_LONG })
+      if (/\p{Cs}/u.test(value)) ctx.addIssue({ code: 'custom', message: 'The master password has a character that is not valid text. Type it again.' })
+    })
+
+/** A new master password, as create and change-password take it. */
+export const masterPassword = password(MASTER_PASSWORD_MIN, `The master password must have at least ${MASTER_PASSWORD_MIN} characters.`)
 
 /** An existing password is only bounded above: a shorter one may predate the rule. */
-const existingPassword = z.string().min(1, 'Enter your master password.').max(MASTER_PASSWORD_MAX)
+const existingPassword = password(1, 'Enter your master password.')
 
 export const vaultChannels = {
   vaultStatus: channel<VaultStatus>()('vault:status', z.strictObject({})),

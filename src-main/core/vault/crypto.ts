@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM } from 'node:crypto'
 import { hashRaw } from '@node-rs/argon2'
+import { normalizePassword } from '../../../src-shared/password'
 import type { KdfParams } from '../../../src-shared/types/vault'
 import { bufferDied } from './cipher-garbage'
 
@@ -16,7 +17,7 @@ export const TAG_BYTES = 16
  * Callers must have bounded `params` first (see format.ts): this runs whatever it is given.
  */
 export async function deriveKey(password: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> {
-  return hashRaw(password.normalize('NFC'), {
+  return hashRaw(normalizePassword(password), {
     algorithm: ARGON2ID,
     memoryCost: params.memoryKiB,
     timeCost: params.iterations,
