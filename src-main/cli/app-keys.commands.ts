@@ -4,6 +4,7 @@ import { KeyholdError } from '../../src-shared/errors'
 import { appKeyId, appKeysChannels, permission as permissionSchema } from '../../src-shared/ipc/app-keys.contract'
 import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
+import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
 import { describeIssues } from '../ipc/handle'
 import { collect, type CliContext } from './context'
 import { UsageError } from './io'
@@ -50,6 +51,9 @@ const describeKey = (k: AppKeySummary) =>
   `${k.key} (${k.type}, ${k.status}); roles: ${k.roles.map((r) => r.name).join(', ') || 'none, so it may do nothing'}`
 
 const REACTIVATE_WARNING = 'Anyone with the token of this key regains access.'
+
+/** A token's length (TOKEN_BYTES in unpadded base64url): a longer line from `--token-stdin` is no token. */
+const TOKEN_CHARS = Math.ceil((TOKEN_BYTES * 8) / 6)
 
 /**
  * `keyhold key generate|add-external|list|roles|activate|deactivate|remove|export-csv|check`
@@ -177,7 +181,7 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
       const presentedKey = parse(appKeyId, keyArg)
       const permission = parse(permissionSchema, opts.permission)
       const services = await ctx.unlocked()
-      const token = opts.tokenStdin ? await ctx.stdin.take('the token') : undefined
+      const token = opts.tokenStdin ? await ctx.stdin.take({ what: 'the token', max: TOKEN_CHARS }) : undefined
       let resource: ResourceDescriptor | undefined
       if (opts.resource !== undefined) {
         const secret = services.secrets.resolve(opts.resource)

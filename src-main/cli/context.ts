@@ -1,12 +1,14 @@
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
+import { MASTER_PASSWORD_MAX } from '../../src-shared/ipc/vault.contract'
+import { passwordLength } from '../../src-shared/password'
 import type { KdfParams } from '../../src-shared/types/vault'
 import { noKeyStore } from '../core/ports'
 import { createServices, type Services } from '../core/services'
 import { preloadSqlJs } from '../core/vault/database'
 import { defaultVaultPath } from '../core/vault/paths'
 import { VaultFile } from '../core/vault/vault-file'
-import { promptHidden, StdinLines } from './io'
+import { checkLength, promptHidden, StdinLines, type InputLine } from './io'
 
 export interface GlobalOptions {
   vault?: string
@@ -47,9 +49,20 @@ export class CliContext {
     return this.servicesInstance
   }
 
-  /** A secret from the next stdin line (with --password-stdin) or a hidden prompt. */
-  async secret(prompt: string, what: string): Promise<string> {
-    return this.options.passwordStdin ? this.stdin.take(what) : promptHidden(prompt)
+  /** A secret from the next stdin line (with --password-stdin) or a hidden prompt, within the bound of `line`. */
+  async secret(prompt: string, line: InputLine): Promise<string> {
+    if (this.options.passwordStdin) return this.stdin.take(line)
+    const answer = await promptHidden(prompt)
+    checkLength(line, answer)
+    return answer
+  }
+
+  /**
+   * A master password, bounded before any key is derived from it: as the IPC bounds it, in
+   * characters of its NFC form.
+   */
+  async password(prompt: string, what: string): Promise<string> {
+    return this.secret(prompt, { what, max: MASTER_PASSWORD_MAX, length: passwordLength })
   }
 
   /** Unlocks the vault with the master password and returns the services. */
@@ -61,7 +74,7 @@ export class CliContext {
     // Before asking for the password: is there a vault at all? (Any other problem with the file is the unlock's to report.)
     if (!(await new VaultFile(this.vaultPath).exists().catch(() => true)))
       throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)
-    await services.vault.unlock({ password: await this.secret('Master password: ', 'the master password') })
+    await services.vault.unlock({ password: await this.password('Master password: ', 'the master password') })
     return services
   }
 

@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import type { Command } from 'commander'
 import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
-import { secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
+import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
 import { describeIssues } from '../ipc/handle'
 import { collect, type CliContext } from './context'
@@ -132,7 +132,7 @@ function fieldsFrom(opts: FieldOptions): Record<string, unknown> {
  * after the master password), else a hidden prompt. An empty line means "none".
  */
 async function readClientSecret(ctx: CliContext): Promise<string | null> {
-  return parse(secretClientSecret, await ctx.secret('Client secret: ', 'the client secret'))
+  return parse(secretClientSecret, await ctx.secret('Client secret: ', { what: 'the client secret', max: SECRET_LIMITS.clientSecret }))
 }
 
 const fieldOptions = (command: Command, required: boolean) => {

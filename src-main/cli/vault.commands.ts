@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { masterPassword } from '../../src-shared/ipc/vault.contract'
+import { normalizePassword } from '../../src-shared/password'
 import type { KdfParams } from '../../src-shared/types/vault'
 import { itemCounts } from '../core/services'
 import { checkKdfParams, KDF_DEFAULT } from '../core/vault/kdf'
@@ -12,10 +13,14 @@ function checkNewPassword(password: string): string {
   return password
 }
 
-/** Asks for a new master password: twice on a terminal, once (the next line) from stdin. */
+/**
+ * Asks for a new master password: twice on a terminal, once (the next line) from stdin. The
+ * two answers are compared as they are hashed, so one typed composed and one decomposed match.
+ */
 async function newPassword(ctx: CliContext, label: string): Promise<string> {
-  const password = checkNewPassword(await ctx.secret(`${label}: `, `the ${label.toLowerCase()}`))
-  if (!ctx.options.passwordStdin && (await ctx.secret(`Repeat ${label.toLowerCase()}: `, '')) !== password)
+  const what = `the ${label.toLowerCase()}`
+  const password = checkNewPassword(await ctx.password(`${label}: `, what))
+  if (!ctx.options.passwordStdin && normalizePassword(await ctx.password(`Repeat ${label.toLowerCase()}: `, what)) !== normalizePassword(password))
     throw new KeyholdError('INVALID_INPUT', 'The two passwords do not match. Run the command again.')
   return password
 }
@@ -69,7 +74,7 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
     .description('change the master password (with --password-stdin: line 1 current, line 2 new)')
     .action(async () => {
       const services = ctx.services()
-      const current = await ctx.secret('Current master password: ', 'the current master password')
+      const current = await ctx.password('Current master password: ', 'the current master password')
       await services.vault.unlock({ password: current })
       const next = await newPassword(ctx, 'New master password')
       await services.vault.changePassword({ current, next })

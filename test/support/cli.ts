@@ -9,8 +9,11 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs the built `keyhold` command (bundled by the main project's globalSetup) as scripts do. */
-export function keyhold(args: string[], input = '', env: NodeJS.ProcessEnv = {}): CliResult {
+/**
+ * Runs the built `keyhold` command (bundled by the main project's globalSetup) as scripts do.
+ * `input` is its standard input: text (written as UTF-8) or raw bytes.
+ */
+export function keyhold(args: string[], input: string | Buffer = '', env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     input,
     encoding: 'utf8',
