@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs'
 import { basename } from 'node:path'
 import type { Command } from 'commander'
 import type { z } from 'zod'
@@ -7,7 +6,7 @@ import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secret
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
 import { describeIssues } from '../ipc/handle'
 import { collect, type CliContext } from './context'
-import { detectFormat, IMPORT_MAX_BYTES, parseImport } from './secrets.import'
+import { detectFormat, parseImport, readImportFile } from './secrets.import'
 
 /** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -239,16 +238,4 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
       const added = await services.secrets.addMany(inputs, label)
       ctx.print({ imported: added.length, ids: added.map((s) => s.id) }, () => `Imported ${added.length} API secret${added.length === 1 ? '' : 's'}.`)
     })
-}
-
-async function readImportFile(file: string): Promise<string> {
-  let stat
-  try {
-    stat = await fs.stat(file)
-  } catch {
-    throw new KeyholdError('NOT_FOUND', `Cannot read ${file}: no such file. Check the path.`)
-  }
-  if (!stat.isFile()) throw new KeyholdError('INVALID_INPUT', `${file} is not a file.`)
-  if (stat.size > IMPORT_MAX_BYTES) throw new KeyholdError('INVALID_INPUT', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB. Split it into smaller files.`)
-  return fs.readFile(file, 'utf8')
 }

@@ -1,8 +1,10 @@
+import { constants, promises as fs } from 'node:fs'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { secretInput, type SecretInput } from '../../src-shared/ipc/secrets.contract'
 import { describeIssues } from '../ipc/handle'
+import { decodeUtf8 } from './io'
 
 /** The keys of an import row, as in `--json` output. */
 export const IMPORT_KEYS = ['name', 'url', 'clientId', 'clientSecret', 'identifier', 'method', 'tags', 'notes'] as const
@@ -12,7 +14,9 @@ const REQUIRED_KEYS = ['name', 'url', 'clientId'] as const
 const OUTPUT_ONLY_KEYS = ['id', 'createdAt', 'updatedAt', 'hasClientSecret'] as const
 
 export const IMPORT_MAX_ROWS = 100_000
+/** The largest import file, in bytes: room for IMPORT_MAX_ROWS rows of a few hundred bytes each. */
 export const IMPORT_MAX_BYTES = 64 * 1024 * 1024
+const READ_BYTES = 1024 * 1024
 
 export interface ImportRows {
   inputs: SecretInput[]
@@ -21,6 +25,61 @@ export interface ImportRows {
 }
 
 const invalid = (message: string) => new KeyholdError('INVALID_INPUT', message)
+
+/**
+ * The text of an import file, refused unless it is a file of at most IMPORT_MAX_BYTES of
+ * UTF-8. The size is checked on the opened file before any of it is read, and the read stops
+ * past the bound all the same (a file that grows meanwhile, or reports no size). Opening does
+ * not wait for a writer, so a named pipe is refused as not a file. SECURITY: decoding is
+ * strict: invalid bytes are refused, never imported as U+FFFD in place of the secret given.
+ */
+export async function readImportFile(file: string): Promise<string> {
+  let handle: fs.FileHandle
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new KeyholdError('NOT_FOUND', `Cannot read ${file}: no such file. Check the path.`)
+    if (code === 'EISDIR') throw invalid(`${file} is not a file.`)
+    throw invalid(`Cannot read ${file} (${code ?? 'unknown error'}). Check that it is yours to read.`)
+  }
+  try {
+    const stat = await handle.stat()
+    if (!stat.isFile()) throw invalid(`${file} is not a file.`)
+    const bytes = stat.size > IMPORT_MAX_BYTES ? undefined : await readAtMost(handle, IMPORT_MAX_BYTES)
+    if (bytes === undefined)
+      throw invalid(`${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB, the most an import file can be. Split it into smaller files.`)
+    const text = decodeUtf8(bytes, { stripBom: true })
+    if (text === undefined)
+      throw invalid(`${file} is not valid UTF-8 text (line ${firstInvalidLine(bytes)}). Save it as UTF-8 (in a spreadsheet: CSV UTF-8) and import it again.`)
+    return text
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The whole of `handle` if it has at most `max` bytes, else undefined as soon as it has more. */
+async function readAtMost(handle: fs.FileHandle, max: number): Promise<Buffer | undefined> {
+  const parts: Buffer[] = []
+  let size = 0
+  for (;;) {
+    const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(READ_BYTES) })
+    if (bytesRead === 0) return Buffer.concat(parts, size)
+    size += bytesRead
+    if (size > max) return undefined
+    parts.push(buffer.subarray(0, bytesRead))
+  }
+}
+
+/** The number of the first line of `bytes` that is not UTF-8 (no UTF-8 sequence holds a line feed). */
+function firstInvalidLine(bytes: Buffer): number {
+  let start = 0
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start)
+    if (decodeUtf8(bytes.subarray(start, end < 0 ? bytes.length : end)) === undefined || end < 0) return line
+    start = end + 1
+  }
+}
 
 /**
  * Reads a JSON array or a CSV file of API secrets and validates every row with the same
