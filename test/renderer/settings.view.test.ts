@@ -56,9 +56,10 @@ describe('SettingsView', () => {
 
   it('reports a wrong current password on that field', async () => {
     await change('not the current one', NEXT, NEXT)
-    expect(wrapper.get('[role="alert"]').text()).toContain('That master password is not correct')
+    expect(wrapper.get('#settings-change-current-error').text()).toContain('That master password is not correct')
     expect(document.activeElement).toBe(input('current').element)
     expect(input('current').attributes('aria-invalid')).toBe('true')
+    expect(input('current').attributes('aria-describedby')).toBe('settings-change-current-error')
     expect(fake.password).toBe(PASSWORD)
   })
 
