@@ -2,7 +2,10 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import SettingsView from '../../src-renderer/views/SettingsView.vue'
+import type { Result } from '../../src-shared/errors'
+import type { KeyholdApi } from '../../src-shared/ipc/contract'
 import type { Settings } from '../../src-shared/types/settings'
+import type { VaultStatus } from '../../src-shared/types/vault'
 import { FakeVault } from './fake-api'
 import { mountWith } from './mount'
 
@@ -14,14 +17,20 @@ describe('SettingsView', () => {
   let wrapper: VueWrapper
   let stored: Settings
   let updates: Settings[]
+  let api: KeyholdApi
+  /** When set, answers vault:rotate-key instead of the fake vault. */
+  let rotateAnswer: KeyholdApi['vaultRotateKey'] | undefined
 
   beforeEach(async () => {
+    rotateAnswer = undefined
     fake = new FakeVault().existing(PASSWORD)
     fake.state = 'unlocked'
     fake.autoLockMs = 10 * 60_000
     stored = { clipboardClearSeconds: 30 }
     updates = []
-    const api = fake.api({
+    const vault = fake.api()
+    api = fake.api({
+      vaultRotateKey: (input) => (rotateAnswer ?? vault.vaultRotateKey)(input),
       settingsGet: async () => ({ ok: true, value: stored }),
       settingsUpdate: async (input) => {
         updates.push(input)
@@ -68,6 +77,85 @@ describe('SettingsView', () => {
     expect(fake.password).toBe(NEXT)
     expect(wrapper.get('[role="status"]').text()).toContain('Master password changed')
     expect((input('next').element as HTMLInputElement).value).toBe('')
+  })
+
+  describe('rotate encryption key', () => {
+    const password = () => input('rotatePassword')
+    const button = () => wrapper.get('form[aria-labelledby="settings-rotate"] button[type="submit"]')
+    async function rotate(value: string): Promise<void> {
+      await password().setValue(value)
+      await wrapper.get('form[aria-labelledby="settings-rotate"]').trigger('submit')
+      await flushPromises()
+    }
+
+    it('explains what rotating does, under its own heading', () => {
+      expect(wrapper.get('#settings-rotate').text()).toBe('Rotate encryption key')
+      expect(wrapper.text()).toContain('your master password stays the same')
+      expect(button().text()).toBe('Rotate encryption key')
+    })
+
+    it('rotates with the master password, says so and clears the field', async () => {
+      await rotate(PASSWORD)
+      expect(fake.calls.filter((call) => call.method === 'vaultRotateKey').map((call) => call.input)).toEqual([{ password: PASSWORD }])
+      expect(wrapper.get('[role="status"]').text()).toContain('Encryption key rotated.')
+      expect((password().element as HTMLInputElement).value).toBe('')
+      expect(password().attributes('aria-invalid')).toBeUndefined()
+      expect(fake.password).toBe(PASSWORD)
+    })
+
+    it('shows a wrong password next to the field and focuses it', async () => {
+      await rotate('not the master password')
+      expect(wrapper.get('#settings-rotate-password-error').text()).toContain('That master password is not correct')
+      expect(password().attributes('aria-invalid')).toBe('true')
+      expect(password().attributes('aria-describedby')).toBe('settings-rotate-password-error')
+      expect(document.activeElement).toBe(password().element)
+      expect((password().element as HTMLInputElement).value).toBe('not the master password')
+      expect(wrapper.find('[role="status"]').exists()).toBe(false)
+    })
+
+    it('refuses an empty password without asking main', async () => {
+      await rotate('')
+      expect(wrapper.get('#settings-rotate-password-error').text()).toBe('Enter your master password to rotate the key.')
+      expect(password().attributes('aria-invalid')).toBe('true')
+      expect(document.activeElement).toBe(password().element)
+      expect(fake.count('vaultRotateKey')).toBe(0)
+    })
+
+    it('says "Rotating key…" on a disabled button while main works', async () => {
+      let answer!: (result: Result<VaultStatus>) => void
+      rotateAnswer = () => new Promise((resolve) => (answer = resolve))
+      await rotate(PASSWORD)
+      expect(button().text()).toBe('Rotating key…')
+      expect(button().attributes('disabled')).toBeDefined()
+      answer({ ok: true, value: fake.status() })
+      await flushPromises()
+      expect(button().text()).toBe('Rotate encryption key')
+      expect(button().attributes('disabled')).toBeUndefined()
+    })
+
+    it('shows an error about no field under the form, in words, with the password kept', async () => {
+      rotateAnswer = async () => ({ ok: false, error: { code: 'DISK_FULL', message: '' } })
+      await rotate(PASSWORD)
+      const alert = wrapper.get('form[aria-labelledby="settings-rotate"] .alert-message')
+      expect(alert.text()).toBe('The disk is full, so nothing was saved. Free some space and try again.')
+      expect(alert.attributes('role')).toBe('alert')
+      expect(password().attributes('aria-invalid')).toBeUndefined()
+      expect(document.activeElement).toBe(password().element)
+      expect((password().element as HTMLInputElement).value).toBe(PASSWORD)
+    })
+
+    it('shows, in the app frame too, that this computer is no longer remembered when the keychain failed', async () => {
+      const warning = { code: 'KEYCHAIN_UNAVAILABLE' as const, message: 'The system keychain is not available, so this device is no longer remembered for this vault. Unlock with your master password.' }
+      rotateAnswer = async () => ({ ok: true, value: { ...fake.status(), rememberedOnDevice: false, warning } })
+      fake.remembered = true
+      wrapper.unmount()
+      ;({ wrapper } = await mountWith(api, { path: '/settings' }))
+      expect(wrapper.text()).toContain('On: this computer can unlock without the password.')
+      await rotate(PASSWORD)
+      expect(wrapper.get('.notice [role="alert"]').text()).toBe(warning.message)
+      expect(wrapper.get('[role="status"]').text()).toContain('This computer is no longer remembered: see the warning at the top.')
+      expect(wrapper.text()).toContain('Off: the master password is always asked.')
+    })
   })
 
   describe('clipboard delay', () => {
