@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, openApp, type E2eApp } from '../support/e2e'
+import { dataKeyOf, decryptWith } from '../support/vault-image'
 
 const PASSWORD = 'correct horse battery staple'
 const NEW_PASSWORD = 'violet kettle drums at noon'
@@ -20,6 +21,20 @@ async function createVault(app: E2eApp, options: { remember?: boolean } = {}): P
   await page.getByRole('button', { name: 'Create vault' }).click()
   await page.getByRole('heading', { name: 'Welcome to Keyhold' }).waitFor()
 }
+
+async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+}
+
+/** Fills the "Rotate encryption key" form's password and presses its button. */
+async function rotateKey(page: Page, password: string): Promise<void> {
+  await field(page, 'Master password').fill(password)
+  await page.getByRole('button', { name: 'Rotate encryption key' }).click()
+}
+
+/** Scrolls the screen to its end, so a message under the last form shows in a screenshot. */
+const scrollToEnd = (page: Page) => page.locator('main').evaluate((main) => main.scrollTo(0, main.scrollHeight))
 
 async function unlockWith(page: Page, password: string): Promise<void> {
   const input = field(page, 'Master password')
@@ -90,8 +105,7 @@ describe('vault screens in Chromium', () => {
     app = await openApp(browser)
     const { page } = app
     await createVault(app)
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
-    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    await openSettings(page)
     await page.getByText('Locks after 5 minutes').waitFor()
     await field(page, 'Current master password').fill(PASSWORD)
     await field(page, 'New master password').fill(NEW_PASSWORD)
@@ -109,6 +123,65 @@ describe('vault screens in Chromium', () => {
     await unlockWith(page, PASSWORD)
     await page.getByRole('alert').getByText('That master password is not correct').waitFor()
     await unlockWith(page, NEW_PASSWORD)
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+  })
+
+  it('rotates the encryption key in Settings; the old key opens nothing next to the vault, the same password unlocks', async () => {
+    app = await openApp(browser)
+    const { page } = app
+    await createVault(app)
+    await openSettings(page)
+    const oldKey = await dataKeyOf(app.bridge.vaultPath, PASSWORD)
+    await page.getByRole('heading', { name: 'Rotate encryption key' }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }))
+    await app.screenshot('09-settings-rotate-key')
+
+    await rotateKey(page, '')
+    await page.getByRole('alert').getByText('Enter your master password to rotate the key.').waitFor()
+    expect(await focusedName(page)).toBe('rotatePassword')
+    await rotateKey(page, 'correct horse battery stapler')
+    await page.getByRole('alert').getByText('That master password is not correct').waitFor()
+    expect(await focusedName(page)).toBe('rotatePassword')
+    expect(decryptWith(app.bridge.vaultPath, oldKey)).not.toBeNull()
+
+    await rotateKey(page, PASSWORD)
+    await page.getByRole('status').getByText('Encryption key rotated.').waitFor()
+    expect(await field(page, 'Master password').inputValue()).toBe('')
+    await scrollToEnd(page)
+    await app.screenshot('10-settings-key-rotated')
+    expect(decryptWith(app.bridge.vaultPath, oldKey)).toBeNull()
+    expect(decryptWith(`${app.bridge.vaultPath}.bak`, oldKey)).toBeNull()
+
+    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor()
+    await unlockWith(page, PASSWORD)
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+  })
+
+  it('gives a remembered device a new key when rotating, and forgets it with a warning when the keychain fails', async () => {
+    app = await openApp(browser)
+    const { page } = app
+    await createVault(app, { remember: true })
+    await openSettings(page)
+    await page.getByText('On: this computer can unlock without the password.').waitFor()
+    const deviceKey = [...app.bridge.keyStore.entries.values()]
+    await rotateKey(page, PASSWORD)
+    await page.getByRole('status').getByText('Encryption key rotated.').waitFor()
+    expect([...app.bridge.keyStore.entries.values()]).not.toEqual(deviceKey)
+    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    await page.getByRole('button', { name: 'Unlock with this device' }).click()
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+
+    app.bridge.keyStore.broken = true
+    await rotateKey(page, PASSWORD)
+    await page.getByRole('alert').getByText('so this device is no longer remembered for this vault').waitFor()
+    await page.getByRole('status').getByText('This computer is no longer remembered: see the warning at the top.').waitFor()
+    await page.getByText('Off: the master password is always asked.').waitFor()
+    await scrollToEnd(page)
+    await app.screenshot('11-settings-rotate-device-forgotten')
+    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor()
+    expect(await page.getByRole('button', { name: 'Unlock with this device' }).count()).toBe(0)
+    await unlockWith(page, PASSWORD)
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
   })
 
