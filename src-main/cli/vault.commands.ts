@@ -5,6 +5,7 @@ import { normalizePassword } from '../../src-shared/password'
 import type { KdfParams } from '../../src-shared/types/vault'
 import { itemCounts } from '../core/services'
 import { checkKdfParams, KDF_DEFAULT } from '../core/vault/kdf'
+import { VaultFile } from '../core/vault/vault-file'
 import { parseInteger, type CliContext } from './context'
 
 function checkNewPassword(password: string): string {
@@ -25,12 +26,19 @@ async function newPassword(ctx: CliContext, label: string): Promise<string> {
   return password
 }
 
-/** `keyhold init`, `keyhold info`, `keyhold passwd`. */
+/** What `passwd` and `rekey` say: the vault has a new key, and its .bak is the re-keyed version. */
+function rekeyedText(done: string, warning: string | undefined): string {
+  const lines = [`${done}. The vault is encrypted with a new key; the .bak next to it is the re-keyed version, so neither opens with the old keys.`]
+  if (warning) lines.push(`Note: ${warning}`)
+  return lines.join('\n')
+}
+
+/** `keyhold init`, `keyhold info`, `keyhold passwd`, `keyhold rekey`. */
 export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .description('create a new vault (Argon2id calibrated to this machine unless --kdf-* are given)')
-    .option('--kdf-memory <MiB>', 'Argon2id memory in MiB (at least 19)', parseInteger('--kdf-memory'))
+    .option('--kdf-memory <MiB>', 'Argon2id memory in MiB (19 to 2048)', parseInteger('--kdf-memory'))
     .option('--kdf-iterations <N>', 'Argon2id iterations (at least 2)', parseInteger('--kdf-iterations'))
     .action(async (opts: { kdfMemory?: number; kdfIterations?: number }) => {
       let kdf: KdfParams | undefined
@@ -43,7 +51,8 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
         checkKdfParams(kdf, 'request')
       }
       const services = ctx.services(kdf)
-      if ((await services.vault.status()).state !== 'absent')
+      // Before asking for a password. A folder, a pipe or a device there is NOT_A_VAULT.
+      if (await new VaultFile(ctx.vaultPath).exists())
         throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${ctx.vaultPath}. Use it, or pass --vault with another path.`)
       await services.vault.create({ password: await newPassword(ctx, 'New master password'), rememberOnDevice: false })
       const info = services.vault.info(itemCounts(services))
@@ -77,7 +86,22 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
       const current = await ctx.password('Current master password: ', 'the current master password')
       await services.vault.unlock({ password: current })
       const next = await newPassword(ctx, 'New master password')
-      await services.vault.changePassword({ current, next })
-      ctx.print({ changed: true }, () => 'Master password changed.')
+      const status = await services.vault.changePassword({ current, next })
+      ctx.print({ changed: true, rekeyed: true, ...(status.warning && { warning: status.warning.message }) }, () =>
+        rekeyedText('Master password changed', status.warning?.message),
+      )
+    })
+
+  program
+    .command('rekey')
+    .description('rotate the encryption key: re-encrypt the vault with a new random key (the master password stays)')
+    .action(async () => {
+      const services = ctx.services()
+      const password = await ctx.password('Master password: ', 'the master password')
+      await services.vault.unlock({ password })
+      const status = await services.vault.rotateKey({ password })
+      ctx.print({ rekeyed: true, ...(status.warning && { warning: status.warning.message }) }, () =>
+        rekeyedText('Encryption key rotated', status.warning?.message),
+      )
     })
 }

@@ -9,6 +9,7 @@ type VaultHandlers = Pick<
   | 'vaultUnlockWithDevice'
   | 'vaultLock'
   | 'vaultChangePassword'
+  | 'vaultRotateKey'
   | 'vaultConfirmPassword'
   | 'vaultActivity'
 >
@@ -21,6 +22,7 @@ export function vaultHandlers({ vault }: Services): VaultHandlers {
     vaultUnlockWithDevice: () => vault.unlockWithDevice(),
     vaultLock: () => vault.lock(),
     vaultChangePassword: (input) => vault.changePassword(input),
+    vaultRotateKey: (input) => vault.rotateKey(input),
     vaultConfirmPassword: async (input) => {
       await vault.confirmPassword(input.password)
       return null

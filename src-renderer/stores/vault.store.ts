@@ -108,6 +108,10 @@ export const useVaultStore = defineStore('vault', () => {
     return track(client.vaultChangePassword(input))
   }
 
+  function rotateKey(input: { password: string }): Promise<Result<VaultStatus>> {
+    return track(client.vaultRotateKey(input))
+  }
+
   /** Called on the person's input: tells main (throttled) so its idle timer restarts. */
   function activity(): void {
     if (status.value?.state !== 'unlocked') return
@@ -140,6 +144,7 @@ export const useVaultStore = defineStore('vault', () => {
     unlockWithDevice,
     lock,
     changePassword,
+    rotateKey,
     activity,
     onLocked,
     dismissNotice,

@@ -50,6 +50,11 @@ export const vaultChannels = {
     'vault:change-password',
     z.strictObject({ current: existingPassword, next: masterPassword }),
   ),
+  /**
+   * "Rotate encryption key": re-encrypts the vault with a new random data key (the master
+   * password stays; a remembered device gets a new device key, or is forgotten with a warning).
+   */
+  vaultRotateKey: channel<VaultStatus>()('vault:rotate-key', z.strictObject({ password: existingPassword })),
   /** Confirms the master password again before managing keys (valid for 5 minutes). */
   vaultConfirmPassword: channel<null>()('vault:confirm-password', z.strictObject({ password: existingPassword })),
   /** Tells main the person is active, so the idle timer restarts. */

@@ -173,7 +173,7 @@ describe('vault screens in Chromium', () => {
 
     app.bridge.keyStore.broken = true
     await rotateKey(page, PASSWORD)
-    await page.getByRole('alert').getByText('so this device is no longer remembered for this vault').waitFor()
+    await page.getByRole('alert').getByText('so this computer is no longer remembered for this vault').waitFor()
     await page.getByRole('status').getByText('This computer is no longer remembered: see the warning at the top.').waitFor()
     await page.getByText('Off: the master password is always asked.').waitFor()
     await scrollToEnd(page)

@@ -85,6 +85,15 @@ export class FakeVault {
           this.password = input.next
           return this.status()
         }),
+      vaultRotateKey: (input) =>
+        ok('vaultRotateKey', input, () => {
+          if (this.state !== 'unlocked') return locked()
+          if (input.password !== this.password) return wrong()
+          // Like the core: a remembered device whose keychain cannot take a new key is forgotten.
+          if (!this.remembered || !this.keychainBroken) return this.status()
+          this.remembered = false
+          return { ...this.status(), warning: { code: 'KEYCHAIN_UNAVAILABLE' as const, message: 'The system keychain could not take the new device key, so this computer is no longer remembered for this vault: the next unlock needs the master password.' } }
+        }),
       vaultActivity: (input) => ok('vaultActivity', input, () => null),
       ...overrides,
     })

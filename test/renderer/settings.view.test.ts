@@ -145,7 +145,7 @@ describe('SettingsView', () => {
     })
 
     it('shows, in the app frame too, that this computer is no longer remembered when the keychain failed', async () => {
-      const warning = { code: 'KEYCHAIN_UNAVAILABLE' as const, message: 'The system keychain is not available, so this device is no longer remembered for this vault. Unlock with your master password.' }
+      const warning = { code: 'KEYCHAIN_UNAVAILABLE' as const, message: 'The system keychain could not take the new device key, so this computer is no longer remembered for this vault: the next unlock needs the master password.' }
       rotateAnswer = async () => ({ ok: true, value: { ...fake.status(), rememberedOnDevice: false, warning } })
       fake.remembered = true
       wrapper.unmount()

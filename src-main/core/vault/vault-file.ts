@@ -53,11 +53,6 @@ export class VaultFile {
     return folder ? join(folder, basename(path)) : path
   }
 
-  /** Where the previous version is kept: next to the real file. */
-  async backupPath(): Promise<string> {
-    return `${await this.realPath()}.bak`
-  }
-
   /** Whether there is a vault file; NOT_A_VAULT when the path names a folder, a pipe or a device. */
   async exists(): Promise<boolean> {
     return (await this.stamp()) !== null

@@ -179,7 +179,10 @@ export class VaultService {
       } catch {
         deviceKey.fill(0)
         deviceKey = null
-        warning = { code: 'KEYCHAIN_UNAVAILABLE', message: keychainUnavailable('this device is no longer remembered for this vault').message }
+        warning = {
+          code: 'KEYCHAIN_UNAVAILABLE',
+          message: 'The system keychain could not take the new device key, so this computer is no longer remembered for this vault: the next unlock needs the master password.',
+        }
       }
     }
     try {

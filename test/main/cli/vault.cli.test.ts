@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -117,6 +118,37 @@ describe('keyhold init, info and passwd', () => {
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toMatch(/^keyhold: WRONG_PASSWORD/)
     expect(keyhold(['--vault', vault, '--password-stdin', 'info'], `${PASSWORD}\n`).status).toBe(0)
+  })
+
+  it('re-keys with passwd and with rekey: neither the vault nor its .bak opens with the old password', () => {
+    initVault(vault, PASSWORD)
+    const secret = keyhold(['--vault', vault, '--password-stdin', 'secret', 'add', '--name', 'Kept', '--url', 'https://k.example', '--client-id', 'c'], `${PASSWORD}\n`)
+    expect(secret.status).toBe(0)
+    const passwd = keyhold(['--vault', vault, '--password-stdin', 'passwd'], `${PASSWORD}\nthe new password 1\n`)
+    expect(passwd).toMatchObject({ status: 0, stderr: '' })
+    expect(passwd.stdout).toMatch(/Master password changed\. The vault is encrypted with a new key/)
+    for (const file of [vault, `${vault}.bak`])
+      expect(keyhold(['--vault', file, '--password-stdin', 'info'], `${PASSWORD}\n`).stderr).toMatch(/^keyhold: WRONG_PASSWORD: /)
+    const before = readFileSync(vault)
+    const rekey = keyhold(['--vault', vault, '--password-stdin', '--json', 'rekey'], 'the new password 1\n')
+    expect(rekey).toMatchObject({ status: 0, stderr: '' })
+    expect(JSON.parse(rekey.stdout)).toEqual({ rekeyed: true })
+    expect(readFileSync(vault).equals(before)).toBe(false)
+    const list = keyhold(['--vault', `${vault}.bak`, '--password-stdin', '--json', 'secret', 'list'], 'the new password 1\n')
+    expect(JSON.parse(list.stdout).map((s: { name: string }) => s.name)).toEqual(['Kept'])
+    expect(keyhold(['--vault', vault, '--password-stdin', 'rekey'], `${PASSWORD}\n`).stderr).toMatch(/^keyhold: WRONG_PASSWORD: /)
+  })
+
+  it('says NOT_A_VAULT at once for a named pipe or a folder given as the vault, in info and init', () => {
+    const pipe = join(dir, 'pipe')
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0)
+    for (const path of [pipe, dir]) {
+      for (const args of [['info'], ['init', '--kdf-memory', '19', '--kdf-iterations', '2']]) {
+        const result = keyhold(['--vault', path, '--password-stdin', ...args], `${PASSWORD}\n`)
+        expect(result.status, `${path} ${args[0]}`).toBe(1)
+        expect(result.stderr).toMatch(path === dir ? /^keyhold: NOT_A_VAULT: .* is a folder, not a vault file/ : /^keyhold: NOT_A_VAULT: .* is a named pipe/)
+      }
+    }
   })
 
   it('shows help with exit 0', () => {
