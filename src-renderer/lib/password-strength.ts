@@ -1,3 +1,4 @@
+import { normalizePassword } from '../../src-shared/password'
 import { MASTER_PASSWORD_MIN } from '../../src-shared/ipc/vault.contract'
 
 export type StrengthLabel = 'weak' | 'fair' | 'strong'
@@ -43,7 +44,8 @@ function classesOf(text: string): number {
 export function passwordStrength(password: string): PasswordStrength {
   if (password.length === 0) return { label: 'weak', score: 0, hint: `Use at least ${MASTER_PASSWORD_MIN} characters.`, acceptable: false }
   const weak = (hint: string): PasswordStrength => ({ label: 'weak', score: 1, hint, acceptable: false })
-  const length = [...password].length
+  // Counted as main counts it: in NFC, so a decomposed accent is one character.
+  const length = [...normalizePassword(password)].length
   if (length < MASTER_PASSWORD_MIN) return weak(`Too short: use at least ${MASTER_PASSWORD_MIN} characters.`)
   const stem = password.toLowerCase().replace(/[\d\W_]+$/u, '')
   if (COMMON.has(stem) || COMMON.has(password.toLowerCase()) || /^\d+$/.test(password))

@@ -43,6 +43,13 @@ describe('CreateVaultView', () => {
     expect(fake.count('vaultCreate')).toBe(0)
   })
 
+  it('takes the same password typed composed and decomposed as matching, as main does (NFC)', async () => {
+    await fill('café crème brûlée 42', 'cafe\u0301 cre\u0300me bru\u0302le\u0301e 42')
+    await submit()
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect(fake.count('vaultCreate')).toBe(1)
+  })
+
   it('shows the strength as the password is typed, and refuses a weak one', async () => {
     await fields()[0]!.setValue('password123')
     expect(wrapper.text()).toContain('Strength: weak.')

@@ -25,6 +25,11 @@ describe('passwordStrength', () => {
     expect(passwordStrength('correct horse battery staple').acceptable).toBe(true)
   })
 
+  it('counts characters as main does, in NFC: a decomposed accent is one character', () => {
+    // Seven characters, eleven UTF-16 units when decomposed.
+    expect(passwordStrength('e\u0301e\u0301e\u0301e\u0301xyz').hint).toMatch(/Too short/)
+  })
+
   it('says why a common password is weak', () => {
     expect(passwordStrength('Letmein2024!').hint).toMatch(/most common passwords/)
   })
