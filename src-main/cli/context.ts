@@ -53,6 +53,10 @@ export class CliContext {
   async secret(prompt: string, line: InputLine): Promise<string> {
     if (this.options.passwordStdin) return this.stdin.take(line)
     const answer = await promptHidden(prompt)
+    // readline decodes the terminal leniently: bytes that are not UTF-8 arrive as U+FFFD, and
+    // two different passwords would become one.
+    if (answer.includes('\uFFFD'))
+      throw new KeyholdError('INVALID_INPUT', `What was typed for ${line.what} is not valid UTF-8 text. Set the terminal to UTF-8, then run the command again.`)
     checkLength(line, answer)
     return answer
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs, constants } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
 import { fileKind, fileSystemError, notAFile } from './fs-errors'
 
@@ -15,6 +15,8 @@ const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
   a === b || (!!a && !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs)
 
 const STALE_LOCK_MS = 30_000
+/** Older than any save takes (a 1 GiB vault on a slow disk included): a temp file this old is abandoned. */
+const STALE_TEMP_MS = 10 * 60_000
 
 /** The bytes of a new version, in order: one buffer, or pieces produced while it is written. */
 export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
@@ -46,11 +48,10 @@ export class VaultFile {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError(error, { reading: this.path })
     }
-    // No file yet: a new vault, or a link to one not made yet (followed, one level). Its folder may exist.
-    const link = await fs.readlink(this.path).catch(() => null)
-    const path = link === null ? this.path : resolve(dirname(this.path), link)
-    const folder = await fs.realpath(dirname(path)).catch(() => null)
-    return folder ? join(folder, basename(path)) : path
+    // No file yet: a new vault in a folder that may exist. (A link to nothing stays itself: write() refuses it.)
+    if ((await fs.lstat(this.path).catch(() => null))?.isSymbolicLink()) return this.path
+    const folder = await fs.realpath(dirname(this.path)).catch(() => null)
+    return folder ? join(folder, basename(this.path)) : this.path
   }
 
   /** Whether there is a vault file; NOT_A_VAULT when the path names a folder, a pipe or a device. */
@@ -169,15 +170,24 @@ export class VaultFile {
     let renamed = false
     try {
       await checkFolderSafe(folder, target)
+      // SECURITY: through a link, the link's folder decided where the vault is: it must be safe too.
+      const link = await fs.lstat(this.path).catch(() => null)
+      if (link?.isSymbolicLink()) {
+        if (target === this.path) throw danglingLink(this.path)
+        await checkFolderSafe(dirname(this.path), this.path)
+      }
       const release = await this.acquireLock(target)
       try {
         await this.checkUnchanged(expected)
         const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
         await this.checkUnchanged(expected)
-        if (expected) await this.keepBackup(target, options.backup === 'new' ? tmp : target)
+        if (expected) await this.keepBackup(target, options.backup === 'new' ? tmp : null)
         await fs.rename(tmp, target)
         renamed = true
-        await fsyncDir(folder)
+        // The new version is in place: a failure now must not be reported as "nothing changed"
+        // (the caller would roll back to a state the disk no longer has). Rare (EIO); the rename
+        // is atomic, only its durability across a power cut is then not certain.
+        await fsyncDir(folder).catch(() => undefined)
         // rename() keeps the inode, size and mtime: the stamp of the temp file is the vault's.
         return written
       } finally {
@@ -217,30 +227,34 @@ export class VaultFile {
   private swept = false
 
   /**
-   * `source` becomes `.bak` by a hard link (a copy where links are not supported): the previous
-   * version, or with `backup: 'new'` (a re-key) the new one, so that no backup is left that the
-   * old keys open. The version it replaces is first linked aside as `.bak.old`, so the rename
-   * does not free its blocks (about 1 ms per MB on ext4) while the save waits; that happens
-   * after the save.
+   * The previous version becomes `.bak` by a hard link (a copy where links are not supported).
+   * The version it replaces is first linked aside as `.bak.old`, so the rename does not free its
+   * blocks (about 1 ms per MB on ext4) while the save waits; that happens after the save.
+   *
+   * After a re-key (`rekeyed`: the new version's temp file) the `.bak` is a copy of the new
+   * version instead, fsynced, and the old `.bak` is dropped by the rename itself, not linked
+   * aside: SECURITY: no copy the old keys open stays next to the vault once the save resolves.
+   * A copy, not a link, so the backup does not share the vault's blocks.
    */
-  private async keepBackup(target: string, source: string): Promise<void> {
+  private async keepBackup(target: string, rekeyed: string | null): Promise<void> {
     const backup = `${target}.bak`
     const tmp = tempName(backup)
     try {
-      let linked = true
-      try {
-        await fs.link(source, tmp)
-      } catch (error) {
-        if (!LINKS_UNSUPPORTED.includes((error as NodeJS.ErrnoException).code ?? '')) throw error
-        linked = false
-        await fs.copyFile(source, tmp, constants.COPYFILE_EXCL)
-        await fs.chmod(tmp, 0o600)
+      if (rekeyed) await copyDurably(rekeyed, tmp)
+      else {
+        let linked = true
+        try {
+          await fs.link(target, tmp)
+        } catch (error) {
+          if (!LINKS_UNSUPPORTED.includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+          linked = false
+          await copyDurably(target, tmp)
+        }
+        if (linked) this.trashPending = (await linkAside(backup, `${backup}.old`)) || this.trashPending
       }
-      if (linked) this.trashPending = (await linkAside(backup, `${backup}.old`)) || this.trashPending
       await fs.rename(tmp, backup)
     } finally {
-      // Gone after the rename, unless it was already a link to the .bak (after a re-key, .bak and
-      // the vault are one file): rename() then does nothing and leaves it.
+      // Gone after the rename, unless it was a link to the .bak already (rename() then does nothing).
       await fs.rm(tmp, { force: true }).catch(() => undefined)
     }
   }
@@ -318,6 +332,13 @@ async function createExclusive(path: string, text: string): Promise<void> {
   }
 }
 
+/** A symlink at the vault path that points to nothing: refused rather than followed or replaced. */
+const danglingLink = (path: string) =>
+  new KeyholdError(
+    'NOT_A_VAULT',
+    `${path} is a symbolic link to a file that does not exist. Keyhold did not create a vault through it: give the path where the vault should be, or remove the link.`,
+  )
+
 /** O_CREAT | O_EXCL (which never follows a symlink at the name) and O_NOFOLLOW, for every file Keyhold makes. */
 const EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW
 
@@ -325,13 +346,15 @@ const EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | co
  * SECURITY: refuses a folder other users can write to: they could swap the vault or plant
  * files beside it. A sticky folder (like /tmp) is accepted when the vault is ours (or not yet
  * made), as others cannot rename or delete our files there. Group write counts as others'
- * unless the group is our own (Debian gives each user a private group and umask 002).
+ * unless the group is our private one (gid = uid: Debian gives each user a group of their own
+ * and umask 002; macOS's shared "staff" group does count).
  * Windows has no such mode bits.
  */
 async function checkFolderSafe(folder: string, target: string): Promise<void> {
   if (process.platform === 'win32') return
   const s = await fs.stat(folder)
-  const othersWrite = (s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && s.gid !== process.getgid?.())
+  const privateGroup = s.gid === process.getgid?.() && process.getgid?.() === process.getuid?.()
+  const othersWrite = (s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && !privateGroup)
   if (!othersWrite) return
   if ((s.mode & 0o1000) !== 0) {
     const file = await fs.lstat(target).catch(() => null)
@@ -428,6 +451,18 @@ async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: numb
   }
 }
 
+/** Copies `from` to a new file `to` (created exclusively, 0600) and fsyncs it. */
+async function copyDurably(from: string, to: string): Promise<void> {
+  await fs.copyFile(from, to, constants.COPYFILE_EXCL)
+  const handle = await fs.open(to, constants.O_RDWR | constants.O_NOFOLLOW)
+  try {
+    await handle.chmod(0o600)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 /** Hard-links `from` to `to` (EEXIST if taken); where links are unsupported, creates `to` exclusively. */
 async function linkOrCreate(from: string, to: string): Promise<void> {
   try {
@@ -487,8 +522,12 @@ async function sweepTempFiles(target: string): Promise<void> {
     if (!name.startsWith(prefix)) continue
     const rest = name.slice(prefix.length)
     const match = /^(?:bak\.|lock\.)?(\d+)-[0-9a-f]{12}\.tmp$/.exec(rest) ?? /^lock\.(\d+)\.tmp$/.exec(rest)
-    const stale = match ? processGone(Number(match[1])) : rest === 'bak.tmp'
-    if (stale) await fs.rm(join(dirname(target), name), { force: true })
+    if (!(match ? processGone(Number(match[1])) : rest === 'bak.tmp')) continue
+    // A pid seen from here may be another machine's or container's (a synced or shared folder):
+    // a file is only taken for a dead process's once no save could still be writing it.
+    const path = join(dirname(target), name)
+    const s = await fs.lstat(path).catch(() => null)
+    if (s && Date.now() - s.mtimeMs > STALE_TEMP_MS) await fs.rm(path, { force: true })
   }
 }
 

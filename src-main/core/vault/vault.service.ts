@@ -179,6 +179,8 @@ export class VaultService {
       } catch {
         deviceKey.fill(0)
         deviceKey = null
+        // The old device key would still open every earlier copy: out of the keychain too, if it lets us.
+        await this.options.keyStore.delete(vault.id).catch(() => false)
         warning = {
           code: 'KEYCHAIN_UNAVAILABLE',
           message: 'The system keychain could not take the new device key, so this computer is no longer remembered for this vault: the next unlock needs the master password.',

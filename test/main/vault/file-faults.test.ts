@@ -9,10 +9,12 @@ import {
   readFileSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
+  promises as fsp,
 } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
 import { sealWithNonce, deriveKey, seal } from '../../../src-main/core/vault/crypto'
 import { openDatabase } from '../../../src-main/core/vault/database'
@@ -94,11 +96,18 @@ describe('vault files on a hostile or failing file system', () => {
       const gone = deadPid()
       const left = [`vault.keyhold.lock.${gone}.tmp`, `vault.keyhold.lock.${gone}-0123456789ab.tmp`, `vault.keyhold.bak.${gone}-0123456789ab.tmp`, 'vault.keyhold.bak.tmp']
       const live = `vault.keyhold.lock.${process.ppid}-0123456789ab.tmp`
-      for (const name of [...left, live]) writeFileSync(join(dir, name), 'x')
+      const recent = `vault.keyhold.lock.${gone}-ba9876543210.tmp`
+      const old = new Date(Date.now() - 11 * 60_000)
+      for (const name of [...left, live]) {
+        writeFileSync(join(dir, name), 'x')
+        utimesSync(join(dir, name), old, old)
+      }
+      // Written a moment ago: a save on another machine sharing the folder may still be at it.
+      writeFileSync(join(dir, recent), 'x')
       const next = new VaultFile(path)
       await next.write(Buffer.from('v2'), stamp)
       await next.settled()
-      expect(readdirSync(dir).sort()).toEqual(['vault.keyhold', 'vault.keyhold.bak', live].sort())
+      expect(readdirSync(dir).sort()).toEqual(['vault.keyhold', 'vault.keyhold.bak', live, recent].sort())
     })
   })
 
@@ -107,8 +116,9 @@ describe('vault files on a hostile or failing file system', () => {
       const realDir = join(dir, 'real')
       mkdirSync(realDir)
       const real = join(realDir, 'vault.keyhold')
+      ;(await Vault.create(real, PASSWORD, FAST_KDF)).close()
       symlinkSync(real, path)
-      const vault = await Vault.create(path, PASSWORD, FAST_KDF)
+      const vault = await Vault.open(path, { password: PASSWORD })
       await vault.mutate((db) => db.run("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('one')"))
       const previous = readFileSync(real)
       await vault.mutate((db) => db.run("INSERT INTO note VALUES ('two')"))
@@ -123,6 +133,36 @@ describe('vault files on a hostile or failing file system', () => {
       const backup = await Vault.open(`${real}.bak`, { password: PASSWORD })
       expect(backup.read((db) => db.exec('SELECT text FROM note')[0]!.values)).toEqual([['one']])
       backup.close()
+    })
+  })
+
+  describe('a symlink at the vault path', () => {
+    it('refuses to create a vault through a link that points to nothing, and leaves both alone', async () => {
+      const elsewhere = join(dir, 'elsewhere')
+      mkdirSync(elsewhere)
+      symlinkSync(join(elsewhere, 'planted'), path)
+      expect(await failure(Vault.create(path, PASSWORD, FAST_KDF))).toMatchObject({
+        code: 'NOT_A_VAULT',
+        message: expect.stringContaining('symbolic link to a file that does not exist'),
+      })
+      expect(readdirSync(elsewhere)).toEqual([])
+      expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    })
+
+    it("refuses a link in a folder others can write to, though the vault's own folder is safe", async () => {
+      const safe = join(dir, 'safe')
+      const shared = join(dir, 'shared')
+      mkdirSync(safe, { mode: 0o700 })
+      mkdirSync(shared)
+      const real = join(safe, 'vault.keyhold')
+      const vault = await Vault.create(real, PASSWORD, FAST_KDF)
+      vault.close()
+      const link = join(shared, 'vault.keyhold')
+      symlinkSync(real, link)
+      chmodSync(shared, 0o777)
+      const opened = await Vault.open(link, { password: PASSWORD })
+      expect((await failure(opened.mutate((db) => db.run('CREATE TABLE t (x)')))).code).toBe('VAULT_FOLDER_UNSAFE')
+      opened.close()
     })
   })
 
@@ -229,6 +269,27 @@ describe('vault files on a hostile or failing file system', () => {
       expect(refused.message).toContain(mount)
       vault.close()
     })
+  })
+
+  it('says DISK_FULL and changes nothing when the disk fills during a save (injected at the file port)', async () => {
+    const vault = await Vault.create(path, PASSWORD, FAST_KDF)
+    await vault.mutate((db) => db.run("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('kept')"))
+    const [before, files] = [sha(path), readdirSync(dir).sort()]
+    // Every FileHandle shares this prototype: the first write of the save's temp file fails as on a full disk.
+    const probe = await fsp.open(path, 'r')
+    const handleProto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> }
+    await probe.close()
+    const spy = vi.spyOn(handleProto, 'write').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))
+    try {
+      const full = await failure(vault.mutate((db) => db.run("INSERT INTO note VALUES ('lost')")))
+      expect(full).toMatchObject({ code: 'DISK_FULL', message: expect.stringContaining(dir) })
+      expect(full.message).toContain('Nothing was changed')
+    } finally {
+      spy.mockRestore()
+    }
+    expect(sha(path)).toBe(before)
+    expect(readdirSync(dir).sort()).toEqual(files)
+    vault.close()
   })
 
   describe('fileSystemError', () => {

@@ -47,6 +47,9 @@ describe('re-keying a vault', () => {
     const oldKey = await dataKeyOf(path, PASSWORD)
     expect(decryptWith(`${path}.bak`, oldKey)).not.toBeNull()
     await vault.changePassword(PASSWORD, NEW_PASSWORD)
+    // As soon as the change resolves, not only once the clean-up after it is done.
+    expect(readdirSync(dir).sort()).toEqual(['vault.keyhold', 'vault.keyhold.bak'])
+    expect(statSync(`${path}.bak`).ino).not.toBe(statSync(path).ino)
     vault.close()
     expect(decryptWith(path, oldKey)).toBeNull()
     expect(decryptWith(`${path}.bak`, oldKey)).toBeNull()
@@ -153,6 +156,14 @@ describe('VaultService re-keying', () => {
     const status = await service.rotateKey({ password: PASSWORD })
     expect(status).toMatchObject({ state: 'unlocked', rememberedOnDevice: false, warning: { code: 'KEYCHAIN_UNAVAILABLE' } })
     expect(decodeVault(readFileSync(path)).header.slots.map((s) => s.type)).toEqual(['password'])
+  })
+
+  it('takes the old device key out of the keychain when the keychain refuses the new one', async () => {
+    const id = service.vault().id
+    const refusing = Object.assign(keyStore, { set: () => Promise.reject(new Error('keychain refused the write')) })
+    const status = await service.rotateKey({ password: PASSWORD })
+    expect(status.warning?.message).toMatch(/no longer remembered/)
+    expect(refusing.entries.has(id)).toBe(false)
   })
 
   it('puts the old device key back in the keychain when the re-keyed save fails', async () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -140,6 +140,9 @@ describe('VaultFile.write', () => {
     const ours = join(dir, `vault.keyhold.${process.pid}-0123456789ab.tmp`)
     const other = join(dir, 'vault.keyhold.notes.tmp')
     for (const p of [stale, live, ours, other]) writeFileSync(p, 'x')
+    // Old enough that no save could still be writing them (a pid may be another machine's).
+    const old = new Date(Date.now() - 11 * 60_000)
+    for (const p of [stale, live, ours, other]) utimesSync(p, old, old)
     await file.write(Buffer.from('v1'), null)
     await file.settled()
     expect(existsSync(stale)).toBe(false)
