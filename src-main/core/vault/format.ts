@@ -142,21 +142,21 @@ export function checkVaultSize(header: VaultHeader, preambleEnd: number, size: n
 }
 
 /** Parses and checks the preamble at the start of a file of `size` bytes, and that size (see checkVaultSize). */
-export function decodeHead(head: Buffer, size: number): ReturnType<typeof decodePreamble> {
-  const decoded = decodePreamble(head)
+export function decodeHead(head: Buffer, size: number, path?: string): ReturnType<typeof decodePreamble> {
+  const decoded = decodePreamble(head, path)
   checkVaultSize(decoded.header, decoded.preambleEnd, size)
   return decoded
 }
 
-/** Parses and checks the preamble alone; `bytes` may be the whole file or just its start. */
-export function decodePreamble(bytes: Buffer): { header: VaultHeader; minor: number; preambleEnd: number } {
+/** Parses and checks the preamble alone; `bytes` may be the whole file or just its start, of the file at `path` (for messages). */
+export function decodePreamble(bytes: Buffer, path?: string): { header: VaultHeader; minor: number; preambleEnd: number } {
   // A file whose start differs from the magic in more than one byte (a flipped bit) is another kind of file.
   let differing = 0
   for (let i = 0; i < Math.min(bytes.length, MAGIC.length); i++) if (bytes[i] !== MAGIC[i]) differing++
   if (differing > 1)
     throw new KeyholdError(
       'NOT_A_VAULT',
-      'This file is not a Keyhold vault (it does not start like one). Keyhold did not change it; check that the path names your vault file.',
+      `${path ?? 'This file'} is not a Keyhold vault (it does not start like one). Keyhold did not change it; check that the path names your vault file.`,
     )
   if (bytes.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
   const major = bytes.readUInt16BE(8)

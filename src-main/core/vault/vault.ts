@@ -111,7 +111,7 @@ export class Vault {
     }
     const { head, size } = found
     // The header and the file's size are checked before the KDF runs and before the body is read.
-    const unwrapping = Vault.unwrapDataKey(decodeHead(head, size).header, unlocker)
+    const unwrapping = Vault.unwrapDataKey(decodeHead(head, size, path).header, unlocker)
     // Handled below; this keeps a quick failure (a wrong device key) from counting as unhandled meanwhile.
     unwrapping.catch(() => undefined)
     preloadSqlJs()

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KDF_DEFAULT } from '../../../src-main/core/vault/kdf'
@@ -149,6 +149,25 @@ describe('keyhold init, info and passwd', () => {
         expect(result.stderr).toMatch(path === dir ? /^keyhold: NOT_A_VAULT: .* is a folder, not a vault file/ : /^keyhold: NOT_A_VAULT: .* is a named pipe/)
       }
     }
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('says FILE_ACCESS_DENIED, naming the folder, when the user may not write there', () => {
+    // A real EACCES: the command runs as nobody in a folder only root may write to.
+    chmodSync(dir, 0o755)
+    const folder = join(dir, 'roots')
+    mkdirSync(folder, { mode: 0o755 })
+    const id = (flag: string) => Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout.trim())
+    const result = spawnSync(process.execPath, [join(__dirname, '../../../bin/keyhold.js'), '--vault', join(folder, 'v.keyhold'), '--password-stdin', 'init', '--kdf-memory', '19', '--kdf-iterations', '2'], {
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+      uid: id('-u'),
+      gid: id('-g'),
+      env: { PATH: process.env.PATH, HOME: dir },
+      timeout: 60_000,
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe(`keyhold: FILE_ACCESS_DENIED: Keyhold is not allowed to write to the folder ${folder}. Nothing was changed. Check that you own it or may write to it, or keep the vault in another folder.\n`)
+    expect(readdirSync(folder)).toEqual([])
   })
 
   it('shows help with exit 0', () => {

@@ -179,7 +179,7 @@ describe('vault files on a hostile or failing file system', () => {
       expect(await failure(Vault.open(pipe, { password: PASSWORD }))).toMatchObject({ code: 'NOT_A_VAULT', message: expect.stringContaining('named pipe') })
       expect(await failure(Vault.create(pipe, PASSWORD, FAST_KDF))).toMatchObject({ code: 'NOT_A_VAULT' })
       const textError = await failure(Vault.open(text, { password: PASSWORD }))
-      expect(textError).toMatchObject({ code: 'NOT_A_VAULT', message: expect.stringContaining('not a Keyhold vault') })
+      expect(textError).toMatchObject({ code: 'NOT_A_VAULT', message: expect.stringContaining(`${text} is not a Keyhold vault`) })
       expect(textError.message).not.toMatch(/restore|\.bak/)
       expect(readFileSync(text, 'utf8')).toBe('client_secret=abc\n')
       // A status check (the app's start) does not hang on the pipe either.
