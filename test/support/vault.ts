@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { KeyholdError } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
+import { all, run } from '../../src-main/core/vault/database'
+import type { Vault } from '../../src-main/core/vault/vault'
 import { createServices, type Services } from '../../src-main/core/services'
 import type { Clock } from '../../src-main/core/ports'
 import { MemoryKeyStore } from '../fakes/memory.key-store'
@@ -54,3 +57,28 @@ export async function unlockedServices(options: { clock?: Clock } = {}): Promise
     },
   }
 }
+
+/** The KeyholdError a promise rejects with (its code and message), or `{ code: 'OK' }`; anything else is rethrown. */
+export async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof KeyholdError) return { code: error.code, message: error.message }
+    throw error
+  }
+  return { code: 'OK', message: '' }
+}
+
+/** The code of the KeyholdError a promise rejects with, or 'OK'. */
+export const codeOf = async (promise: Promise<unknown>): Promise<string> => (await failure(promise)).code
+
+/** Adds a row to a `note (text)` table, made on first use: the smallest real change a vault can save. */
+export const addNote = (vault: Vault, text: string): Promise<void> =>
+  vault.mutate((db) => {
+    db.run('CREATE TABLE IF NOT EXISTS note (text TEXT)')
+    run(db, 'INSERT INTO note (text) VALUES (?)', [text])
+  })
+
+/** The texts of the `note` table, in insertion order. */
+export const notes = (vault: Vault): string[] =>
+  vault.read((db) => all<{ text: string }>(db, 'SELECT text FROM note ORDER BY rowid').map((r) => r.text))

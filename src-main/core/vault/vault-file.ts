@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { promises as fs, constants } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
+import { acquireLock } from './file-lock'
 import { fileKind, fileSystemError, notAFile } from './fs-errors'
+import { checkFolderSafe, copyDurably, EXCLUSIVE, fsyncDir, LINKS_UNSUPPORTED, linkAside, sweepTempFiles, tempName } from './safe-files'
 
 /** Identity of a file version: enough to notice another process replacing or rewriting it. */
 export interface FileStamp {
@@ -14,9 +15,6 @@ export interface FileStamp {
 const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
   a === b || (!!a && !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs)
 
-const STALE_LOCK_MS = 30_000
-/** Older than any save takes (a 1 GiB vault on a slow disk included): a temp file this old is abandoned. */
-const STALE_TEMP_MS = 10 * 60_000
 
 /** The bytes of a new version, in order: one buffer, or pieces produced while it is written. */
 export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
@@ -176,7 +174,7 @@ export class VaultFile {
         if (target === this.path) throw danglingLink(this.path)
         await checkFolderSafe(dirname(this.path), this.path)
       }
-      const release = await this.acquireLock(target)
+      const release = await acquireLock(target)
       try {
         await this.checkUnchanged(expected)
         const written = await writeDurably(tmp, content, await ownerToKeep(target, expected))
@@ -265,71 +263,6 @@ export class VaultFile {
     const path = `${target}.bak.old`
     this.trashing = this.trashing.then(() => fs.rm(path, { force: true })).catch(() => undefined)
   }
-
-  private async acquireLock(target: string): Promise<() => Promise<void>> {
-    const lockPath = `${target}.lock`
-    for (let attempt = 0; attempt < 200; attempt++) {
-      // The lock appears with its owner's pid already in it (written aside, then hard-linked
-      // into place, which fails if it exists), so a process killed at any point never leaves
-      // a lock that cannot be told stale. The file aside has a random name (see tempName).
-      const tmp = tempName(lockPath)
-      await createExclusive(tmp, String(process.pid))
-      try {
-        await linkOrCreate(tmp, lockPath)
-        return () => fs.rm(lockPath, { force: true })
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-        if (await isStaleLock(lockPath)) await fs.rm(lockPath, { force: true })
-        else await new Promise((r) => setTimeout(r, 25))
-      } finally {
-        await fs.rm(tmp, { force: true })
-      }
-    }
-    throw new KeyholdError(
-      'VAULT_CHANGED_ON_DISK',
-      'Another Keyhold process is saving this vault right now. Your change was not saved; try again in a moment.',
-    )
-  }
-}
-
-/**
- * Links `from` to `to` when `from` exists, replacing a leftover `to` (from a process killed
- * before it deleted it). False when there is nothing to link or links are unsupported.
- */
-async function linkAside(from: string, to: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.link(from, to)
-      return true
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false
-      await fs.rm(to, { force: true })
-    }
-  }
-  return false
-}
-
-/** Errors of link() where the file system has no hard links: a copy is made instead. */
-const LINKS_UNSUPPORTED = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']
-
-/**
- * A temp file's name next to `path`: the pid lets a later save tell a temp file of a killed
- * process (see sweepTempFiles); the random part makes the name unguessable, so nobody can
- * plant a file or a symlink there in advance.
- */
-const tempName = (path: string) => `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`
-
-/**
- * SECURITY: creates `path` holding `text` (0600). Exclusive creation without following
- * symlinks: it fails rather than write through anything planted at that name.
- */
-async function createExclusive(path: string, text: string): Promise<void> {
-  const handle = await fs.open(path, EXCLUSIVE, 0o600)
-  try {
-    await handle.writeFile(text)
-  } finally {
-    await handle.close()
-  }
 }
 
 /** A symlink at the vault path that points to nothing: refused rather than followed or replaced. */
@@ -338,33 +271,6 @@ const danglingLink = (path: string) =>
     'NOT_A_VAULT',
     `${path} is a symbolic link to a file that does not exist. Keyhold did not create a vault through it: give the path where the vault should be, or remove the link.`,
   )
-
-/** O_CREAT | O_EXCL (which never follows a symlink at the name) and O_NOFOLLOW, for every file Keyhold makes. */
-const EXCLUSIVE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW
-
-/**
- * SECURITY: refuses a folder other users can write to: they could swap the vault or plant
- * files beside it. A sticky folder (like /tmp) is accepted when the vault is ours (or not yet
- * made), as others cannot rename or delete our files there. Group write counts as others'
- * unless the group is our private one (gid = uid: Debian gives each user a group of their own
- * and umask 002; macOS's shared "staff" group does count).
- * Windows has no such mode bits.
- */
-async function checkFolderSafe(folder: string, target: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const s = await fs.stat(folder)
-  const privateGroup = s.gid === process.getgid?.() && process.getgid?.() === process.getuid?.()
-  const othersWrite = (s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && !privateGroup)
-  if (!othersWrite) return
-  if ((s.mode & 0o1000) !== 0) {
-    const file = await fs.lstat(target).catch(() => null)
-    if (!file || file.uid === process.getuid?.()) return
-  }
-  throw new KeyholdError(
-    'VAULT_FOLDER_UNSAFE',
-    `Other users can write to the folder ${folder}, so they could replace your vault or plant files next to it. Nothing was changed. Keep the vault in a folder only you can write to (for example, run chmod go-w on it), then try again.`,
-  )
-}
 
 /** Unflushed bytes after which writeDurably starts flushing them while it writes the rest. */
 const EARLY_FLUSH_BYTES = 4 << 20
@@ -448,98 +354,5 @@ async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: numb
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done)
     if (bytesWritten === 0) throw Object.assign(new Error('the disk accepted no more bytes'), { code: 'ENOSPC' })
     done += bytesWritten
-  }
-}
-
-/** Copies `from` to a new file `to` (created exclusively, 0600) and fsyncs it. */
-async function copyDurably(from: string, to: string): Promise<void> {
-  await fs.copyFile(from, to, constants.COPYFILE_EXCL)
-  const handle = await fs.open(to, constants.O_RDWR | constants.O_NOFOLLOW)
-  try {
-    await handle.chmod(0o600)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Hard-links `from` to `to` (EEXIST if taken); where links are unsupported, creates `to` exclusively. */
-async function linkOrCreate(from: string, to: string): Promise<void> {
-  try {
-    await fs.link(from, to)
-  } catch (error) {
-    if (!LINKS_UNSUPPORTED.includes((error as NodeJS.ErrnoException).code ?? '')) throw error
-    await createExclusive(to, String(process.pid))
-  }
-}
-
-/** A lock is stale when its process is gone (killed mid-save) or it is older than any save takes. */
-async function isStaleLock(lockPath: string): Promise<boolean> {
-  // SECURITY: a symlink or a pipe planted as the lock is neither followed nor waited on.
-  const [s, text] = await Promise.all([fs.lstat(lockPath).catch(() => null), readSmall(lockPath)])
-  if (!s) return false
-  if (!s.isFile()) return true
-  if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
-  return processGone(Number(text))
-}
-
-/** The first bytes of a small regular file as text, never following a symlink nor blocking on a pipe; '' on failure. */
-async function readSmall(path: string): Promise<string> {
-  let handle: fs.FileHandle | undefined
-  try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-    const buffer = Buffer.alloc(32)
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-    return buffer.subarray(0, bytesRead).toString('utf8')
-  } catch {
-    return ''
-  } finally {
-    await handle?.close()
-  }
-}
-
-/** True only when `pid` is certainly not a running process (and not this one). */
-function processGone(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH'
-  }
-}
-
-/**
- * Deletes the temp files (of the vault, its backup and its lock) of processes that are gone
- * (killed mid-save: a SIGKILL, a crash, a power cut), which would otherwise pile up next to
- * the vault, the vault's as big as it. Also the fixed-name ones earlier versions made
- * (`.bak.tmp`, `.lock.<pid>.tmp`). A live process's temp file, one of this process, or any
- * other file is left alone.
- */
-async function sweepTempFiles(target: string): Promise<void> {
-  const prefix = `${basename(target)}.`
-  for (const name of await fs.readdir(dirname(target))) {
-    if (!name.startsWith(prefix)) continue
-    const rest = name.slice(prefix.length)
-    const match = /^(?:bak\.|lock\.)?(\d+)-[0-9a-f]{12}\.tmp$/.exec(rest) ?? /^lock\.(\d+)\.tmp$/.exec(rest)
-    if (!(match ? processGone(Number(match[1])) : rest === 'bak.tmp')) continue
-    // A pid seen from here may be another machine's or container's (a synced or shared folder):
-    // a file is only taken for a dead process's once no save could still be writing it.
-    const path = join(dirname(target), name)
-    const s = await fs.lstat(path).catch(() => null)
-    if (s && Date.now() - s.mtimeMs > STALE_TEMP_MS) await fs.rm(path, { force: true })
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined
-  try {
-    handle = await fs.open(dir, 'r')
-    await handle.sync()
-  } catch (error) {
-    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
-    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
-  } finally {
-    await handle?.close()
   }
 }

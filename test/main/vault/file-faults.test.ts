@@ -24,17 +24,7 @@ import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
-import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof KeyholdError) return { code: error.code, message: error.message }
-    throw error
-  }
-  return { code: 'OK', message: '' }
-}
+import { failure, FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!

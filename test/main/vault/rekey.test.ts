@@ -1,28 +1,16 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { KeyholdError } from '../../../src-shared/errors'
-import { all, run } from '../../../src-main/core/vault/database'
+import { run } from '../../../src-main/core/vault/database'
 import { decodeVault } from '../../../src-main/core/vault/format'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
-import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+import { codeOf, FAST_KDF, notes, PASSWORD, tempDir } from '../../support/vault'
 import { dataKeyOf, decryptWith } from '../../support/vault-image'
 
 const NEW_PASSWORD = 'a brand new password 42'
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof KeyholdError) return error.code
-    throw error
-  }
-  return 'OK'
-}
-
-const notes = (vault: Vault) => vault.read((db) => all<{ text: string }>(db, 'SELECT text FROM note ORDER BY rowid').map((r) => r.text))
 
 describe('re-keying a vault', () => {
   let dir: string
