@@ -1,7 +1,7 @@
-import type { HttpMethod, SecretId, SecretSort, SecretTag } from '../../../src-shared/types/secrets'
+import type { SecretId, SecretSort, SecretSummary, SecretTag } from '../../../src-shared/types/secrets'
 import type { Database } from '../vault/database'
 import { fold, foldText } from '../../../src-shared/fold'
-import { indexBlock, orderedIds } from './secrets.repo'
+import { indexBlock, orderedIds, searchableFields, searchableText, type SearchableField } from './secrets.repo'
 
 /** What the index keeps of one secret: sort keys and folded text. Never the client secret or notes. */
 interface Entry {
@@ -19,16 +19,7 @@ interface Entry {
 }
 
 /** The searchable fields of one secret, as the service has them after a change. */
-export interface IndexSource {
-  id: SecretId
-  name: string
-  url: string
-  clientId: string
-  identifier: string | null
-  method: HttpMethod | null
-  tags: string[]
-  updatedAt: string
-}
+export type IndexSource = Pick<SecretSummary, 'id' | SearchableField | 'tags' | 'updatedAt'>
 
 export interface IndexQuery {
   search: string
@@ -114,14 +105,14 @@ interface TagSet {
   tags: string[]
   foldedTags: string[]
   tagKeys: string
-  /** What the tags add to an entry's hay: "\n" + folded tags joined by "\n". */
+  /** What the tags add to the fields in an entry's hay (see searchableText). */
   tail: string
 }
 
 function tagSetOf(json: string): TagSet {
   const tags = JSON.parse(json) as string[]
   const foldedTags = tags.map(fold)
-  return { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: `\n${foldedTags.join('\n')}` }
+  return { tags, foldedTags, tagKeys: tagKeysOf(foldedTags), tail: searchableText('', foldedTags) }
 }
 
 /**
@@ -164,8 +155,6 @@ export function scanMatches(text: { count: number; core: string; tags: string },
 }
 
 function toEntry(source: IndexSource): Entry {
-  // As indexBlock: U+001E (which the contract refuses anyway) becomes a space.
-  const core = fold([source.name, source.url, source.clientId, source.identifier ?? '', source.method ?? ''].join('\n')).replaceAll(RECORD_END, ' ')
   const foldedTags = source.tags.map(fold)
   return {
     id: source.id,
@@ -174,7 +163,8 @@ function toEntry(source: IndexSource): Entry {
     tags: source.tags,
     foldedTags,
     tagKeys: tagKeysOf(foldedTags),
-    hay: `${core}\n${foldedTags.join('\n').replaceAll(RECORD_END, ' ')}`,
+    // As indexBlock: U+001E (which the contract refuses anyway) becomes a space.
+    hay: searchableText(fold(searchableFields(source)), foldedTags).replaceAll(RECORD_END, ' '),
   }
 }
 

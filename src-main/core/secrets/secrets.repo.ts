@@ -1,49 +1,30 @@
 import type { HttpMethod, SecretDetail, SecretId, SecretSort, SecretSummary } from '../../../src-shared/types/secrets'
-import { all, one, run, type Database } from '../vault/database'
+import { one, run, values, type Database } from '../vault/database'
 
 /** A whole API secret as stored, the client secret included. Only the service's reveal and copy read that column. */
-export interface SecretRecord {
-  id: SecretId
-  name: string
-  url: string
-  clientId: string
+export interface SecretRecord extends Omit<SecretDetail, 'hasClientSecret'> {
   clientSecret: string | null
-  identifier: string | null
-  method: HttpMethod | null
-  tags: string[]
-  notes: string
-  createdAt: string
-  updatedAt: string
-}
-
-interface SummaryRow {
-  id: SecretId
-  name: string
-  url: string
-  client_id: string
-  identifier: string | null
-  method: HttpMethod | null
-  tags: string
-  has_secret: number
-  created_at: string
-  updated_at: string
 }
 
 // SECURITY: list queries select these columns only; `client_secret` is reduced to a flag.
-const SUMMARY_COLUMNS = `id, name, url, client_id, identifier, method, tags, client_secret IS NOT NULL AS has_secret, created_at, updated_at`
+const SUMMARY_COLUMNS = `id, name, url, client_id, identifier, method, tags, client_secret IS NOT NULL, created_at, updated_at`
 
-function toSummary(row: SummaryRow): SecretSummary {
+/** The values of SUMMARY_COLUMNS, in order: a row as `values` reads it, or one array of a JSON result. */
+type SummaryValues = [SecretId, string, string, string, string | null, HttpMethod | null, string, number, string, string]
+
+/** The one decoder of a summary row; rows with more columns after SUMMARY_COLUMNS pass too. */
+function toSummary([id, name, url, clientId, identifier, method, tags, hasSecret, createdAt, updatedAt]: readonly [...SummaryValues, ...unknown[]]): SecretSummary {
   return {
-    id: row.id,
-    name: row.name,
-    url: row.url,
-    clientId: row.client_id,
-    identifier: row.identifier,
-    method: row.method,
-    tags: JSON.parse(row.tags) as string[],
-    hasClientSecret: row.has_secret === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    id,
+    name,
+    url,
+    clientId,
+    identifier,
+    method,
+    tags: JSON.parse(tags) as string[],
+    hasClientSecret: hasSecret === 1,
+    createdAt,
+    updatedAt,
   }
 }
 
@@ -90,19 +71,15 @@ export function remove(db: Database, id: SecretId): number {
 
 /** The whole record, client secret included: for edit, reveal and copy only. */
 export function findRecord(db: Database, id: SecretId): SecretRecord | undefined {
-  const row = one<SummaryRow & { client_secret: string | null; notes: string }>(
-    db,
-    `SELECT ${SUMMARY_COLUMNS}, client_secret, notes FROM secret WHERE id = ?`,
-    [id],
-  )
+  const row = values<[...SummaryValues, string | null, string]>(db, `SELECT ${SUMMARY_COLUMNS}, client_secret, notes FROM secret WHERE id = ?`, [id])[0]
   if (!row) return undefined
   const { hasClientSecret: _has, ...summary } = toSummary(row)
-  return { ...summary, clientSecret: row.client_secret, notes: row.notes }
+  return { ...summary, clientSecret: row[10], notes: row[11] }
 }
 
 export function findDetail(db: Database, id: SecretId): SecretDetail | undefined {
-  const row = one<SummaryRow & { notes: string }>(db, `SELECT ${SUMMARY_COLUMNS}, notes FROM secret WHERE id = ?`, [id])
-  return row && { ...toSummary(row), notes: row.notes }
+  const row = values<[...SummaryValues, string]>(db, `SELECT ${SUMMARY_COLUMNS}, notes FROM secret WHERE id = ?`, [id])[0]
+  return row && { ...toSummary(row), notes: row[10] }
 }
 
 /** The id of the secret whose folded Identifier is `identifierKey`, if any. */
@@ -121,7 +98,7 @@ const ORDER: Record<SecretSort, { asc: string; desc: string }> = {
 
 /** One page of every secret in the given order, served by the order's index (no filter). */
 export function page(db: Database, sort: SecretSort, direction: 'asc' | 'desc', offset: number, limit: number): SecretSummary[] {
-  return all<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM secret ORDER BY ${ORDER[sort][direction]} LIMIT ? OFFSET ?`, [
+  return values<SummaryValues>(db, `SELECT ${SUMMARY_COLUMNS} FROM secret ORDER BY ${ORDER[sort][direction]} LIMIT ? OFFSET ?`, [
     limit,
     offset,
   ]).map(toSummary)
@@ -130,8 +107,8 @@ export function page(db: Database, sort: SecretSort, direction: 'asc' | 'desc', 
 /** Summaries of the given ids, in the given order (ids that no longer exist are skipped). */
 export function summariesByIds(db: Database, ids: readonly SecretId[]): SecretSummary[] {
   if (ids.length === 0) return []
-  const rows = all<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM secret WHERE id IN (${ids.map(() => '?').join(',')})`, [...ids])
-  const byId = new Map(rows.map((row) => [row.id, row]))
+  const rows = values<SummaryValues>(db, `SELECT ${SUMMARY_COLUMNS} FROM secret WHERE id IN (${ids.map(() => '?').join(',')})`, [...ids])
+  const byId = new Map(rows.map((row) => [row[0], row]))
   return ids.flatMap((id) => {
     const row = byId.get(id)
     return row ? [toSummary(row)] : []
@@ -156,27 +133,43 @@ export function summariesByRowids(
   if (!rowids.every((rowid) => Number.isSafeInteger(rowid))) throw new Error('rowids must be integers')
   const json = one<{ rows: string }>(
     db,
-    `SELECT json_group_array(json_array(id, name, url, client_id, identifier, method, tags, client_secret IS NOT NULL, created_at, updated_at)
-       ORDER BY ${ORDER[sort][direction]}) AS rows
+    `SELECT json_group_array(json_array(${SUMMARY_COLUMNS}) ORDER BY ${ORDER[sort][direction]}) AS rows
      FROM secret WHERE rowid IN (${rowids.join(',')})`,
   )?.rows
-  const rows = JSON.parse(json ?? '[]') as Array<[SecretId, string, string, string, string | null, HttpMethod | null, string, number, string, string]>
-  return rows.slice(offset, offset + limit).map(([id, name, url, clientId, identifier, method, tags, hasSecret, createdAt, updatedAt]) => ({
-    id,
-    name,
-    url,
-    clientId,
-    identifier,
-    method,
-    tags: JSON.parse(tags) as string[],
-    hasClientSecret: hasSecret === 1,
-    createdAt,
-    updatedAt,
-  }))
+  const rows = JSON.parse(json ?? '[]') as SummaryValues[]
+  return rows.slice(offset, offset + limit).map(toSummary)
 }
 
-/** A secret's searchable fields, one per line: the search index's and the CLI's search read the same. */
-const FIELDS = `concat_ws(char(10), name, url, client_id, coalesce(identifier, ''), coalesce(method, ''))`
+/**
+ * A secret's searchable text, the one definition every search reads (the index's build and its
+ * changes, and the CLI's one scan without the index): these fields in this order, then its tags,
+ * one per line, folded (see fold.ts). Each field is read by its SQL here ('' for none), so SQLite
+ * builds the text of many rows at once, and by `searchableFields` for one secret after a change.
+ * SECURITY: never the client secret or the notes.
+ */
+const SEARCHABLE = {
+  name: 'name',
+  url: 'url',
+  clientId: 'client_id',
+  identifier: "coalesce(identifier, '')",
+  method: "coalesce(method, '')",
+} as const satisfies Partial<Record<keyof SecretSummary, string>>
+
+export type SearchableField = keyof typeof SEARCHABLE
+const SEARCHABLE_FIELDS = Object.keys(SEARCHABLE) as SearchableField[]
+
+/** A secret's searchable fields, one per line, in SQL. */
+const FIELDS = `concat_ws(char(10), ${Object.values(SEARCHABLE).join(', ')})`
+
+/** A secret's searchable fields, one per line, as FIELDS reads them from its row. */
+export function searchableFields(secret: Pick<SecretSummary, SearchableField>): string {
+  let text = ''
+  for (let i = 0; i < SEARCHABLE_FIELDS.length; i++) text += (i === 0 ? '' : '\n') + (secret[SEARCHABLE_FIELDS[i]!] ?? '')
+  return text
+}
+
+/** A secret's searchable text from its (folded) fields and folded tags, as HAY joins them. */
+export const searchableText = (fields: string, foldedTags: readonly string[]): string => `${fields}\n${foldedTags.join('\n')}`
 
 /**
  * Every secret's searchable text, for one search without the search index (see scanMatches):
@@ -204,7 +197,7 @@ const TAG_LINES = `CASE WHEN tags = '[]' THEN ''
   WHEN instr(tags, '\\') = 0 THEN replace(substr(tags, 3, length(tags) - 4), '","', char(10))
   ELSE coalesce((SELECT group_concat(value, char(10)) FROM json_each(tags)), '') END`
 
-/** A secret's searchable text before folding (see SecretsIndex): its fields, then its tags, one per line; U+001E becomes a space. */
+/** A secret's searchable text in SQL, before folding (see SecretsIndex): its fields, then its tags, one per line; U+001E becomes a space. */
 const HAY = `replace(${FIELDS} || char(10) || ${TAG_LINES}, char(30), ' ')`
 
 /**
@@ -221,8 +214,8 @@ export function indexBlock(
 ): { count: number; meta: string; text: string } {
   const row = one<{ count: number; meta: string; text: string | null }>(
     db,
-    `SELECT count(*) AS count, json_group_array(json_array(id, name_key, updated_at, tags)) AS meta, group_concat(${HAY} || char(30), '') AS text
-     FROM (SELECT id, name_key, updated_at, tags, name, url, client_id, identifier, method FROM secret
+    `SELECT count(*) AS count, json_group_array(json_array(id, name_key, updated_at, tags)) AS meta, group_concat(hay || char(30), '') AS text
+     FROM (SELECT id, name_key, updated_at, tags, ${HAY} AS hay FROM secret
            ${after ? 'WHERE (name_key, id) > (?, ?)' : ''} ORDER BY name_key, id LIMIT ?)`,
     after ? [after.nameKey, after.id, limit] : [limit],
   )
