@@ -1,6 +1,7 @@
 import type { KdfParams } from '../../src-shared/types/vault'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
+import { ClipboardGuard } from './clipboard-guard'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { SecretsService } from './secrets/secrets.service'
 import { SettingsService } from './settings/settings.service'
@@ -34,10 +35,12 @@ export function createServices(options: ServicesOptions) {
     autoLockMs: options.autoLockMs,
   })
   const settings = new SettingsService(vault, options.clipboardClearMs === undefined ? undefined : options.clipboardClearMs / 1000)
-  // Each copy reads the person's delay from the vault's settings.
-  const clipboardClearMs = () => settings.clipboardClearMs()
-  const appKeys = new AppKeysService({ vault, clock, clipboard, saveFileDialog: options.saveFileDialog, clipboardClearMs })
-  const secrets = new SecretsService({ vault, clock, clipboard, clipboardClearMs })
+  // One guard for every copy; each copy reads the person's delay from the vault's settings.
+  const clipboardGuard = new ClipboardGuard(clipboard, () => settings.clipboardClearMs())
+  // SECURITY: locking takes a copy (a secret or a token) back off the clipboard.
+  vault.onLock(() => clipboardGuard.clearIfOurs())
+  const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog })
+  const secrets = new SecretsService({ vault, clock, clipboardGuard })
   const apps = new AppsService(vault, clock)
   return { clock, clipboard, vault, settings, secrets, appKeys, apps }
 }

@@ -14,8 +14,8 @@ import type {
   RoleId,
 } from '../../../src-shared/types/app-keys'
 import type { ClipboardCopy } from '../../../src-shared/types/settings'
-import type { Clipboard, Clock, SaveFileDialog } from '../ports'
-import type { ClearAfter } from '../secrets/clipboard-guard'
+import type { ClipboardGuard } from '../clipboard-guard'
+import type { Clock, SaveFileDialog } from '../ports'
 import type { Database } from '../vault/database'
 import { fileSystemError } from '../vault/fs-errors'
 import type { VaultService } from '../vault/vault.service'
@@ -32,11 +32,10 @@ export const LAST_USED_RESOLUTION_MS = 60_000
 export interface AppKeysServiceOptions {
   vault: VaultService
   clock: Clock
-  clipboard: Clipboard
+  /** The process's one guard over copies: a copied token is taken back after the person's delay. */
+  clipboardGuard: ClipboardGuard
   /** The app's save dialog; absent in the CLI, which writes to --out or standard output. */
   saveFileDialog?: SaveFileDialog
-  /** How long a copied token stays on the clipboard: fixed, or read at each copy (the person's setting; 30 s by default). */
-  clipboardClearMs?: ClearAfter
 }
 
 const notFound = (key: string) =>
@@ -58,7 +57,7 @@ export class AppKeysService {
   private readonly copies: TokenCopies
 
   constructor(private readonly options: AppKeysServiceOptions) {
-    this.copies = new TokenCopies(options.clock, options.clipboard, options.clipboardClearMs)
+    this.copies = new TokenCopies(options.clock)
     options.vault.onLock(() => this.copies.clear())
   }
 
@@ -111,7 +110,7 @@ export class AppKeysService {
   /** The token screen's copy button: main copies, and clears the clipboard after the person's delay (30 s by default). */
   copyToken(handle: string): ClipboardCopy {
     this.options.vault.vault()
-    return { clearsAfterMs: this.copies.copy(handle) }
+    return this.options.clipboardGuard.copy(this.copies.token(handle))
   }
 
   forgetToken(handle: string): void {

@@ -1,33 +1,22 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
-import type { Clipboard, Clock } from '../ports'
-import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS, type ClearAfter } from '../secrets/clipboard-guard'
+import type { Clock } from '../ports'
 
 /** How long the token screen may copy a new token: the screen is meant to be read and closed. */
 export const TOKEN_COPY_TTL_MS = 5 * 60_000
-/** The clipboard is cleared this long after a copy, if it still holds the token (as for API secrets). */
-export const CLIPBOARD_CLEAR_MS = DEFAULT_CLIPBOARD_CLEAR_MS
 
 /**
  * The token screen's copy button without storing the token. SECURITY: a generated token is
  * never written to the vault, a log or a second IPC payload. Main keeps it in memory under a
  * random handle that the generate answer carries; the renderer asks main to copy by handle.
  * The handle dies when the screen closes (`forget`), when the vault locks (`clear`) or
- * TOKEN_COPY_TTL_MS after generation, whichever comes first. Copies go through the same
- * ClipboardGuard as API secrets: cleared after `clearAfterMs` (and on lock) unless the
- * person copied something else meanwhile.
+ * TOKEN_COPY_TTL_MS after generation, whichever comes first. The copy itself goes through the
+ * ClipboardGuard every copy uses (taken back after the person's delay, and on lock).
  */
 export class TokenCopies {
   private readonly held = new Map<string, { token: string; expiresAt: number }>()
-  private readonly guard: ClipboardGuard
 
-  constructor(
-    private readonly clock: Clock,
-    clipboard: Clipboard,
-    clearAfter: ClearAfter = CLIPBOARD_CLEAR_MS,
-  ) {
-    this.guard = new ClipboardGuard(clipboard, clearAfter)
-  }
+  constructor(private readonly clock: Clock) {}
 
   /** Holds `token` for the token screen and returns its copy handle. */
   hold(token: string): string {
@@ -37,8 +26,8 @@ export class TokenCopies {
     return handle
   }
 
-  /** Copies the held token to the clipboard; NOT_FOUND once the handle is gone. Returns the delay until it is cleared, in ms. */
-  copy(handle: string): number {
+  /** The token held under `handle`, to copy; NOT_FOUND once the handle is gone. */
+  token(handle: string): string {
     this.prune()
     const entry = this.held.get(handle)
     if (!entry)
@@ -46,7 +35,7 @@ export class TokenCopies {
         'NOT_FOUND',
         'This token can no longer be copied: Keyhold shows it only once and does not keep it. If you did not save it, deactivate the key and generate a new one.',
       )
-    return this.guard.copy(entry.token)
+    return entry.token
   }
 
   /** The token screen was closed: its token cannot be copied any more. */
@@ -54,10 +43,9 @@ export class TokenCopies {
     this.held.delete(handle)
   }
 
-  /** On lock: drop every held token and take a copied one off the clipboard. */
+  /** On lock: drop every held token. */
   clear(): void {
     this.held.clear()
-    this.guard.clearIfOurs()
   }
 
   private prune(): void {

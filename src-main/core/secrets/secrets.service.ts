@@ -11,10 +11,10 @@ import type {
   SecretSummary,
   SecretTag,
 } from '../../../src-shared/types/secrets'
-import type { Clipboard, Clock } from '../ports'
+import type { ClipboardGuard } from '../clipboard-guard'
+import type { Clock } from '../ports'
 import type { Database } from '../vault/database'
 import type { VaultService } from '../vault/vault.service'
-import { ClipboardGuard, DEFAULT_CLIPBOARD_CLEAR_MS, type ClearAfter } from './clipboard-guard'
 import { fold } from '../../../src-shared/fold'
 import { scanMatches, searchTerms, SecretsIndex } from './secrets.index'
 import * as repo from './secrets.repo'
@@ -28,9 +28,8 @@ const BULK_ROWS = 256
 export interface SecretsServiceOptions {
   vault: VaultService
   clock: Clock
-  clipboard: Clipboard
-  /** How long a copy stays on the clipboard (default 30 s). */
-  clipboardClearMs?: ClearAfter
+  /** The process's one guard over copies: a copy is taken back after the person's delay. */
+  clipboardGuard: ClipboardGuard
 }
 
 /** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
@@ -80,15 +79,10 @@ function withDefaults(query: SecretQuery) {
  */
 export class SecretsService {
   private readonly index = new SecretsIndex()
-  private readonly guard: ClipboardGuard
 
   constructor(private readonly options: SecretsServiceOptions) {
-    this.guard = new ClipboardGuard(options.clipboard, options.clipboardClearMs ?? DEFAULT_CLIPBOARD_CLEAR_MS)
-    options.vault.onLock(() => {
-      // SECURITY: locking takes a copied secret off the clipboard and drops the search index.
-      this.guard.clearIfOurs()
-      this.index.clear()
-    })
+    // SECURITY: locking drops the search index (the guard takes a copied secret back, see createServices).
+    options.vault.onLock(() => this.index.clear())
   }
 
   private get vault() {
@@ -201,8 +195,7 @@ export class SecretsService {
     const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
     const text = field === 'clientId' ? record.clientId : record.clientSecret
     if (text === null) throw new KeyholdError('NOT_FOUND', 'This API secret has no client secret to copy. Edit it to add one.')
-    this.guard.copy(text)
-    return { clearsAfterMs: this.guard.clearAfterMs }
+    return this.options.clipboardGuard.copy(text)
   }
 
   /** "Add API secret": CONFLICT (naming the Identifier) when the Identifier is taken; nothing is saved then. */

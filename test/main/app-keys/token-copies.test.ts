@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { CLIPBOARD_CLEAR_MS, TOKEN_COPY_TTL_MS } from '../../../src-main/core/app-keys/token-copies'
+import { TOKEN_COPY_TTL_MS } from '../../../src-main/core/app-keys/token-copies'
+import { DEFAULT_CLIPBOARD_CLEAR_MS as CLIPBOARD_CLEAR_MS } from '../../../src-main/core/clipboard-guard'
 import { createDispatch } from '../../../src-main/ipc/handle'
 import { createHandlers } from '../../../src-main/ipc/handlers'
 import { FakeClock, PASSWORD, unlockedServices } from '../../support/vault'

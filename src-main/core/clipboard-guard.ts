@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { CLIPBOARD_CLEAR_DEFAULT_SECONDS } from '../../../src-shared/types/settings'
-import type { Clipboard } from '../ports'
+import { CLIPBOARD_CLEAR_DEFAULT_SECONDS, type ClipboardCopy } from '../../src-shared/types/settings'
+import type { Clipboard } from './ports'
 
-/** How long a copied Client ID or client secret stays on the clipboard by default. */
+/** How long a copy (a Client ID, a client secret, a new token) stays on the clipboard by default. */
 export const DEFAULT_CLIPBOARD_CLEAR_MS = CLIPBOARD_CLEAR_DEFAULT_SECONDS * 1000
 
 /** A fixed delay, or where to read the current one (the person's setting) at each copy. */
@@ -11,12 +11,13 @@ export type ClearAfter = number | (() => number)
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
 
 /**
- * Copies made by main, taken back later. After `clearAfterMs` (and on lock) the clipboard
- * is cleared, but only if it still holds what was copied: whatever the person copied since
- * is left alone.
+ * Every copy the core makes (API secrets and new tokens alike), taken back later: one guard per
+ * process (createServices), so the last copy is the one it watches. After the delay, and when the
+ * vault locks, the clipboard is cleared, but only if it still holds what was copied: whatever the
+ * person copied since is left alone.
  *
- * SECURITY: only a SHA-256 digest of the copied text is kept for the comparison, so the
- * secret does not linger in this object for the 30 seconds; it is never logged.
+ * SECURITY: only a SHA-256 digest of the copied text is kept for the comparison, so the secret
+ * does not linger in this object for the delay; it is never logged.
  */
 export class ClipboardGuard {
   private copied: Buffer | null = null
@@ -27,23 +28,18 @@ export class ClipboardGuard {
     private readonly clearAfter: ClearAfter = DEFAULT_CLIPBOARD_CLEAR_MS,
   ) {}
 
-  /** The delay the next copy gets. */
-  get clearAfterMs(): number {
-    return typeof this.clearAfter === 'function' ? this.clearAfter() : this.clearAfter
-  }
-
-  /** Writes `text` to the clipboard and schedules taking it back. Returns the delay, in ms. */
-  copy(text: string): number {
-    const delay = this.clearAfterMs
+  /** Writes `text` to the clipboard and schedules taking it back; answers the delay. */
+  copy(text: string): ClipboardCopy {
+    const delay = typeof this.clearAfter === 'function' ? this.clearAfter() : this.clearAfter
     this.clipboard.writeText(text)
     this.copied = digest(text)
     clearTimeout(this.timer)
     this.timer = setTimeout(() => this.clearIfOurs(), delay)
     this.timer.unref?.()
-    return delay
+    return { clearsAfterMs: delay }
   }
 
-  /** Clears the clipboard now if it still holds the last copy; forgets the copy either way. */
+  /** Clears the clipboard now if it still holds the last copy (on lock); forgets the copy either way. */
   clearIfOurs(): void {
     clearTimeout(this.timer)
     this.timer = undefined
