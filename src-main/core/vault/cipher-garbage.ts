@@ -8,10 +8,8 @@
  * of them (when saving, the pieces still being written then are kept and promoted, and wait
  * for a full collection). So tens of MiB pile up, and the C allocator keeps the memory they
  * took once they are freed. A young-generation collection (a scavenge, which copies only the
- * few young objects still alive) every 4 MiB frees them as they die. In the app's layout
- * (npm run bench): at 100,000 secrets the RSS after unlocking and searching went from
- * 279-299 MiB to 254-262 MiB, and at 10,000 the peak during saves from 150-158 MiB to
- * 131-137 MiB, with the same unlock and save times.
+ * few young objects still alive) every 4 MiB frees them as they die (the effect on RSS is in
+ * the README's performance section).
  *
  * V8 offers that only as `gc`, which CoreHost exposes to the core's worker. Elsewhere (the
  * CLI, which exits after one command) there is no `gc` and this does nothing.

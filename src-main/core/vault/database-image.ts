@@ -89,8 +89,8 @@ export class DatabaseImage {
 
   /**
    * The bytes a save encrypts (see Snapshot). While the image is still the database's file,
-   * its pages in use, with no copy; else a copy from `export()` (in one piece: about 200 ms at
-   * 100,000 secrets). export() backs up into a connection of its own, so this connection's
+   * its pages in use, with no copy; else a copy from `export()`, made in one piece, the slow
+   * path. export() backs up into a connection of its own, so this connection's
    * pragmas (secure_delete, foreign_keys) stay as they are.
    */
   snapshot(): Snapshot {

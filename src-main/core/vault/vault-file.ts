@@ -112,8 +112,8 @@ export class VaultFile {
         length = await readInto(handle, head, 0)
         check.check(head.subarray(0, length), size)
       }
-      // One read of the size stat gave (readFile() reads in 512 KiB steps: ~180 round trips to
-      // the thread pool for a 90 MB vault). A file written in place meanwhile (Keyhold only
+      // One read of the size stat gave (readFile() reads in 512 KiB steps, a round trip to the
+      // thread pool each). A file written in place meanwhile (Keyhold only
       // ever renames a new one over it) is read again to its end by readFile().
       // A buffer of its own (never a slice of Node's shared pool), so the room behind the file is ours.
       let bytes = Buffer.allocUnsafeSlow(size + spareFor(size))
@@ -227,7 +227,7 @@ export class VaultFile {
   /**
    * The previous version becomes `.bak` by a hard link (a copy where links are not supported).
    * The version it replaces is first linked aside as `.bak.old`, so the rename does not free its
-   * blocks (about 1 ms per MB on ext4) while the save waits; that happens after the save.
+   * blocks while the save waits; that happens after the save.
    *
    * After a re-key (`rekeyed`: the new version's temp file) the `.bak` is a copy of the new
    * version instead, fsynced, and the old `.bak` is dropped by the rename itself, not linked
@@ -279,7 +279,7 @@ const EARLY_FLUSH_BYTES = 4 << 20
  * Creates `path` exclusively (0600), writes `content` and fsyncs it; returns its stamp. Pieces
  * are written while the next is produced (one write in flight), and every 4 MiB written an
  * fdatasync starts in the background (one at a time), so the disk works while the rest is
- * encrypted instead of all at the final fsync: that halves a 90 MB save. On failure the file
+ * encrypted instead of all at the final fsync. On failure the file
  * is closed; the caller removes it.
  */
 async function writeDurably(path: string, content: FileContent, owner: Owner | null): Promise<FileStamp> {
