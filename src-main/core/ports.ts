@@ -24,23 +24,26 @@ export const noKeyStore: KeyStore = {
   delete: () => Promise.reject(new Error('no keychain')),
 }
 
-/** The system clipboard (Electron's in the app). Copies of secrets are made by main only. */
+/**
+ * The system clipboard (Electron's in the app). Copies of secrets are made by main only. Async:
+ * the core runs in a worker thread, and Electron's clipboard answers on main's thread.
+ */
 export interface Clipboard {
-  readText(): string
-  writeText(text: string): void
-  clear(): void
+  readText(): Promise<string>
+  writeText(text: string): Promise<void>
+  clear(): Promise<void>
 }
 
 /** A process-local clipboard for the CLI and tests. */
 export class MemoryClipboard implements Clipboard {
   private text = ''
-  readText(): string {
+  async readText(): Promise<string> {
     return this.text
   }
-  writeText(text: string): void {
+  async writeText(text: string): Promise<void> {
     this.text = text
   }
-  clear(): void {
+  async clear(): Promise<void> {
     this.text = ''
   }
 }

@@ -1,11 +1,11 @@
 import { setFlagsFromString } from 'node:v8'
-import { MessageChannel, Worker } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import type { Result } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
 import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import type { Dispatch } from '../ipc/handle'
 import type { CoreApi, CoreWorkerData, HostApi } from './protocol'
-import { Rpc } from './rpc'
+import { connect, type Rpc } from './rpc'
 
 export interface CoreHostOptions {
   /** The built core.worker script. */
@@ -52,7 +52,7 @@ function exposeGcToNewContexts(): void {
  */
 export class CoreHost {
   private worker: Worker | null = null
-  private rpc: Rpc<HostApi, CoreApi> | null = null
+  private rpc: Rpc<CoreApi, HostApi> | null = null
   private closed = false
   private readonly lockListeners = new Set<() => void>()
 
@@ -63,7 +63,7 @@ export class CoreHost {
   readonly dispatch: Dispatch = async (channel, input) => {
     if (this.closed) return CORE_STOPPED
     try {
-      return await this.connect().call('dispatch', channel, input)
+      return await this.connect().dispatch(channel, input)
     } catch {
       return CORE_STOPPED
     }
@@ -71,12 +71,12 @@ export class CoreHost {
 
   /** Locks the vault (screen lock, suspend, quit). Resolves once it is locked. */
   async lock(): Promise<void> {
-    await this.rpc?.call('lock').catch(() => undefined)
+    await this.rpc?.lock().catch(() => undefined)
   }
 
   /** Resolves once every save under way or queued is durable (or failed). */
   async settle(): Promise<void> {
-    await this.rpc?.call('settle').catch(() => undefined)
+    await this.rpc?.settle().catch(() => undefined)
   }
 
   /** Calls `listener` whenever the vault locks, whatever locked it. Returns the unsubscribe. */
@@ -98,15 +98,11 @@ export class CoreHost {
     for (const listener of this.lockListeners) listener()
   }
 
-  private connect(): Rpc<HostApi, CoreApi> {
+  private connect(): Rpc<CoreApi, HostApi> {
     if (this.rpc) return this.rpc
-    const { port1: syncReply, port2: syncReplies } = new MessageChannel()
-    const syncSignal = new SharedArrayBuffer(4)
     const { workerPath, keyStore, clipboard, saveFileDialog } = this.options
     const data: CoreWorkerData = {
       vaultPath: this.options.vaultPath,
-      syncReplies,
-      syncSignal,
       hasSaveFileDialog: !!saveFileDialog,
       kdf: this.options.kdf,
       autoLockMs: this.options.autoLockMs,
@@ -116,10 +112,10 @@ export class CoreHost {
     // the search index's build has passed through it; 8 MiB keeps about 25 MiB of RSS off a
     // 100,000-secret vault, with no measurable cost to search or save (npm run bench).
     exposeGcToNewContexts()
-    const worker = new Worker(workerPath, { workerData: data, transferList: [syncReplies], resourceLimits: { maxYoungGenerationSizeMb: 8 } })
+    const worker = new Worker(workerPath, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } })
     // Main's lifetime is the app's (or the test's), not the worker's.
     worker.unref()
-    const host: HostApi = {
+    const rpc = connect<HostApi, CoreApi>(worker, {
       keyStoreGet: (account) => keyStore.get(account),
       keyStoreSet: (account, secret) => keyStore.set(account, secret),
       keyStoreDelete: (account) => keyStore.delete(account),
@@ -128,13 +124,11 @@ export class CoreHost {
       clipboardWriteText: (text) => clipboard.writeText(text),
       clipboardClear: () => clipboard.clear(),
       locked: () => this.emitLocked(),
-    }
-    const rpc = new Rpc<HostApi, CoreApi>(worker, host, { reply: syncReply, signal: new Int32Array(syncSignal) })
+    })
     // SECURITY: an uncaught error's text could quote anything; it is not logged. 'exit' follows.
     worker.on('error', () => undefined)
     worker.once('exit', () => {
-      syncReply.close()
-      rpc.failPending(new Error('the core stopped'))
+      rpc.$close(new Error('the core stopped'))
       if (this.worker !== worker) return
       this.worker = null
       this.rpc = null

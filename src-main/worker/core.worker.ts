@@ -9,15 +9,13 @@ import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import { createServices } from '../core/services'
 import { createAppDispatch } from '../ipc/handlers'
 import type { CoreApi, CoreWorkerData, HostApi } from './protocol'
-import { Rpc, SyncCaller } from './rpc'
+import { connect } from './rpc'
 
 if (!parentPort) throw new Error('core.worker must run in a worker thread')
-const port = parentPort
 const data = workerData as CoreWorkerData
-const sync = new SyncCaller(port, data.syncReplies, new Int32Array(data.syncSignal))
 
 // The handlers run only once messages arrive, after `services` and `dispatch` below exist.
-const rpc = new Rpc<CoreApi, HostApi>(port, {
+const main = connect<CoreApi, HostApi>(parentPort, {
   dispatch: (channel, input) => dispatch(channel, input),
   lock: async () => {
     services.vault.lock()
@@ -27,18 +25,18 @@ const rpc = new Rpc<CoreApi, HostApi>(port, {
 })
 
 const keyStore: KeyStore = {
-  get: (account) => rpc.call('keyStoreGet', account),
-  set: (account, secret) => rpc.call('keyStoreSet', account, secret),
-  delete: (account) => rpc.call('keyStoreDelete', account),
+  get: (account) => main.keyStoreGet(account),
+  set: (account, secret) => main.keyStoreSet(account, secret),
+  delete: (account) => main.keyStoreDelete(account),
 }
 
 const clipboard: Clipboard = {
-  readText: () => sync.call('clipboardReadText') as string,
-  writeText: (text) => void sync.call('clipboardWriteText', text),
-  clear: () => void sync.call('clipboardClear'),
+  readText: () => main.clipboardReadText(),
+  writeText: (text) => main.clipboardWriteText(text),
+  clear: () => main.clipboardClear(),
 }
 
-const saveFileDialog: SaveFileDialog = { choosePath: (options) => rpc.call('chooseSavePath', options) }
+const saveFileDialog: SaveFileDialog = { choosePath: (options) => main.chooseSavePath(options) }
 
 const services = createServices({
   vaultPath: data.vaultPath,
@@ -49,5 +47,5 @@ const services = createServices({
   autoLockMs: data.autoLockMs,
   clipboardClearMs: data.clipboardClearMs,
 })
-services.vault.onLock(() => rpc.notify('locked'))
+services.vault.onLock(() => void main.$callEvent('locked'))
 const dispatch = createAppDispatch(services)

@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads'
 import type { Result } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
 import type { SaveFileDialog } from '../core/ports'
@@ -13,7 +12,7 @@ import type { SaveFileDialog } from '../core/ports'
 export type CoreApi = {
   /** One IPC request, already past main's sender check: validated and answered by the core. */
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>
-  /** Locks now (screen lock, suspend, quit); resolves once the keys are out of memory. */
+  /** Locks now (screen lock, suspend, quit); resolves once the keys are out of memory and a copy is off the clipboard. */
   lock(): Promise<void>
   /** Resolves once every save under way or queued is durable (or failed). */
   settle(): Promise<void>
@@ -25,20 +24,16 @@ export type HostApi = {
   keyStoreSet(account: string, secret: string): Promise<void>
   keyStoreDelete(account: string): Promise<boolean>
   chooseSavePath(options: Parameters<SaveFileDialog['choosePath']>[0]): Promise<string | null>
-  /** Synchronous calls (SyncCaller): the core's Clipboard port is synchronous. */
-  clipboardReadText(): string
-  clipboardWriteText(text: string): void
-  clipboardClear(): void
-  /** Notification: the vault locked, whatever locked it (idle timer, lock button, main). */
+  clipboardReadText(): Promise<string>
+  clipboardWriteText(text: string): Promise<void>
+  clipboardClear(): Promise<void>
+  /** Event (`$callEvent`): the vault locked, whatever locked it (idle timer, lock button, main). */
   locked(): void
 }
 
 /** The worker's `workerData`. */
 export interface CoreWorkerData {
   vaultPath: string
-  /** Where synchronous answers arrive, and the word main bumps after each (see SyncCaller). */
-  syncReplies: MessagePort
-  syncSignal: SharedArrayBuffer
   /** Whether main has a save dialog (the CLI and some tests have none). */
   hasSaveFileDialog: boolean
   /** Fixed KDF (tests); calibrated on this machine when absent. */

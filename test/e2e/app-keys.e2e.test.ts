@@ -97,7 +97,7 @@ describe('application keys in Chromium, through the real core', () => {
 
     await screen.getByRole('button', { name: 'Copy token' }).click()
     await screen.getByText('Token copied. Keyhold clears the clipboard in 30 seconds.').waitFor()
-    expect(services().clipboard.readText()).toBe(token)
+    expect(await services().clipboard.readText()).toBe(token)
     expect(services().appKeys.authorize({ key, token }, 'secrets:read').allowed).toBe(true)
 
     await screen.getByRole('button', { name: 'I saved the token' }).click()

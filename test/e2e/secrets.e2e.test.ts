@@ -197,10 +197,10 @@ describe('API secrets in Chromium, through the real core', () => {
 
     await view.getByRole('button', { name: 'Copy client secret' }).click()
     await view.getByText('Client secret copied. The clipboard is cleared in 30 seconds.').waitFor()
-    expect(services().clipboard.readText()).toBe('SEEDED-SECRET-0')
+    expect(await services().clipboard.readText()).toBe('SEEDED-SECRET-0')
     await view.getByRole('button', { name: 'Copy Client ID' }).click()
     await view.getByText('Client ID copied.', { exact: false }).waitFor()
-    expect(services().clipboard.readText()).toBe('client-0')
+    expect(await services().clipboard.readText()).toBe('client-0')
     expect(await page.content()).not.toContain('SEEDED-SECRET-0')
 
     // Main locks (idle, suspend) while it is shown: the next call finds out, and it leaves the screen.
@@ -234,7 +234,7 @@ describe('API secrets in Chromium, through the real core', () => {
     const view = dialogNamed('Stripe service 00')
     await view.getByRole('button', { name: 'Copy client secret' }).click()
     await view.getByText('Client secret copied. The clipboard is cleared in 90 seconds.').waitFor()
-    expect(services().clipboard.readText()).toBe('SEEDED-SECRET-0')
+    expect(await services().clipboard.readText()).toBe('SEEDED-SECRET-0')
   })
 
   it('edits from the view, keeping the client secret, and deletes after a confirmation', async () => {

@@ -108,7 +108,7 @@ export class AppKeysService {
   }
 
   /** The token screen's copy button: main copies, and clears the clipboard after the person's delay (30 s by default). */
-  copyToken(handle: string): ClipboardCopy {
+  async copyToken(handle: string): Promise<ClipboardCopy> {
     this.options.vault.vault()
     return this.options.clipboardGuard.copy(this.copies.token(handle))
   }

@@ -191,7 +191,7 @@ export class SecretsService {
   }
 
   /** Copies the Client ID or client secret to the clipboard; cleared later if it still holds it. */
-  copy(id: SecretId, field: 'clientId' | 'clientSecret'): SecretCopy {
+  async copy(id: SecretId, field: 'clientId' | 'clientSecret'): Promise<SecretCopy> {
     const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
     const text = field === 'clientId' ? record.clientId : record.clientSecret
     if (text === null) throw new KeyholdError('NOT_FOUND', 'This API secret has no client secret to copy. Edit it to add one.')

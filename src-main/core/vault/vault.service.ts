@@ -36,7 +36,7 @@ export class VaultService {
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   /** The closing of the vaults locked so far (see lock); a new one opens only after it. */
   private closing: Promise<void> = Promise.resolve()
-  private readonly lockListeners = new Set<() => void>()
+  private readonly lockListeners = new Set<() => void | Promise<void>>()
   private confirmedAt: number | null = null
   readonly autoLockMs: number
 
@@ -118,7 +118,7 @@ export class VaultService {
     await this.current?.settled()
   }
 
-  /** Resolves once every vault locked so far has dropped its database and keys. */
+  /** Resolves once every vault locked so far has dropped its database and keys, and its lock listeners are done. */
   locked(): Promise<void> {
     return this.closing
   }
@@ -141,8 +141,8 @@ export class VaultService {
         clearTimeout(timer)
         had.close()
       })
-      this.closing = Promise.all([this.closing, closing]).then(() => undefined)
-      for (const listener of this.lockListeners) listener()
+      const listening = [...this.lockListeners].map((listener) => Promise.resolve(listener()).catch(() => undefined))
+      this.closing = Promise.all([this.closing, closing, ...listening]).then(() => undefined)
     }
     return { state: 'locked', rememberedOnDevice: had?.hasDeviceSlot ?? false, autoLockMs: this.autoLockMs }
   }
@@ -211,8 +211,8 @@ export class VaultService {
     this.idleTimer.unref?.()
   }
 
-  /** Called after every lock (idle, suspend, screen lock, on demand). Returns an unsubscribe. */
-  onLock(listener: () => void): () => void {
+  /** Called after every lock (idle, suspend, screen lock, on demand); `locked()` waits for a promise it returns. Returns an unsubscribe. */
+  onLock(listener: () => void | Promise<void>): () => void {
     this.lockListeners.add(listener)
     return () => this.lockListeners.delete(listener)
   }

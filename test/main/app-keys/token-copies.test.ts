@@ -6,9 +6,9 @@ import { createDispatch } from '../../../src-main/ipc/handle'
 import { createHandlers } from '../../../src-main/ipc/handlers'
 import { FakeClock, PASSWORD, unlockedServices } from '../../support/vault'
 
-const codeOf = (fn: () => unknown) => {
+const codeOf = async (fn: () => unknown) => {
   try {
-    fn()
+    await fn()
   } catch (error) {
     if (error instanceof KeyholdError) return error.code
     throw error
@@ -33,46 +33,47 @@ describe('copying a new token from the token screen', () => {
   it('is done by main through the clipboard port, and cleared after 30 s if unchanged', async () => {
     const { token, copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    ctx.services.appKeys.copyToken(copyHandle)
-    expect(ctx.services.clipboard.readText()).toBe(token)
-    vi.advanceTimersByTime(CLIPBOARD_CLEAR_MS - 1)
-    expect(ctx.services.clipboard.readText()).toBe(token)
-    vi.advanceTimersByTime(1)
-    expect(ctx.services.clipboard.readText()).toBe('')
+    await ctx.services.appKeys.copyToken(copyHandle)
+    expect(await ctx.services.clipboard.readText()).toBe(token)
+    await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS - 1)
+    expect(await ctx.services.clipboard.readText()).toBe(token)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await ctx.services.clipboard.readText()).toBe('')
   })
 
   it('leaves the clipboard alone if the person copied something else meanwhile', async () => {
     const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    ctx.services.appKeys.copyToken(copyHandle)
-    ctx.services.clipboard.writeText('something else')
-    vi.advanceTimersByTime(CLIPBOARD_CLEAR_MS)
-    expect(ctx.services.clipboard.readText()).toBe('something else')
+    await ctx.services.appKeys.copyToken(copyHandle)
+    await ctx.services.clipboard.writeText('something else')
+    await vi.advanceTimersByTimeAsync(CLIPBOARD_CLEAR_MS)
+    expect(await ctx.services.clipboard.readText()).toBe('something else')
   })
 
   it('works again while the screen is open, and not once it is closed', async () => {
     const { token, copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
-    ctx.services.appKeys.copyToken(copyHandle)
-    ctx.services.clipboard.clear()
-    ctx.services.appKeys.copyToken(copyHandle)
-    expect(ctx.services.clipboard.readText()).toBe(token)
+    await ctx.services.appKeys.copyToken(copyHandle)
+    await ctx.services.clipboard.clear()
+    await ctx.services.appKeys.copyToken(copyHandle)
+    expect(await ctx.services.clipboard.readText()).toBe(token)
     ctx.services.appKeys.forgetToken(copyHandle)
-    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+    expect(await codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
   })
 
   it('expires a few minutes after generation', async () => {
     const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
     clock.advance(TOKEN_COPY_TTL_MS)
-    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+    expect(await codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
   })
 
   it('ends when the vault locks, which also takes a copied token off the clipboard', async () => {
     const { copyHandle } = await ctx.services.appKeys.generate({ roleIds: [] })
-    ctx.services.appKeys.copyToken(copyHandle)
+    await ctx.services.appKeys.copyToken(copyHandle)
     ctx.services.vault.lock()
-    expect(ctx.services.clipboard.readText()).toBe('')
+    await ctx.services.vault.locked()
+    expect(await ctx.services.clipboard.readText()).toBe('')
     await ctx.services.vault.unlock({ password: PASSWORD })
-    expect(codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
+    expect(await codeOf(() => ctx.services.appKeys.copyToken(copyHandle))).toBe('NOT_FOUND')
   })
 
   it('over IPC: copy-token answers only the clear delay (never the token) and a made-up handle is NOT_FOUND', async () => {
@@ -81,7 +82,7 @@ describe('copying a new token from the token screen', () => {
     expect(generated.ok).toBe(true)
     const { token, copyHandle } = (generated as { value: { token: string; copyHandle: string } }).value
     expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toEqual({ ok: true, value: { clearsAfterMs: 30_000 } })
-    expect(ctx.services.clipboard.readText()).toBe(token)
+    expect(await ctx.services.clipboard.readText()).toBe(token)
     expect(await dispatch('app-keys:copy-token', { handle: '0'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect(await dispatch('app-keys:forget-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
     expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })

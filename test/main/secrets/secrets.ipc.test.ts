@@ -142,7 +142,7 @@ describe('API secrets over IPC (through the handler wrapper)', () => {
   it('copies through main on secrets:copy and answers only the delay', async () => {
     const added = await ok<SecretDetail>(add(valid))
     expect(await dispatch('secrets:copy', { id: added.id, field: 'clientSecret' })).toEqual({ ok: true, value: { clearsAfterMs: 30_000 } })
-    expect(ctx.clipboard.readText()).toBe('CLIENT-SECRET-VALUE-ipc-1')
+    expect(await ctx.clipboard.readText()).toBe('CLIENT-SECRET-VALUE-ipc-1')
     expect(await dispatch('secrets:copy', { id: added.id, field: 'notes' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
   })
 

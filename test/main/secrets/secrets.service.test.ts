@@ -283,48 +283,49 @@ describe('SecretsService', () => {
       expect(await codeOf(() => secrets.get(unknown))).toBe('NOT_FOUND')
     })
 
-    it('copies the Client ID and the client secret, and clears the clipboard after 30 seconds', () => {
+    it('copies the Client ID and the client secret, and clears the clipboard after 30 seconds', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-      expect(secrets.copy(id, 'clientId')).toEqual({ clearsAfterMs: 30_000 })
-      expect(ctx.clipboard.readText()).toBe('ci_live_123')
-      secrets.copy(id, 'clientSecret')
-      expect(ctx.clipboard.readText()).toBe('sk_live_TOPSECRET_1')
-      vi.advanceTimersByTime(29_999)
-      expect(ctx.clipboard.readText()).toBe('sk_live_TOPSECRET_1')
-      vi.advanceTimersByTime(1)
-      expect(ctx.clipboard.readText()).toBe('')
+      expect(await secrets.copy(id, 'clientId')).toEqual({ clearsAfterMs: 30_000 })
+      expect(await ctx.clipboard.readText()).toBe('ci_live_123')
+      await secrets.copy(id, 'clientSecret')
+      expect(await ctx.clipboard.readText()).toBe('sk_live_TOPSECRET_1')
+      await vi.advanceTimersByTimeAsync(29_999)
+      expect(await ctx.clipboard.readText()).toBe('sk_live_TOPSECRET_1')
+      await vi.advanceTimersByTimeAsync(1)
+      expect(await ctx.clipboard.readText()).toBe('')
     })
 
-    it('leaves the clipboard alone if it holds something else by then', () => {
+    it('leaves the clipboard alone if it holds something else by then', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-      secrets.copy(id, 'clientSecret')
-      ctx.clipboard.writeText('something the person copied since')
-      vi.advanceTimersByTime(30_000)
-      expect(ctx.clipboard.readText()).toBe('something the person copied since')
+      await secrets.copy(id, 'clientSecret')
+      await ctx.clipboard.writeText('something the person copied since')
+      await vi.advanceTimersByTimeAsync(30_000)
+      expect(await ctx.clipboard.readText()).toBe('something the person copied since')
     })
 
-    it('restarts the delay on each copy', () => {
+    it('restarts the delay on each copy', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-      secrets.copy(id, 'clientSecret')
-      vi.advanceTimersByTime(20_000)
-      secrets.copy(id, 'clientId')
-      vi.advanceTimersByTime(20_000)
-      expect(ctx.clipboard.readText()).toBe('ci_live_123')
-      vi.advanceTimersByTime(10_000)
-      expect(ctx.clipboard.readText()).toBe('')
+      await secrets.copy(id, 'clientSecret')
+      await vi.advanceTimersByTimeAsync(20_000)
+      await secrets.copy(id, 'clientId')
+      await vi.advanceTimersByTimeAsync(20_000)
+      expect(await ctx.clipboard.readText()).toBe('ci_live_123')
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(await ctx.clipboard.readText()).toBe('')
     })
 
-    it('takes the copy off the clipboard when the vault locks', () => {
-      secrets.copy(id, 'clientSecret')
+    it('takes the copy off the clipboard when the vault locks', async () => {
+      await secrets.copy(id, 'clientSecret')
       ctx.services.vault.lock()
-      expect(ctx.clipboard.readText()).toBe('')
+      await ctx.services.vault.locked()
+      expect(await ctx.clipboard.readText()).toBe('')
     })
 
     it('refuses to copy a client secret that is not there', async () => {
       const bare = await secrets.add(secretOf({ identifier: 'bare', clientSecret: null }))
       const error = await errorOf(() => secrets.copy(bare.id, 'clientSecret'))
       expect(error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no client secret/) })
-      expect(ctx.clipboard.readText()).toBe('')
+      expect(await ctx.clipboard.readText()).toBe('')
     })
 
     it('waits as long as configured', async () => {
@@ -332,9 +333,9 @@ describe('SecretsService', () => {
       try {
         const added = await short.services.secrets.add(secretOf())
         vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-        expect(short.services.secrets.copy(added.id, 'clientSecret')).toEqual({ clearsAfterMs: 5_000 })
-        vi.advanceTimersByTime(5_000)
-        expect(short.clipboard.readText()).toBe('')
+        expect(await short.services.secrets.copy(added.id, 'clientSecret')).toEqual({ clearsAfterMs: 5_000 })
+        await vi.advanceTimersByTimeAsync(5_000)
+        expect(await short.clipboard.readText()).toBe('')
       } finally {
         short.cleanup()
       }

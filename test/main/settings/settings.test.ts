@@ -43,11 +43,11 @@ describe('settings: how long a copy stays on the clipboard', () => {
     const { id } = await services.secrets.add(secretOf())
     await services.settings.update({ clipboardClearSeconds: 5 })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    expect(services.secrets.copy(id, 'clientSecret')).toEqual({ clearsAfterMs: 5_000 })
-    vi.advanceTimersByTime(4_999)
-    expect(clipboard.readText()).toBe('sk_live_TOPSECRET_1')
-    vi.advanceTimersByTime(1)
-    expect(clipboard.readText()).toBe('')
+    expect(await services.secrets.copy(id, 'clientSecret')).toEqual({ clearsAfterMs: 5_000 })
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(await clipboard.readText()).toBe('sk_live_TOPSECRET_1')
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await clipboard.readText()).toBe('')
   })
 
   it('is what a copy of a new token gets', async () => {
@@ -55,11 +55,11 @@ describe('settings: how long a copy stays on the clipboard', () => {
     await services.vault.confirmPassword(PASSWORD)
     const generated = await services.appKeys.generate({ label: 'CI', roleIds: [] })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    expect(services.appKeys.copyToken(generated.copyHandle)).toEqual({ clearsAfterMs: 120_000 })
-    vi.advanceTimersByTime(119_999)
-    expect(clipboard.readText()).toBe(generated.token)
-    vi.advanceTimersByTime(1)
-    expect(clipboard.readText()).toBe('')
+    expect(await services.appKeys.copyToken(generated.copyHandle)).toEqual({ clearsAfterMs: 120_000 })
+    await vi.advanceTimersByTimeAsync(119_999)
+    expect(await clipboard.readText()).toBe(generated.token)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await clipboard.readText()).toBe('')
   })
 
   it('needs the vault unlocked', () => {

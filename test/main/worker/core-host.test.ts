@@ -67,18 +67,27 @@ describe('CoreHost: the core in its worker thread', () => {
     const added = await host.dispatch('secrets:add', SECRET)
     const id = (added as { value: { id: string } }).value.id
     expect(await host.dispatch('secrets:copy', { id, field: 'clientSecret' })).toMatchObject({ ok: true })
-    expect(clipboard.readText()).toBe(SECRET.clientSecret)
+    expect(await clipboard.readText()).toBe(SECRET.clientSecret)
     await host.lock()
-    expect(clipboard.readText()).toBe('')
+    expect(await clipboard.readText()).toBe('')
   })
 
   it('leaves the clipboard alone at lock when the person copied something else since', async () => {
     await create()
     const added = await host.dispatch('secrets:add', SECRET)
     await host.dispatch('secrets:copy', { id: (added as { value: { id: string } }).value.id, field: 'clientId' })
-    clipboard.writeText('my own note')
+    await clipboard.writeText('my own note')
     await host.lock()
-    expect(clipboard.readText()).toBe('my own note')
+    expect(await clipboard.readText()).toBe('my own note')
+  })
+
+  it("answers INTERNAL when main's clipboard fails, and the core goes on", async () => {
+    await create()
+    const added = await host.dispatch('secrets:add', SECRET)
+    const id = (added as { value: { id: string } }).value.id
+    clipboard.writeText = () => Promise.reject(new Error('clipboard busy'))
+    expect(await host.dispatch('secrets:copy', { id, field: 'clientSecret' })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+    expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
   })
 
   it("keeps the device key in main's keychain and unlocks with it", async () => {
