@@ -1,22 +1,8 @@
 import type { Services } from '../core/services'
+import type { appKeysChannels } from '../../src-shared/ipc/app-keys.contract'
 import type { Handlers } from './handle'
 
-type AppKeysHandlers = Pick<
-  Handlers,
-  | 'appKeysList'
-  | 'appKeysGenerate'
-  | 'appKeysCopyToken'
-  | 'appKeysForgetToken'
-  | 'appKeysAddExternal'
-  | 'appKeysSetRoles'
-  | 'appKeysActivate'
-  | 'appKeysDeactivate'
-  | 'appKeysRemove'
-  | 'appKeysExportCsv'
-  | 'rolesList'
-  | 'rolesCreate'
-  | 'rolesDelete'
->
+type AppKeysHandlers = Pick<Handlers, keyof typeof appKeysChannels>
 
 export function appKeysHandlers({ appKeys }: Services): AppKeysHandlers {
   return {

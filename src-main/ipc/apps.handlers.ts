@@ -1,7 +1,8 @@
 import type { Services } from '../core/services'
+import type { appsChannels } from '../../src-shared/ipc/apps.contract'
 import type { Handlers } from './handle'
 
-type AppsHandlers = Pick<Handlers, 'appsList' | 'appsCreate' | 'appsEdit' | 'appsRevoke'>
+type AppsHandlers = Pick<Handlers, keyof typeof appsChannels>
 
 /** My apps. SECURITY: only `appsCreate` returns the key (once); every other answer is summaries. */
 export function appsHandlers({ apps }: Services): AppsHandlers {

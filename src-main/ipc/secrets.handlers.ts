@@ -1,17 +1,8 @@
 import type { Services } from '../core/services'
+import type { secretsChannels } from '../../src-shared/ipc/secrets.contract'
 import type { Handlers } from './handle'
 
-type SecretsHandlers = Pick<
-  Handlers,
-  | 'secretsList'
-  | 'secretsTags'
-  | 'secretsGet'
-  | 'secretsAdd'
-  | 'secretsEdit'
-  | 'secretsRemove'
-  | 'secretsReveal'
-  | 'secretsCopy'
->
+type SecretsHandlers = Pick<Handlers, keyof typeof secretsChannels>
 
 export function secretsHandlers({ secrets }: Services): SecretsHandlers {
   return {

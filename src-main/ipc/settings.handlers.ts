@@ -1,7 +1,8 @@
 import type { Services } from '../core/services'
+import type { settingsChannels } from '../../src-shared/ipc/settings.contract'
 import type { Handlers } from './handle'
 
-type SettingsHandlers = Pick<Handlers, 'settingsGet' | 'settingsUpdate'>
+type SettingsHandlers = Pick<Handlers, keyof typeof settingsChannels>
 
 export function settingsHandlers({ settings }: Services): SettingsHandlers {
   return {

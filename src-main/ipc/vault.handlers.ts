@@ -1,18 +1,8 @@
 import type { Services } from '../core/services'
+import type { vaultChannels } from '../../src-shared/ipc/vault.contract'
 import type { Handlers } from './handle'
 
-type VaultHandlers = Pick<
-  Handlers,
-    | 'vaultStatus'
-  | 'vaultCreate'
-  | 'vaultUnlock'
-  | 'vaultUnlockWithDevice'
-  | 'vaultLock'
-  | 'vaultChangePassword'
-  | 'vaultRotateKey'
-  | 'vaultConfirmPassword'
-  | 'vaultActivity'
->
+type VaultHandlers = Pick<Handlers, keyof typeof vaultChannels>
 
 export function vaultHandlers({ vault }: Services): VaultHandlers {
   return {
