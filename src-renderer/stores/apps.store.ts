@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { appStatus } from '../../src-shared/apps/app-status'
 import type { Result } from '../../src-shared/errors'
 import type { AppCreated, AppId, AppStatus, AppSummary, AppType } from '../../src-shared/types/apps'
 import { client } from '../api/client'
@@ -25,12 +26,12 @@ export const useAppsStore = defineStore('apps', () => {
   const now = ref(Date.now())
 
   /**
-   * Main's status, moved on to `expired` once the expiration has passed on this clock. Never
-   * the other way: main's clock is the authority, this only keeps an open page honest.
+   * Main's status, moved on to `expired` once the shared rule (`appStatus`) says so on this
+   * clock. Never the other way: main's clock is the authority, this only keeps an open page honest.
    */
   function statusOf(app: AppSummary): AppStatus {
-    if ((app.status === 'pending' || app.status === 'active') && app.expiresAt !== null && now.value >= Date.parse(app.expiresAt)) return 'expired'
-    return app.status
+    const current = app.status === 'pending' || app.status === 'active'
+    return current && appStatus(app, now.value) === 'expired' ? 'expired' : app.status
   }
 
   const rows = computed(() => apps.value.map((app) => ({ ...app, status: statusOf(app) })))
