@@ -5,8 +5,9 @@ import { appKeyId, appKeysChannels, permission as permissionSchema } from '../..
 import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
 import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
-import { describeIssues } from '../ipc/handle'
+import { describeIssues } from '../../src-shared/validation'
 import { collect, type CliContext } from './context'
+import { columns, oneLine, when } from './helpers'
 import { UsageError } from './io'
 
 /** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
@@ -14,14 +15,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
   return parsed.data
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ')
-const when = (iso: string | null) => (iso === null ? 'never' : `${iso.slice(0, 16).replace('T', ' ')} UTC`)
-
-function columns(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
 }
 
 function keyTable(keys: AppKeySummary[]): string {

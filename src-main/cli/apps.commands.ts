@@ -4,8 +4,9 @@ import { KeyholdError } from '../../src-shared/errors'
 import { appsChannels } from '../../src-shared/ipc/apps.contract'
 import { APP_TYPE_LABELS, type AppSummary } from '../../src-shared/types/apps'
 import { qrTerminal } from '../core/apps/pairing-qr'
-import { describeIssues } from '../ipc/handle'
+import { describeIssues } from '../../src-shared/validation'
 import type { CliContext } from './context'
+import { columns, when } from './helpers'
 import { UsageError } from './io'
 
 /** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
@@ -15,16 +16,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parsed.data
 }
 
-const when = (iso: string | null, none = '-') => (iso === null ? none : `${iso.slice(0, 16).replace('T', ' ')} UTC`)
-
 function table(apps: AppSummary[]): string {
   if (apps.length === 0) return 'No applications yet. Create a key with `keyhold app new --name NAME --type mobile|extension`.'
-  const rows = [
+  return columns([
     ['ID', 'NAME', 'TYPE', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'],
-    ...apps.map((a) => [a.id, a.name, APP_TYPE_LABELS[a.type], when(a.createdAt), when(a.expiresAt, 'never'), a.status, when(a.lastUsedAt, 'never')]),
-  ]
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
+    ...apps.map((a) => [a.id, a.name, APP_TYPE_LABELS[a.type], when(a.createdAt), when(a.expiresAt), a.status, when(a.lastUsedAt)]),
+  ])
 }
 
 /** `keyhold app new|list|edit|revoke`: My apps authorization keys. */

@@ -4,8 +4,9 @@ import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
-import { describeIssues } from '../ipc/handle'
+import { describeIssues } from '../../src-shared/validation'
 import { collect, type CliContext } from './context'
+import { columns, oneLine, when } from './helpers'
 import { detectFormat, parseImport, readImportFile } from './secrets.import'
 
 /** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
@@ -74,14 +75,6 @@ function summaryJson(s: SecretSummary) {
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   }
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ')
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`
-
-function columns(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
 }
 
 function secretTable(items: SecretSummary[], total: number): string {
