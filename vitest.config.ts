@@ -48,6 +48,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/build-cli.global.ts'],
+          setupFiles: ['test/support/schema.setup.ts'],
         },
       },
       {

@@ -3,8 +3,10 @@ import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
 import { ClipboardGuard } from './clipboard-guard'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
+import { SCHEMA } from './schema'
 import { SecretsService } from './secrets/secrets.service'
 import { SettingsService } from './settings/settings.service'
+import { useSchema } from './vault/database'
 import { VaultService } from './vault/vault.service'
 
 export interface ServicesOptions {
@@ -25,6 +27,8 @@ export interface ServicesOptions {
  * process, the CLI and the test bridge alike. Each feature adds its service here.
  */
 export function createServices(options: ServicesOptions) {
+  // The features' tables: every vault this process opens is migrated with this list.
+  useSchema(SCHEMA)
   const clock = options.clock ?? systemClock
   const clipboard = options.clipboard ?? new MemoryClipboard()
   const vault = new VaultService({

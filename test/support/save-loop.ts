@@ -1,6 +1,7 @@
 // Child process for the crash test: opens the vault and saves forever, each save adding one
 // row and bumping a counter in the same transaction, until it is killed.
 import { Vault } from '../../src-main/core/vault/vault'
+import './schema.setup'
 
 async function main(): Promise<never> {
   const [path, password] = process.argv.slice(2) as [string, string]

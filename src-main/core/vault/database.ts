@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js'
 import { KeyholdError } from '../../../src-shared/errors'
-import { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations'
+import { latestVersion, type Migration } from './migrations'
 
 export type { Database } from 'sql.js'
 
@@ -34,8 +34,29 @@ export function applyPragmas(db: Database): void {
   db.run('PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;')
 }
 
-/** Opens a database image (or a new empty one), applies pragmas and brings its schema up to date. */
-export async function openDatabase(image?: Uint8Array): Promise<Database> {
+/** The migrations every vault of this process is brought up to date with (see useSchema). */
+let schema: readonly Migration[] | null = null
+
+/**
+ * Sets the migrations that every vault this process opens is brought up to date with: the
+ * composition's list (core/schema.ts), set by createServices. The vault layer knows no
+ * feature's tables; it runs what it is given.
+ */
+export function useSchema(migrations: readonly Migration[]): void {
+  latestVersion(migrations)
+  schema = migrations
+}
+
+function currentSchema(): readonly Migration[] {
+  if (!schema) throw new Error('No schema to open a vault with: createServices (core/services.ts) sets it with useSchema(SCHEMA).')
+  return schema
+}
+
+/**
+ * Opens a database image (or a new empty one), applies pragmas and brings its schema up to
+ * date with `migrations` (by default the process's, see useSchema).
+ */
+export async function openDatabase(image?: Uint8Array, migrations: readonly Migration[] = currentSchema()): Promise<Database> {
   const SQL = await loadSqlJs()
   const db = new SQL.Database(image)
   // A new database gets 16 KiB pages: sql.js copies the image page by page on every save and
@@ -43,7 +64,7 @@ export async function openDatabase(image?: Uint8Array): Promise<Database> {
   if (!image) db.run(`PRAGMA page_size = ${PAGE_SIZE}`)
   applyPragmas(db)
   try {
-    migrate(db)
+    migrate(db, migrations)
   } catch (error) {
     db.close()
     throw error
@@ -56,18 +77,19 @@ export function schemaVersion(db: Database): number {
 }
 
 /**
- * Runs every numbered migration above the image's `user_version`, each in its own
- * transaction. An image from a newer Keyhold is refused rather than guessed at.
+ * Runs every migration of `migrations` (numbered 1..N) above the image's `user_version`, each
+ * in its own transaction. An image from a newer Keyhold is refused rather than guessed at.
  */
-export function migrate(db: Database, target = LATEST_SCHEMA_VERSION): void {
+export function migrate(db: Database, migrations: readonly Migration[]): void {
+  const latest = latestVersion(migrations)
   const current = schemaVersion(db)
-  if (current > LATEST_SCHEMA_VERSION)
+  if (current > latest)
     throw new KeyholdError(
       'VAULT_VERSION_UNSUPPORTED',
-      `This vault was saved by a newer Keyhold (schema ${current}; this one knows up to ${LATEST_SCHEMA_VERSION}). Update Keyhold to open it; the file was not changed.`,
+      `This vault was saved by a newer Keyhold (schema ${current}; this one knows up to ${latest}). Update Keyhold to open it; the file was not changed.`,
     )
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current || migration.version > target) continue
+  for (const migration of migrations) {
+    if (migration.version <= current) continue
     db.run('BEGIN')
     try {
       migration.up(db)
