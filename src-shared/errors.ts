@@ -27,10 +27,15 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
-/** An error as it travels: a code for programs and a sentence for people. Never a secret. */
+/**
+ * An error as it travels: a code for programs and a sentence for people. Never a secret.
+ * `fields`, when the error is about fields of the request, gives each one's problem by the
+ * field's name in the request, so a form shows it next to that field; `message` still says it all.
+ */
 export interface SerializedError {
   code: ErrorCode
   message: string
+  fields?: Record<string, string>
 }
 
 /** What every IPC call returns: errors are values, because Electron keeps only an error's message. */
@@ -44,13 +49,14 @@ export class KeyholdError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly fields?: Record<string, string>,
   ) {
     super(message)
     this.name = 'KeyholdError'
   }
 
   toJSON(): SerializedError {
-    return { code: this.code, message: this.message }
+    return this.fields ? { code: this.code, message: this.message, fields: { ...this.fields } } : { code: this.code, message: this.message }
   }
 }
 

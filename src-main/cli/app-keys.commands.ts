@@ -5,7 +5,7 @@ import { appKeyId, appKeysChannels, permission as permissionSchema } from '../..
 import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
 import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
-import { describeIssues } from '../ipc/handle'
+import { describeIssues } from '../../src-shared/validation'
 import { collect, type CliContext } from './context'
 import { columns, oneLine, when } from './helpers'
 import { UsageError } from './io'

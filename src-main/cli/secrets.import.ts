@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { secretInput, type SecretInput } from '../../src-shared/ipc/secrets.contract'
-import { describeIssues } from '../ipc/handle'
+import { describeIssues } from '../../src-shared/validation'
 import { decodeUtf8 } from './io'
 
 /** The keys of an import row, as in `--json` output. */

@@ -1,7 +1,7 @@
-import { z } from 'zod'
 import { contract, methodByChannel, type Contract, type Method } from '../../src-shared/ipc/contract'
 import type { ChannelOutput, ChannelParsed } from '../../src-shared/ipc/define'
 import { KeyholdError, toSerializedError, type Result } from '../../src-shared/errors'
+import { invalidInput } from '../../src-shared/validation'
 
 /** One implementation per contract method; input arrives already validated. */
 export type Handlers = {
@@ -15,7 +15,8 @@ export type Dispatch = (channelName: string, rawInput: unknown) => Promise<Resul
  * The one wrapper every IPC call goes through (the sender check happens in the caller,
  * which alone knows the transport). It rejects unknown channels, validates the input
  * against the contract's schema (strict: extra keys, wrong types and `__proto__` are
- * INVALID_INPUT), calls the handler, and turns whatever is thrown into a value.
+ * INVALID_INPUT, each field's problem in `fields`), calls the handler, and turns whatever
+ * is thrown into a value.
  * SECURITY: an unexpected exception becomes a generic INTERNAL message; its text, which
  * might quote a secret, never crosses the boundary and is never logged.
  */
@@ -24,7 +25,7 @@ export function createDispatch(handlers: Handlers, onActivity?: (method: Method)
     const method = methodByChannel.get(channelName)
     if (!method) return fail('INVALID_INPUT', 'Keyhold does not know that request. Restart Keyhold.')
     const parsed = contract[method].input.safeParse(rawInput ?? {})
-    if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error) } }
+    if (!parsed.success) return { ok: false, error: invalidInput(parsed.error).toJSON() }
     try {
       onActivity?.(method)
       const handler = handlers[method] as (input: unknown) => unknown
@@ -40,31 +41,3 @@ function fail(code: 'INVALID_INPUT', message: string): Result<never> {
   return { ok: false, error: new KeyholdError(code, message).toJSON() }
 }
 
-/**
- * A person-readable summary of what was wrong. Field names and our own messages only:
- * SECURITY: zod's default messages can quote the received value, so they are replaced.
- */
-export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.join('.') : ''
-    if (issue.code === 'unrecognized_keys') return `unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}`
-    if (issue.code === 'invalid_type') return field ? `${field} has the wrong type` : 'the request has the wrong shape'
-    const message = ownMessage(issue) ?? 'is not valid'
-    return field && !message.startsWith('The ') ? `${field} ${message}` : message
-  })
-  return `Invalid input: ${parts.join('; ')}.`.replace(/\.\.$/, '.')
-}
-
-/** Messages we wrote ourselves in schemas are kept; zod's generic ones are reduced to safe text. */
-function ownMessage(issue: z.core.$ZodIssue): string | undefined {
-  switch (issue.code) {
-    case 'too_small':
-    case 'too_big':
-    case 'custom':
-    case 'invalid_format':
-    case 'invalid_value':
-      return issue.message
-    default:
-      return undefined
-  }
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isOneLine } from '../text'
+import { lineText } from '../text'
 import {
   PERMISSIONS,
   type AppKeyId,
@@ -20,13 +20,7 @@ export const TAG_MAX = 50
 export const TAGS_MAX = 20
 export const ROLES_PER_KEY_MAX = 50
 
-const singleLine = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `The ${what} cannot be empty.`)
-    .max(max, `The ${what} can have at most ${max} characters.`)
-    .refine((s) => isOneLine(s), `The ${what} must be a single line without control characters.`)
+const singleLine = (what: string, max: number) => lineText(what, max, { trim: true, empty: `The ${what} cannot be empty.` })
 
 /** A key as typed by a person or a script: printable ASCII without spaces, starting with a letter or digit. */
 export const appKeyId = z
@@ -50,16 +44,9 @@ const roleIds = z.array(roleId).max(ROLES_PER_KEY_MAX, `A key can have at most $
  * not trimmed, so what is typed is what is kept. Checked on input only: labels stored before
  * this rule, with a tab or a line break, are still listed and exported.
  */
-export const appKeyLabel = z
-  .string()
-  .max(LABEL_MAX, `The label can have at most ${LABEL_MAX} characters.`)
-  .refine((s) => isOneLine(s), 'The label must be a single line without control characters.')
+export const appKeyLabel = lineText('label', LABEL_MAX)
 
-export const appKeyAccount = z
-  .string()
-  .trim()
-  .max(ACCOUNT_MAX, `The account can have at most ${ACCOUNT_MAX} characters.`)
-  .refine((s) => isOneLine(s), 'The account must be a single line without control characters.')
+export const appKeyAccount = lineText('account', ACCOUNT_MAX, { trim: true })
 
 export const permission = z.enum(PERMISSIONS, { message: `The permission must be one of ${PERMISSIONS.join(', ')}.` })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isOneLine } from '../text'
+import { lineText, UUID } from '../text'
 import { canonicalTime } from '../apps/iso-time'
 import { APP_LIST_FILTERS, APP_TYPES, type AppCreated, type AppId, type AppSummary } from '../types/apps'
 import { channel } from './define'
@@ -7,12 +7,7 @@ import { channel } from './define'
 export const APP_NAME_MAX = 100
 
 /** Name*: trimmed, required, bounded, one line. */
-export const appName = z
-  .string()
-  .trim()
-  .min(1, 'The name is mandatory: enter a name for the application.')
-  .max(APP_NAME_MAX, `The name can have at most ${APP_NAME_MAX} characters.`)
-  .refine(isOneLine, 'The name must be a single line without control characters.')
+export const appName = lineText('name', APP_NAME_MAX, { trim: true, empty: 'The name is mandatory: enter a name for the application.' })
 
 /** Application type*: Mobile app or Extension. */
 export const appType = z.enum(APP_TYPES, { error: 'The application type is mandatory: choose Mobile app (mobile) or Extension (extension).' })
@@ -35,7 +30,7 @@ export const appExpiresAt = z
 
 export const appId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'The application id is not valid (ids look like 8f14e45f-ceea-4e7a-9f1b-3c4d5e6f7a8b; see `keyhold app list`).')
+  .regex(UUID, 'The application id is not valid (ids look like 8f14e45f-ceea-4e7a-9f1b-3c4d5e6f7a8b; see `keyhold app list`).')
   .transform((value) => value as AppId)
 
 export const appsChannels = {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isCleanMultiline, isOneLine } from '../text'
+import { isCleanMultiline, lineText, UUID } from '../text'
 import {
   HTTP_METHODS,
   type HttpMethod,
@@ -29,25 +29,14 @@ export const SECRET_LIMITS = {
 } as const
 
 /** A required one-line text: trimmed, 1..max characters. Messages name the field as the form labels it. */
-const requiredLine = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `The ${label} is required.`)
-    .max(max, `The ${label} can have at most ${max} characters.`)
-    .refine((s) => isOneLine(s), `The ${label} must be a single line without control characters.`)
+const requiredLine = (label: string, max: number) => lineText(label, max, { trim: true, empty: `The ${label} is required.` })
 
 /** An optional one-line text: trimmed; empty (or null) means "none". */
 const optionalLine = (label: string, max: number) =>
   z
     .union([z.string(), z.null()])
     .transform((s) => (s ?? '').trim())
-    .pipe(
-      z
-        .string()
-        .max(max, `The ${label} can have at most ${max} characters.`)
-        .refine((s) => isOneLine(s), `The ${label} must be a single line without control characters.`),
-    )
+    .pipe(lineText(label, max))
     .transform((s) => (s === '' ? null : s))
 
 /** `http://` or `https://`, a host, and no user name or password in it. */
@@ -86,12 +75,7 @@ export const secretClientId = requiredLine('Client ID', SECRET_LIMITS.clientId)
 export const secretClientSecret = z
   .union([z.string(), z.null()])
   .transform((s) => s ?? '')
-  .pipe(
-    z
-      .string()
-      .max(SECRET_LIMITS.clientSecret, `The client secret can have at most ${SECRET_LIMITS.clientSecret} characters.`)
-      .refine((s) => isOneLine(s), 'The client secret must be a single line without control characters.'),
-  )
+  .pipe(lineText('client secret', SECRET_LIMITS.clientSecret))
   .transform((s) => (s === '' ? null : s))
 
 export const secretIdentifier = optionalLine('Identifier', SECRET_LIMITS.identifier)
@@ -129,7 +113,7 @@ export const secretNotes = z
 
 export const secretId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'That API secret id is not valid.')
+  .regex(UUID, 'That API secret id is not valid.')
   .transform((s) => s as SecretId)
 
 /** "Add API secret": Name, URL and Client ID are mandatory (the asterisks of the form). */

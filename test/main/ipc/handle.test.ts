@@ -44,6 +44,37 @@ describe('the IPC handler wrapper', () => {
     })
   }
 
+  it('gives each refused field its problem in fields, by the field\'s name, beside the same message', async () => {
+    expect(await dispatch('vault:change-password', { current: PASSWORD, next: 'short' })).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'Invalid input: The master password must have at least 8 characters.',
+        fields: { next: 'The master password must have at least 8 characters.' },
+      },
+    })
+    const tags = await dispatch('secrets:add', { name: ' ', url: 'https://api.example.com', clientId: 'c', tags: ['ok', 'a;b'] })
+    expect(tags).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'Invalid input: The name is required.; tags.1 A tag cannot contain ";" (it separates tags in CSV files).',
+        fields: { name: 'The name is required.', tags: 'A tag cannot contain ";" (it separates tags in CSV files).' },
+      },
+    })
+  })
+
+  it('names no field for a problem with the request as a whole, and words a wrong type without the value', async () => {
+    expect(await dispatch('vault:change-password', 'change it')).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Invalid input: the request has the wrong shape.' },
+    })
+    const result = await dispatch('vault:change-password', { current: PASSWORD, next: 12345678, admin: true })
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { next: 'This value has the wrong type.' } } })
+    expect(Object.keys((result as { error: { fields: object } }).error.fields)).toEqual(['next'])
+    expect(JSON.stringify(result)).not.toContain('12345678')
+  })
+
   it('never quotes the rejected value in its message', async () => {
     const result = await dispatch('vault:unlock', { password: 'SECRET-VALUE-1', extra: 'SECRET-VALUE-2' })
     expect(JSON.stringify(result)).not.toContain('SECRET-VALUE')
