@@ -1,52 +1,100 @@
-import { computed, nextTick, ref, type Ref } from 'vue'
+import { nextTick, ref, shallowRef, useTemplateRef, watch } from 'vue'
+import type { z } from 'zod'
 import type { Result, SerializedError } from '../../src-shared/errors'
+import { describeFields, describeIssues } from '../../src-shared/validation'
 import { errorText } from '../api/errors'
 
-/** What an error can send focus back to: an input, or a component that exposes `focus()` (PasswordField). */
-export interface Focusable {
-  focus(): void
-}
+/** A form's own check of one field: its message, or a falsy value when the field passes. */
+export type OwnChecks<F extends string> = Partial<Record<F, string | false | null | undefined>>
+
+/** What can take focus after an error: inputs, lists, text areas, then buttons (a list of roles). */
+const CONTROLS = 'input:not([type="hidden"]):not(:disabled), select:not(:disabled), textarea:not(:disabled), button:not(:disabled)'
 
 /**
- * One form's error and busy state, for the Settings forms that send the master password to
- * main. An error about a field sits next to it (the field gets aria-invalid and is described
- * by the message) and focus goes there; an error about no field (a full disk, say) is shown
- * under the form and focus goes to the first field, ready to try again. `fields` maps each
- * field's name to its template ref, the first field first; `idPrefix` makes the messages' ids.
+ * One form's errors and busy state; every dialog and form that sends something to main
+ * uses it. `check` validates with the contract's schema, the one main validates with, so
+ * the form says what main would; an error from main puts each of its `fields` next to that
+ * field. FormField shows a field's message and wires aria-invalid and aria-describedby;
+ * focus goes to the first invalid field. An error about no field is `general`, shown under
+ * the form, and focus goes to the first field, ready to try again.
+ *
+ * `fields` are the form's fields, named as the request names them; `values`, when given,
+ * reads them, and a field's error goes as soon as it changes (the message was about what
+ * it held). The template marks its <form> with `ref="form"`.
  */
-export function useFormErrors<F extends string>(idPrefix: string, fields: Record<F, Ref<Focusable | undefined>>) {
-  const error = ref<{ field: F | null; message: string } | null>(null)
+export function useForm<F extends string>(fields: readonly F[], values?: () => Record<F, unknown>) {
+  const form = useTemplateRef<HTMLFormElement>('form')
+  const errors = shallowRef<Partial<Record<F, string>>>({})
+  const general = ref<string | null>(null)
   const busy = ref(false)
-  const first = Object.keys(fields)[0] as F
 
-  /** Shows `message` next to `field` (under the form for null) and moves focus there. */
-  async function fail(field: F | null, message: string): Promise<void> {
-    error.value = { field, message }
+  // Compared as JSON, so a field read as a new array each time (tags, a date and a time) counts as changed only when its content is.
+  if (values)
+    for (const field of fields)
+      watch(
+        () => JSON.stringify(values()[field]),
+        () => {
+          if (errors.value[field] === undefined) return
+          const { [field]: _gone, ...rest } = errors.value
+          errors.value = rest as Partial<Record<F, string>>
+        },
+      )
+
+  function clear(): void {
+    errors.value = {}
+    general.value = null
+  }
+
+  /** Shows `found` next to their fields and `message` under the form, then moves focus. */
+  async function show(found: Record<string, string>, message: string | null = null): Promise<void> {
+    const placed: Partial<Record<F, string>> = {}
+    const elsewhere: string[] = []
+    for (const [field, text] of Object.entries(found))
+      if ((fields as readonly string[]).includes(field)) placed[field as F] = text
+      else elsewhere.push(text)
+    errors.value = placed
+    general.value = [message, ...elsewhere].filter(Boolean).join(' ') || null
     await nextTick()
-    fields[field ?? first].value?.focus()
+    const invalid = form.value?.querySelector<HTMLElement>('[aria-invalid="true"]')
+    const target = invalid && !invalid.matches(CONTROLS) ? invalid.querySelector<HTMLElement>(CONTROLS) : (invalid ?? form.value?.querySelector<HTMLElement>(CONTROLS))
+    target?.focus()
+  }
+
+  /** Shows `message` next to `field`, or under the form for null, and moves focus there. */
+  function fail(field: F | null, message: string): Promise<void> {
+    return field === null ? show({}, message) : show({ [field]: message })
   }
 
   /**
-   * Runs `call`, busy meanwhile. A failure is shown where `place` puts it (a field, or null
-   * for under the form) and gives undefined; a success gives the value.
+   * Checks `input` with the contract's `schema`. `own` are the form's checks of what only it
+   * knows (a choice not made, a password typed twice), in its words: a field's own message
+   * wins over the schema's. True when everything passes; else the problems are shown.
    */
-  async function send<T>(call: () => Promise<Result<T>>, place: (error: SerializedError) => F | null): Promise<T | undefined> {
-    error.value = null
+  async function check(schema: z.ZodType, input: unknown, own: OwnChecks<F> = {}): Promise<boolean> {
+    clear()
+    const parsed = schema.safeParse(input)
+    const found: Record<string, string> = parsed.success ? {} : (describeFields(parsed.error) ?? {})
+    for (const field of fields) if (own[field]) found[field] = own[field]
+    if (parsed.success && Object.keys(found).length === 0) return true
+    // A problem with the request as a whole names no field: main's own summary says it.
+    await show(found, !parsed.success && !describeFields(parsed.error) ? describeIssues(parsed.error) : null)
+    return false
+  }
+
+  /**
+   * Runs `call`, busy meanwhile; gives its value, or undefined when it failed. Main's
+   * `fields` go next to their fields; an error without them goes where `place` says (a
+   * field, or null for under the form), in words (errorText).
+   */
+  async function send<T>(call: () => Promise<Result<T>>, place: (error: SerializedError) => F | null = () => null): Promise<T | undefined> {
+    clear()
     busy.value = true
     const result = await call().finally(() => (busy.value = false))
     if (result.ok) return result.value
-    await fail(place(result.error), errorText(result.error))
+    const known = Object.keys(result.error.fields ?? {}).some((field) => (fields as readonly string[]).includes(field))
+    await (known ? show(result.error.fields!) : fail(place(result.error), errorText(result.error)))
     return undefined
   }
 
-  /** The message next to `field`, if it has one. */
-  const errorOn = (field: F): string | null => (error.value?.field === field ? error.value.message : null)
-  const errorId = (field: F): string => `${idPrefix}-${field}-error`
-  /** `field`'s aria-describedby: its message when it has one, then `hints` (ids). */
-  const describedBy = (field: F, ...hints: string[]): string | undefined =>
-    [errorOn(field) ? errorId(field) : undefined, ...hints].filter(Boolean).join(' ') || undefined
-  /** The message about no field, shown under the form. */
-  const general = computed(() => (error.value && error.value.field === null ? error.value.message : null))
-
-  return { busy, fail, send, errorOn, errorId, describedBy, general, clear: () => (error.value = null) }
+  return { errors, general, busy, clear, fail, check, send }
 }

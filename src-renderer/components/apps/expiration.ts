@@ -32,6 +32,13 @@ export function readExpiration(date: string, time: string): Expiration {
   return { kind: 'at', iso: new Date(ms).toISOString(), ms }
 }
 
+/** What keeps the fields from giving a new expiration (incomplete, or in the past), or null. */
+export function expirationProblem(expiration: Expiration, now = Date.now()): string | null {
+  if (expiration.kind === 'incomplete') return expiration.message
+  if (expiration.kind === 'at' && expiration.ms <= now) return 'The expiration date is in the past. Choose a later date and time, or leave it empty.'
+  return null
+}
+
 const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
