@@ -1,21 +1,12 @@
 import type { Command } from 'commander'
-import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { appKeyId, appKeysChannels, permission as permissionSchema } from '../../src-shared/ipc/app-keys.contract'
 import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } from '../../src-shared/types/app-keys'
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
 import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
-import { describeIssues } from '../../src-shared/validation'
 import { collect, type CliContext } from './context'
-import { columns, oneLine, when } from './helpers'
+import { columns, oneLine, parse, when } from './helpers'
 import { UsageError } from './io'
-
-/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
-  return parsed.data
-}
 
 function keyTable(keys: AppKeySummary[]): string {
   if (keys.length === 0) return 'No application keys. Generate one with `keyhold key generate`, or add one with `keyhold key add-external KEY`.'

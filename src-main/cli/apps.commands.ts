@@ -1,20 +1,10 @@
 import type { Command } from 'commander'
-import type { z } from 'zod'
-import { KeyholdError } from '../../src-shared/errors'
 import { appsChannels } from '../../src-shared/ipc/apps.contract'
 import { APP_TYPE_LABELS, type AppSummary } from '../../src-shared/types/apps'
 import { qrTerminal } from '../core/apps/pairing-qr'
-import { describeIssues } from '../../src-shared/validation'
 import type { CliContext } from './context'
-import { columns, when } from './helpers'
+import { columns, parse, when } from './helpers'
 import { UsageError } from './io'
-
-/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
-  return parsed.data
-}
 
 function table(apps: AppSummary[]): string {
   if (apps.length === 0) return 'No applications yet. Create a key with `keyhold app new --name NAME --type mobile|extension`.'

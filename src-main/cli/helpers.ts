@@ -1,7 +1,18 @@
+import type { z } from 'zod'
+import { KeyholdError } from '../../src-shared/errors'
+import { describeIssues } from '../../src-shared/validation'
+
 /**
- * The small text helpers every command file shares, so the commands print alike: tables,
- * times and one-line text.
+ * The small helpers every command file shares, so the commands check and print alike: input
+ * checked with the contract's schemas, tables, times and one-line text.
  */
+
+/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
+  return parsed.data
+}
 
 /** Any run of whitespace, line breaks included, as one space: a cell of a table stays on its line. */
 export const oneLine = (text: string): string => text.replace(/\s+/g, ' ')

@@ -1,20 +1,11 @@
 import { basename } from 'node:path'
 import type { Command } from 'commander'
-import type { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
-import { describeIssues } from '../../src-shared/validation'
 import { collect, type CliContext } from './context'
-import { columns, oneLine, when } from './helpers'
+import { columns, oneLine, parse, when } from './helpers'
 import { detectFormat, parseImport, readImportFile } from './secrets.import'
-
-/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
-  return parsed.data
-}
 
 interface FieldOptions {
   name?: string
