@@ -47,6 +47,8 @@ export function useForm<F extends string>(fields: readonly F[], values?: () => R
 
   /** Shows `found` next to their fields and `message` under the form, then moves focus. */
   async function show(found: Record<string, string>, message: string | null = null): Promise<void> {
+    // A change made just before (a tag the box commits on Save) is seen first, so it cannot drop these errors.
+    await nextTick()
     const placed: Partial<Record<F, string>> = {}
     const elsewhere: string[] = []
     for (const [field, text] of Object.entries(found))

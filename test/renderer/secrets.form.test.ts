@@ -1,6 +1,7 @@
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
+import type { KeyholdApi } from '../../src-shared/ipc/contract'
 import { FakeVault } from './fake-api'
 import { mountWith } from './mount'
 import { FakeSecrets } from './secrets.fake'
@@ -12,10 +13,10 @@ describe('The API secrets screens', () => {
   let secrets: FakeSecrets
   let wrapper: VueWrapper
 
-  async function open(path: string): Promise<void> {
+  async function open(path: string, overrides: Partial<KeyholdApi> = {}): Promise<void> {
     fake = new FakeVault().existing(PASSWORD)
     fake.state = 'unlocked'
-    ;({ wrapper } = await mountWith(fake.api(secrets.api()), { path }))
+    ;({ wrapper } = await mountWith(fake.api({ ...secrets.api(), ...overrides }), { path }))
     await flushPromises()
   }
 
@@ -78,6 +79,47 @@ describe('The API secrets screens', () => {
     expect(wrapper.find('form#secret-form').exists()).toBe(false)
     expect(wrapper.get('[role="status"]').text()).toContain('API secret saved')
     expect(secrets.rows.map((r) => r.identifier)).toEqual(['stripe-prod', 'another'])
+  })
+
+  it('places main\'s errors by their fields, not by the words of the message, and one about no field under the form', async () => {
+    await open('/api-secrets/new', {
+      secretsAdd: async () => ({
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'Invalid input: three problems.',
+          fields: { notes: 'Main says the notes are wrong.', clientId: 'Main says this is wrong too.', origin: 'Main says the origin is wrong.' },
+        },
+      }),
+    })
+    await input('secret-name').setValue('Another')
+    await input('secret-url').setValue('https://api.example.com')
+    await input('secret-client-id').setValue('c-2')
+    await save()
+    expect(errorOf('secret-client-id').text()).toBe('Main says this is wrong too.')
+    expect(errorOf('secret-notes').text()).toBe('Main says the notes are wrong.')
+    expect(wrapper.findAll('.field-error')).toHaveLength(2)
+    expect(wrapper.get('.alert-message').text()).toBe('Main says the origin is wrong.')
+    expect(input('secret-client-id').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('secret-client-id')
+    expect(secrets.rows).toHaveLength(1)
+
+    await input('secret-client-id').setValue('c-3')
+    expect(errorOf('secret-client-id').exists()).toBe(false)
+    expect(errorOf('secret-notes').exists()).toBe(true)
+  })
+
+  it('checks a tag still in the box when Save is pressed, and keeps its error next to Tags', async () => {
+    await open('/api-secrets/new')
+    await input('secret-name').setValue('Another')
+    await input('secret-url').setValue('https://api.example.com')
+    await input('secret-client-id').setValue('c-2')
+    await input('secret-tags').setValue('a;b')
+    await save()
+    expect(errorOf('secret-tags').text()).toBe('A tag cannot contain ";" (it separates tags in CSV files).')
+    expect(input('secret-tags').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('secret-tags')
+    expect(secrets.rows).toHaveLength(1)
   })
 
   it('adds tags as chips on Enter and comma, and removes them', async () => {
