@@ -3,6 +3,38 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import globals from 'globals'
 
+/**
+ * Layering, by import path. SECURITY: only the shell (SHELL_FILES) imports electron. Inside
+ * main, the core never imports what calls it (ipc/, cli/, worker/); the CLI calls the core,
+ * never the Electron side's ipc/; a feature in core/<feature>/ uses another only through its
+ * *.service.ts or *.types.ts; the vault layer (core/vault) imports no feature and, of the core
+ * above it, only ports.ts (core/schema.ts hands it the features' migrations). Imports are
+ * relative, so the patterns read them as written: `../ipc` from cli/, `../../ipc` from core/<feature>/.
+ */
+const ELECTRON = {
+  paths: [{ name: 'electron', message: 'Only the Electron shell files may import electron (see eslint.config.mjs). Put the need behind a port in src-main/core/ports.ts.' }],
+  patterns: [{ group: ['electron/*'], message: 'Only the Electron shell files may import electron (see eslint.config.mjs).' }],
+}
+const CORE_CALLS_NOTHING_ABOVE = {
+  regex: '^(\\.\\./)+(ipc|cli|worker)(/|$)',
+  message: 'The core never imports src-main/ipc, cli or worker: they call the core. Move what both need into the core or src-shared.',
+}
+const FEATURE_INTERNALS = {
+  regex: '^\\.\\./(?!vault/)[^./][^/]*/(?!(?:[^/]+\\.(?:service|types)|index)$)',
+  message: "A feature uses another only through its *.service.ts or *.types.ts (or core/vault, core/ports.ts, src-shared): the other's repositories, migrations and helpers are its own.",
+}
+const VAULT_IS_THE_GROUND_FLOOR = {
+  regex: '^\\.\\./(?!ports$)[^./]',
+  message: 'The vault layer imports no feature and nothing of the core above it but ports.ts; features register their migrations in core/schema.ts.',
+}
+const CLI_SKIPS_IPC = {
+  regex: '^(\\.\\./)+ipc(/|$)',
+  message: "The CLI calls the core directly and never imports src-main/ipc (the Electron side's wrapper). Move what both need into the core or src-shared.",
+}
+
+/** `no-restricted-imports` for one part of the tree: electron, plus that part's patterns (a later config replaces a rule's options, so each lists all). */
+const restrictImports = (...patterns) => ['error', { paths: ELECTRON.paths, patterns: [...ELECTRON.patterns, ...patterns] }]
+
 /** Files allowed to import `electron`: the shell only. Everything else must run under plain Node. */
 const SHELL_FILES = [
   'src-main/index.ts',
@@ -35,15 +67,24 @@ export default tseslint.config(
     // SECURITY: layering. The core, the CLI, the shared contract and the renderer never touch electron.
     files: ['**/*.ts', '**/*.vue', '**/*.mjs'],
     ignores: SHELL_FILES,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'Only the Electron shell files may import electron (see eslint.config.mjs). Put the need behind a port in src-main/core/ports.ts.' }],
-          patterns: [{ group: ['electron/*'], message: 'Only the Electron shell files may import electron (see eslint.config.mjs).' }],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': restrictImports() },
+  },
+  {
+    files: ['src-main/core/**/*.ts'],
+    rules: { 'no-restricted-imports': restrictImports(CORE_CALLS_NOTHING_ABOVE) },
+  },
+  {
+    files: ['src-main/core/*/**/*.ts'],
+    ignores: ['src-main/core/vault/**'],
+    rules: { 'no-restricted-imports': restrictImports(CORE_CALLS_NOTHING_ABOVE, FEATURE_INTERNALS) },
+  },
+  {
+    files: ['src-main/core/vault/**/*.ts'],
+    rules: { 'no-restricted-imports': restrictImports(CORE_CALLS_NOTHING_ABOVE, VAULT_IS_THE_GROUND_FLOOR) },
+  },
+  {
+    files: ['src-main/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': restrictImports(CLI_SKIPS_IPC) },
   },
   {
     files: ['scripts/**', 'bin/**', 'test/fakes/**'],
