@@ -1,4 +1,4 @@
-import { nextTick, ref, shallowRef, useTemplateRef, watch } from 'vue'
+import { nextTick, ref, shallowRef, useTemplateRef, watch, type ComponentPublicInstance } from 'vue'
 import type { z } from 'zod'
 import type { Result, SerializedError } from '../../src-shared/errors'
 import { describeFields, describeIssues } from '../../src-shared/validation'
@@ -20,10 +20,14 @@ const CONTROLS = 'input:not([type="hidden"]):not(:disabled), select:not(:disable
  *
  * `fields` are the form's fields, named as the request names them; `values`, when given,
  * reads them, and a field's error goes as soon as it changes (the message was about what
- * it held). The template marks its <form> with `ref="form"`.
+ * it held). The template marks its <form>, or the FormDialog around it, with `ref="form"`.
  */
 export function useForm<F extends string>(fields: readonly F[], values?: () => Record<F, unknown>) {
-  const form = useTemplateRef<HTMLFormElement>('form')
+  const formRef = useTemplateRef<HTMLFormElement | ComponentPublicInstance>('form')
+  const form = (): Element | undefined => {
+    const marked = formRef.value
+    return marked instanceof Element ? marked : ((marked?.$el as Element | undefined)?.querySelector('form') ?? undefined)
+  }
   const errors = shallowRef<Partial<Record<F, string>>>({})
   const general = ref<string | null>(null)
   const busy = ref(false)
@@ -57,8 +61,8 @@ export function useForm<F extends string>(fields: readonly F[], values?: () => R
     errors.value = placed
     general.value = [message, ...elsewhere].filter(Boolean).join(' ') || null
     await nextTick()
-    const invalid = form.value?.querySelector<HTMLElement>('[aria-invalid="true"]')
-    const target = invalid && !invalid.matches(CONTROLS) ? invalid.querySelector<HTMLElement>(CONTROLS) : (invalid ?? form.value?.querySelector<HTMLElement>(CONTROLS))
+    const invalid = form()?.querySelector<HTMLElement>('[aria-invalid="true"]')
+    const target = invalid && !invalid.matches(CONTROLS) ? invalid.querySelector<HTMLElement>(CONTROLS) : (invalid ?? form()?.querySelector<HTMLElement>(CONTROLS))
     target?.focus()
   }
 

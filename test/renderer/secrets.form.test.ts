@@ -27,6 +27,12 @@ describe('The API secrets screens', () => {
 
   const input = (id: string) => wrapper.get<HTMLInputElement>(`#${id}`)
   const errorOf = (id: string) => wrapper.find(`#${id}-error`)
+  /** Name, URL and Client ID of a new API secret main would take. */
+  async function fillRequired(): Promise<void> {
+    await input('secret-name').setValue('Another')
+    await input('secret-url').setValue('https://api.example.com')
+    await input('secret-client-id').setValue('c-2')
+  }
   async function save(): Promise<void> {
     await wrapper.get('form#secret-form').trigger('submit')
     await flushPromises()
@@ -61,9 +67,7 @@ describe('The API secrets screens', () => {
 
   it('shows main\'s duplicate-Identifier refusal next to the Identifier field, and saves nothing', async () => {
     await open('/api-secrets/new')
-    await input('secret-name').setValue('Another')
-    await input('secret-url').setValue('https://api.example.com')
-    await input('secret-client-id').setValue('c-2')
+    await fillRequired()
     await input('secret-identifier').setValue('  STRIPE-prod ')
     await save()
     const error = errorOf('secret-identifier')
@@ -92,9 +96,7 @@ describe('The API secrets screens', () => {
         },
       }),
     })
-    await input('secret-name').setValue('Another')
-    await input('secret-url').setValue('https://api.example.com')
-    await input('secret-client-id').setValue('c-2')
+    await fillRequired()
     await save()
     expect(errorOf('secret-client-id').text()).toBe('Main says this is wrong too.')
     expect(errorOf('secret-notes').text()).toBe('Main says the notes are wrong.')
@@ -111,9 +113,7 @@ describe('The API secrets screens', () => {
 
   it('checks a tag still in the box when Save is pressed, and keeps its error next to Tags', async () => {
     await open('/api-secrets/new')
-    await input('secret-name').setValue('Another')
-    await input('secret-url').setValue('https://api.example.com')
-    await input('secret-client-id').setValue('c-2')
+    await fillRequired()
     await input('secret-tags').setValue('a;b')
     await save()
     expect(errorOf('secret-tags').text()).toBe('A tag cannot contain ";" (it separates tags in CSV files).')
