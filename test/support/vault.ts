@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 import { KeyholdError } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
 import { all, run } from '../../src-main/core/vault/database'
@@ -17,6 +18,20 @@ export const PASSWORD = 'correct horse battery staple'
 export function tempDir(prefix = 'keyhold-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * A fresh temp folder for each test of the calling describe (removed after it): `made` gets
+ * the folder before each test, to set the test's paths from.
+ */
+export function eachInTempDir(made: (dir: string) => void): void {
+  let cleanup = () => {}
+  beforeEach(() => {
+    const temp = tempDir()
+    cleanup = temp.cleanup
+    made(temp.dir)
+  })
+  afterEach(() => cleanup())
 }
 
 /** A settable clock for expiry, idle and re-confirmation tests. */

@@ -1,22 +1,18 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { initVault, keyhold } from '../../support/cli'
-import { PASSWORD, tempDir } from '../../support/vault'
+import { PASSWORD, eachInTempDir } from '../../support/vault'
 import { decryptImage } from '../../support/vault-image'
 
 describe('keyhold key and keyhold role', () => {
   let dir: string
-  let cleanup: () => void
   let vault: string
-
+  eachInTempDir((made) => void ((dir = made), (vault = join(dir, 'keys.keyhold'))))
   beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    vault = join(dir, 'keys.keyhold')
     expect(initVault(vault, PASSWORD).status).toBe(0)
   })
-  afterEach(() => cleanup())
 
   /** `keyhold --vault V --password-stdin ARGS` with the master password (and any further lines) on stdin. */
   const run = (args: string[], ...lines: string[]) => keyhold(['--vault', vault, '--password-stdin', ...args], [PASSWORD, ...lines].join('\n') + '\n')

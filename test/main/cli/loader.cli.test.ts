@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir } from '../../support/vault'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { eachInTempDir } from '../../support/vault'
 
 const ROOT = resolve(__dirname, '../../..')
 const BIN = join(ROOT, 'bin/keyhold.js')
@@ -28,14 +28,11 @@ function loadIn(bundle: string): { cacheUsed: boolean; main: string; runCli: str
 
 describe('bin/keyhold.js and the code cache of the bundle', () => {
   let dir: string
-  let cleanup: () => void
-
+  eachInTempDir((made) => void (dir = made))
   beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
     // A copy of the bundle elsewhere still finds the packages kept out of it (sql.js, argon2).
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
   })
-  afterEach(() => cleanup())
 
   it('is built with a cache for exactly this bundle, which V8 takes', () => {
     const cache = readFileSync(`${BUNDLE}.cache`)

@@ -2,25 +2,21 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { IMPORT_MAX_BYTES } from '../../../src-main/cli/secrets.import'
 import { initVault, keyhold } from '../../support/cli'
-import { PASSWORD, tempDir } from '../../support/vault'
+import { PASSWORD, eachInTempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 const HEADER = 'name,url,clientId,clientSecret\n'
 
 describe('keyhold secret import files', () => {
   let dir: string
-  let cleanup: () => void
   let vault: string
-
+  eachInTempDir((made) => void ((dir = made), (vault = join(dir, 'cli.keyhold'))))
   beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    vault = join(dir, 'cli.keyhold')
     expect(initVault(vault, PASSWORD).status).toBe(0)
   })
-  afterEach(() => cleanup())
 
   const importFile = (path: string) => keyhold(['--vault', vault, '--password-stdin', '--json', 'secret', 'import', path], `${PASSWORD}\n`)
   const file = (name: string, bytes: Buffer) => {

@@ -1,23 +1,19 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { initVault, keyhold, type CliResult } from '../../support/cli'
-import { PASSWORD, tempDir } from '../../support/vault'
+import { PASSWORD, eachInTempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 describe('keyhold secret', () => {
   let dir: string
-  let cleanup: () => void
   let vault: string
-
+  eachInTempDir((made) => void ((dir = made), (vault = join(dir, 'cli.keyhold'))))
   beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    vault = join(dir, 'cli.keyhold')
     expect(initVault(vault, PASSWORD).status).toBe(0)
   })
-  afterEach(() => cleanup())
 
   /** `keyhold --vault V --password-stdin [--json] ARGS` with the master password (and more lines) on stdin. */
   const run = (args: string[], { json = false, lines = [] as string[] } = {}): CliResult =>

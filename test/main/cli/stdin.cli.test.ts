@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SECRET_LIMITS } from '../../../src-shared/ipc/secrets.contract'
 import { MASTER_PASSWORD_MAX } from '../../../src-shared/ipc/vault.contract'
 import { initVault, keyhold } from '../../support/cli'
-import { PASSWORD, tempDir } from '../../support/vault'
+import { PASSWORD, eachInTempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 /** Standard input made of these lines, each ended by "\n". */
@@ -24,14 +24,8 @@ const notUtf8 = (line: number, what: string) =>
 
 describe('keyhold standard input', () => {
   let dir: string
-  let cleanup: () => void
   let vault: string
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    vault = join(dir, 'cli.keyhold')
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void ((dir = made), (vault = join(dir, 'cli.keyhold'))))
 
   const run = (args: string[], input: Buffer, env?: NodeJS.ProcessEnv) => keyhold(['--vault', vault, '--password-stdin', ...args], input, env)
   const addSecret = (input: Buffer) =>

@@ -1,21 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { KDF_DEFAULT } from '../../../src-main/core/vault/kdf'
 import { initVault, keyhold } from '../../support/cli'
-import { PASSWORD, tempDir } from '../../support/vault'
+import { PASSWORD, eachInTempDir } from '../../support/vault'
 
 describe('keyhold init, info and passwd', () => {
   let dir: string
-  let cleanup: () => void
   let vault: string
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    vault = join(dir, 'cli.keyhold')
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void ((dir = made), (vault = join(dir, 'cli.keyhold'))))
 
   it('creates a vault with the given KDF parameters and shows them in info', () => {
     const init = initVault(vault, PASSWORD)

@@ -24,7 +24,7 @@ import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
-import { failure, FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+import { failure, FAST_KDF, PASSWORD, eachInTempDir, tempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
@@ -44,14 +44,8 @@ const canMount = (() => {
 
 describe('vault files on a hostile or failing file system', () => {
   let dir: string
-  let cleanup: () => void
   let path: string
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    path = join(dir, 'vault.keyhold')
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void ((dir = made), (path = join(dir, 'vault.keyhold'))))
 
   describe('files Keyhold makes next to the vault', () => {
     it('never writes through a symlink planted at the lock file names', async () => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { z } from 'zod'
 import { MASTER_PASSWORD_MAX, MASTER_PASSWORD_MIN, vaultChannels } from '../../../src-shared/ipc/vault.contract'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
-import { FAST_KDF, tempDir } from '../../support/vault'
+import { FAST_KDF, eachInTempDir } from '../../support/vault'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 
 const composed = (text: string) => text.normalize('NFC')
@@ -14,12 +14,7 @@ const problem = (result: z.ZodSafeParseResult<unknown>) => (result.success ? 'ac
 
 describe('master password normalisation', () => {
   let dir: string
-  let cleanup: () => void
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void (dir = made))
 
   it('unlocks, confirms and changes a vault created with a composed password when it is given decomposed', async () => {
     const service = new VaultService({ path: join(dir, 'vault.keyhold'), keyStore: new MemoryKeyStore(), kdf: FAST_KDF })

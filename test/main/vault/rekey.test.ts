@@ -6,7 +6,7 @@ import { decodeVault } from '../../../src-main/core/vault/format'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
-import { codeOf, FAST_KDF, notes, PASSWORD, tempDir } from '../../support/vault'
+import { codeOf, FAST_KDF, notes, PASSWORD, eachInTempDir, tempDir } from '../../support/vault'
 import { dataKeyOf, decryptWith } from '../../support/vault-image'
 
 const NEW_PASSWORD = 'a brand new password 42'
@@ -14,14 +14,8 @@ const NEW_PASSWORD = 'a brand new password 42'
 
 describe('re-keying a vault', () => {
   let dir: string
-  let cleanup: () => void
   let path: string
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    path = join(dir, 'vault.keyhold')
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void ((dir = made), (path = join(dir, 'vault.keyhold'))))
 
   async function vaultWithTwoVersions(): Promise<Vault> {
     const vault = await Vault.create(path, PASSWORD, FAST_KDF)

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
-import { tempDir } from '../../support/vault'
+import { eachInTempDir } from '../../support/vault'
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
@@ -19,16 +19,12 @@ async function* piecesOf(bytes: Buffer, size = 1000, onPiece?: (index: number) =
 
 describe('VaultFile.write', () => {
   let dir: string
-  let cleanup: () => void
   let path: string
   let file: VaultFile
-
+  eachInTempDir((made) => void ((dir = made), (path = join(dir, 'vault.keyhold'))))
   beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    path = join(dir, 'vault.keyhold')
     file = new VaultFile(path)
   })
-  afterEach(() => cleanup())
 
   const tempFiles = () => readdirSync(dir).filter((name) => name.endsWith('.tmp'))
 

@@ -7,7 +7,7 @@ import { Vault } from '../../../src-main/core/vault/vault'
 import { one, run } from '../../../src-main/core/vault/database'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
 import { VaultService } from '../../../src-main/core/vault/vault.service'
-import { addNote, codeOf, FAST_KDF, notes, PASSWORD, tempDir } from '../../support/vault'
+import { addNote, codeOf, FAST_KDF, notes, PASSWORD, eachInTempDir, tempDir } from '../../support/vault'
 import { decryptImage } from '../../support/vault-image'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 
@@ -15,14 +15,8 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 
 describe('Vault', () => {
   let dir: string
-  let cleanup: () => void
   let path: string
-
-  beforeEach(() => {
-    ;({ dir, cleanup } = tempDir())
-    path = join(dir, 'vault.keyhold')
-  })
-  afterEach(() => cleanup())
+  eachInTempDir((made) => void ((dir = made), (path = join(dir, 'vault.keyhold'))))
 
   it('creates a 0600 file that reopens with the same content', async () => {
     const vault = await Vault.create(path, PASSWORD, FAST_KDF)
