@@ -60,10 +60,6 @@ export class KeyholdError extends Error {
   }
 }
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
-}
-
 /** Turns anything thrown into a SerializedError without leaking internals (stack, paths, values). */
 export function toSerializedError(error: unknown): SerializedError {
   if (error instanceof KeyholdError) return error.toJSON()

@@ -157,7 +157,6 @@ export const secretListInput = z.strictObject({
 
 export type SecretInput = z.output<typeof secretInput>
 export type SecretEditInput = z.output<typeof secretEditInput>
-export type SecretListInput = z.output<typeof secretListInput>
 
 const byId = z.strictObject({ id: secretId })
 

@@ -30,10 +30,6 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'audit:read': 'Read the audit of key use',
 }
 
-export function isPermission(value: unknown): value is Permission {
-  return typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value)
-}
-
 /** A named set of permissions. `tags` limits `secrets:read` to secrets with at least one of them. */
 export interface Role {
   id: RoleId

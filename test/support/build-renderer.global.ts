@@ -1,11 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { resolve } from 'node:path'
 import { resolveConfig } from 'electron-vite'
 import { build } from 'vite'
 
-/** Where the built renderer lands, as in the packaged app (electron.vite.config.ts). */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const RENDERER_OUT = resolve(ROOT, 'out/renderer')
 
 /**
  * The browser tests drive the renderer as it ships: built from the project's own
