@@ -26,10 +26,24 @@ export function connect<Local extends object, Remote extends object>(endpoint: E
     on: (receive) => void endpoint.on('message', receive),
     off: (receive) => void endpoint.off('message', receive),
     timeout: -1,
-    resolver: (method, served) => (Object.hasOwn(local, method) ? served : unknownMethod(method)),
+    resolver: (method, served) => (Object.hasOwn(local, method) && served ? rejectingFalsy(served) : unknownMethod(method)),
     serialize: (message: { e?: unknown }) => ('e' in message ? { ...message, e: new Error(messageOf(message.e)) } : message),
   })
 }
+
+/**
+ * birpc answers a throw of `undefined`, `null` or `''` as a result: such a throw still rejects
+ * the caller here, as an Error.
+ */
+const rejectingFalsy =
+  (served: (...args: unknown[]) => unknown) =>
+  async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    try {
+      return await served.apply(this, args)
+    } catch (error) {
+      throw error || new Error(String(error))
+    }
+  }
 
 const unknownMethod = (method: string) => () => {
   throw new Error(`unknown method ${method}`)

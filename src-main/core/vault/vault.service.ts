@@ -135,13 +135,10 @@ export class VaultService {
     this.current = null
     this.confirmedAt = null
     if (had) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, LOCK_SETTLE_MS)))
-      const closing = Promise.race([had.settled(), bound]).then(() => {
-        clearTimeout(timer)
-        had.close()
-      })
-      const listening = [...this.lockListeners].map((listener) => Promise.resolve(listener()).catch(() => undefined))
+      const closing = within(had.settled(), LOCK_SETTLE_MS).then(() => had.close())
+      // A listener's work (taking a copy back from main's clipboard) is waited for, with the same
+      // bound: an unlock waits for `closing`, and must not wait forever on a call main never answers.
+      const listening = [...this.lockListeners].map((listener) => within(attempt(listener), LOCK_SETTLE_MS))
       this.closing = Promise.all([this.closing, closing, ...listening]).then(() => undefined)
     }
     return { state: 'locked', rememberedOnDevice: had?.hasDeviceSlot ?? false, autoLockMs: this.autoLockMs }
@@ -266,5 +263,21 @@ export class VaultService {
     await vault.setDeviceKey(deviceKey)
     deviceKey.fill(0)
     return this.status()
+  }
+}
+
+/** Resolves once `work` has settled (either way) or `ms` have passed, whichever comes first. */
+function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  return Promise.race([work.then(() => undefined, () => undefined), bound]).then(() => clearTimeout(timer))
+}
+
+/** Calls `listener` now; what it returns or throws, as a promise. */
+function attempt(listener: () => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(listener())
+  } catch (error) {
+    return Promise.reject(error)
   }
 }

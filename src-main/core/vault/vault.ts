@@ -268,6 +268,8 @@ export class Vault {
     const decrypted = openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble)
     if (!decrypted) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
     const image = await DatabaseImage.open(decrypted)
+    // Locked while it was opening: the new image is not kept (and wiped) either.
+    if (this.closed) return image.close()
     this.image.close()
     this.image = image
     this.header = header

@@ -70,4 +70,21 @@ describe('locking while changes are being saved', () => {
       vi.useRealTimers()
     }
   })
+
+  it('does not wait forever on a lock listener that never answers (a clipboard call main drops): unlock works after LOCK_SETTLE_MS', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      services.vault.onLock(() => new Promise(() => undefined))
+      services.vault.lock()
+      let locked = false
+      void services.vault.locked().then(() => (locked = true))
+      await vi.advanceTimersByTimeAsync(LOCK_SETTLE_MS - 1)
+      expect(locked).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(locked).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+    await expect(services.vault.unlock({ password: PASSWORD })).resolves.toMatchObject({ state: 'unlocked' })
+  })
 })

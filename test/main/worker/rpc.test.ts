@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect } from '../../../src-main/worker/rpc'
 
-type Left = { double(n: number): number; fail(): never; failOddly(): never; slow(): Promise<string> }
+type Left = { double(n: number): number; fail(): never; failOddly(): never; failFalsy(): never; slow(): Promise<string> }
 type Right = { hello(name: string): Promise<string>; ping(): void }
 
 describe('connect: calls across the core channel', () => {
@@ -27,6 +27,9 @@ describe('connect: calls across the core channel', () => {
         // Not an Error, and not something structured clone can copy (it has a function).
         throw { toString: () => 'an odd failure' }
       },
+      failFalsy: () => {
+        throw undefined
+      },
       slow: () => new Promise(() => undefined),
     })
     const right = connect<Right, Left>(channel.port2, {
@@ -50,6 +53,11 @@ describe('connect: calls across the core channel', () => {
   it('rejects with an Error carrying the text of whatever the other side threw', async () => {
     const { right } = pair()
     await expect(right.failOddly()).rejects.toThrow(new Error('an odd failure'))
+  })
+
+  it('rejects when the other side throws undefined (birpc alone would answer it as a result)', async () => {
+    const { right } = pair()
+    await expect(right.failFalsy()).rejects.toThrow(new Error('undefined'))
   })
 
   it('refuses a method the other side does not serve, including inherited ones', async () => {
