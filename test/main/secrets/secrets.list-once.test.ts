@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SecretSort } from '../../../src-shared/types/secrets'
 import { createServices, type Services } from '../../../src-main/core/services'
-import { scanMatches } from '../../../src-main/core/secrets/secrets.index'
+import { scanMatches } from '../../../src-main/core/secrets/secrets.match'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 import type { SecretQuery } from '../../../src-main/core/secrets/secrets.service'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
