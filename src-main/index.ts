@@ -32,6 +32,14 @@ function start(): void {
     keyStore: new KeytarKeyStore(),
     clipboard: new ElectronClipboard(),
     saveFileDialog: new ElectronSaveDialog(() => mainWindow),
+    software: `keyhold/${app.getVersion()}`,
+    // A companion is waiting on the person (approval, reveal, unlock): show the window.
+    onAttention: () => {
+      if (!mainWindow) return
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.show()
+      mainWindow.focus()
+    },
   })
 
   // The screens drop what they show as soon as the vault locks, whatever locked it.
@@ -53,6 +61,7 @@ function start(): void {
     event.preventDefault()
     void core
       .settle()
+      .then(() => core.shutdown())
       .then(() => core.lock())
       .finally(() => {
         settled = true

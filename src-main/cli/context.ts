@@ -14,6 +14,8 @@ export interface GlobalOptions {
   vault?: string
   passwordStdin?: boolean
   json?: boolean
+  appKey?: string
+  tokenStdin?: boolean
 }
 
 /**
@@ -43,9 +45,9 @@ export class CliContext {
     return !!this.options.json
   }
 
-  services(kdf?: KdfParams): Services {
+  services(kdf?: KdfParams, autoLockMs?: number): Services {
     // The CLI never uses the OS keychain: scripts unlock with the master password.
-    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf })
+    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs })
     return this.servicesInstance
   }
 
@@ -70,11 +72,11 @@ export class CliContext {
   }
 
   /** Unlocks the vault with the master password and returns the services. */
-  async unlocked(): Promise<Services> {
+  async unlocked(options: { autoLockMs?: number } = {}): Promise<Services> {
     // Typed at a prompt, the password takes seconds: sql.js loads meanwhile. Piped in, it is
     // there at once, and the unlock starts the KDF first and loads sql.js while it runs.
     if (!this.options.passwordStdin) preloadSqlJs()
-    const services = this.services()
+    const services = this.services(undefined, options.autoLockMs)
     // Before asking for the password: is there a vault at all? (Any other problem with the file is the unlock's to report.)
     if (!(await new VaultFile(this.vaultPath).exists().catch(() => true)))
       throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)

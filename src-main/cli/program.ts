@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { registerAgentCommands } from './agent.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { CliContext } from './context'
 import { UsageError } from './io'
@@ -31,6 +32,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--vault <PATH>', 'vault file (default: $KEYHOLD_VAULT, else the desktop app\'s vault)')
     .option('--password-stdin', 'read the master password (and then any other secret) from standard input, one per line')
     .option('--json', 'machine-readable output')
+    .option('--app-key <KEY>', 'read through the running agent as this application key (secret list, secret get), without the master password')
+    .option('--token-stdin', "with --app-key: read the key's token from standard input (one line)")
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput(output)
@@ -39,6 +42,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerAppKeyCommands(program, ctx)
   registerSecretCommands(program, ctx)
   registerAppCommands(program, ctx)
+  registerAgentCommands(program, ctx, io)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

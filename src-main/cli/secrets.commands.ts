@@ -3,6 +3,10 @@ import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
+import { fold } from '../../src-shared/fold'
+import type { Session } from '../../src-shared/local-access/client'
+import { UUID } from '../../src-shared/text'
+import { throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
 import { columns, oneLine, parse, when } from './helpers'
 import { detectFormat, parseImport, readImportFile } from './secrets.import'
@@ -132,6 +136,52 @@ const fieldOptions = (command: Command, required: boolean) => {
     .option('--notes <TEXT>', 'notes')
 }
 
+/** Every page of a search through the agent (pages are bounded by count and bytes). */
+async function listAll(session: Session, search?: string, tag?: string): Promise<{ items: SecretSummary[]; total: number }> {
+  const items: SecretSummary[] = []
+  let total = 0
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page = await session.list({ ...(search && { query: search }), ...(tag && { tag }), offset, limit: 100 })
+    items.push(...page.items)
+    total = page.total
+    offset = page.nextOffset
+  }
+  return { items, total }
+}
+
+/**
+ * `secret get` through the agent as an application key: the same output, from what the
+ * agent gives (a summary; no notes), and the client secret only when asked for.
+ */
+async function getThroughAgent(ctx: CliContext, ref: string, field: string | undefined): Promise<void> {
+  await throughAgent(ctx, async (session) => {
+    const summary = UUID.test(ref) ? await session.get(ref) : await byIdentifier(session, ref)
+    const detail: SecretDetail = { ...summary, notes: '' }
+    if (field === 'client-secret') {
+      // SECURITY: printed only because this command asked for exactly this value.
+      const { clientSecret } = await session.reveal(summary.id)
+      return ctx.print({ clientSecret }, () => clientSecret ?? '')
+    }
+    if (field === 'notes') throw new KeyholdError('INVALID_INPUT', 'Notes are not shared with application keys. Read them in Keyhold.')
+    if (field !== undefined) {
+      const value = FIELDS[field as keyof typeof FIELDS](detail)
+      return ctx.print({ [camel(field)]: field === 'tags' ? detail.tags : (summaryJson(summary) as Record<string, unknown>)[camel(field)] }, () => value)
+    }
+    if (!ctx.json) return ctx.write(`${describe(detail).replace(/\nNotes .*\n/, '\n')}\n`)
+    const { clientSecret } = await session.reveal(summary.id)
+    const { notes: _notes, ...json } = secretJson(detail, clientSecret)
+    ctx.print(json, () => '')
+  })
+}
+
+async function byIdentifier(session: Session, identifier: string): Promise<SecretSummary> {
+  const wanted = fold(identifier)
+  const { items } = await listAll(session, identifier)
+  const found = items.find((item) => item.identifier !== null && fold(item.identifier) === wanted)
+  if (!found) throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id or Identifier that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')
+  return found
+}
+
 /** `keyhold secret add|list|get|edit|rm|import`. */
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
   const secret = program.command('secret').description('API secrets: name, URL, Client ID, client secret, Identifier, method, tags, notes')
@@ -153,6 +203,10 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag })
+      if (ctx.options.appKey) {
+        const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
+        return ctx.print(items.map(summaryJson), () => secretTable(items, total))
+      }
       const services = await ctx.unlocked()
       const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
       ctx.print(page.items.map(summaryJson), () => secretTable(page.items, page.total))
@@ -166,6 +220,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .action(async (ref: string, opts: { field?: string }) => {
       if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
         throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
+      if (ctx.options.appKey) return getThroughAgent(ctx, ref, opts.field)
       const services = await ctx.unlocked()
       const detail = services.secrets.resolve(ref)
       if (opts.field === 'client-secret') {

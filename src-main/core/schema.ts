@@ -1,5 +1,6 @@
 import { appKeysMigration } from './app-keys/app-keys.migration'
 import { appsMigration } from './apps/apps.migration'
+import { pairingsMigration } from './pairings/pairings.migration'
 import { secretsMigration } from './secrets/secrets.migration'
 import { latestVersion, metaMigration, type Migration } from './vault/migrations'
 
@@ -9,6 +10,6 @@ import { latestVersion, metaMigration, type Migration } from './vault/migrations
  * golden vault of the schema before it (scripts/golden-vaults.ts). Append only: a shipped
  * migration is never edited or moved (test/main/vault/migrations.test.ts holds each one's digest).
  */
-export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration]
+export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration, pairingsMigration]
 
 export const LATEST_SCHEMA_VERSION = latestVersion(SCHEMA)

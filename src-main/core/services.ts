@@ -1,7 +1,9 @@
 import type { KdfParams } from '../../src-shared/types/vault'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
+import { AgentService, type AgentServiceOptions } from './agent/agent.service'
 import { ClipboardGuard } from './clipboard-guard'
+import { PairingsService } from './pairings/pairings.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { SCHEMA } from './schema'
 import { SecretsService } from './secrets/secrets.service'
@@ -20,6 +22,8 @@ export interface ServicesOptions {
   clipboardClearMs?: number
   /** The app's save dialog (Export CSV); the CLI has none. */
   saveFileDialog?: SaveFileDialog
+  /** Serve local access (the app, the bridge): the agent starts after each unlock while enabled. */
+  agent?: AgentServiceOptions
 }
 
 /**
@@ -46,7 +50,9 @@ export function createServices(options: ServicesOptions) {
   const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog })
   const secrets = new SecretsService({ vault, clock, clipboardGuard })
   const apps = new AppsService(vault, clock)
-  return { clock, clipboard, vault, settings, secrets, appKeys, apps }
+  const pairings = new PairingsService(vault, clock)
+  const agent = new AgentService({ vault, pairings, secrets, apps, appKeys }, clock, options.agent)
+  return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -1,4 +1,5 @@
 import type { Services } from '../core/services'
+import { agentHandlers } from './agent.handlers'
 import { appsHandlers } from './apps.handlers'
 import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
@@ -14,6 +15,7 @@ export function createHandlers(services: Services): Handlers {
     ...secretsHandlers(services),
     ...appsHandlers(services),
     ...settingsHandlers(services),
+    ...agentHandlers(services),
   }
 }
 
@@ -24,6 +26,7 @@ export function createHandlers(services: Services): Handlers {
  */
 export function createAppDispatch(services: Services): Dispatch {
   return createDispatch(createHandlers(services), (method) => {
-    if (method !== 'vaultStatus') services.vault.activity()
+    // The window polls these on its own; they must never keep the vault open either.
+    if (method !== 'vaultStatus' && method !== 'agentPrompts' && method !== 'agentStatus') services.vault.activity()
   })
 }

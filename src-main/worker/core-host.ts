@@ -18,6 +18,10 @@ export interface CoreHostOptions {
   kdf?: KdfParams
   autoLockMs?: number
   clipboardClearMs?: number
+  /** The app's version, which the local access agent names in its hello. */
+  software?: string
+  /** The agent needs the person: bring the window forward. */
+  onAttention?: () => void
 }
 
 /** What a request gets when the core's thread died under it; the keys died with it. */
@@ -79,6 +83,11 @@ export class CoreHost {
     await this.rpc?.settle().catch(() => undefined)
   }
 
+  /** Stops the local access agent (quit), removing its socket. */
+  async shutdown(): Promise<void> {
+    await this.rpc?.shutdown().catch(() => undefined)
+  }
+
   /** Calls `listener` whenever the vault locks, whatever locked it. Returns the unsubscribe. */
   onLocked(listener: () => void): () => void {
     this.lockListeners.add(listener)
@@ -107,6 +116,7 @@ export class CoreHost {
       kdf: this.options.kdf,
       autoLockMs: this.options.autoLockMs,
       clipboardClearMs: this.options.clipboardClearMs,
+      software: this.options.software ?? 'keyhold',
     }
     // V8's default young generation (up to 32 MiB of semi-spaces here) stays committed after
     // the search index's build has passed through it; 8 MiB keeps about 25 MiB of RSS off a
@@ -124,6 +134,7 @@ export class CoreHost {
       clipboardWriteText: (text) => clipboard.writeText(text),
       clipboardClear: () => clipboard.clear(),
       locked: () => this.emitLocked(),
+      attention: () => this.options.onAttention?.(),
     })
     // SECURITY: an uncaught error's text could quote anything; it is not logged. 'exit' follows.
     worker.on('error', () => undefined)

@@ -22,6 +22,7 @@ const main = connect<CoreApi, HostApi>(parentPort, {
     await services.vault.locked()
   },
   settle: () => services.vault.settle(),
+  shutdown: () => services.agent.stop(),
 })
 
 const keyStore: KeyStore = {
@@ -46,6 +47,12 @@ const services = createServices({
   kdf: data.kdf,
   autoLockMs: data.autoLockMs,
   clipboardClearMs: data.clipboardClearMs,
+  agent: { holder: 'app', software: data.software },
 })
 services.vault.onLock(() => void main.$callEvent('locked'))
+// A question for the person, or a companion asking to unlock: main brings the window forward.
+services.agent.approvals.onChange(() => {
+  if (services.agent.prompts().length > 0) void main.$callEvent('attention')
+})
+services.agent.approvals.onUnlockRequest(() => void main.$callEvent('attention'))
 const dispatch = createAppDispatch(services)

@@ -16,6 +16,8 @@ export type CoreApi = {
   lock(): Promise<void>
   /** Resolves once every save under way or queued is durable (or failed). */
   settle(): Promise<void>
+  /** Stops the local access agent (quit): its socket and public facts file are removed. */
+  shutdown(): Promise<void>
 }
 
 /** What main serves to the worker: the OS boundary, which lives on the main thread. */
@@ -29,6 +31,8 @@ export type HostApi = {
   clipboardClear(): Promise<void>
   /** Event (`$callEvent`): the vault locked, whatever locked it (idle timer, lock button, main). */
   locked(): void
+  /** Event: the agent needs the person (an approval or reveal question, or a companion asked to unlock): bring the window forward. */
+  attention(): void
 }
 
 /** The worker's `workerData`. */
@@ -40,4 +44,6 @@ export interface CoreWorkerData {
   kdf?: KdfParams
   autoLockMs?: number
   clipboardClearMs?: number
+  /** The app's version, which the agent's hello names. */
+  software: string
 }

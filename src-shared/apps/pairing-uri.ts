@@ -7,7 +7,7 @@ import { canonicalTime } from './iso-time'
  * docs/pairing-uri.md; change it only by adding optional parameters, or by a new `v`.
  *
  *   keyhold://pair?v=1&vault=<vault id>&app=<application id>&key=<code>&exp=<ISO-8601 or empty>
- *                  [&host=<host:port>][&fp=<certificate fingerprint>]
+ *                  [&dpk=<desktop public key>][&host=<host:port>][&fp=<certificate fingerprint>]
  *
  * `host` and `fp` are reserved for device pairing (how to reach the vault, and what to pin).
  * SECURITY: the URI carries the authorization key; it exists only in the one-time create result.
@@ -27,6 +27,12 @@ export interface PairingPayload {
   code: string
   /** ISO-8601 in UTC (`toISOString()` form), or null when the key does not expire. */
   expiresAt: string | null
+  /**
+   * The vault's static X25519 public key (32 bytes, base64url without padding, 43 characters)
+   * that a companion pins when it pairs (docs/pairing-protocol.md §11). Absent in keys made
+   * before schema 5.
+   */
+  desktopKey?: string
   /** Reserved for device pairing: where the vault listens, e.g. `192.168.1.20:47123`. */
   host?: string
   /** Reserved for device pairing: the fingerprint of the vault's certificate, to pin. */
@@ -38,7 +44,8 @@ export type PairingParseResult = { ok: true; value: PairingPayload } | { ok: fal
 const ID = /^[A-Za-z0-9_-]{1,64}$/
 const HOST = /^[A-Za-z0-9.:[\]_-]{1,255}$/
 const FINGERPRINT = /^[A-Za-z0-9:+/=_-]{1,200}$/
-const KNOWN = ['v', 'vault', 'app', 'key', 'exp', 'host', 'fp'] as const
+const DESKTOP_KEY = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+const KNOWN = ['v', 'vault', 'app', 'key', 'exp', 'dpk', 'host', 'fp'] as const
 
 /** Builds the URI with the parameters in a fixed order, so the same payload gives the same URI. */
 export function buildPairingUri(payload: Omit<PairingPayload, 'version'> & { version?: typeof PAIRING_URI_VERSION }): string {
@@ -54,6 +61,10 @@ export function buildPairingUri(payload: Omit<PairingPayload, 'version'> & { ver
     ['key', code.code],
     ['exp', exp],
   ]
+  if (payload.desktopKey !== undefined) {
+    if (!DESKTOP_KEY.test(payload.desktopKey)) throw new RangeError('The pairing URI needs the desktop key as 43 base64url characters.')
+    params.push(['dpk', payload.desktopKey])
+  }
   if (payload.host !== undefined) params.push(['host', payload.host])
   if (payload.fingerprint !== undefined) params.push(['fp', payload.fingerprint])
   const query = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')
@@ -95,6 +106,11 @@ export function parsePairingUri(uri: string): PairingParseResult {
   const expiresAt = exp === '' ? null : canonicalTime(exp)
   if (exp !== '' && expiresAt === null) return fail('The expiry in the pairing code is not an ISO-8601 time.')
   const value: PairingPayload = { version: PAIRING_URI_VERSION, vaultId, appId, code: code.code, expiresAt }
+  const desktopKey = params.get('dpk')
+  if (desktopKey !== null) {
+    if (!DESKTOP_KEY.test(desktopKey)) return fail("The desktop key in the pairing code is not valid. Show the code again in Keyhold's My apps.")
+    value.desktopKey = desktopKey
+  }
   const host = params.get('host')
   if (host !== null) {
     if (!HOST.test(host)) return fail('The host in the pairing code is not valid.')

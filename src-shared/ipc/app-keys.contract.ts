@@ -10,6 +10,7 @@ import {
   type RoleId,
 } from '../types/app-keys'
 import type { ClipboardCopy } from '../types/settings'
+import { readEd25519PublicKey } from '../local-access/public-key'
 import { channel } from './define'
 
 export const LABEL_MAX = 200
@@ -53,7 +54,20 @@ export const permission = z.enum(PERMISSIONS, { message: `The permission must be
 export const roleTag = singleLine('tag', TAG_MAX)
 
 export const generateAppKeyInput = z.strictObject({ label: appKeyLabel.optional(), roleIds })
-export const addExternalAppKeyInput = z.strictObject({ key: appKeyId, account: appKeyAccount.optional(), roleIds })
+/** A third-party key's Ed25519 public key from its issuer: base64url (43 characters) or an OpenSSH `ssh-ed25519` line. */
+export const appKeyPublicKey = z
+  .string()
+  .max(1_000, 'The public key is too long: give the 43-character Ed25519 key, or one ssh-ed25519 line.')
+  .transform((value, ctx) => {
+    const key = readEd25519PublicKey(value)
+    if (key === null) {
+      ctx.addIssue({ code: 'custom', message: 'The public key must be an Ed25519 key: 43 base64url characters, or an OpenSSH line "ssh-ed25519 AAAA…".' })
+      return z.NEVER
+    }
+    return key
+  })
+
+export const addExternalAppKeyInput = z.strictObject({ key: appKeyId, account: appKeyAccount.optional(), roleIds, publicKey: appKeyPublicKey.optional() })
 export const createRoleInput = z
   .strictObject({
     name: singleLine('role name', ROLE_NAME_MAX),

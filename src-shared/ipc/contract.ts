@@ -1,5 +1,6 @@
 import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
+import { agentChannels } from './agent.contract'
 import { appsChannels } from './apps.contract'
 import { appKeysChannels } from './app-keys.contract'
 import { secretsChannels } from './secrets.contract'
@@ -16,6 +17,7 @@ export const contract = {
   ...secretsChannels,
   ...appsChannels,
   ...settingsChannels,
+  ...agentChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

@@ -62,6 +62,8 @@ export interface AppKeySummary {
   createdAt: string
   /** ISO 8601, or null when the key was never allowed a request. */
   lastUsedAt: string | null
+  /** External keys: whether the issuer's public key was given, without which the key cannot connect (it is kept for audits). */
+  hasPublicKey: boolean
 }
 
 /**

@@ -176,6 +176,10 @@ class FakeApp extends EventEmitter {
     this.sandboxEnabled = true
   }
 
+  getVersion(): string {
+    return '0.1.0'
+  }
+
   getPath(name: string): string {
     const path = this.paths.get(name)
     if (path === undefined) throw new Error(`fake electron: app.getPath('${name}') was not set by the test`)

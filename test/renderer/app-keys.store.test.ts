@@ -22,6 +22,7 @@ const summary = (key: string, over: Partial<AppKeySummary> = {}): AppKeySummary 
   roles: [],
   createdAt: '2026-01-01T12:00:00.000Z',
   lastUsedAt: null,
+  hasPublicKey: false,
   ...over,
 })
 const READER: Role = { id: 'secrets-reader' as RoleId, name: 'API secrets reader', builtin: true, permissions: ['secrets:read'], tags: [], keyCount: 1 }

@@ -9,6 +9,7 @@ interface KeyRow {
   status: AppKeyStatus
   created_at: string
   last_used_at: string | null
+  has_public_key: number
 }
 
 /** A key as the authorizer sees it: with its token hash and its roles' grants. Never leaves main. */
@@ -18,11 +19,13 @@ export interface KeyRecord {
   status: AppKeyStatus
   /** HMAC-SHA-256(meta.hash_key, token) for internal keys; null for external ones. */
   tokenHash: Uint8Array | null
+  /** A third-party key's Ed25519 public key, given by its issuer (schema 5); null otherwise. */
+  publicKey: Uint8Array | null
   lastUsedAt: string | null
   roles: Array<RoleRef & { permissions: Permission[]; tags: string[] }>
 }
 
-const SUMMARY_COLUMNS = 'k.key, k.type, k.label, k.account, k.status, k.created_at, k.last_used_at'
+const SUMMARY_COLUMNS = 'k.key, k.type, k.label, k.account, k.status, k.created_at, k.last_used_at, k.public_key IS NOT NULL AS has_public_key'
 
 function rolesByKey(db: Database, keys: readonly string[]): Map<string, RoleRef[]> {
   const byKey = new Map<string, RoleRef[]>()
@@ -50,6 +53,7 @@ function toSummaries(db: Database, rows: KeyRow[]): AppKeySummary[] {
     roles: roles.get(row.key) ?? [],
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
+    hasPublicKey: row.has_public_key === 1,
   }))
 }
 
@@ -73,9 +77,16 @@ export function getSummary(db: Database, key: string): AppKeySummary | undefined
 
 /** The key with its token hash and grants, for authorization only. */
 export function getRecord(db: Database, key: string): KeyRecord | undefined {
-  const row = one<{ key: string; type: AppKeyType; status: AppKeyStatus; token_hash: Uint8Array | null; last_used_at: string | null }>(
+  const row = one<{
+    key: string
+    type: AppKeyType
+    status: AppKeyStatus
+    token_hash: Uint8Array | null
+    public_key: Uint8Array | null
+    last_used_at: string | null
+  }>(
     db,
-    'SELECT key, type, status, token_hash, last_used_at FROM app_key WHERE key = ?',
+    'SELECT key, type, status, token_hash, public_key, last_used_at FROM app_key WHERE key = ?',
     [key],
   )
   if (!row) return undefined
@@ -100,6 +111,7 @@ export function getRecord(db: Database, key: string): KeyRecord | undefined {
     type: row.type,
     status: row.status,
     tokenHash: row.token_hash,
+    publicKey: row.public_key,
     lastUsedAt: row.last_used_at,
     roles: [...roles.values()],
   }
@@ -117,13 +129,18 @@ export function insertInternalKey(
   )
 }
 
-export function insertExternalKey(db: Database, key: { key: AppKeyId; account: string | null; now: string }): void {
+export function insertExternalKey(db: Database, key: { key: AppKeyId; account: string | null; publicKey: Uint8Array | null; now: string }): void {
   run(
     db,
-    `INSERT INTO app_key (key, type, label, account, token_hash, status, created_at, updated_at)
-     VALUES (?, 'external', NULL, ?, NULL, 'active', ?, ?)`,
-    [key.key, key.account, key.now, key.now],
+    `INSERT INTO app_key (key, type, label, account, token_hash, public_key, status, created_at, updated_at)
+     VALUES (?, 'external', NULL, ?, NULL, ?, 'active', ?, ?)`,
+    [key.key, key.account, key.publicKey, key.now, key.now],
   )
+}
+
+/** Gives a third-party key its public key once (a key that has one keeps it: the trigger refuses a change). */
+export function setPublicKey(db: Database, key: AppKeyId, publicKey: Uint8Array): void {
+  run(db, 'UPDATE app_key SET public_key = ? WHERE key = ? AND public_key IS NULL', [publicKey, key])
 }
 
 /** Re-adding a removed external key brings it back; a new account replaces the old one. */

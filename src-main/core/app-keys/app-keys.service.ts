@@ -121,10 +121,11 @@ export class AppKeysService {
    * Adds a third-party key with roles. A removed external key is brought back (with these
    * roles, and this account if one is given); an active one or an internal key is a CONFLICT.
    */
-  async addExternal(input: { key: AppKeyId; account?: string; roleIds: readonly string[] }): Promise<AppKeySummary> {
+  async addExternal(input: { key: AppKeyId; account?: string; roleIds: readonly string[]; publicKey?: string }): Promise<AppKeySummary> {
     this.confirmed()
     const now = this.now()
     const account = input.account?.trim() ? input.account.trim() : null
+    const publicKey = input.publicKey === undefined ? null : new Uint8Array(Buffer.from(input.publicKey, 'base64url'))
     return this.vault.mutate((db) => {
       const roleIds = resolveRoles(db, input.roleIds)
       const existing = repo.getSummary(db, input.key)
@@ -132,8 +133,13 @@ export class AppKeysService {
         throw new KeyholdError('CONFLICT', `${input.key} is an internal key of this vault, not a third-party key. Edit it on the My Keys page.`)
       if (existing?.status === 'active')
         throw new KeyholdError('CONFLICT', `${input.key} is already added. Use Edit to change its roles.`)
-      if (existing) repo.restoreExternalKey(db, { key: input.key, account, now })
-      else repo.insertExternalKey(db, { key: input.key, account, now })
+      if (existing) {
+        const stored = repo.getRecord(db, input.key)?.publicKey ?? null
+        if (publicKey && stored && Buffer.compare(Buffer.from(stored), Buffer.from(publicKey)) !== 0)
+          throw new KeyholdError('CONFLICT', `${input.key} already has another public key, which never changes. Add the key under a new name to use a new public key.`)
+        repo.restoreExternalKey(db, { key: input.key, account, now })
+        if (publicKey && !stored) repo.setPublicKey(db, input.key, publicKey)
+      } else repo.insertExternalKey(db, { key: input.key, account, publicKey, now })
       repo.setRoles(db, input.key, roleIds, now)
       return repo.getSummary(db, input.key)!
     })
@@ -250,6 +256,55 @@ export class AppKeysService {
     return decision
   }
 
+  /**
+   * The local access check at `auth` (docs/pairing-protocol.md §7): true when the key may
+   * connect at all (known, token or signature right, active, with a role). SECURITY: one
+   * answer for every refusal; an unknown key spends the same HMAC or one Ed25519 check.
+   * `verify` checks a third-party key's signature against its stored public key.
+   */
+  authenticate(presented: KeyPresentation, verify?: (publicKey: Uint8Array) => boolean): boolean {
+    return this.vault.read((db) => {
+      const record = repo.getRecord(db, presented.key)
+      const hashKey = repo.hashKey(db)
+      if (verify) {
+        const publicKey = record?.type === 'external' ? record.publicKey : null
+        const signed = verify(publicKey ?? DUMMY_PUBLIC_KEY) && publicKey !== null
+        if (!signed || !record) return false
+        return canConnect(authorize(record, hashKey, { key: presented.key }, 'secrets:read'))
+      }
+      if (record?.type === 'external') return false
+      return canConnect(authorize(record, hashKey, presented, 'secrets:read'))
+    })
+  }
+
+  /** Whether a connected key still may do anything: known, active, with a role (the agent's sweep). */
+  stillAllowed(key: string): boolean {
+    return this.vault.read((db) => {
+      const record = repo.getRecord(db, key)
+      return !!record && record.status === 'active' && record.roles.length > 0
+    })
+  }
+
+  /**
+   * Which API secrets the key may read: all, only those with one of `tags`, or FORBIDDEN
+   * ("forbidden": other programs learn nothing more). Records the use like `check`.
+   */
+  async secretsScope(presented: KeyPresentation): Promise<'all' | string[]> {
+    const decision = await this.check(presented, 'secrets:read')
+    if (decision.allowed) return 'all'
+    if (decision.reason !== 'RESOURCE_REQUIRED') throw new KeyholdError('FORBIDDEN', 'forbidden')
+    const record = this.vault.read((db) => repo.getRecord(db, presented.key))
+    const tags = (record?.roles ?? []).filter((role) => role.permissions.includes('secrets:read')).flatMap((role) => role.tags)
+    if (tags.length === 0) throw new KeyholdError('FORBIDDEN', 'forbidden')
+    await this.check(presented, 'secrets:read', { type: 'secret', id: '', tags: [tags[0]!] })
+    return [...new Set(tags)]
+  }
+
+  /** A permission without a resource (apps:read): FORBIDDEN "forbidden" unless granted. */
+  async require(presented: KeyPresentation, permission: Permission): Promise<void> {
+    if (!(await this.check(presented, permission)).allowed) throw new KeyholdError('FORBIDDEN', 'forbidden')
+  }
+
   listRoles(): Role[] {
     return this.vault.read(roles.listRoles)
   }
@@ -303,6 +358,15 @@ function resolveRoles(db: Database, refs: readonly string[]): RoleId[] {
     if (!ids.includes(role.id)) ids.push(role.id)
   }
   return ids
+}
+
+/** Verified against when a key has no public key, so the work is the same (RFC 8032's first test key). */
+const DUMMY_PUBLIC_KEY = new Uint8Array(Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex'))
+
+/** The key may connect: everything checked but the permission itself. */
+function canConnect(decision: AuthorizationDecision): boolean {
+  if (decision.allowed) return true
+  return decision.reason === 'NOT_GRANTED' || decision.reason === 'RESOURCE_REQUIRED' || decision.reason === 'OUT_OF_SCOPE'
 }
 
 function uniqueIgnoringCase(values: string[]): string[] {

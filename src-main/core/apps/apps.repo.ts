@@ -31,12 +31,14 @@ export function getKeyHash(db: Database, id: string): Uint8Array | undefined {
   return one<{ key_hash: Uint8Array }>(db, 'SELECT key_hash FROM apps WHERE id = ?', [id])?.key_hash
 }
 
-export function insertApp(db: Database, row: AppRow): void {
+/** SECURITY: `pair_psk` is the pairing PSK (docs/pairing-protocol.md §3.4), kept only until the key is redeemed. */
+export function insertApp(db: Database, row: AppRow & { pair_psk: Uint8Array }): void {
   run(
     db,
-    `INSERT INTO apps (id, name, type, key_hash, created_at, updated_at, expires_at, last_used_at, revoked_at)
-     VALUES (:id, :name, :type, :key_hash, :created_at, :updated_at, :expires_at, :last_used_at, :revoked_at)`,
+    `INSERT INTO apps (id, name, type, key_hash, pair_psk, created_at, updated_at, expires_at, last_used_at, revoked_at)
+     VALUES (:id, :name, :type, :key_hash, :pair_psk, :created_at, :updated_at, :expires_at, :last_used_at, :revoked_at)`,
     {
+      ':pair_psk': row.pair_psk,
       ':id': row.id,
       ':name': row.name,
       ':type': row.type,
@@ -54,8 +56,9 @@ export function updateApp(db: Database, id: string, change: { name: string; expi
   run(db, 'UPDATE apps SET name = ?, expires_at = ?, updated_at = ? WHERE id = ?', [change.name, change.expires_at, change.updated_at, id])
 }
 
+/** Revoking erases the pairing PSK too, so the key can never be redeemed. */
 export function setRevoked(db: Database, id: string, at: string): void {
-  run(db, 'UPDATE apps SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL', [at, at, id])
+  run(db, "UPDATE apps SET revoked_at = ?, updated_at = ?, pair_psk = NULL, revoke_reason = 'revoked' WHERE id = ? AND revoked_at IS NULL", [at, at, id])
 }
 
 export function setLastUsed(db: Database, id: string, at: string): void {

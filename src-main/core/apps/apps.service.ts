@@ -9,6 +9,10 @@ import type { Database } from '../vault/database'
 import type { VaultService } from '../vault/vault.service'
 import { countApps, getApp, getKeyHash, hashKey, insertApp, listApps, setLastUsed, setRevoked, updateApp, type AppRecord } from './apps.repo'
 import { qrDataUrl } from './pairing-qr'
+import { toBase64Url } from '../../../src-shared/local-access/frames'
+import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
+import { pairingPsk } from '../../../src-shared/local-access/psk'
+import { readMeta } from '../vault/meta'
 
 /** What "+ New key" takes, already shape-checked by the contract (`apps:create`). */
 export interface AppCreateInput {
@@ -81,7 +85,8 @@ export class AppsService {
     const code = codeFromRandomBytes(randomBytes(CODE_DATA_LENGTH))
     const parsed = parseCode(code)
     if (!parsed.ok) throw new Error('generated code does not parse')
-    const uri = buildPairingUri({ vaultId: vault.id, appId: id, code, expiresAt })
+    const desktopKey = toBase64Url(keyPairFromPrivate(new Uint8Array(Buffer.from(vault.read((db) => readMeta(db, 'agent_static_key')) ?? '', 'base64'))).publicKey)
+    const uri = buildPairingUri({ vaultId: vault.id, appId: id, code, expiresAt, desktopKey })
     const qr = await qrDataUrl(uri)
     const at = iso(now)
     const record: AppRecord = {
@@ -94,7 +99,8 @@ export class AppsService {
       last_used_at: null,
       revoked_at: null,
     }
-    await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, parsed.key) }))
+    const psk = pairingPsk(parsed.key)
+    await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, parsed.key), pair_psk: psk }))
     return { app: summary(record, now), code, uri, qr }
   }
 

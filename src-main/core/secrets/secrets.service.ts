@@ -141,6 +141,30 @@ export class SecretsService {
     return page ?? this.list(query)
   }
 
+  /**
+   * A page of the API secrets a caller may read: all, or only those with one of `scope`'s
+   * tags (NFC, trimmed, case-insensitive, as tag-scoped roles match). A secret out of scope
+   * is left out of the items and of `total`, as if it did not exist. For local access.
+   */
+  async listWithin(query: SecretQuery, scope: 'all' | readonly string[]): Promise<SecretPage> {
+    if (scope === 'all') return this.list(query)
+    const { offset, limit } = withDefaults(query)
+    const readable: SecretSummary[] = []
+    for (let at = 0; ; at += SCOPE_CHUNK) {
+      const chunk = await this.list({ ...query, offset: at, limit: SCOPE_CHUNK })
+      readable.push(...chunk.items.filter((secret) => inScope(secret.tags, scope)))
+      if (at + SCOPE_CHUNK >= chunk.total) break
+    }
+    return { items: readable.slice(offset, offset + limit), total: readable.length, offset, limit }
+  }
+
+  /** One secret's summary if it is in `scope`, else NOT_FOUND (the same answer as for no such secret). */
+  summaryWithin(id: SecretId, scope: 'all' | readonly string[]): SecretSummary {
+    const [found] = this.vault.read((db) => repo.summariesByIds(db, [id]))
+    if (!found || (scope !== 'all' && !inScope(found.tags, scope))) throw notFound()
+    return found
+  }
+
   /** Every tag in use with its count. */
   async tags(): Promise<SecretTag[]> {
     const vault = this.vault
@@ -288,6 +312,17 @@ export class SecretsService {
 function detailOf(record: SecretRecord): SecretDetail {
   const { clientSecret, ...rest } = record
   return { ...rest, hasClientSecret: clientSecret !== null } satisfies SecretSummary & { notes: string }
+}
+
+/** Scoped lists walk the matches in chunks this big (below SQLite's limit on bound values). */
+const SCOPE_CHUNK = 1_000
+
+const scopeTag = (tag: string) => tag.normalize('NFC').trim().toLowerCase()
+
+/** Whether a secret with `tags` shares one with `scope`. */
+export function inScope(tags: readonly string[], scope: readonly string[]): boolean {
+  const wanted = new Set(scope.map(scopeTag))
+  return tags.some((tag) => wanted.has(scopeTag(tag)))
 }
 
 function throwError(error: KeyholdError): never {

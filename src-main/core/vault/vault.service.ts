@@ -37,6 +37,7 @@ export class VaultService {
   /** The closing of the vaults locked so far (see lock); a new one opens only after it. */
   private closing: Promise<void> = Promise.resolve()
   private readonly lockListeners = new Set<() => void | Promise<void>>()
+  private readonly unlockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
   readonly autoLockMs: number
 
@@ -214,9 +215,16 @@ export class VaultService {
     return () => this.lockListeners.delete(listener)
   }
 
+  /** Called after every unlock (and create). Returns an unsubscribe. */
+  onUnlock(listener: () => void): () => void {
+    this.unlockListeners.add(listener)
+    return () => this.unlockListeners.delete(listener)
+  }
+
   private opened(vault: Vault): void {
     this.current = vault
     this.activity()
+    for (const listener of this.unlockListeners) listener()
   }
 
   private get clock(): Clock {

@@ -82,6 +82,7 @@ describe('application key tokens', () => {
       type: 'internal',
       status: 'active',
       tokenHash: hashToken(hashKey, 'right'),
+      publicKey: null,
       lastUsedAt: null,
       roles: [{ id: 'r' as RoleId, name: 'R', permissions: ['secrets:read'], tags: [] }],
     }

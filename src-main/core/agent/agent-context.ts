@@ -1,0 +1,40 @@
+import type { PairingId } from '../../../src-shared/types/pairings'
+import type { AppKeysService } from '../app-keys/app-keys.service'
+import type { AppsService } from '../apps/apps.service'
+import type { PairingsService } from '../pairings/pairings.service'
+import type { Clock } from '../ports'
+import type { SecretsService } from '../secrets/secrets.service'
+import type { VaultService } from '../vault/vault.service'
+import type { Approver } from './approvals'
+import type { Connection, ConnectionTimings } from './connection'
+import type { AgentLimits } from './limits'
+
+/** Who an authenticated connection speaks for. */
+export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string }
+
+/** The services the agent serves from. */
+export interface AgentServices {
+  vault: VaultService
+  pairings: PairingsService
+  secrets: SecretsService
+  apps: AppsService
+  appKeys: AppKeysService
+}
+
+/** What every connection of one agent shares. */
+export interface AgentContext {
+  vaultId: string
+  software: string
+  clock: Clock
+  services: AgentServices
+  approver: Approver
+  limits: AgentLimits
+  timings: ConnectionTimings
+  registry: { authenticated(connection: Connection): void; closed(connection: Connection): void }
+  /** Subscribes to the vault's unlock / lock; each returns its unsubscribe. */
+  onUnlocked(listener: () => void): () => void
+  onLocked(listener: () => void): () => void
+  requestUnlock(): void
+  /** A request arrived (the headless agent's idle lock counts it). */
+  activity(): void
+}

@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { KeyholdError } from '../../../src-shared/errors'
+import { defaultVaultPath } from '../vault/paths'
+import { createExclusive, processGone, tempName } from '../vault/safe-files'
+
+/**
+ * Where a vault's agent listens, and the public facts next to its socket
+ * (docs/pairing-protocol.md §2.2): `<folder>/<vault id>.sock` and `<folder>/<vault id>.json`.
+ * The folder is `$XDG_RUNTIME_DIR/keyhold` where set, else `<app data>/agent`; its mode is
+ * 0700 and it is the user's, which is what keeps other users away from the socket.
+ * `KEYHOLD_AGENT_DIR` overrides both (tests, or several test vaults side by side).
+ */
+export function agentFolder(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KEYHOLD_AGENT_DIR) return env.KEYHOLD_AGENT_DIR
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'keyhold')
+  return join(dirname(defaultVaultPath(env)), 'agent')
+}
+
+export interface AgentEndpoint {
+  folder: string
+  socket: string
+  info: string
+}
+
+export function agentEndpoint(vaultId: string, folder = agentFolder()): AgentEndpoint {
+  if (process.platform === 'win32') return { folder, socket: `\\\\.\\pipe\\keyhold-${vaultId}`, info: join(folder, `${vaultId}.json`) }
+  return { folder, socket: join(folder, `${vaultId}.sock`), info: join(folder, `${vaultId}.json`) }
+}
+
+/** The public facts an agent publishes: never a secret (its public key only). */
+export interface AgentInfo {
+  v: 1
+  vault: string
+  dpk: string | null
+  pid: number
+  holder: 'app' | 'agent'
+  since: string
+}
+
+const unsafe = (folder: string, why: string) =>
+  new KeyholdError(
+    'VAULT_FOLDER_UNSAFE',
+    `The local access folder ${folder} ${why}, so other programs could reach the agent. Remove it (Keyhold makes it again with mode 0700), then try again.`,
+  )
+
+/** Creates the folder if needed (mode 0700) and checks it: a real folder, the user's, mode exactly 0700. */
+export async function ensureAgentFolder(folder: string): Promise<void> {
+  await fs.mkdir(folder, { recursive: true, mode: 0o700 })
+  await checkAgentFolder(folder)
+}
+
+/** The check clients make before connecting, and the agent before listening. */
+export async function checkAgentFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const stat = await fs.lstat(folder)
+  if (stat.isSymbolicLink()) throw unsafe(folder, 'is a symbolic link')
+  if (!stat.isDirectory()) throw unsafe(folder, 'is not a folder')
+  if (process.getuid && stat.uid !== process.getuid()) throw unsafe(folder, 'belongs to another user')
+  if ((stat.mode & 0o777) !== 0o700) throw unsafe(folder, `has mode ${(stat.mode & 0o777).toString(8)} instead of 700`)
+}
+
+/** The facts of the agent holding `vaultId`, or null when none is (stale files of a dead one are removed). */
+export async function readAgentInfo(endpoint: AgentEndpoint): Promise<AgentInfo | null> {
+  let text: string
+  try {
+    const handle = await fs.open(endpoint.info, fs.constants?.O_RDONLY ?? 0)
+    try {
+      text = (await handle.readFile({ encoding: 'utf8' })).slice(0, 4096)
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    return null
+  }
+  let info: AgentInfo
+  try {
+    info = JSON.parse(text) as AgentInfo
+  } catch {
+    return null
+  }
+  if (typeof info?.pid !== 'number' || typeof info.vault !== 'string') return null
+  return info
+}
+
+/** Whether the agent that wrote `info` is gone (so its files may be cleared). */
+export function agentGone(info: AgentInfo): boolean {
+  return info.pid !== process.pid && processGone(info.pid)
+}
+
+/** Publishes the facts (mode 0600, written aside and renamed into place). */
+export async function writeAgentInfo(endpoint: AgentEndpoint, info: AgentInfo): Promise<void> {
+  const tmp = tempName(endpoint.info)
+  await createExclusive(tmp, JSON.stringify(info))
+  await fs.chmod(tmp, 0o600)
+  await fs.rename(tmp, endpoint.info)
+}
+
+export async function removeAgentFiles(endpoint: AgentEndpoint): Promise<void> {
+  await fs.rm(endpoint.info, { force: true }).catch(() => undefined)
+  if (process.platform !== 'win32') await fs.rm(endpoint.socket, { force: true }).catch(() => undefined)
+}
+
+export function agentHeldMessage(info: AgentInfo): string {
+  const who = info.holder === 'app' ? 'the Keyhold app' : '`keyhold agent`'
+  return `This vault's agent is already running in ${who} (process ${info.pid}, since ${info.since}). Use that one, or stop it first.`
+}

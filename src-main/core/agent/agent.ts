@@ -1,0 +1,233 @@
+import { promises as fs } from 'node:fs'
+import { createServer, type Server, type Socket } from 'node:net'
+import { KeyholdError } from '../../../src-shared/errors'
+import { encodeBody, FrameError, FrameReader, jsonBytes, toBase64Url, withLengthPrefix } from '../../../src-shared/local-access/frames'
+import type { Clock } from '../ports'
+import { Vault } from '../vault/vault'
+import type { AgentContext, AgentServices } from './agent-context'
+import {
+  agentEndpoint,
+  agentFolder,
+  agentGone,
+  agentHeldMessage,
+  ensureAgentFolder,
+  readAgentInfo,
+  removeAgentFiles,
+  writeAgentInfo,
+  type AgentEndpoint,
+} from './agent-paths'
+import type { Approver } from './approvals'
+import { Connection, DEFAULT_TIMINGS, type ConnectionTimings } from './connection'
+import { AgentLimits } from './limits'
+import { dropGrants } from './requests'
+
+export const MAX_CONNECTIONS = 64
+export const MAX_UNAUTHENTICATED = 64
+/** How often live connections are re-checked: a revoke, an expiry or a key's end closes them within this (and well within 1 s). */
+export const SWEEP_MS = 250
+
+export interface LocalAgentOptions {
+  services: AgentServices
+  clock: Clock
+  approver: Approver
+  holder: 'app' | 'agent'
+  software: string
+  /** The folder of the socket (tests); `agentFolder()` by default. */
+  folder?: string
+  timings?: Partial<ConnectionTimings>
+  /** Called on every request (the headless agent counts requests as activity for its idle lock). */
+  activity?: () => void
+}
+
+/**
+ * The local access agent: serves companions and scripts on a Unix socket that only this
+ * user can reach (docs/pairing-protocol.md §2.2), for the vault of `services`. The same class
+ * runs in the app's core thread and in `keyhold agent`.
+ *
+ * What must stay true:
+ * - One agent per vault: a second one is refused with who holds it.
+ * - While the vault is locked it still answers (VAULT_LOCKED), and it never crashes on input.
+ * - A pairing that ends, expires or is revoked (by any process) closes its connections within a second.
+ */
+export class LocalAgent {
+  private server: Server | null = null
+  private endpointValue: AgentEndpoint | null = null
+  private readonly connections = new Set<Connection>()
+  private readonly sockets = new Set<Socket>()
+  private sweep: ReturnType<typeof setInterval> | undefined
+  private readonly unsubscribe: Array<() => void> = []
+  private readonly unlockListeners = new Set<() => void>()
+  private readonly lockListeners = new Set<() => void>()
+  private ctx: AgentContext | null = null
+
+  constructor(private readonly options: LocalAgentOptions) {}
+
+  get endpoint(): AgentEndpoint | null {
+    return this.endpointValue
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  /** Listens. CONFLICT when another live agent holds the vault; VAULT_FOLDER_UNSAFE for a bad folder. */
+  async start(): Promise<AgentEndpoint> {
+    if (this.server) return this.endpointValue!
+    const { services } = this.options
+    const vaultId = services.vault.isUnlocked ? services.vault.vault().id : (await Vault.peek(services.vault.path))?.vaultId
+    if (!vaultId) throw new KeyholdError('VAULT_NOT_FOUND', 'There is no vault to serve yet. Create one first.')
+    const endpoint = agentEndpoint(vaultId, this.options.folder ?? agentFolder())
+    await ensureAgentFolder(endpoint.folder)
+    const held = await readAgentInfo(endpoint)
+    if (held && !agentGone(held)) throw new KeyholdError('CONFLICT', agentHeldMessage(held))
+    await removeAgentFiles(endpoint)
+
+    this.ctx = this.context(vaultId)
+    const server = createServer((socket) => this.accept(socket))
+    server.maxConnections = MAX_CONNECTIONS
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(endpoint.socket, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    server.on('error', () => undefined)
+    if (process.platform !== 'win32') await fs.chmod(endpoint.socket, 0o600)
+    this.server = server
+    this.endpointValue = endpoint
+    await this.publish()
+    this.unsubscribe.push(
+      services.vault.onUnlock(() => this.unlocked()),
+      services.vault.onLock(() => this.locked()),
+    )
+    this.sweep = setInterval(() => this.check(), SWEEP_MS)
+    this.sweep.unref?.()
+    if (services.vault.isUnlocked) void services.pairings.endIdle().catch(() => undefined)
+    return endpoint
+  }
+
+  /** Stops listening, closes every connection and removes the socket and the facts file. */
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = null
+    clearInterval(this.sweep)
+    for (const off of this.unsubscribe.splice(0)) off()
+    for (const connection of [...this.connections]) connection.end({ event: 'agent.stopping' })
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (this.endpointValue) await removeAgentFiles(this.endpointValue)
+  }
+
+  private context(vaultId: string): AgentContext {
+    const { services, clock, approver, software } = this.options
+    return {
+      vaultId,
+      software,
+      clock,
+      services,
+      approver,
+      limits: new AgentLimits(clock),
+      timings: { ...DEFAULT_TIMINGS, ...this.options.timings },
+      registry: {
+        authenticated: () => undefined,
+        closed: (connection) => this.connections.delete(connection),
+      },
+      onUnlocked: (listener) => {
+        this.unlockListeners.add(listener)
+        return () => this.unlockListeners.delete(listener)
+      },
+      onLocked: (listener) => {
+        this.lockListeners.add(listener)
+        return () => this.lockListeners.delete(listener)
+      },
+      requestUnlock: () => approver.requestUnlock(),
+      activity: () => this.options.activity?.(),
+    }
+  }
+
+  private accept(socket: Socket): void {
+    const ctx = this.ctx
+    if (!ctx || this.connections.size >= MAX_CONNECTIONS) {
+      refuseSocket(socket)
+      return
+    }
+    this.sockets.add(socket)
+    const connection = new Connection(ctx, {
+      send: (body) => {
+        if (!socket.destroyed) socket.write(withLengthPrefix(body))
+      },
+      close: () => {
+        if (!socket.destroyed) socket.end()
+        setTimeout(() => socket.destroy(), 1_000).unref()
+      },
+    })
+    this.connections.add(connection)
+    const reader = new FrameReader()
+    socket.on('data', (chunk: Buffer) => {
+      if (connection.isClosed) return
+      let bodies: Uint8Array[]
+      try {
+        bodies = reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))
+      } catch (error) {
+        connection.streamError(error instanceof FrameError ? error : new FrameError('The stream is not framed.'))
+        return
+      }
+      for (const body of bodies) connection.receiveBody(body)
+    })
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      this.sockets.delete(socket)
+      this.connections.delete(connection)
+      connection.closed()
+    })
+  }
+
+  /** Re-checks every authenticated connection: pairing still live, key still allowed. */
+  private check(): void {
+    const { services } = this.options
+    if (!services.vault.isUnlocked) return
+    for (const connection of this.connections) {
+      const caller = connection.caller
+      if (!caller) continue
+      try {
+        if (caller.type === 'pairing') {
+          const live = services.pairings.live(caller.pairingId)
+          if (!live) connection.end({ event: 'pairing.ended', reason: services.pairings.endReason(caller.pairingId) })
+        } else if (!services.appKeys.stillAllowed(caller.key)) {
+          connection.end({ event: 'key.ended' })
+        }
+      } catch {
+        // Locked meanwhile: requests answer VAULT_LOCKED.
+      }
+    }
+  }
+
+  private unlocked(): void {
+    for (const listener of [...this.unlockListeners]) listener()
+    for (const connection of this.connections) connection.notify({ event: 'vault.unlocked' })
+    this.check()
+    void this.publish().catch(() => undefined)
+    void this.options.services.pairings.endIdle().catch(() => undefined)
+  }
+
+  private locked(): void {
+    if (this.ctx) dropGrants(this.ctx)
+    for (const listener of [...this.lockListeners]) listener()
+    for (const connection of this.connections) connection.notify({ event: 'vault.locked' })
+  }
+
+  private async publish(): Promise<void> {
+    const endpoint = this.endpointValue
+    if (!endpoint || !this.ctx) return
+    const { services } = this.options
+    const dpk = services.vault.isUnlocked ? toBase64Url(services.pairings.desktopKey().publicKey) : null
+    await writeAgentInfo(endpoint, { v: 1, vault: this.ctx.vaultId, dpk, pid: process.pid, holder: this.options.holder, since: new Date().toISOString() })
+  }
+}
+
+function refuseSocket(socket: Socket): void {
+  socket.on('error', () => undefined)
+  socket.end(withLengthPrefix(encodeBody('clear', jsonBytes({ t: 'error', code: 'RATE_LIMITED', message: 'Too many connections to Keyhold. Close some and try again.' }))))
+}

@@ -1,0 +1,82 @@
+import type { Clock } from '../ports'
+import type { Caller } from './agent-context'
+
+const MINUTE = 60_000
+/** Enough for a burst of honest retries (and the 50-way race test), few enough to slow a local key burner. */
+export const PAIRINGS_PER_MINUTE = 60
+
+/**
+ * The agent-wide limits of docs/pairing-protocol.md §10: pairing handshakes per minute,
+ * typed-code failures, application-key auth failures, one approval dialog at a time, and
+ * requests per second per pairing or key over all its connections.
+ */
+export class AgentLimits {
+  private pairingStarts: number[] = []
+  private typedFailures: number[] = []
+  private typedBlockedUntil = 0
+  private authFailures: number[] = []
+  private authBlockedUntil = 0
+  private approvalApp: string | null = null
+  private readonly perCaller = new Map<string, { tokens: number; at: number }>()
+
+  constructor(private readonly clock: Clock) {}
+
+  takePairingHandshake(): boolean {
+    const now = this.clock.now()
+    this.pairingStarts = this.pairingStarts.filter((t) => now - t < MINUTE)
+    if (this.pairingStarts.length >= PAIRINGS_PER_MINUTE) return false
+    this.pairingStarts.push(now)
+    return true
+  }
+
+  typedCodeFailed(): void {
+    const now = this.clock.now()
+    this.typedFailures = [...this.typedFailures.filter((t) => now - t < 10 * MINUTE), now]
+    if (this.typedFailures.length >= 5) {
+      this.typedBlockedUntil = now + 10 * MINUTE
+      this.typedFailures = []
+    }
+  }
+
+  typedCodesBlocked(): boolean {
+    return this.clock.now() < this.typedBlockedUntil
+  }
+
+  appKeyAuthAllowed(): boolean {
+    return this.clock.now() >= this.authBlockedUntil
+  }
+
+  appKeyAuthFailed(): void {
+    const now = this.clock.now()
+    this.authFailures = [...this.authFailures.filter((t) => now - t < MINUTE), now]
+    if (this.authFailures.length >= 10) {
+      this.authBlockedUntil = now + MINUTE
+      this.authFailures = []
+    }
+  }
+
+  /** The application whose approval dialog is open, if any. */
+  approvalOpenFor(): string | null {
+    return this.approvalApp
+  }
+
+  openApproval(appId: string): () => void {
+    this.approvalApp = appId
+    return () => {
+      if (this.approvalApp === appId) this.approvalApp = null
+    }
+  }
+
+  /** 50 requests per second per pairing or key, burst 100, over all its connections. */
+  takeRequest(caller: Caller): boolean {
+    const id = caller.type === 'pairing' ? `p:${caller.pairingId}` : `k:${caller.key}`
+    const now = this.clock.now()
+    const bucket = this.perCaller.get(id) ?? { tokens: 100, at: now }
+    bucket.tokens = Math.min(100, bucket.tokens + ((now - bucket.at) / 1000) * 50)
+    bucket.at = now
+    this.perCaller.set(id, bucket)
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
+    return true
+  }
+}

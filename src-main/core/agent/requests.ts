@@ -1,0 +1,143 @@
+import { KeyholdError } from '../../../src-shared/errors'
+import { FrameError } from '../../../src-shared/local-access/frames'
+import { OP_ARGS, type Op, type Request } from '../../../src-shared/local-access/messages'
+import type { SecretId } from '../../../src-shared/types/secrets'
+import { describeFields, describeIssues } from '../../../src-shared/validation'
+import type { AgentContext, Caller } from './agent-context'
+
+/** A page stops before its JSON passes this many bytes (§8). */
+export const MAX_PAGE_BYTES = 60_000
+const GRANT_MS = 10 * 60_000
+
+const forbidden = () => new KeyholdError('FORBIDDEN', 'forbidden')
+
+/** Pairings' "Allow for 10 minutes", in memory only, dropped on lock. */
+const grants = new WeakMap<AgentContext, Map<string, number>>()
+/** One reveal confirmation pending per pairing. */
+const asking = new WeakMap<AgentContext, Set<string>>()
+
+/**
+ * Runs one request for an authenticated caller (docs/pairing-protocol.md §8). Every request
+ * re-checks the caller first: a pairing that ended or expired, or a key that lost its access,
+ * ends the connection. SECURITY: a secret out of the caller's scope is answered exactly as a
+ * secret that does not exist; a client secret leaves only in `secrets.reveal`'s answer.
+ */
+export async function runOp(ctx: AgentContext, caller: Caller, request: Request, connection: { end(event: Record<string, unknown>): void }): Promise<unknown> {
+  const op = request.op as Op
+  const parsed = OP_ARGS[op].safeParse(request.args ?? {})
+  if (!parsed.success) {
+    if (parsed.error.issues.some((issue) => issue.code === 'invalid_type' || issue.code === 'invalid_value')) throw new FrameError('The request has arguments of the wrong type.')
+    throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error), describeFields(parsed.error))
+  }
+  const args = parsed.data as Record<string, unknown>
+  const { services } = ctx
+  ctx.activity()
+  if (op === 'session.ping') return { now: new Date(ctx.clock.now()).toISOString() }
+  if (op === 'vault.requestUnlock') {
+    if (caller.type !== 'pairing') throw forbidden()
+    ctx.requestUnlock()
+    return {}
+  }
+  if (!services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock Keyhold on the computer, then try again.')
+
+  const pairing = caller.type === 'pairing' ? services.pairings.live(caller.pairingId) : undefined
+  if (caller.type === 'pairing') {
+    if (!pairing) {
+      connection.end({ event: 'pairing.ended', reason: 'revoked' })
+      throw forbidden()
+    }
+    await services.pairings.touch(pairing)
+  }
+  const presented = caller.type === 'appkey' ? { key: caller.key, token: caller.token } : null
+
+  switch (op) {
+    case 'pairing.info':
+      if (!pairing) throw forbidden()
+      return services.pairings.view(pairing)
+    case 'pairing.signOut':
+      if (!pairing) throw forbidden()
+      await services.pairings.end(pairing.id, 'signed-out')
+      return {}
+    case 'apps.list':
+      if (!presented) throw forbidden()
+      await services.appKeys.require(presented, 'apps:read')
+      return services.apps.list((args.filter as 'current' | 'inactive' | 'all' | undefined) ?? 'current')
+  }
+
+  const scope = pairing ? (pairing.scopeAll ? 'all' : pairing.tags) : await services.appKeys.secretsScope(presented!)
+  switch (op) {
+    case 'secrets.list': {
+      const offset = (args.offset as number | undefined) ?? 0
+      const page = await services.secrets.listWithin(
+        { search: args.query as string | undefined, tag: args.tag as string | undefined, sort: args.sort as 'name' | 'updated' | undefined, offset, limit: (args.limit as number | undefined) ?? 50 },
+        scope,
+      )
+      const items = []
+      let bytes = 100
+      for (const item of page.items) {
+        const size = Buffer.byteLength(JSON.stringify(item)) + 1
+        if (bytes + size > MAX_PAGE_BYTES && items.length > 0) break
+        items.push(item)
+        bytes += size
+      }
+      const next = offset + items.length
+      return { items, total: page.total, offset, nextOffset: next < page.total ? next : null }
+    }
+    case 'secrets.get':
+      return services.secrets.summaryWithin(args.id as SecretId, scope)
+    case 'secrets.reveal': {
+      const summary = services.secrets.summaryWithin(args.id as SecretId, scope)
+      const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary) : 'role'
+      const revealed = services.secrets.reveal(summary.id)
+      await services.pairings.recordReveal({ pairingId: pairing?.id ?? null, appKey: presented?.key ?? null, secretId: summary.id, allowedBy })
+      return revealed
+    }
+  }
+  throw new FrameError('The request names an unknown op.')
+}
+
+async function confirmReveal(
+  ctx: AgentContext,
+  pairing: NonNullable<ReturnType<AgentContext['services']['pairings']['live']>>,
+  secret: { id: string; name: string },
+): Promise<'asked' | 'grant' | 'policy'> {
+  if (pairing.reveal === 'allow') return 'policy'
+  const granted = grantsOf(ctx).get(pairing.id)
+  if (granted !== undefined && ctx.clock.now() < granted) return 'grant'
+  const pending = asking.get(ctx) ?? new Set<string>()
+  asking.set(ctx, pending)
+  if (pending.has(pairing.id)) throw new KeyholdError('RATE_LIMITED', 'Another reveal is waiting for an answer on the computer. Wait for it first.')
+  pending.add(pairing.id)
+  const abort = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    abort.abort()
+  }, ctx.timings.revealMs)
+  const stopLock = ctx.onLocked(() => abort.abort())
+  try {
+    const decision = await ctx.approver
+      .confirmReveal({ pairing: { id: pairing.id, appName: pairing.appName, deviceName: pairing.deviceName }, secret: { id: secret.id, name: secret.name }, deadline: new Date(ctx.clock.now() + ctx.timings.revealMs).toISOString() }, abort.signal)
+      .catch(() => 'deny' as const)
+    if (timedOut) throw new KeyholdError('TIMEOUT', 'Nobody answered on the computer within a minute. Try again and answer there.')
+    if (!ctx.services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked before the reveal was allowed. Unlock Keyhold, then try again.')
+    if (decision === 'deny') throw new KeyholdError('FORBIDDEN', 'The person at the computer denied showing this client secret.')
+    if (decision === 'ten-minutes') grantsOf(ctx).set(pairing.id, ctx.clock.now() + GRANT_MS)
+    return 'asked'
+  } finally {
+    clearTimeout(timer)
+    stopLock()
+    pending.delete(pairing.id)
+  }
+}
+
+function grantsOf(ctx: AgentContext): Map<string, number> {
+  const map = grants.get(ctx) ?? new Map<string, number>()
+  grants.set(ctx, map)
+  return map
+}
+
+/** SECURITY: a lock drops every "Allow for 10 minutes". */
+export function dropGrants(ctx: AgentContext): void {
+  grants.get(ctx)?.clear()
+}
