@@ -34,6 +34,7 @@ import { NONCE_BYTES, open, sealWithNonce } from '../src-main/core/vault/crypto'
 import { openDatabase, useSchema } from '../src-main/core/vault/database'
 import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type VaultHeader } from '../src-main/core/vault/format'
 import { unwrapDataKey } from '../src-main/core/vault/key-slots'
+import { keyPairFromPrivate } from '../src-shared/local-access/noise'
 
 const DIR = join(__dirname, '../test/data/vaults')
 /** Non-ASCII on purpose: the key must keep deriving from the same text (NFC, see password.ts). */
@@ -64,6 +65,10 @@ const APPS = [
 ]
 const ROLE = { name: 'Golden prod reader', permissions: ['secrets:read'], tags: ['prod'] }
 const EXTERNAL_KEY = { key: 'partner-golden-key-1', account: 'partner.example', roleIds: ['apps-reader'] }
+const PAIRING_CLAIM = { device: { name: 'Golden Pixel', platform: 'android' as const }, software: 'keyhold-android/1.0.0', kind: 'mobile' as const }
+const PAIRING_CHOICE = { scope: { secrets: 'tagged' as const, tags: ['prod'] }, reveal: 'ask' as const }
+/** RFC 8032's first test key: its private key is public, which is what a golden vault wants. */
+const SIGNED_KEY = { key: 'partner-golden-signed', account: 'signer.example', roleIds: ['apps-reader'], publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { schema: { type: 'string' }, format: { type: 'string' } } })
@@ -114,6 +119,17 @@ async function writeRecords(path: string, schema: number) {
       { key: generated.key.key, type: 'internal', label: 'Golden CI', token: generated.token, roles: [ROLE.name] },
       { key: EXTERNAL_KEY.key, type: 'external', account: EXTERNAL_KEY.account, roles: ['Apps reader'] },
     ]
+  }
+  if (schema >= 5) {
+    // A pairing of the golden phone (claimed and approved as the agent does), and a third-party key with its public key.
+    const phone = services.apps.list('all').find((app) => app.name === APPS[0]!.name)!
+    await services.pairings.claim(phone.id)
+    const companion = keyPairFromPrivate(new Uint8Array(32).fill(7))
+    const pairing = await services.pairings.approve(phone.id, { publicKey: companion.publicKey, claim: PAIRING_CLAIM }, PAIRING_CHOICE)
+    await services.appKeys.addExternal(addExternalAppKeyInput.parse(SIGNED_KEY))
+    manifest.pairings = [{ id: pairing.id, app: phone.name, companionPrivateKey: '07'.repeat(32), ...PAIRING_CLAIM, ...PAIRING_CHOICE }]
+    ;(manifest.apps as Array<Record<string, unknown>>)[0]!.paired = true
+    ;(manifest.appKeys as unknown[]).push({ key: SIGNED_KEY.key, type: 'external', account: SIGNED_KEY.account, roles: ['Apps reader'], publicKey: SIGNED_KEY.publicKey })
   }
   await services.vault.settle()
   services.vault.lock()

@@ -165,7 +165,7 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
       const presentedKey = parse(appKeyId, keyArg)
       const permission = parse(permissionSchema, opts.permission)
       const services = await ctx.unlocked()
-      const token = opts.tokenStdin ? await ctx.stdin.take({ what: 'the token', max: TOKEN_CHARS }) : undefined
+      const token = opts.tokenStdin || ctx.options.tokenStdin ? await ctx.stdin.take({ what: 'the token', max: TOKEN_CHARS }) : undefined
       let resource: ResourceDescriptor | undefined
       if (opts.resource !== undefined) {
         const secret = services.secrets.resolve(opts.resource)

@@ -172,6 +172,10 @@ describe('the authorization key cannot be read back', () => {
         'app edit': [[phone.id, '--name', 'Renamed'], [browser.id, '--expires', '2099-01-01T00:00:00Z']],
         'app revoke': [[browser.id]],
         init: [['--kdf-memory', '19', '--kdf-iterations', '2']],
+        // The agent serves until stopped: only its refusal of a bad option runs here (test/main/agent has it serving).
+        agent: [['--lock-after', '0']],
+        // With nothing serving the vault, connect fails: its error must not quote the code either.
+        connect: [['--code', phone.code], ['--code', phone.uri]],
       }
       for (const command of all) {
         for (const extra of args[command.join(' ')] ?? [[], [phone.id]]) {

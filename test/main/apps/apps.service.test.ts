@@ -1,3 +1,4 @@
+import { toBase64Url } from '../../../src-shared/local-access/frames'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseCode } from '../../../src-shared/apps/authorization-code'
 import { parsePairingUri } from '../../../src-shared/apps/pairing-uri'
@@ -52,6 +53,7 @@ describe('AppsService', () => {
           appId: created.app.id,
           code: created.code,
           expiresAt: '2026-01-02T12:00:00.000Z',
+          desktopKey: toBase64Url(services.pairings.desktopKey().publicKey),
         },
       })
       expect(created.qr).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)

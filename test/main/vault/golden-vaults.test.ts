@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SecretSummary } from '../../../src-shared/types/secrets'
 import type { Settings } from '../../../src-shared/types/settings'
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/schema'
+import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
 import { createServices, itemCounts, type Services } from '../../../src-main/core/services'
 import { BUILTIN_ROLES } from '../../../src-main/core/app-keys/app-keys.migration'
 import { decodeVault, FORMAT_MAJOR, FORMAT_MINOR } from '../../../src-main/core/vault/format'
@@ -18,9 +19,18 @@ interface Manifest {
   password: string
   settings: Settings
   secrets?: Array<{ name: string; url: string; clientId: string; clientSecret?: string; identifier?: string; method?: string; tags?: string[]; notes?: string }>
-  apps?: Array<{ name: string; type: string; expiresAt: string | null; code: string }>
+  apps?: Array<{ name: string; type: string; expiresAt: string | null; code: string; paired?: boolean }>
   roles?: Array<{ name: string; permissions: string[]; tags: string[] }>
-  appKeys?: Array<{ key: string; type: 'internal' | 'external'; label?: string; account?: string; token?: string; roles: string[] }>
+  appKeys?: Array<{ key: string; type: 'internal' | 'external'; label?: string; account?: string; token?: string; roles: string[]; publicKey?: string }>
+  pairings?: Array<{
+    id: string
+    app: string
+    companionPrivateKey: string
+    device: { name: string; platform: string }
+    kind: string
+    scope: { secrets: 'all' } | { secrets: 'tagged'; tags: string[] }
+    reveal: string
+  }>
 }
 
 const DATA = join(__dirname, '../../data/vaults')
@@ -113,6 +123,11 @@ async function expectRecords(services: Services, manifest: Manifest): Promise<vo
 
   for (const app of manifest.apps ?? []) {
     const summary = services.apps.list('all').find((a) => a.name === app.name)!
+    // Schema 5 brought pairing: a paired application is active, and its key was used up.
+    if (app.paired) {
+      expect(summary).toMatchObject({ type: app.type, expiresAt: app.expiresAt, status: 'active' })
+      continue
+    }
     expect(summary).toMatchObject({ type: app.type, expiresAt: app.expiresAt, status: 'pending' })
     // The key still matches its keyed hash: meta's hash key came through the migrations.
     expect(await services.apps.recordUse(summary.id, app.code)).toMatchObject({ status: 'active' })
@@ -125,12 +140,20 @@ async function expectRecords(services: Services, manifest: Manifest): Promise<vo
   const tagged = byName.get('Stripe payments')
   for (const key of manifest.appKeys ?? []) {
     const summary = services.appKeys.get(key.key)
-    expect(summary).toMatchObject({ type: key.type, label: key.label ?? null, account: key.account ?? null, status: 'active' })
+    expect(summary).toMatchObject({ type: key.type, label: key.label ?? null, account: key.account ?? null, status: 'active', hasPublicKey: !!key.publicKey })
     expect(summary.roles.map((r) => r.name)).toEqual(key.roles)
     if (key.type === 'internal') {
       const resource = { type: 'secret' as const, id: tagged!.id, tags: tagged!.tags }
       expect(services.appKeys.authorize({ key: key.key, token: key.token }, 'secrets:read', resource).allowed).toBe(true)
       expect(services.appKeys.authorize({ key: key.key, token: `${key.token}x` }, 'secrets:read', resource).allowed).toBe(false)
     } else expect(services.appKeys.authorize({ key: key.key }, 'apps:read').allowed).toBe(true)
+  }
+
+  for (const pairing of manifest.pairings ?? []) {
+    const companion = keyPairFromPrivate(new Uint8Array(Buffer.from(pairing.companionPrivateKey, 'hex')))
+    expect(services.pairings.liveByCompanionKey(companion.publicKey)).toMatchObject({ id: pairing.id, appName: pairing.app, deviceName: pairing.device.name })
+    expect(services.pairings.list()).toContainEqual(
+      expect.objectContaining({ id: pairing.id, scope: pairing.scope, reveal: pairing.reveal, kind: pairing.kind, status: 'live' }),
+    )
   }
 }
