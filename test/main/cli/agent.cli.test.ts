@@ -1,0 +1,184 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initVault, keyhold } from '../../support/cli'
+import { tempDir } from '../../support/vault'
+
+const bin = join(__dirname, '../../../bin/keyhold.js')
+const PASSWORD = 'agent test password'
+
+/** A running `keyhold agent`, its output gathered as it comes. */
+interface Running {
+  child: ChildProcessWithoutNullStreams
+  out: () => string
+  err: () => string
+  exited: Promise<number | null>
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv, input?: string): Running {
+  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  if (input !== undefined) child.stdin.write(input)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, out: () => out, err: () => err, exited }
+}
+
+async function until(predicate: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+describe('keyhold agent, connect and --app-key (real processes, real socket)', () => {
+  let dir: string
+  let cleanup: () => void
+  let vault: string
+  let env: NodeJS.ProcessEnv
+  let agent: Running
+  let app: { code: string; uri: string }
+  let appKey: { key: string; token: string }
+
+  beforeAll(async () => {
+    ;({ dir, cleanup } = tempDir())
+    vault = join(dir, 'vault.keyhold')
+    const run = join(dir, 'run')
+    mkdirSync(run, { mode: 0o700 })
+    env = { KEYHOLD_AGENT_DIR: run }
+    expect(initVault(vault, PASSWORD).status).toBe(0)
+    const add = (args: string[]) => keyhold(['--vault', vault, '--password-stdin', ...args], `${PASSWORD}\n`)
+    expect(keyhold(['--vault', vault, '--password-stdin', 'secret', 'add', '--name', 'Stripe prod', '--url', 'https://api.stripe.com', '--client-id', 'stripe-id', '--identifier', 'stripe', '--tag', 'prod', '--client-secret-stdin'], `${PASSWORD}\nsk_live_stripe\n`).status).toBe(0)
+    expect(add(['secret', 'add', '--name', 'GitHub CI', '--url', 'https://api.github.com', '--client-id', 'gh', '--tag', 'ci']).status).toBe(0)
+    app = JSON.parse(add(['--json', 'app', 'new', '--name', 'Terminal', '--type', 'extension']).stdout) as { code: string; uri: string }
+    const generated = JSON.parse(add(['--json', 'key', 'generate', '--role', 'secrets-reader']).stdout) as { key: string; token: string }
+    appKey = generated
+    agent = start(['--vault', vault, '--password-stdin', 'agent'], env, `${PASSWORD}\n`)
+    await until(() => agent.out().includes('Serving vault'))
+  })
+
+  afterAll(async () => {
+    agent?.child.kill('SIGKILL')
+    cleanup()
+  })
+
+  it('a second agent for the same vault is refused, naming the one that holds it', () => {
+    const second = keyhold(['--vault', vault, '--password-stdin', 'agent'], `${PASSWORD}\n`, env)
+    expect(second.status).toBe(1)
+    expect(second.stderr).toMatch(new RegExp(`^keyhold: CONFLICT: .*\`keyhold agent\` \\(process ${agent.child.pid}`))
+  })
+
+  it('keyhold connect pairs after approval on the agent\'s terminal; both print the same check phrase', async () => {
+    const connecting = start(['--vault', vault, 'connect', '--code', app.uri, '--name', 'build box'], env)
+    await until(() => /Check phrase: /.test(agent.err()) && /Check phrase: /.test(connecting.err()))
+    const phrase = (text: string) => /Check phrase: ([a-z-]+ [a-z-]+ [a-z-]+ [a-z-]+)/.exec(text)![1]
+    expect(phrase(agent.err())).toBe(phrase(connecting.err()))
+    expect(agent.err()).toMatch(/Pairing request for "Terminal" \(Extension\)\n {2}The device says: build box \(linux\), keyhold-cli\/1, cli/)
+    agent.child.stdin.write('tags prod\n')
+    expect(await connecting.exited).toBe(0)
+    expect(connecting.out()).toMatch(/^Paired: "Terminal" may read API secrets tagged prod\./)
+    const listed = JSON.parse(keyhold(['--vault', vault, '--password-stdin', '--json', 'app', 'list'], `${PASSWORD}\n`).stdout) as Array<{ status: string; lastUsedAt: string | null }>
+    // The agent saved the pairing; this process read the file the agent wrote.
+    expect(listed[0]).toMatchObject({ status: 'active', lastUsedAt: expect.any(String) })
+  })
+
+  it('--app-key with --token-stdin lists and gets through the agent, without the master password', () => {
+    const list = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', '--json', 'secret', 'list'], `${appKey.token}\n`, env)
+    expect(list).toMatchObject({ status: 0, stderr: '' })
+    expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((s) => s.name)).toEqual(['GitHub CI', 'Stripe prod'])
+    expect(list.stdout).not.toContain('sk_live_stripe')
+    const secret = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', 'secret', 'get', 'stripe', '--field', 'client-secret'], `${appKey.token}\n`, env)
+    expect(secret).toEqual({ status: 0, stdout: 'sk_live_stripe\n', stderr: '' })
+    const wrong = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', 'secret', 'list'], `${appKey.token.slice(0, -1)}x\n`, env)
+    expect(wrong).toEqual({ status: 1, stdout: '', stderr: 'keyhold: FORBIDDEN: forbidden\n' })
+  })
+
+  it('2,000 malformed frames get typed errors; the agent stays up and the vault file is byte-identical', async () => {
+    const before = sha(vault)
+    const socket = JSON.parse(readFileSync(join(env.KEYHOLD_AGENT_DIR!, `${readVaultId()}.json`), 'utf8')) as { pid: number }
+    expect(socket.pid).toBe(agent.child.pid)
+    const path = join(env.KEYHOLD_AGENT_DIR!, `${readVaultId()}.sock`)
+    let answered = 0
+    for (let batch = 0; batch < 40; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const n = batch * 50 + i
+          return new Promise<void>((resolve) => {
+            const s = connect(path)
+            const chunks: Buffer[] = []
+            s.on('data', (c: Buffer) => chunks.push(c))
+            s.on('error', () => resolve())
+            s.on('close', () => {
+              if (Buffer.concat(chunks).length > 4) answered++
+              resolve()
+            })
+            s.on('connect', () => s.end(malformed(n)))
+          })
+        }),
+      )
+    }
+    expect(answered).toBeGreaterThan(1_900)
+    const list = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', 'secret', 'list'], `${appKey.token}\n`, env)
+    expect(list.status).toBe(0)
+    expect(sha(vault)).toBe(before)
+  })
+
+  it('SIGTERM stops it cleanly: exit 0, socket and facts file removed', async () => {
+    const path = join(env.KEYHOLD_AGENT_DIR!, `${readVaultId()}.sock`)
+    expect(existsSync(path)).toBe(true)
+    agent.child.kill('SIGTERM')
+    expect(await agent.exited).toBe(0)
+    expect(existsSync(path)).toBe(false)
+    expect(existsSync(path.replace(/\.sock$/, '.json'))).toBe(false)
+    const after = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', 'secret', 'list'], `${appKey.token}\n`, env)
+    expect(after).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: AGENT_NOT_RUNNING: /) })
+  })
+
+  function readVaultId(): string {
+    return (JSON.parse(keyhold(['--vault', vault, '--password-stdin', '--json', 'info'], `${PASSWORD}\n`).stdout) as { vaultId: string }).vaultId
+  }
+})
+
+/** One of many kinds of bad input, by number: framing, kinds, JSON, hellos, handshakes out of order. */
+function malformed(n: number): Buffer {
+  const frame = (body: Buffer) => Buffer.concat([u32(body.length), body])
+  const clear = (text: string) => frame(Buffer.concat([Buffer.from([1]), Buffer.from(text)]))
+  const cases = [
+    () => Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+    () => u32(0xffffffff),
+    () => u32(1),
+    () => frame(Buffer.from([0x00, 1, 2])),
+    () => frame(Buffer.from([0x04, 1, 2])),
+    () => clear('{'),
+    () => clear('[1,2]'),
+    () => clear('"hello"'),
+    () => frame(Buffer.concat([Buffer.from([1, 0xef, 0xbb, 0xbf]), Buffer.from('{"t":"hello"}')])),
+    () => frame(Buffer.concat([Buffer.from([1]), Buffer.from([0x7b, 0xc3, 0x28, 0x7d])])),
+    () => clear(JSON.stringify({ t: 'hello', v: [1], mode: 'pair', x: 'y'.repeat(1100) })),
+    () => clear(JSON.stringify({ t: 'hello', v: [], mode: 'pair' })),
+    () => clear(JSON.stringify({ t: 'hello', v: [1], mode: 'other' })),
+    () => clear(JSON.stringify({ t: 'hello', v: [1], mode: 'session' })),
+    () => clear(JSON.stringify({ t: 'hello', v: [1], mode: 'pair', app: '../../etc' })),
+    () => clear(JSON.stringify({ t: 'hello', v: [2, 3], mode: 'pair' })),
+    () => frame(Buffer.concat([Buffer.from([2]), randomBytes(48)])),
+    () => frame(Buffer.concat([Buffer.from([3]), randomBytes(64)])),
+    () => Buffer.concat([clear(JSON.stringify({ t: 'hello', v: [1], mode: 'pair' })), frame(Buffer.concat([Buffer.from([2]), randomBytes(48)]))]),
+    () => Buffer.concat([clear(JSON.stringify({ t: 'hello', v: [1], mode: 'appkey', vault: 'nope' }))]),
+    () => randomBytes(1 + (n % 300)),
+  ]
+  return cases[n % cases.length]!()
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4)
+  b.writeUInt32BE(n)
+  return b
+}
