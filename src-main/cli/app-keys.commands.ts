@@ -32,7 +32,8 @@ function roleTable(roles: Role[]): string {
 }
 
 const describeKey = (k: AppKeySummary) =>
-  `${k.key} (${k.type}, ${k.status}); roles: ${k.roles.map((r) => r.name).join(', ') || 'none, so it may do nothing'}`
+  `${k.key} (${k.type}, ${k.status}); roles: ${k.roles.map((r) => r.name).join(', ') || 'none, so it may do nothing'}` +
+  (k.type === 'external' && !k.hasPublicKey ? '. Without the issuer\'s public key (--public-key) it is kept for audits and cannot connect to the agent.' : '')
 
 const REACTIVATE_WARNING = 'Anyone with the token of this key regains access.'
 
@@ -77,8 +78,9 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
     .argument('<KEY>', 'the key given by the third party')
     .option('--account <ACCOUNT>', 'the account or origin that issued the key')
     .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable)', collect)
-    .action(async (keyArg: string, opts: { account?: string; role?: string[] }) => {
-      const input = parse(appKeysChannels.appKeysAddExternal.input, { key: keyArg, account: opts.account, roleIds: opts.role ?? [] })
+    .option('--public-key <KEY>', "the issuer's Ed25519 public key (43 base64url characters, or one ssh-ed25519 line): the key can then connect to the agent by signature")
+    .action(async (keyArg: string, opts: { account?: string; role?: string[]; publicKey?: string }) => {
+      const input = parse(appKeysChannels.appKeysAddExternal.input, { key: keyArg, account: opts.account, roleIds: opts.role ?? [], publicKey: opts.publicKey })
       const services = await ctx.unlocked()
       const added = await services.appKeys.addExternal(input)
       ctx.print(added, () => `Added ${describeKey(added)}`)

@@ -82,8 +82,10 @@ export const useAppKeysStore = defineStore('appKeys', () => {
   const copyToken = (handle: string) => client.appKeysCopyToken({ handle })
   const forgetToken = (handle: string) => client.appKeysForgetToken({ handle })
 
-  const addExternal = (input: { key: string; account: string; roleIds: string[] }) =>
-    change(() => client.appKeysAddExternal({ key: input.key, account: input.account || undefined, roleIds: input.roleIds }))
+  const addExternal = (input: { key: string; account: string; roleIds: string[]; publicKey?: string }) =>
+    change(() =>
+      client.appKeysAddExternal({ key: input.key, account: input.account || undefined, roleIds: input.roleIds, ...(input.publicKey && { publicKey: input.publicKey }) }),
+    )
   const setRoles = (key: AppKeyId, roleIds: string[]) => change(() => client.appKeysSetRoles({ key, roleIds }))
   const activate = (key: AppKeyId) => change(() => client.appKeysActivate({ key }))
   const deactivate = (key: AppKeyId) => change(() => client.appKeysDeactivate({ key }))

@@ -162,4 +162,19 @@ describe('keyhold key and keyhold role', () => {
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toMatch(/^keyhold: WRONG_PASSWORD: /)
   })
+
+  it("add-external --public-key keeps the issuer's key, so the key can connect; without one it says it cannot", () => {
+    const signed = run(['key', 'add-external', 'partner-signed', '--role', 'apps-reader', '--public-key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea x@y'])
+    expect(signed).toMatchObject({ status: 0, stderr: '' })
+    expect(signed.stdout).not.toMatch(/cannot connect/)
+    const plain = run(['key', 'add-external', 'partner-plain', '--role', 'apps-reader'])
+    expect(plain.stdout).toMatch(/Without the issuer's public key \(--public-key\) it is kept for audits and cannot connect to the agent\./)
+    const listed = JSON.parse(run(['--json', 'key', 'list', '--external']).stdout) as Array<{ key: string; hasPublicKey: boolean }>
+    expect(listed.map((k) => [k.key, k.hasPublicKey])).toEqual([
+      ['partner-signed', true],
+      ['partner-plain', false],
+    ])
+    const bad = run(['key', 'add-external', 'partner-bad', '--role', 'apps-reader', '--public-key', 'ssh-rsa AAAA'])
+    expect(bad).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INVALID_INPUT: .*Ed25519/) })
+  })
 })
