@@ -1,13 +1,18 @@
+import { promises as fs } from 'node:fs'
 import { hostname } from 'node:os'
+import { dirname, join } from 'node:path'
+import { z } from 'zod'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
-import { CompanionError, openAppKeySession, pair, readPairingInput, type Session } from '../../src-shared/local-access/client'
-import { PLATFORMS } from '../../src-shared/local-access/messages'
+import { CompanionError, openAppKeySession, openSession, pair, readPairingInput, type PairedIdentity, type Session } from '../../src-shared/local-access/client'
+import { pairingViewSchema, PLATFORMS } from '../../src-shared/local-access/messages'
 import type { PairingDecision, RevealDecision } from '../../src-shared/types/agent'
 import { LocalAgent } from '../core/agent/agent'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
 import type { Approver, PairingRequest, RevealRequest } from '../core/agent/approvals'
 import { connectSocket } from '../core/agent/socket-transport'
+import { fileSystemError } from '../core/vault/fs-errors'
+import { defaultVaultPath } from '../core/vault/paths'
 import { Vault } from '../core/vault/vault'
 import { parseInteger, type CliContext } from './context'
 import { oneLine } from './helpers'
@@ -28,6 +33,61 @@ async function vaultIdOf(ctx: CliContext): Promise<string> {
   const header = await Vault.peek(ctx.vaultPath).catch(() => null)
   if (!header) throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${ctx.vaultPath}. Pass --vault PATH (the vault the agent serves).`)
   return header.vaultId
+}
+
+/** Where `keyhold connect` keeps this terminal's pairing of a vault, unless --save says otherwise. */
+export function defaultPairingFile(vaultId: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(defaultVaultPath(env)), 'connections', `${vaultId}.json`)
+}
+
+const identitySchema = z.object({
+  v: z.literal(1),
+  vaultId: z.string().max(64),
+  desktopKey: z.string().length(43),
+  privateKey: z.string().length(43),
+  pairing: pairingViewSchema,
+})
+
+/** Saves a pairing's identity: mode 0600, never over an existing file (its private key is a secret). */
+async function saveIdentity(path: string, identity: PairedIdentity): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  try {
+    await fs.writeFile(path, `${JSON.stringify({ v: 1, ...identity }, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new KeyholdError('CONFLICT', `${path} already exists. Sign that pairing out first (\`keyhold disconnect --pairing ${path}\`), or pass --save with another file.`)
+    throw fileSystemError(error, { writing: `the pairing file ${path}`, folder: dirname(path) })
+  }
+}
+
+async function loadIdentity(path: string): Promise<PairedIdentity> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new KeyholdError('NOT_FOUND', `There is no pairing file at ${path}. Pair this terminal first with \`keyhold connect --code CODE\`.`)
+    throw fileSystemError(error, { reading: `the pairing file ${path}` })
+  }
+  let parsed: z.infer<typeof identitySchema>
+  try {
+    parsed = identitySchema.parse(JSON.parse(text))
+  } catch {
+    throw new KeyholdError('INVALID_INPUT', `${path} is not a Keyhold pairing file. Pair again with \`keyhold connect --code CODE\`.`)
+  }
+  const { v: _v, ...identity } = parsed
+  return identity
+}
+
+/** A session on the running agent as --app-key (token on stdin) or as the --pairing file. */
+async function agentSession(ctx: CliContext): Promise<Session> {
+  if (ctx.options.appKey) return appKeySession(ctx)
+  const identity = await loadIdentity(ctx.options.pairing!)
+  try {
+    return await openSession(await connectSocket(agentEndpoint(identity.vaultId)), identity)
+  } catch (error) {
+    throw asKeyholdError(error)
+  }
 }
 
 /**
@@ -53,7 +113,7 @@ export async function appKeySession(ctx: CliContext): Promise<Session> {
 
 /** Runs `fn` on an app-key session, turning companion errors into the CLI's. */
 export async function throughAgent<T>(ctx: CliContext, fn: (session: Session) => Promise<T>): Promise<T> {
-  const session = await appKeySession(ctx)
+  const session = await agentSession(ctx)
   try {
     return await fn(session)
   } catch (error) {
@@ -175,7 +235,8 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
     .description('pair this terminal with the running Keyhold app or agent, by an authorization key from My apps')
     .requiredOption('--code <CODE>', 'the authorization key: the code under the QR code, or the pairing URI')
     .option('--name <N>', 'how this device is named in the approval dialog (default: the host name)')
-    .action(async (opts: { code: string; name?: string }) => {
+    .option('--save <FILE>', "where to keep this terminal's pairing (mode 0600; default: connections/<vault id>.json in Keyhold's data folder)")
+    .action(async (opts: { code: string; name?: string; save?: string }) => {
       let input
       try {
         input = readPairingInput(opts.code)
@@ -184,6 +245,9 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
       }
       const name = (opts.name ?? hostname()).trim().slice(0, 64) || 'terminal'
       const vaultId = input.vaultId ?? (await vaultIdOf(ctx))
+      const file = opts.save ?? defaultPairingFile(vaultId, ctx.env)
+      if (await fs.stat(file).then(() => true, () => false))
+        throw new KeyholdError('CONFLICT', `${file} already exists. Sign that pairing out first (\`keyhold disconnect --pairing ${file}\`), or pass --save with another file.`)
       try {
         const { identity, session } = await pair(await connectSocket(agentEndpoint(vaultId)), input, {
           claim: { device: { name, platform: platform() }, software: SOFTWARE, kind: 'cli' },
@@ -192,14 +256,30 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
           onWaiting: (ms) => io.stderr.write(`Waiting for approval (up to ${Math.round(ms / 60_000)} minutes)...\n`),
         })
         session.close()
+        await saveIdentity(file, identity)
         const { pairing } = identity
         ctx.print(
-          { pairing: pairing.id, app: pairing.app, scope: pairing.scope, reveal: pairing.reveal, expiresAt: pairing.expiresAt },
+          { pairing: pairing.id, app: pairing.app, scope: pairing.scope, reveal: pairing.reveal, expiresAt: pairing.expiresAt, file },
           () =>
-            `Paired: "${oneLine(pairing.app.name)}" may read ${pairing.scope.secrets === 'all' ? 'every API secret' : `API secrets tagged ${pairing.scope.tags.join(', ')}`}${pairing.expiresAt ? ` until ${pairing.expiresAt}` : ''}. It is listed in Settings > Connected apps.`,
+            [
+              `Paired: "${oneLine(pairing.app.name)}" may read ${pairing.scope.secrets === 'all' ? 'every API secret' : `API secrets tagged ${pairing.scope.tags.join(', ')}`}${pairing.expiresAt ? ` until ${pairing.expiresAt}` : ''}. It is listed in Settings > Connected apps.`,
+              `The pairing is saved in ${file}. Read through it with \`keyhold --pairing ${file} secret list\`; end it with \`keyhold disconnect --pairing ${file}\`.`,
+            ].join('\n'),
         )
       } catch (error) {
         throw asKeyholdError(error)
       }
+    })
+
+  program
+    .command('disconnect')
+    .description("sign this terminal's pairing out (it ends for good) and delete its file")
+    .action(async () => {
+      const file = ctx.options.pairing
+      if (!file) throw new KeyholdError('INVALID_INPUT', 'Name the pairing file with --pairing FILE (keyhold connect printed it).')
+      const identity = await loadIdentity(file)
+      await throughAgent(ctx, (session) => session.signOut())
+      await fs.rm(file, { force: true })
+      ctx.print({ pairing: identity.pairing.id, signedOut: true }, () => `Signed out: "${oneLine(identity.pairing.app.name)}" can no longer connect, and ${file} was deleted.`)
     })
 }

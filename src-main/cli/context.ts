@@ -16,6 +16,7 @@ export interface GlobalOptions {
   json?: boolean
   appKey?: string
   tokenStdin?: boolean
+  pairing?: string
 }
 
 /**
@@ -39,6 +40,10 @@ export class CliContext {
 
   get vaultPath(): string {
     return this.options.vault ?? this.io.env.KEYHOLD_VAULT ?? defaultVaultPath(this.io.env)
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.io.env
   }
 
   get json(): boolean {

@@ -34,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--json', 'machine-readable output')
     .option('--app-key <KEY>', 'read through the running agent as this application key (secret list, secret get), without the master password')
     .option('--token-stdin', "with --app-key: read the key's token from standard input (one line)")
+    .option('--pairing <FILE>', 'read through the running agent as the pairing `keyhold connect` saved in FILE (secret list, secret get)')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput(output)

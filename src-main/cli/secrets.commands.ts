@@ -203,7 +203,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag })
-      if (ctx.options.appKey) {
+      if (ctx.options.appKey || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
         return ctx.print(items.map(summaryJson), () => secretTable(items, total))
       }
@@ -220,7 +220,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .action(async (ref: string, opts: { field?: string }) => {
       if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
         throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
-      if (ctx.options.appKey) return getThroughAgent(ctx, ref, opts.field)
+      if (ctx.options.appKey || ctx.options.pairing) return getThroughAgent(ctx, ref, opts.field)
       const services = await ctx.unlocked()
       const detail = services.secrets.resolve(ref)
       if (opts.field === 'client-secret') {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,7 +77,7 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
   })
 
   it('keyhold connect pairs after approval on the agent\'s terminal; both print the same check phrase', async () => {
-    const connecting = start(['--vault', vault, 'connect', '--code', app.uri, '--name', 'build box'], env)
+    const connecting = start(['--vault', vault, 'connect', '--code', app.uri, '--name', 'build box', '--save', pairingFile()], env)
     await until(() => /Check phrase: /.test(agent.err()) && /Check phrase: /.test(connecting.err()))
     const phrase = (text: string) => /Check phrase: ([a-z-]+ [a-z-]+ [a-z-]+ [a-z-]+)/.exec(text)![1]
     expect(phrase(agent.err())).toBe(phrase(connecting.err()))
@@ -85,9 +85,26 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
     agent.child.stdin.write('tags prod\n')
     expect(await connecting.exited).toBe(0)
     expect(connecting.out()).toMatch(/^Paired: "Terminal" may read API secrets tagged prod\./)
+    expect(statSync(pairingFile()).mode & 0o777).toBe(0o600)
     const listed = JSON.parse(keyhold(['--vault', vault, '--password-stdin', '--json', 'app', 'list'], `${PASSWORD}\n`).stdout) as Array<{ status: string; lastUsedAt: string | null }>
     // The agent saved the pairing; this process read the file the agent wrote.
     expect(listed[0]).toMatchObject({ status: 'active', lastUsedAt: expect.any(String) })
+  })
+
+  it('--pairing reads through the saved pairing: only its tags, a reveal asked on the agent\'s terminal; disconnect ends it', async () => {
+    const list = keyhold(['--pairing', pairingFile(), '--json', 'secret', 'list'], '', env)
+    expect(list).toMatchObject({ status: 0, stderr: '' })
+    expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((s) => s.name)).toEqual(['Stripe prod'])
+    const reveal = start(['--pairing', pairingFile(), 'secret', 'get', 'stripe', '--field', 'client-secret'], env)
+    await until(() => /wants the client secret of "Stripe prod"/.test(agent.err()))
+    expect(agent.err()).toMatch(/build box \(Terminal\) wants the client secret of "Stripe prod"/)
+    agent.child.stdin.write('once\n')
+    expect(await reveal.exited).toBe(0)
+    expect(reveal.out()).toBe('sk_live_stripe\n')
+    const out = keyhold(['--pairing', pairingFile(), 'disconnect'], '', env)
+    expect(out).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Signed out: "Terminal" can no longer connect/) })
+    expect(existsSync(pairingFile())).toBe(false)
+    expect(keyhold(['--pairing', pairingFile(), 'secret', 'list'], '', env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no pairing file/) })
   })
 
   it('--app-key with --token-stdin lists and gets through the agent, without the master password', () => {
@@ -141,6 +158,10 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
     const after = keyhold(['--vault', vault, '--app-key', appKey.key, '--token-stdin', 'secret', 'list'], `${appKey.token}\n`, env)
     expect(after).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: AGENT_NOT_RUNNING: /) })
   })
+
+  function pairingFile(): string {
+    return join(dir, 'terminal-pairing.json')
+  }
 
   function readVaultId(): string {
     return (JSON.parse(keyhold(['--vault', vault, '--password-stdin', '--json', 'info'], `${PASSWORD}\n`).stdout) as { vaultId: string }).vaultId
