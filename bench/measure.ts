@@ -5,8 +5,9 @@
  *   tsx bench/measure.ts memory N   prints RSS of a process that unlocks once, searches and saves
  *   tsx bench/measure.ts app N      the same through the app's layout: the core in its worker
  *                                   thread (CoreHost), measuring how long main's thread is blocked
+ *   tsx bench/measure.ts agent N    the local access agent: pairing and session handshakes, requests/s
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { KdfParams } from '../src-shared/types/vault'
 import { createServices, type Services } from '../src-main/core/services'
@@ -16,6 +17,7 @@ import { MemoryClipboard } from '../src-main/core/ports'
 import { CoreHost } from '../src-main/worker/core-host'
 import type { Result } from '../src-shared/errors'
 import type { SecretPage } from '../src-shared/types/secrets'
+import { agentBench } from './agent'
 import { realisticSecret } from './data'
 import { FileKeyStore } from './file.key-store'
 import { median, max, probed, rssMiB, timed } from './stats'
@@ -208,6 +210,24 @@ async function app(size: number) {
   }
 }
 
+/** The agent over a copy of the vault (pairing writes applications and pairings into it). */
+async function agent(size: number) {
+  const p = paths(size)
+  const copy = join(BENCH_DIR, `vault-${size}.agent.keyhold`)
+  for (const path of [copy, `${copy}.bak`]) rmSync(path, { force: true })
+  copyFileSync(p.vault, copy)
+  const services = createServices({ vaultPath: copy, keyStore: new FileKeyStore(p.keyStore), kdf: BENCH_KDF })
+  await services.vault.unlock({ password: BENCH_PASSWORD })
+  try {
+    return await agentBench(services, RUNS)
+  } finally {
+    services.vault.lock()
+    await services.vault.locked()
+    for (const path of [copy, `${copy}.bak`]) rmSync(path, { force: true })
+  }
+}
+
+export type AgentResult = Awaited<ReturnType<typeof agent>>
 export type SizeResult = Awaited<ReturnType<typeof measure>>
 export type AppResult = Awaited<ReturnType<typeof app>>
 export type MemoryResult = Awaited<ReturnType<typeof memory>>
@@ -220,6 +240,7 @@ async function main(): Promise<void> {
   else if (command === 'measure') process.stdout.write(`${JSON.stringify(await measure(size))}\n`)
   else if (command === 'memory') process.stdout.write(`${JSON.stringify(await memory(size))}\n`)
   else if (command === 'app') process.stdout.write(`${JSON.stringify(await app(size))}\n`)
+  else if (command === 'agent') process.stdout.write(`${JSON.stringify(await agent(size))}\n`)
   else throw new Error(`unknown command ${command}`)
 }
 

@@ -8,7 +8,7 @@ import { buildSync } from 'esbuild'
 import { cpus, totalmem } from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, WORKER, type AppResult, type MemoryResult, type SizeResult } from './measure'
+import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, WORKER, type AgentResult, type AppResult, type MemoryResult, type SizeResult } from './measure'
 import { median } from './stats'
 
 const ROOT = resolve(__dirname, '..')
@@ -84,7 +84,7 @@ const mib = (n: number) => n.toFixed(0)
 function main(): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
   process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
-  const results: Array<SizeResult & { cold: ColdResult; rss: MemoryResult; app: AppResult }> = []
+  const results: Array<SizeResult & { cold: ColdResult; rss: MemoryResult; app: AppResult; agent: AgentResult }> = []
   mkdirSync(BENCH_DIR, { recursive: true })
   bundleMeasure()
   for (const size of SIZES) {
@@ -96,7 +96,8 @@ function main(): void {
     // With `gc`, as the app's core has it in its worker (see CoreHost and cipher-garbage.ts).
     const rss = JSON.parse(child(['memory', size.toString()], ['--expose-gc']).trim().split('\n').pop()!) as MemoryResult
     const app = JSON.parse(child(['app', size.toString()]).trim().split('\n').pop()!) as AppResult
-    results.push({ ...result, rss, app, cold: cold(size) })
+    const agent = JSON.parse(child(['agent', size.toString()]).trim().split('\n').pop()!) as AgentResult
+    results.push({ ...result, rss, app, agent, cold: cold(size) })
   }
   const rows: Array<[string, (r: (typeof results)[number]) => string]> = [
     ['file size (MiB)', (r) => r.fileMiB.toFixed(1)],
@@ -134,6 +135,13 @@ function main(): void {
     ["  longest block of main's thread during the burst (ms)", (r) => ms(r.app.burst.maxMainBlockMs)],
     ['  RSS: unlocked, index built, after searches (MiB)', (r) => mib(r.app.rss.steadyMiB)],
     ['  RSS: peak during saves (MiB)', (r) => mib(r.app.rss.peakDuringSaveMiB)],
+    ['LOCAL ACCESS AGENT (Unix socket; client in the same process; request limits lifted)', () => ''],
+    ['  pairing handshake, XXpsk0 3 messages, until the check phrase (ms)', (r) => ms(r.agent.pairHandshakeMs)],
+    ['  pairing until approved (instant approval; claim and pairing saved) (ms)', (r) => ms(r.agent.pairUntilApprovedMs)],
+    ['  session handshake, IK, and a first ping (ms)', (r) => ms(r.agent.sessionHandshakeMs)],
+    ['  secrets.list (50 per page), one at a time (requests/s)', (r) => r.agent.listPerSecond.toFixed(0)],
+    ['  secrets.get, one at a time (requests/s)', (r) => r.agent.getPerSecond.toFixed(0)],
+    ['  secrets.get, 8 in flight (requests/s)', (r) => r.agent.getPerSecond8.toFixed(0)],
   ]
   const header = ['', ...results.map((r) => r.size.toLocaleString('en'))]
   const table = [header, ...rows.map(([label, cell]) => [label, ...results.map(cell)])]

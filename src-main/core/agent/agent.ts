@@ -22,7 +22,10 @@ import { AgentLimits } from './limits'
 import { dropGrants } from './requests'
 
 export const MAX_CONNECTIONS = 64
-export const MAX_UNAUTHENTICATED = 64
+/** Live connections one pairing or one application key may hold at once. */
+export const MAX_PER_CALLER = 4
+/** A companion may bring the unlock screen up at most this often. */
+const UNLOCK_REQUEST_MS = 30_000
 /** How often live connections are re-checked: a revoke, an expiry or a key's end closes them within this (and well within 1 s). */
 export const SWEEP_MS = 250
 
@@ -37,6 +40,8 @@ export interface LocalAgentOptions {
   timings?: Partial<ConnectionTimings>
   /** Called on every request (the headless agent counts requests as activity for its idle lock). */
   activity?: () => void
+  /** False lifts the per-connection and per-caller request rates (`npm run bench` only). */
+  requestLimits?: boolean
 }
 
 /**
@@ -59,6 +64,7 @@ export class LocalAgent {
   private readonly unlockListeners = new Set<() => void>()
   private readonly lockListeners = new Set<() => void>()
   private ctx: AgentContext | null = null
+  private unlockRequestedAt = -Infinity
 
   constructor(private readonly options: LocalAgentOptions) {}
 
@@ -128,10 +134,10 @@ export class LocalAgent {
       clock,
       services,
       approver,
-      limits: new AgentLimits(clock),
+      limits: new AgentLimits(clock, this.options.requestLimits !== false),
       timings: { ...DEFAULT_TIMINGS, ...this.options.timings },
       registry: {
-        authenticated: () => undefined,
+        authenticated: (connection) => this.limitPerCaller(connection),
         closed: (connection) => this.connections.delete(connection),
       },
       onUnlocked: (listener) => {
@@ -142,7 +148,12 @@ export class LocalAgent {
         this.lockListeners.add(listener)
         return () => this.lockListeners.delete(listener)
       },
-      requestUnlock: () => approver.requestUnlock(),
+      requestUnlock: () => {
+        const now = clock.now()
+        if (now - this.unlockRequestedAt < UNLOCK_REQUEST_MS) return
+        this.unlockRequestedAt = now
+        approver.requestUnlock()
+      },
       activity: () => this.options.activity?.(),
     }
   }
@@ -182,6 +193,14 @@ export class LocalAgent {
       this.connections.delete(connection)
       connection.closed()
     })
+  }
+
+  /** A fifth connection of one pairing or key is closed with RATE_LIMITED. */
+  private limitPerCaller(connection: Connection): void {
+    const id = callerId(connection)
+    const same = [...this.connections].filter((other) => !other.isClosed && callerId(other) === id)
+    if (same.length > MAX_PER_CALLER)
+      connection.end({ event: 'error', error: { code: 'RATE_LIMITED', message: `At most ${MAX_PER_CALLER} connections per paired app or key. Close one and try again.` } })
   }
 
   /** Re-checks every authenticated connection: pairing still live, key still allowed. */
@@ -225,6 +244,12 @@ export class LocalAgent {
     const dpk = services.vault.isUnlocked ? toBase64Url(services.pairings.desktopKey().publicKey) : null
     await writeAgentInfo(endpoint, { v: 1, vault: this.ctx.vaultId, dpk, pid: process.pid, holder: this.options.holder, since: new Date().toISOString() })
   }
+}
+
+function callerId(connection: Connection): string | null {
+  const caller = connection.caller
+  if (!caller) return null
+  return caller.type === 'pairing' ? `p:${caller.pairingId}` : `k:${caller.key}`
 }
 
 function refuseSocket(socket: Socket): void {

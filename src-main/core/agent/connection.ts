@@ -90,7 +90,6 @@ export class Connection {
   private outstanding = new Set<number>()
   private tokens = BUCKET_BURST
   private refilledAt = 0
-  private unlockAskedAt = -Infinity
   private stopWaiting: (() => void) | null = null
   readonly openedAt: number
 
@@ -201,9 +200,6 @@ export class Connection {
 
   private onLockedFrame(data: Uint8Array): void {
     parseWith(z.object({ t: z.literal('unlock') }), parseJsonObject(data))
-    const now = this.ctx.clock.now()
-    if (now - this.unlockAskedAt < 30_000) return
-    this.unlockAskedAt = now
     this.ctx.requestUnlock()
   }
 
@@ -363,6 +359,8 @@ export class Connection {
     await this.ctx.services.pairings.touch(pairing)
     const caller: Caller = { type: 'pairing', pairingId: state.pairingId }
     this.open(caller)
+    // A fifth connection of the pairing was closed as it opened.
+    if (this.state.s !== 'open') return
     return this.onRequest(caller, data)
   }
 
@@ -431,6 +429,7 @@ export class Connection {
   }
 
   private takeToken(): boolean {
+    if (!this.ctx.limits.requestsLimited) return true
     const now = this.ctx.clock.now()
     this.tokens = Math.min(BUCKET_BURST, this.tokens + ((now - this.refilledAt) / 1000) * BUCKET_RATE)
     this.refilledAt = now

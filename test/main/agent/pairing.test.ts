@@ -107,6 +107,16 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     expect(events).toContainEqual({ event: 'pairing.ended', reason: 'revoked' })
   })
 
+  it('a pairing holds at most four connections at once: the fifth is closed with RATE_LIMITED', async () => {
+    const { identity, session } = await t.pairWith((await t.newApp()).uri)
+    const more = [await openSession(await t.connect(), identity), await openSession(await t.connect(), identity), await openSession(await t.connect(), identity)]
+    await Promise.all(more.map((s) => s.ping()))
+    const fifth = await openSession(await t.connect(), identity)
+    expect(await failure(fifth.ping())).toMatchObject({ code: 'RATE_LIMITED' })
+    await session.ping()
+    for (const s of [session, ...more]) s.close()
+  })
+
   it('sign out ends the pairing: the identity opens nothing afterwards', async () => {
     const created = await t.newApp()
     const { identity, session } = await t.pairWith(created.uri)

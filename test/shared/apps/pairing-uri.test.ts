@@ -13,7 +13,21 @@ const payload: PairingPayload = {
   expiresAt: '2027-01-01T08:00:00.000Z',
 }
 
+/** A desktop public key: 32 bytes in base64url, 43 characters. */
+const DPK = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo'
+
 describe('pairing URI', () => {
+  it('carries the desktop key as dpk after exp, and refuses a dpk of the wrong length, characters or padding bits, or repeated', () => {
+    const uri = buildPairingUri({ ...payload, desktopKey: DPK, host: 'h:1' })
+    expect(uri).toMatch(new RegExp(`&exp=[^&]*&dpk=${DPK}&host=h%3A1$`))
+    for (const bad of [DPK.slice(1), `${DPK}A`, `${DPK.slice(0, 20)}+${DPK.slice(21)}`, `${DPK.slice(0, 42)}B`]) {
+      const parsed = parsePairingUri(buildPairingUri(payload) + `&dpk=${encodeURIComponent(bad)}`)
+      expect(parsed, bad).toMatchObject({ ok: false, message: expect.stringMatching(/desktop key/) })
+      expect(() => buildPairingUri({ ...payload, desktopKey: bad })).toThrow(RangeError)
+    }
+    expect(parsePairingUri(`${uri}&dpk=${DPK}`)).toMatchObject({ ok: false, message: expect.stringMatching(/repeats its "dpk"/) })
+  })
+
   it('has the documented shape, parameters in a fixed order', () => {
     expect(buildPairingUri(payload)).toBe(
       `keyhold://pair?v=1&vault=c3a7f725f31ce7b0afc2&app=d188ccbf-1272-45df-9d29-0c65b71634b6&key=${code}&exp=2027-01-01T08%3A00%3A00.000Z`,
@@ -27,6 +41,8 @@ describe('pairing URI', () => {
       { ...payload, expiresAt: null },
       { ...payload, host: '192.168.1.20:47123', fingerprint: 'sha256:AbC+/9=' },
       { ...payload, host: '[fe80::1]:47123' },
+      { ...payload, desktopKey: DPK },
+      { ...payload, desktopKey: DPK, host: '192.168.1.20:47123', fingerprint: 'sha256:AbC+/9=' },
     ]
     for (const p of variants) {
       const uri = buildPairingUri(p)
