@@ -44,7 +44,7 @@ export class ScriptedApprover implements Approver {
 export const CLAIM: DeviceClaim = { device: { name: 'Test phone', platform: 'android' }, software: 'keyhold-test/1', kind: 'mobile' }
 
 /** Real services, a real vault and a LocalAgent on a real Unix socket in a temp folder (mode 0700). */
-export async function startAgent(options: { clock?: Clock; timings?: Partial<ConnectionTimings> } = {}) {
+export async function startAgent(options: { clock?: Clock; timings?: Partial<ConnectionTimings>; requestLimits?: boolean } = {}) {
   const base = await unlockedServices({ clock: options.clock })
   const folder = join(base.dir, 'run')
   mkdirSync(folder, { mode: 0o700 })
@@ -58,6 +58,7 @@ export async function startAgent(options: { clock?: Clock; timings?: Partial<Con
     software: 'keyhold/test',
     folder,
     timings: options.timings,
+    requestLimits: options.requestLimits,
   })
   const endpoint = await agent.start()
   return {

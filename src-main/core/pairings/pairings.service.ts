@@ -45,6 +45,8 @@ const notFound = () => new KeyholdError('NOT_FOUND', 'There is no such connected
  * - A pairing is live while it has not ended and its application is active at the clock's now.
  */
 export class PairingsService {
+  private readonly touching = new Set<string>()
+
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
@@ -169,9 +171,16 @@ export class PairingsService {
   /** Records a use (the pairing's and its application's "Last used"), at most once a minute. */
   async touch(record: PairingRecord): Promise<void> {
     const nowMs = this.clock.now()
+    // Requests in flight together read the same old time: one of them writes it.
+    if (this.touching.has(record.id)) return
     if (record.lastUsedAt !== null && nowMs - Date.parse(record.lastUsedAt) < PAIRING_TOUCH_MS) return
     const at = new Date(nowMs).toISOString()
-    await this.vault.mutate((db) => repo.touchPairing(db, record.id, record.appId, at))
+    this.touching.add(record.id)
+    try {
+      await this.vault.mutate((db) => repo.touchPairing(db, record.id, record.appId, at))
+    } finally {
+      this.touching.delete(record.id)
+    }
   }
 
   view(record: PairingRecord): PairingView {
