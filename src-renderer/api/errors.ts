@@ -24,6 +24,11 @@ const WORDS: Record<ErrorCode, string> = {
   FILE_ACCESS_DENIED: 'Keyhold may not read or write the vault\'s folder. Nothing was changed; check its permissions.',
   TOO_MANY_OPEN_FILES: 'The system has too many files open. Nothing was changed; close some programs and try again.',
   FILE_SYSTEM_ERROR: 'The disk reported an error. Nothing was changed; check the disk and try again.',
+  PROTOCOL_ERROR: 'A connected app sent something Keyhold does not understand, so Keyhold closed the connection.',
+  UNSUPPORTED_VERSION: 'A connected app uses a version of the connection that this Keyhold does not know. Update the app or Keyhold.',
+  RATE_LIMITED: 'Too many tries in a short time. Wait a moment and try again.',
+  TIMEOUT: 'Nobody answered in time, so Keyhold refused the request.',
+  AGENT_NOT_RUNNING: 'Keyhold is not accepting connections for this vault. Turn them on in Settings > Connected apps.',
   INTERNAL: 'Something went wrong inside Keyhold. Your vault was not changed; try again, and restart Keyhold if it persists.',
 }
 

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { Result } from '../../src-shared/errors'
+import type { Method } from '../../src-shared/ipc/contract'
 import type { VaultStatus } from '../../src-shared/types/vault'
 import { client, onSettled, onVaultLocked } from '../api/client'
 import { errorText } from '../api/errors'
@@ -12,6 +13,13 @@ export type VaultState = VaultStatus['state'] | 'unknown'
 export const ACTIVITY_INTERVAL_MS = 15_000
 /** How long after main's idle deadline the renderer asks whether the vault locked itself. */
 export const IDLE_CHECK_MARGIN_MS = 1_500
+/**
+ * The calls the window polls, which main does not count as activity (src-main/ipc/handlers.ts):
+ * they restart neither main's idle timer nor, here, the idle check and the activity ping's
+ * throttle (else a poll every second would keep the person's input from ever reaching main,
+ * and the vault would lock under their hands).
+ */
+export const POLLED_METHODS: ReadonlySet<Method> = new Set<Method>(['agentPrompts', 'agentStatus'])
 
 /**
  * The vault's lifecycle as seen by the screens: status, create, unlock (password or this
@@ -54,11 +62,12 @@ export const useVaultStore = defineStore('vault', () => {
     idleCheck = setTimeout(() => void refresh(), status.value.autoLockMs + IDLE_CHECK_MARGIN_MS)
   }
 
-  const unsubscribe = onSettled((_method, result) => {
-    lastContactAt = Date.now()
-    if (!result.ok && result.error.code === 'VAULT_LOCKED' && status.value?.state === 'unlocked')
-      apply({ ...status.value, state: 'locked' })
-    else scheduleIdleCheck()
+  const unsubscribe = onSettled((method, result) => {
+    if (!result.ok && result.error.code === 'VAULT_LOCKED' && status.value?.state === 'unlocked') apply({ ...status.value, state: 'locked' })
+    else if (!POLLED_METHODS.has(method)) {
+      lastContactAt = Date.now()
+      scheduleIdleCheck()
+    }
   })
   // SECURITY: when main locks by itself, what the screens show (a one-time token, a QR code) goes at once.
   const stopLockedEvents = onVaultLocked(() => {

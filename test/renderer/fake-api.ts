@@ -1,5 +1,8 @@
 import { contract, type KeyholdApi, type Method } from '../../src-shared/ipc/contract'
 import type { ErrorCode, Result } from '../../src-shared/errors'
+import type { AgentPrompt, AgentStatus } from '../../src-shared/types/agent'
+import type { AppId } from '../../src-shared/types/apps'
+import { PAIRING_IDLE_DEFAULT_DAYS, type PairingId, type PairingSummary } from '../../src-shared/types/pairings'
 import type { VaultStatus } from '../../src-shared/types/vault'
 
 const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } })
@@ -102,5 +105,95 @@ export class FakeVault {
   /** How many times `method` was called. */
   count(method: Method): number {
     return this.calls.filter((call) => call.method === method).length
+  }
+}
+
+/**
+ * The local access agent's side of the contract, in memory: its status, the questions it
+ * waits on (set `prompts` to ask one; an answer removes it), the pairings, and a log of calls.
+ */
+export class FakeAgent {
+  status: AgentStatus = {
+    enabled: true,
+    listening: true,
+    endpoint: '/run/user/1000/keyhold/c3a7f725f31ce7b0afc2.sock',
+    desktopKey: 'A'.repeat(43),
+    connections: 0,
+    idleRevokeDays: PAIRING_IDLE_DEFAULT_DAYS,
+    problem: null,
+  }
+  prompts: AgentPrompt[] = []
+  pairings: PairingSummary[] = []
+  readonly calls: Array<{ method: Method; input: unknown }> = []
+
+  api(): Partial<KeyholdApi> {
+    const ok = async <T>(method: Method, input: unknown, value: () => T): Promise<Result<T>> => {
+      this.calls.push({ method, input })
+      return { ok: true, value: value() }
+    }
+    const take = (id: string): boolean => {
+      const had = this.prompts.some((prompt) => prompt.id === id)
+      this.prompts = this.prompts.filter((prompt) => prompt.id !== id)
+      return had
+    }
+    return {
+      agentStatus: (input) => ok('agentStatus', input, () => this.status),
+      agentSetEnabled: (input) => ok('agentSetEnabled', input, () => (this.status = { ...this.status, enabled: input.enabled, listening: input.enabled })),
+      agentSetIdleDays: (input) => ok('agentSetIdleDays', input, () => (this.status = { ...this.status, idleRevokeDays: input.days })),
+      agentPrompts: (input) => ok('agentPrompts', input, () => this.prompts),
+      agentAnswerPairing: (input) => ok('agentAnswerPairing', input, () => ({ answered: take(input.id) })),
+      agentAnswerReveal: (input) => ok('agentAnswerReveal', input, () => ({ answered: take(input.id) })),
+      pairingsList: (input) => ok('pairingsList', input, () => this.pairings),
+      pairingsRevoke: (input) =>
+        ok('pairingsRevoke', input, () => {
+          this.pairings = this.pairings.map((p) => (p.id === input.id ? { ...p, status: 'ended', endReason: 'revoked', endedAt: '2026-05-01T10:00:00.000Z' } : p))
+          return this.pairings.find((p) => p.id === input.id)!
+        }),
+      pairingsRevokeAll: (input) =>
+        ok('pairingsRevokeAll', input, () => {
+          const live = this.pairings.filter((p) => p.status === 'live').length
+          this.pairings = this.pairings.map((p) => (p.status === 'live' ? { ...p, status: 'ended', endReason: 'revoked-all', endedAt: '2026-05-01T10:00:00.000Z' } : p))
+          return { ended: live }
+        }),
+    }
+  }
+
+  /** The inputs of every call of `method`. */
+  inputs(method: Method): unknown[] {
+    return this.calls.filter((call) => call.method === method).map((call) => call.input)
+  }
+}
+
+/** A question to approve a device, as main sends it (a phone that says it is a phone, two minutes left). */
+export function pairingPrompt(over: Partial<Extract<AgentPrompt, { kind: 'pairing' }>> = {}): AgentPrompt {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    kind: 'pairing',
+    app: { id: '22222222-2222-4222-8222-222222222222', name: 'Work phone', type: 'mobile', expiresAt: null },
+    claim: { device: { name: 'Pixel 8', platform: 'android' }, software: 'keyhold-android/1.0.0', kind: 'mobile' },
+    phrase: 'acorn bagel cider drum',
+    contested: false,
+    deadline: new Date(Date.now() + 120_000).toISOString(),
+    ...over,
+  }
+}
+
+/** A row of Settings > Connected apps. */
+export function pairingSummary(over: Partial<PairingSummary> = {}): PairingSummary {
+  return {
+    id: '33333333-3333-4333-8333-333333333333' as PairingId,
+    app: { id: '22222222-2222-4222-8222-222222222222' as AppId, name: 'Work phone', type: 'mobile' },
+    device: { name: 'Pixel 8', platform: 'android' },
+    software: 'keyhold-android/1.0.0',
+    kind: 'mobile',
+    scope: { secrets: 'all' },
+    reveal: 'ask',
+    createdAt: '2026-05-01T09:00:00.000Z',
+    lastUsedAt: null,
+    expiresAt: null,
+    endedAt: null,
+    endReason: null,
+    status: 'live',
+    ...over,
   }
 }

@@ -1,10 +1,13 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { methodByChannel } from '../../src-shared/ipc/contract'
+import { agentEndpoint, type AgentEndpoint } from '../../src-main/core/agent/agent-paths'
+import type { ConnectionTimings } from '../../src-main/core/agent/connection'
 import type { Clock, SaveFileDialog } from '../../src-main/core/ports'
 import { createServices, type Services } from '../../src-main/core/services'
 import { createAppDispatch } from '../../src-main/ipc/handlers'
@@ -36,6 +39,8 @@ export interface BridgeOptions {
   saveFileDialog?: SaveFileDialog
   /** A settable clock (re-confirmation window, dates on screen). */
   clock?: Clock
+  /** Shorter waits for the local access agent (an approval that times out in seconds). */
+  agentTimings?: Partial<ConnectionTimings>
 }
 
 /** A running bridge: the page's origin, and the real services behind it for assertions. */
@@ -48,6 +53,10 @@ export interface Bridge {
   /** The OS keychain stand-in; set `broken = true` to make it fail like a locked keychain. */
   keyStore: MemoryKeyStore
   vaultPath: string
+  /** The agent's socket folder (mode 0700, in the bridge's temp folder). */
+  agentFolder: string
+  /** Where the agent of the open vault listens (the reference client connects there). */
+  agentEndpoint(): AgentEndpoint
   close(): Promise<void>
 }
 
@@ -55,7 +64,9 @@ export interface Bridge {
  * The test stand-in for Electron's main process: a loopback-only HTTP server that serves
  * the BUILT renderer and answers `POST /ipc/<channel>` with the same dispatch ipcMain uses,
  * over real services (real vault file in a temp folder, real Argon2id at FAST_KDF), with
- * only the OS keychain faked. Lives under test/ and is never part of a build.
+ * only the OS keychain faked. As in the app, the local access agent listens after each unlock
+ * (while Settings > Connected apps has it on), on a real socket in the bridge's temp folder.
+ * Lives under test/ and is never part of a build.
  * SECURITY: it listens on 127.0.0.1 only, on a random port; every /ipc call must carry the
  * per-run random token, come with our own Host (against DNS rebinding) and, when the browser
  * sends one, our own Origin.
@@ -64,6 +75,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const { dir, cleanup } = tempDir('keyhold-e2e-')
   const vaultPath = join(dir, 'vault.keyhold')
   const keyStore = new MemoryKeyStore()
+  const agentFolder = join(dir, 'agent')
+  // SECURITY: the agent refuses a socket folder others may enter; mkdir's mode is masked by the umask.
+  mkdirSync(agentFolder, { mode: 0o700 })
+  chmodSync(agentFolder, 0o700)
   const services = createServices({
     vaultPath,
     keyStore,
@@ -71,6 +86,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     autoLockMs: options.autoLockMs,
     saveFileDialog: options.saveFileDialog,
     clock: options.clock,
+    agent: { holder: 'app', software: 'keyhold/test', folder: agentFolder, timings: options.agentTimings },
   })
   const dispatch = createAppDispatch(services)
   const token = randomBytes(32).toString('hex')
@@ -118,7 +134,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     services,
     keyStore,
     vaultPath,
+    agentFolder,
+    agentEndpoint: () => agentEndpoint(services.vault.vault().id, agentFolder),
     async close() {
+      await services.agent.stop()
       services.vault.lock()
       server.closeAllConnections()
       await new Promise<void>((done) => server.close(() => done()))
