@@ -1,3 +1,4 @@
+import { POLLED_METHODS } from '../../src-shared/ipc/agent.contract'
 import type { Services } from '../core/services'
 import { agentHandlers } from './agent.handlers'
 import { appsHandlers } from './apps.handlers'
@@ -27,6 +28,6 @@ export function createHandlers(services: Services): Handlers {
 export function createAppDispatch(services: Services): Dispatch {
   return createDispatch(createHandlers(services), (method) => {
     // The window polls these on its own; they must never keep the vault open either.
-    if (method !== 'vaultStatus' && method !== 'agentPrompts' && method !== 'agentStatus') services.vault.activity()
+    if (method !== 'vaultStatus' && !(POLLED_METHODS as readonly string[]).includes(method)) services.vault.activity()
   })
 }

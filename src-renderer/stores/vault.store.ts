@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { Result } from '../../src-shared/errors'
+import { POLLED_METHODS as POLLED } from '../../src-shared/ipc/agent.contract'
 import type { Method } from '../../src-shared/ipc/contract'
 import type { VaultStatus } from '../../src-shared/types/vault'
 import { client, onSettled, onVaultLocked } from '../api/client'
@@ -19,7 +20,7 @@ export const IDLE_CHECK_MARGIN_MS = 1_500
  * throttle (else a poll every second would keep the person's input from ever reaching main,
  * and the vault would lock under their hands).
  */
-export const POLLED_METHODS: ReadonlySet<Method> = new Set<Method>(['agentPrompts', 'agentStatus'])
+export const POLLED_METHODS: ReadonlySet<Method> = new Set<Method>(POLLED)
 
 /**
  * The vault's lifecycle as seen by the screens: status, create, unlock (password or this

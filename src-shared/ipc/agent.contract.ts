@@ -56,3 +56,10 @@ export const agentChannels = {
   /** Ends every live pairing. */
   pairingsRevokeAll: channel<{ ended: number }>()('pairings:revoke-all', z.strictObject({})),
 } as const
+
+/**
+ * Channels the window polls on its own (every second while unlocked): they are not the
+ * person's activity, so main's idle lock ignores them and so does the renderer's count of
+ * contact with main.
+ */
+export const POLLED_METHODS = ['agentPrompts', 'agentStatus'] as const satisfies ReadonlyArray<keyof typeof agentChannels>

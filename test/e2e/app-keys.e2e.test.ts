@@ -146,7 +146,7 @@ describe('application keys in Chromium, through the real core', () => {
     await form.waitFor({ state: 'detached' })
     await page.getByText('Key vtexappkey-acme-PQRST added with 2 roles.').waitFor()
     expect(services().appKeys.authorize({ key: 'vtexappkey-acme-PQRST' }, 'apps:read').allowed).toBe(true)
-    expect(await row('vtexappkey-acme-PQRST').locator('td.account').textContent()).toMatch(/^\s*acme\s+Third party\s*Connects by signature\s*$/)
+    expect(await row('vtexappkey-acme-PQRST').locator('td.account').textContent()).toMatch(/^\s*acme\s+Third party\s+Connects by signature\s*$/)
     expect(services().appKeys.get('vtexappkey-acme-PQRST').hasPublicKey).toBe(true)
     await app.screenshot('app-keys-application-keys')
 

@@ -149,7 +149,7 @@ describe('the Application Keys and My Keys pages', () => {
     expect(wrapper.findAll('thead th').map((th) => th.text())).toEqual(['Key', 'Account', 'Status', 'Roles', 'Actions'])
     expect(rows().map((r) => r.slice(0, 3))).toEqual([
       ['keyhold-aaaaaa-mine1', 'This vault Internal', 'Active'],
-      ['partner-1', 'acme Third party', 'Active'],
+      ['partner-1', 'acme Third party No public key: kept for audits, cannot connect', 'Active'],
     ])
     const buttons = wrapper.findAll('button, a.btn').map((b) => b.text())
     expect(buttons).toEqual(expect.arrayContaining(['Manage My Keys', 'Export', 'Add 3rd Party Key']))

@@ -19,6 +19,7 @@ export class ScriptedApprover implements Approver {
   readonly pairings: PairingRequest[] = []
   readonly reveals: RevealRequest[] = []
   unlockRequests = 0
+  readonly contested: string[] = []
   onPairing: (request: PairingRequest, signal: AbortSignal) => Promise<PairingDecision> = async () => ({
     approved: true,
     scope: { secrets: 'all' },
@@ -38,6 +39,10 @@ export class ScriptedApprover implements Approver {
 
   requestUnlock(): void {
     this.unlockRequests++
+  }
+
+  contest(appId: string): void {
+    this.contested.push(appId)
   }
 }
 

@@ -100,9 +100,20 @@ export function insertPairing(
   for (const tag of p.tags) run(db, 'INSERT INTO pairing_tag (pairing_id, tag) VALUES (?, ?)', [p.id, tag])
 }
 
+/**
+ * Ends a pairing for good. Its application's key is spent with it, so the application is
+ * revoked too (My apps then says so, rather than "active" for a key that can never connect).
+ */
 export function endPairing(db: Database, id: string, reason: PairingEndReason, at: string): number {
   run(db, 'UPDATE pairing SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL', [at, reason, id])
-  return db.getRowsModified()
+  const ended = db.getRowsModified()
+  if (ended > 0)
+    run(
+      db,
+      "UPDATE apps SET revoked_at = ?, updated_at = ?, revoke_reason = 'revoked', pair_psk = NULL WHERE id = (SELECT app_id FROM pairing WHERE id = ?) AND revoked_at IS NULL",
+      [at, at, id],
+    )
+  return ended
 }
 
 export function touchPairing(db: Database, id: string, appId: string, at: string): void {

@@ -247,8 +247,9 @@ export class PairingsService {
 }
 
 export function statusOf(record: PairingRecord, now: number): PairingSummary['status'] {
-  if (record.appRevokedAt !== null) return 'app-revoked'
+  // Ending a pairing revokes its application too: the pairing's own reason is the one to show.
   if (record.endedAt !== null) return 'ended'
+  if (record.appRevokedAt !== null) return 'app-revoked'
   if (record.appExpiresAt !== null && now >= Date.parse(record.appExpiresAt)) return 'expired'
   return 'live'
 }

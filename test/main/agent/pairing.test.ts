@@ -80,6 +80,29 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     expect(t.services.pairings.list()).toHaveLength(1)
   })
 
+  it('a second holder of the key who reaches message 3 while the dialog is open is refused, and the dialog is told', async () => {
+    const created = await t.newApp('Contested')
+    let release: () => void = () => undefined
+    t.approver.onPairing = () => new Promise((resolve) => (release = () => resolve({ approved: true, scope: { secrets: 'all' }, reveal: 'ask' })))
+    // Ten holders at once: most pass message 1 before the winner's message 3 claims the key.
+    const attempts = Array.from({ length: 10 }, () => t.pairWith(created.uri).then(() => 'paired', (e: CompanionError) => e.message))
+    await eventually(() => t.approver.pairings.length === 1 && t.approver.contested.length > 0)
+    expect(t.approver.contested).toContain(created.app.id)
+    release()
+    const outcomes = await Promise.all(attempts)
+    expect(outcomes.filter((o) => o === 'paired')).toHaveLength(1)
+    expect(new Set(outcomes.filter((o) => o !== 'paired'))).toEqual(new Set([REFUSAL.pair]))
+  })
+
+  it('ending a pairing revokes its application: My apps does not show a spent key as active', async () => {
+    const created = await t.newApp()
+    await t.pairWith(created.uri)
+    expect(t.services.apps.get(created.app.id).status).toBe('active')
+    await t.services.pairings.endAll()
+    expect(t.services.apps.get(created.app.id).status).toBe('revoked')
+    expect(t.services.pairings.list()[0]).toMatchObject({ status: 'ended', endReason: 'revoked-all' })
+  })
+
   it('a companion pinning another desktop key stops before sending its claim', async () => {
     const created = await t.newApp()
     const wrong = created.uri.replace(/dpk=[^&]+/, `dpk=${'A'.repeat(43)}`)
