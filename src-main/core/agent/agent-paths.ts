@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs'
+import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
 import { defaultVaultPath } from '../vault/paths'
@@ -83,9 +84,27 @@ export async function readAgentInfo(endpoint: AgentEndpoint): Promise<AgentInfo 
   return info
 }
 
-/** Whether the agent that wrote `info` is gone (so its files may be cleared). */
-export function agentGone(info: AgentInfo): boolean {
-  return info.pid !== process.pid && processGone(info.pid)
+/**
+ * Whether the agent that wrote `info` is gone, so its files may be cleared: its process is
+ * gone, or its socket no longer answers (a core thread that died inside a live app, or a pid
+ * used again by another program).
+ */
+export async function agentGone(info: AgentInfo, endpoint: AgentEndpoint): Promise<boolean> {
+  if (info.pid !== process.pid && processGone(info.pid)) return true
+  return !(await socketAnswers(endpoint.socket))
+}
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path)
+    const done = (alive: boolean) => {
+      socket.destroy()
+      resolve(alive)
+    }
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+    socket.setTimeout(1_000, () => done(false))
+  })
 }
 
 /** Publishes the facts (mode 0600, written aside and renamed into place). */

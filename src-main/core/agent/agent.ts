@@ -24,6 +24,7 @@ import { dropGrants } from './requests'
 export const MAX_CONNECTIONS = 64
 /** Live connections one pairing or one application key may hold at once. */
 export const MAX_PER_CALLER = 4
+const DAY_MS = 24 * 60 * 60 * 1000
 /** A companion may bring the unlock screen up at most this often. */
 const UNLOCK_REQUEST_MS = 30_000
 /** How often live connections are re-checked: a revoke, an expiry or a key's end closes them within this (and well within 1 s). */
@@ -60,6 +61,7 @@ export class LocalAgent {
   private readonly connections = new Set<Connection>()
   private readonly sockets = new Set<Socket>()
   private sweep: ReturnType<typeof setInterval> | undefined
+  private daily: ReturnType<typeof setInterval> | undefined
   private readonly unsubscribe: Array<() => void> = []
   private readonly unlockListeners = new Set<() => void>()
   private readonly lockListeners = new Set<() => void>()
@@ -85,7 +87,7 @@ export class LocalAgent {
     const endpoint = agentEndpoint(vaultId, this.options.folder ?? agentFolder())
     await ensureAgentFolder(endpoint.folder)
     const held = await readAgentInfo(endpoint)
-    if (held && !agentGone(held)) throw new KeyholdError('CONFLICT', agentHeldMessage(held))
+    if (held && !(await agentGone(held, endpoint))) throw new KeyholdError('CONFLICT', agentHeldMessage(held))
     await removeAgentFiles(endpoint)
 
     this.ctx = this.context(vaultId)
@@ -109,7 +111,10 @@ export class LocalAgent {
     )
     this.sweep = setInterval(() => this.check(), SWEEP_MS)
     this.sweep.unref?.()
+    // Idle auto-revoke: at start, at every unlock, and once a day while running.
     if (services.vault.isUnlocked) void services.pairings.endIdle().catch(() => undefined)
+    this.daily = setInterval(() => void services.pairings.endIdle().catch(() => undefined), DAY_MS)
+    this.daily.unref?.()
     return endpoint
   }
 
@@ -119,6 +124,7 @@ export class LocalAgent {
     if (!server) return
     this.server = null
     clearInterval(this.sweep)
+    clearInterval(this.daily)
     for (const off of this.unsubscribe.splice(0)) off()
     for (const connection of [...this.connections]) connection.end({ event: 'agent.stopping' })
     for (const socket of this.sockets) socket.destroy()

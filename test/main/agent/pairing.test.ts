@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LocalAgent } from '../../../src-main/core/agent/agent'
 import { CompanionError, openSession } from '../../../src-shared/local-access/client'
 import { REFUSAL } from '../../../src-shared/local-access/messages'
 import { addSecrets, CLAIM, eventually, startAgent, type TestAgent } from '../../support/agent'
-import { FakeClock } from '../../support/vault'
+import { FakeClock, PASSWORD } from '../../support/vault'
 
 const failure = async (promise: Promise<unknown>) => {
   try {
@@ -181,6 +183,28 @@ describe('pairing expiry and lock', () => {
     }
   })
 
+  it('idle auto-revoke ends pairings unused for the set days (90 by default; 0 never), at unlock too', async () => {
+    const clock = new FakeClock(Date.now())
+    const t = await startAgent({ clock })
+    try {
+      const { session } = await t.pairWith((await t.newApp()).uri)
+      session.close()
+      clock.advance(89 * 24 * 3600_000)
+      expect(await t.services.pairings.endIdle()).toBe(0)
+      await t.services.pairings.setIdleDays(0)
+      clock.advance(365 * 24 * 3600_000)
+      expect(await t.services.pairings.endIdle()).toBe(0)
+      await t.services.pairings.setIdleDays(90)
+      t.services.vault.lock()
+      await t.services.vault.locked()
+      await t.services.vault.unlock({ password: PASSWORD })
+      await eventually(() => t.services.pairings.list()[0]?.status === 'ended')
+      expect(t.services.pairings.list()[0]).toMatchObject({ endReason: 'idle' })
+    } finally {
+      await t.stop()
+    }
+  })
+
   it('while locked, requests get VAULT_LOCKED and a new hello waits, then gives up', async () => {
     const t = await startAgent({ timings: { lockedWaitMs: 300 } })
     try {
@@ -190,6 +214,26 @@ describe('pairing expiry and lock', () => {
       expect(await failure(session.list())).toMatchObject({ code: 'VAULT_LOCKED' })
       expect(await failure(openSession(await t.connect(), identity))).toMatchObject({ code: 'VAULT_LOCKED' })
       session.close()
+    } finally {
+      await t.stop()
+    }
+  })
+})
+
+describe('one agent per vault', () => {
+  it('a second agent in this process is refused while the first answers; files left by one that died are cleared', async () => {
+    const t = await startAgent()
+    try {
+      const second = new LocalAgent({ services: t.services, clock: t.services.clock, approver: t.approver, holder: 'app', software: 'x', folder: t.endpoint.folder })
+      await expect(second.start()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already running in the Keyhold app \(process \d+/) })
+      // A core thread that died leaves its socket and facts file, with this very pid in them.
+      await t.agent.stop()
+      writeFileSync(t.endpoint.info, JSON.stringify({ v: 1, vault: 'x', dpk: null, pid: process.pid, holder: 'app', since: new Date().toISOString() }))
+      writeFileSync(t.endpoint.socket, '')
+      const third = new LocalAgent({ services: t.services, clock: t.services.clock, approver: t.approver, holder: 'app', software: 'x', folder: t.endpoint.folder })
+      await third.start()
+      expect((await t.pairWith((await t.newApp()).uri)).identity.pairing.app.name).toBe('Phone')
+      await third.stop()
     } finally {
       await t.stop()
     }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryClipboard } from '../../../src-main/core/ports'
@@ -7,6 +7,8 @@ import { createServices } from '../../../src-main/core/services'
 import { CORE_STOPPED, CoreHost } from '../../../src-main/worker/core-host'
 import coreWorkerPath from '../../../src-main/worker/core.worker?modulePath'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { connectSocket } from '../../../src-main/core/agent/socket-transport'
+import { pair, readPairingInput } from '../../../src-shared/local-access/client'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
 const SECRET = { name: 'Billing API', url: 'https://billing.example.com', clientId: 'billing-client', clientSecret: 'sk_live_4f9a0c2e7b' }
@@ -43,6 +45,34 @@ describe('CoreHost: the core in its worker thread', () => {
     expect(await create()).toMatchObject({ ok: true, value: { state: 'unlocked' } })
     expect(await host.dispatch('secrets:add', SECRET)).toMatchObject({ ok: true, value: { name: 'Billing API' } })
     expect(await host.dispatch('secrets:list', {})).toMatchObject({ ok: true, value: { total: 1 } })
+  })
+
+  it('serves the local access agent once unlocked: a companion pairs after the window approves, and quit removes the socket', async () => {
+    let attention = 0
+    await host.close()
+    host = new CoreHost({ workerPath: coreWorkerPath, vaultPath: vaultPath(), keyStore, clipboard, kdf: FAST_KDF, onAttention: () => attention++ })
+    await create()
+    const created = (await host.dispatch('apps:create', { name: 'Phone', type: 'mobile' })) as { ok: true; value: { uri: string } }
+    const status = async () => ((await host.dispatch('agent:status', {})) as { ok: true; value: { listening: boolean; endpoint: string | null } }).value
+    for (let i = 0; i < 200 && !(await status()).listening; i++) await new Promise((r) => setTimeout(r, 10))
+    const endpoint = (await status()).endpoint!
+    expect(endpoint.startsWith(process.env.KEYHOLD_AGENT_DIR!)).toBe(true)
+    const pairing = pair(await connectSocket({ folder: dirname(endpoint), socket: endpoint, info: '' }), readPairingInput(created.value.uri), {
+      claim: { device: { name: 'Worker test', platform: 'linux' }, software: 'test/1', kind: 'mobile' },
+    })
+    let prompts: Array<{ id: string }> = []
+    for (let i = 0; i < 200 && prompts.length === 0; i++) {
+      prompts = ((await host.dispatch('agent:prompts', {})) as { ok: true; value: Array<{ id: string }> }).value
+      if (prompts.length === 0) await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(attention).toBeGreaterThan(0)
+    await host.dispatch('agent:answer-pairing', { id: prompts[0]!.id, approved: true, scope: { secrets: 'all' }, reveal: 'ask' })
+    const { session } = await pairing
+    expect((await session.list()).total).toBe(0)
+    await host.shutdown()
+    expect(existsSync(endpoint)).toBe(false)
+    await session.done
+    expect(session.closed).toBe(true)
   })
 
   it('sets --expose-gc before it starts the core, so the worker has `gc` to free the dead cipher output of saves', async () => {
