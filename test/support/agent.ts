@@ -82,6 +82,8 @@ export async function startAgent(options: { clock?: Clock; timings?: Partial<Con
     },
     stop: async () => {
       await agent.stop()
+      // Saves the agent started (a touch, an idle revoke) finish before the folder goes.
+      await base.services.vault.settle()
       base.cleanup()
     },
   }

@@ -67,6 +67,7 @@ export class LocalAgent {
   private readonly lockListeners = new Set<() => void>()
   private ctx: AgentContext | null = null
   private unlockRequestedAt = -Infinity
+  private ticking = false
 
   constructor(private readonly options: LocalAgentOptions) {}
 
@@ -109,7 +110,7 @@ export class LocalAgent {
       services.vault.onUnlock(() => this.unlocked()),
       services.vault.onLock(() => this.locked()),
     )
-    this.sweep = setInterval(() => this.check(), SWEEP_MS)
+    this.sweep = setInterval(() => void this.tick(), SWEEP_MS)
     this.sweep.unref?.()
     // Idle auto-revoke: at start, at every unlock, and once a day while running.
     if (services.vault.isUnlocked) void services.pairings.endIdle().catch(() => undefined)
@@ -207,6 +208,24 @@ export class LocalAgent {
     const same = [...this.connections].filter((other) => !other.isClosed && callerId(other) === id)
     if (same.length > MAX_PER_CALLER)
       connection.end({ event: 'error', error: { code: 'RATE_LIMITED', message: `At most ${MAX_PER_CALLER} connections per paired app or key. Close one and try again.` } })
+  }
+
+  /**
+   * Every SWEEP_MS: reads the vault again if another process saved it (a revoke by `keyhold
+   * app revoke`, a key deactivated in the CLI), then re-checks every connection.
+   */
+  private async tick(): Promise<void> {
+    if (this.ticking) return
+    this.ticking = true
+    try {
+      const { vault } = this.options.services
+      if (vault.isUnlocked) await vault.vault().refresh()
+    } catch {
+      // A file that cannot be read now (being replaced, a disk fault) is read at the next tick.
+    } finally {
+      this.ticking = false
+    }
+    this.check()
   }
 
   /** Re-checks every authenticated connection: pairing still live, key still allowed. */

@@ -12,7 +12,7 @@ export interface FileStamp {
   mtimeMs: number
 }
 
-const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
+export const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
   a === b || (!!a && !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs)
 
 

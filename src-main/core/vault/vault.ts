@@ -8,7 +8,7 @@ import { DatabaseImage, roomFor } from './database-image'
 import { decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { hasDeviceSlot, newHeader, rekeyedHeader, unwrapDataKey, withDeviceSlot, type Unlocker } from './key-slots'
-import { VaultFile, type FileStamp } from './vault-file'
+import { sameStamp, VaultFile, type FileStamp } from './vault-file'
 
 export type { Unlocker } from './key-slots'
 
@@ -259,6 +259,23 @@ export class Vault {
     } finally {
       snapshot.release(done)
     }
+  }
+
+  /**
+   * Reads the vault again if another process saved it since (its file stamp changed), after
+   * the changes and saves queued here. True when it reloaded. A long-running reader (the
+   * agent) calls it so that a revoke made by `keyhold` in another process takes effect.
+   */
+  async refresh(): Promise<boolean> {
+    if (this.closed || this.stamp === null) return false
+    if (sameStamp(await this.file.stamp(), this.stamp)) return false
+    let reloaded = false
+    await this.queue.exclusive(async () => {
+      if (this.closed || sameStamp(await this.file.stamp(), this.stamp)) return
+      await this.reloadFromDisk()
+      reloaded = true
+    })
+    return reloaded
   }
 
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */

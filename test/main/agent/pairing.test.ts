@@ -4,7 +4,9 @@ import { LocalAgent } from '../../../src-main/core/agent/agent'
 import { CompanionError, openSession } from '../../../src-shared/local-access/client'
 import { REFUSAL } from '../../../src-shared/local-access/messages'
 import { addSecrets, CLAIM, eventually, startAgent, type TestAgent } from '../../support/agent'
-import { FakeClock, PASSWORD } from '../../support/vault'
+import { FAST_KDF, FakeClock, PASSWORD } from '../../support/vault'
+import { createServices } from '../../../src-main/core/services'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
 
 const failure = async (promise: Promise<unknown>) => {
   try {
@@ -140,6 +142,20 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     expect(await failure(fifth.ping())).toMatchObject({ code: 'RATE_LIMITED' })
     await session.ping()
     for (const s of [session, ...more]) s.close()
+  })
+
+  it('a revoke saved by another process (keyhold app revoke) closes the live session within a second; a key created there pairs', async () => {
+    const created = await t.newApp()
+    const { session } = await t.pairWith(created.uri)
+    await session.ping()
+    const other = createServices({ vaultPath: t.path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+    await other.vault.unlock({ password: PASSWORD })
+    const fresh = await other.apps.create({ name: 'Made elsewhere', type: 'mobile' })
+    await other.apps.revoke(created.app.id)
+    other.vault.lock()
+    const took = await eventually(() => session.closed, 1_500)
+    expect(took).toBeLessThan(1_000)
+    expect((await t.pairWith(fresh.uri)).identity.pairing.app.name).toBe('Made elsewhere')
   })
 
   it('sign out ends the pairing: the identity opens nothing afterwards', async () => {
