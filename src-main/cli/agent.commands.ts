@@ -18,6 +18,7 @@ import { parseInteger, type CliContext } from './context'
 import { oneLine } from './helpers'
 
 const SOFTWARE = 'keyhold-cli/1'
+const KIND_WORDS = { mobile: 'a mobile app', extension: 'a browser extension', cli: 'a terminal' } as const
 
 /** A companion's refusal in the CLI's words: the same code, its message. */
 function asKeyholdError(error: unknown): unknown {
@@ -143,6 +144,9 @@ class TerminalApprover implements Approver {
           '',
           `Pairing request for "${oneLine(app.name)}" (${app.type === 'mobile' ? 'Mobile app' : 'Extension'})`,
           `  The device says: ${oneLine(claim.device.name)} (${claim.device.platform}), ${oneLine(claim.software)}, ${claim.kind}`,
+          ...(claim.kind !== app.type
+            ? [`  Note: this key is for ${app.type === 'mobile' ? 'a mobile app' : 'a browser extension'}, but the device says it is ${KIND_WORDS[claim.kind]}.`]
+            : []),
           `  Check phrase: ${request.phrase}`,
           '  Approve only if the device shows the same four words.',
           'Answer "all" (every API secret), "tags T1,T2" (only those tags), optionally followed by " allow" to reveal client secrets without asking; anything else denies:',

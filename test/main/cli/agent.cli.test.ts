@@ -81,7 +81,9 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
     await until(() => /Check phrase: /.test(agent.err()) && /Check phrase: /.test(connecting.err()))
     const phrase = (text: string) => /Check phrase: ([a-z-]+ [a-z-]+ [a-z-]+ [a-z-]+)/.exec(text)![1]
     expect(phrase(agent.err())).toBe(phrase(connecting.err()))
-    expect(agent.err()).toMatch(/Pairing request for "Terminal" \(Extension\)\n {2}The device says: build box \(linux\), keyhold-cli\/1, cli/)
+    expect(agent.err()).toMatch(
+      /Pairing request for "Terminal" \(Extension\)\n {2}The device says: build box \(linux\), keyhold-cli\/1, cli\n {2}Note: this key is for a browser extension, but the device says it is a terminal\./,
+    )
     agent.child.stdin.write('tags prod\n')
     expect(await connecting.exited).toBe(0)
     expect(connecting.out()).toMatch(/^Paired: "Terminal" may read API secrets tagged prod\./)
