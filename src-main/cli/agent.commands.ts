@@ -1,11 +1,11 @@
-import { promises as fs } from 'node:fs'
+import { constants, promises as fs } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { CompanionError, openAppKeySession, openSession, pair, readPairingInput, type PairedIdentity, type Session } from '../../src-shared/local-access/client'
-import { pairingViewSchema, PLATFORMS } from '../../src-shared/local-access/messages'
+import { deviceClaimSchema, pairingViewSchema, PLATFORMS, REFUSAL } from '../../src-shared/local-access/messages'
 import type { PairingDecision, RevealDecision } from '../../src-shared/types/agent'
 import { LocalAgent } from '../core/agent/agent'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
@@ -50,13 +50,18 @@ const identitySchema = z.object({
 })
 
 /** Saves a pairing's identity: mode 0600, never over an existing file (its private key is a secret). */
-async function saveIdentity(path: string, identity: PairedIdentity): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 })
+/**
+ * Reserves the pairing file before pairing: created empty, exclusively (never over a file or
+ * through a link), mode 0600, so a pairing is never approved that cannot be kept. Returns the
+ * handle that `keep` writes the identity through.
+ */
+async function reserveIdentityFile(path: string): Promise<fs.FileHandle> {
   try {
-    await fs.writeFile(path, `${JSON.stringify({ v: 1, ...identity }, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
+    await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 })
+    return await fs.open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new KeyholdError('CONFLICT', `${path} already exists. Sign that pairing out first (\`keyhold disconnect --pairing ${path}\`), or pass --save with another file.`)
+      throw new KeyholdError('CONFLICT', `${path} already exists. Sign that pairing out first (\`keyhold --pairing ${path} disconnect\`), or pass --save with another file.`)
     throw fileSystemError(error, { writing: `the pairing file ${path}`, folder: dirname(path) })
   }
 }
@@ -130,6 +135,8 @@ export async function throughAgent<T>(ctx: CliContext, fn: (session: Session) =>
  */
 class TerminalApprover implements Approver {
   private queue: Promise<unknown> = Promise.resolve()
+  private reading: Promise<string | null> | null = null
+  private inputEnded = false
 
   constructor(
     private readonly ctx: CliContext,
@@ -166,19 +173,41 @@ class TerminalApprover implements Approver {
 
   requestUnlock(): void {}
 
+  /**
+   * One question at a time. A question withdrawn while it waits (timeout, the companion left)
+   * stops waiting at once; the line being read then answers the next question. Once standard
+   * input has ended, every question is refused at once, and the terminal is told why once.
+   */
   private ask<D>(signal: AbortSignal, refused: D, show: () => void, read: (answer: string) => D): Promise<D> {
     const turn = this.queue.then(async () => {
       if (signal.aborted) return refused
+      if (this.inputEnded) return refused
       show()
-      const answer = await this.ctx.stdin.take({ what: 'the answer', max: 1_000 }).catch(() => '')
-      if (signal.aborted) {
-        this.err.write('(That question had already timed out or was cancelled; the answer was not used.)\n')
+      const withdrawn = new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }))
+      const answer = await Promise.race([this.nextLine(), withdrawn])
+      // Taken: the next question reads a new line. Withdrawn: the line still coming is the next question's.
+      if (answer !== null) this.reading = null
+      if (answer === null) {
+        this.err.write(this.inputEnded ? '' : '(That question timed out or was withdrawn; it was refused.)\n')
         return refused
       }
       return read(answer.trim())
     })
     this.queue = turn.catch(() => undefined)
     return turn
+  }
+
+  /** The next line of standard input, shared by the questions until one takes it; null at its end. */
+  private nextLine(): Promise<string | null> {
+    this.reading ??= this.ctx.stdin
+      .take({ what: 'the answer', max: 1_000 })
+      .catch(() => {
+        if (!this.inputEnded)
+          this.err.write('Standard input has ended, so pairing and reveal questions are refused from now on. Run keyhold agent in a terminal to answer them.\n')
+        this.inputEnded = true
+        return null
+      })
+    return this.reading
   }
 }
 
@@ -247,31 +276,53 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
       } catch (error) {
         throw asKeyholdError(error)
       }
-      const name = (opts.name ?? hostname()).trim().slice(0, 64) || 'terminal'
+      const name = opts.name ?? (hostname().slice(0, 64) || 'terminal')
+      const claim = { device: { name, platform: platform() }, software: SOFTWARE, kind: 'cli' as const }
+      if (!deviceClaimSchema.safeParse(claim).success)
+        throw new KeyholdError('INVALID_INPUT', 'The --name must be one line of 1 to 64 characters, without control characters. Choose a shorter or plainer name.')
       const vaultId = input.vaultId ?? (await vaultIdOf(ctx))
       const file = opts.save ?? defaultPairingFile(vaultId, ctx.env)
-      if (await fs.stat(file).then(() => true, () => false))
-        throw new KeyholdError('CONFLICT', `${file} already exists. Sign that pairing out first (\`keyhold disconnect --pairing ${file}\`), or pass --save with another file.`)
+      const handle = await reserveIdentityFile(file)
+      let kept = false
+      let phraseShown = false
       try {
         const { identity, session } = await pair(await connectSocket(agentEndpoint(vaultId)), input, {
-          claim: { device: { name, platform: platform() }, software: SOFTWARE, kind: 'cli' },
-          onPhrase: (phrase, offer) =>
-            io.stderr.write(`Pairing with "${oneLine(offer.app.name)}" in vault ${offer.vault}.\nCheck phrase: ${phrase}\nCheck that Keyhold shows the same four words, then approve there.\n`),
+          claim,
+          onPhrase: (phrase, offer) => {
+            phraseShown = true
+            io.stderr.write(`Pairing with "${oneLine(offer.app.name)}" in vault ${offer.vault}.\nCheck phrase: ${phrase}\nCheck that Keyhold shows the same four words, then approve there.\n`)
+          },
           onWaiting: (ms) => io.stderr.write(`Waiting for approval (up to ${Math.round(ms / 60_000)} minutes)...\n`),
+        }).catch((error: unknown) => {
+          // The check phrase was shown, then the key was refused: another device may be the one in the dialog.
+          if (phraseShown && error instanceof CompanionError && error.code === 'FORBIDDEN' && error.message === REFUSAL.pair)
+            throw new KeyholdError('FORBIDDEN', 'Pairing failed. If Keyhold on your computer is asking you to approve a device now, deny it.')
+          throw error
         })
+        try {
+          await handle.writeFile(`${JSON.stringify({ v: 1, ...identity }, null, 2)}\n`)
+          await handle.sync()
+          kept = true
+        } catch (error) {
+          // A pairing that cannot be kept is signed out again, rather than left approved and unusable.
+          await session.signOut().catch(() => undefined)
+          throw fileSystemError(error, { writing: `the pairing file ${file}`, folder: dirname(file) })
+        }
         session.close()
-        await saveIdentity(file, identity)
         const { pairing } = identity
         ctx.print(
           { pairing: pairing.id, app: pairing.app, scope: pairing.scope, reveal: pairing.reveal, expiresAt: pairing.expiresAt, file },
           () =>
             [
               `Paired: "${oneLine(pairing.app.name)}" may read ${pairing.scope.secrets === 'all' ? 'every API secret' : `API secrets tagged ${pairing.scope.tags.join(', ')}`}${pairing.expiresAt ? ` until ${pairing.expiresAt}` : ''}. It is listed in Settings > Connected apps.`,
-              `The pairing is saved in ${file}. Read through it with \`keyhold --pairing ${file} secret list\`; end it with \`keyhold disconnect --pairing ${file}\`.`,
+              `The pairing is saved in ${file}. Read through it with \`keyhold --pairing ${file} secret list\`; end it with \`keyhold --pairing ${file} disconnect\`.`,
             ].join('\n'),
         )
       } catch (error) {
         throw asKeyholdError(error)
+      } finally {
+        await handle.close()
+        if (!kept) await fs.rm(file, { force: true })
       }
     })
 
@@ -282,8 +333,17 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
       const file = ctx.options.pairing
       if (!file) throw new KeyholdError('INVALID_INPUT', 'Name the pairing file with --pairing FILE (keyhold connect printed it).')
       const identity = await loadIdentity(file)
-      await throughAgent(ctx, (session) => session.signOut())
+      let ended = false
+      await throughAgent(ctx, (session) => session.signOut()).catch((error: unknown) => {
+        // Already ended in Keyhold (revoked, expired, idle): the file is of no use any more.
+        if (error instanceof KeyholdError && error.code === 'FORBIDDEN') ended = true
+        else throw error
+      })
       await fs.rm(file, { force: true })
-      ctx.print({ pairing: identity.pairing.id, signedOut: true }, () => `Signed out: "${oneLine(identity.pairing.app.name)}" can no longer connect, and ${file} was deleted.`)
+      ctx.print({ pairing: identity.pairing.id, signedOut: !ended, alreadyEnded: ended }, () =>
+        ended
+          ? `The pairing "${oneLine(identity.pairing.app.name)}" had already ended in Keyhold; ${file} was deleted.`
+          : `Signed out: "${oneLine(identity.pairing.app.name)}" can no longer connect, and ${file} was deleted.`,
+      )
     })
 }

@@ -129,10 +129,18 @@ export async function pair(transport: FrameTransport, input: PairingInput, optio
     }
     if (message.t === 'pair.refused') {
       link.close()
-      throw new CompanionError('FORBIDDEN', message.reason === 'timeout' ? 'Nobody approved the pairing on the computer within 2 minutes. Generate a new key and try again.' : 'The pairing was denied on the computer.')
+      throw new CompanionError('FORBIDDEN', REFUSED_WORDS[String(message.reason)] ?? REFUSED_WORDS.denied!)
     }
     throw link.abort('PROTOCOL_ERROR', 'The agent sent something unexpected while waiting for approval.')
   }
+}
+
+/** Why the desktop refused a pairing that reached its dialog; in every case the key is used up. */
+const REFUSED_WORDS: Record<string, string> = {
+  denied: 'The pairing was denied on the computer. The key is used up: generate a new one in My apps to pair again.',
+  timeout: 'Nobody approved the pairing on the computer within 2 minutes. The key is used up: generate a new one in My apps and try again.',
+  locked: 'Keyhold locked before the pairing was approved. The key is used up: unlock Keyhold, generate a new key in My apps and pair again.',
+  cancelled: 'The pairing was cancelled. The key is used up: generate a new one in My apps to pair again.',
 }
 
 /** Opens a session as a pairing (IK). FORBIDDEN when the pairing ended, expired or was revoked. */
@@ -188,6 +196,20 @@ export async function openAppKeySession(transport: FrameTransport, target: { vau
   return new Session(link)
 }
 
+/** The events that announce the end of a session, as the error pending requests get. */
+const ENDINGS: Record<string, (event: Record<string, unknown>) => CompanionError> = {
+  'pairing.ended': (event) =>
+    new CompanionError(
+      'FORBIDDEN',
+      event.reason === 'expired'
+        ? 'This pairing expired. Pair again with a new key from My apps.'
+        : 'This pairing was ended in Keyhold (revoked, signed out or unused too long). Pair again with a new key from My apps.',
+    ),
+  'key.ended': () => new CompanionError('FORBIDDEN', 'forbidden'),
+  'session.expired': () => new CompanionError('CLOSED', 'The session reached its time limit. Connect again.'),
+  'agent.stopping': () => new CompanionError('AGENT_NOT_RUNNING', 'Keyhold stopped serving this vault. Start it again, then connect again.'),
+}
+
 /** A page of `secrets.list`. */
 export interface SecretListPage {
   items: SecretSummary[]
@@ -205,6 +227,8 @@ export class Session {
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
   private readonly listeners = new Set<(event: Record<string, unknown>) => void>()
   private closedWith: CompanionError | null = null
+  /** Why the agent is about to close the session, from its last event. */
+  private ending: CompanionError | null = null
   readonly done: Promise<void>
 
   constructor(private readonly link: Link) {
@@ -279,10 +303,12 @@ export class Session {
             const error = message.error as SerializedError
             throw new CompanionError(error.code, error.message)
           }
+          const ending = ENDINGS[message.event]
+          if (ending) this.ending = ending(message)
         }
       }
     } catch (error) {
-      this.stop(error instanceof CompanionError ? error : new CompanionError('CLOSED', 'The agent closed the session.'))
+      this.stop(error instanceof CompanionError && error.code !== 'CLOSED' ? error : (this.ending ?? new CompanionError('CLOSED', 'The agent closed the session.')))
     }
   }
 

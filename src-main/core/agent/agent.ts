@@ -22,6 +22,8 @@ import { AgentLimits } from './limits'
 import { dropGrants } from './requests'
 
 export const MAX_CONNECTIONS = 64
+/** Answers a peer has not read yet, at most: beyond, the connection is closed. */
+export const MAX_UNREAD_BYTES = 1024 * 1024
 /** Live connections one pairing or one application key may hold at once. */
 export const MAX_PER_CALLER = 4
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -92,8 +94,8 @@ export class LocalAgent {
     await removeAgentFiles(endpoint)
 
     this.ctx = this.context(vaultId)
+    // No server.maxConnections: Node would drop the 65th silently; accept() refuses it in words.
     const server = createServer((socket) => this.accept(socket))
-    server.maxConnections = MAX_CONNECTIONS
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(endpoint.socket, () => {
@@ -174,7 +176,10 @@ export class LocalAgent {
     this.sockets.add(socket)
     const connection = new Connection(ctx, {
       send: (body) => {
-        if (!socket.destroyed) socket.write(withLengthPrefix(body))
+        if (socket.destroyed) return
+        socket.write(withLengthPrefix(body))
+        // A peer that stops reading would make the agent hold every answer: it is dropped.
+        if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
       },
       close: () => {
         if (!socket.destroyed) socket.end()

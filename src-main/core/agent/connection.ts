@@ -91,6 +91,8 @@ export class Connection {
   private tokens = BUCKET_BURST
   private refilledAt = 0
   private stopWaiting: (() => void) | null = null
+  /** Aborted when the connection ends: questions asked for it stop waiting. */
+  private readonly gone = new AbortController()
   readonly openedAt: number
 
   constructor(
@@ -126,7 +128,6 @@ export class Connection {
 
   /** The transport closed (or the agent stops). */
   closed(): void {
-    if (this.state.s === 'approval') this.state.abort.abort()
     this.finish()
   }
 
@@ -249,7 +250,11 @@ export class Connection {
       return
     }
     const hs = new Handshake({ pattern: 'NX', initiator: false, prologue: pro, s })
-    hs.readMessage(message)
+    try {
+      hs.readMessage(message)
+    } catch {
+      throw new FrameError('The first handshake message is malformed.')
+    }
     const challenge = new Uint8Array(randomBytes(32))
     this.sendBody(encodeBody('handshake', hs.writeMessage(jsonBytes({ challenge: toBase64Url(challenge) }))))
     const h = hs.handshakeHash()
@@ -277,9 +282,10 @@ export class Connection {
       this.state = { s: 'pair3', hs, app }
       return
     }
-    if (hello.app !== undefined) await pairings.failedProof(hello.app)
+    // SECURITY: refused first, counted after: the answer takes the same time for a known and an unknown app.
+    this.refuse('pair')
+    if (hello.app !== undefined) await pairings.failedProof(hello.app).catch(() => undefined)
     else this.ctx.limits.typedCodeFailed()
-    return this.refuse('pair')
   }
 
   private async onPair3(state: Extract<State, { s: 'pair3' }>, message: Uint8Array): Promise<void> {
@@ -289,16 +295,27 @@ export class Connection {
       claim = parseWith(deviceClaimSchema, parseJsonObject(hs.readMessage(message)))
     } catch (error) {
       if (error instanceof FrameError) throw error
-      await this.ctx.services.pairings.failedProof(app.id)
-      return this.refuse('pair')
+      this.refuse('pair')
+      await this.ctx.services.pairings.failedProof(app.id).catch(() => undefined)
+      return
     }
-    if (this.ctx.limits.approvalOpenFor() !== null && this.ctx.limits.approvalOpenFor() !== app.id) {
+    // One approval dialog at a time: the slot is taken before the claim, so a key is not used up while another waits.
+    const release = this.ctx.limits.takeApproval(app.id)
+    if (!release) {
       this.sendClear({ t: 'error', code: 'RATE_LIMITED', message: 'Another pairing is waiting for approval in Keyhold. Try again when it is done.' })
       return this.finish()
     }
-    const claimed = await this.ctx.services.pairings.claim(app.id)
-    if (!claimed) {
-      this.ctx.approver.contest?.(app.id)
+    let claimed: ClaimedApp | null
+    try {
+      claimed = await this.ctx.services.pairings.claim(app.id)
+    } catch (error) {
+      release()
+      throw error
+    }
+    if (!claimed || this.state.s !== 'pair3') {
+      release()
+      if (!claimed) this.ctx.approver.contest?.(app.id)
+      else await this.burnKey(app.id, 'cancelled')
       return this.refuse('pair')
     }
     const phrase = checkPhrase(hs.handshakeHash())
@@ -308,49 +325,80 @@ export class Connection {
     this.state = { s: 'approval', appId: app.id, abort }
     this.clearTimer()
     this.sendTransport({ t: 'pair.waiting', timeoutMs: this.ctx.timings.approvalMs })
-    void this.awaitApproval(claimed, claim, phrase, companionKey, abort)
+    void this.awaitApproval(claimed, claim, phrase, companionKey, abort).finally(release)
   }
 
+  /**
+   * The approval wait (§5.3). Whatever ends it (an answer, the timeout, a lock, the companion
+   * leaving, a bad frame, the agent stopping: each aborts `abort`), the key is either paired or
+   * burned, never left claimed; a pairing approved as the companion left is ended again.
+   */
   private async awaitApproval(app: ClaimedApp, claim: DeviceClaim, phrase: string, companionKey: Uint8Array, abort: AbortController): Promise<void> {
     const pairings = this.ctx.services.pairings
-    const release = this.ctx.limits.openApproval(app.id)
     let timedOut = false
+    let lockedMeanwhile = false
     const timer = setTimeout(() => {
       timedOut = true
       abort.abort()
     }, this.ctx.timings.approvalMs)
-    const stopLock = this.ctx.onLocked(() => abort.abort())
+    const stopLock = this.ctx.onLocked(() => {
+      lockedMeanwhile = true
+      abort.abort()
+    })
+    const aborted = new Promise<{ approved: false }>((resolve) => abort.signal.addEventListener('abort', () => resolve({ approved: false }), { once: true }))
     try {
-      const decision = await this.ctx.approver
-        .approvePairing({ app, claim, phrase, contested: false, deadline: new Date(this.ctx.clock.now() + this.ctx.timings.approvalMs).toISOString() }, abort.signal)
-        .catch(() => ({ approved: false as const }))
-      if (this.state.s !== 'approval') return
-      if (!decision.approved || abort.signal.aborted) {
-        const reason = timedOut ? 'timeout' : 'denied'
-        await pairings.burn(app.id, reason).catch(() => undefined)
-        this.sendTransport({ t: 'pair.refused', reason })
-        return this.finish()
+      const deadline = new Date(this.ctx.clock.now() + this.ctx.timings.approvalMs).toISOString()
+      const decision = await Promise.race([
+        this.ctx.approver.approvePairing({ app, claim, phrase, contested: false, deadline }, abort.signal).catch(() => ({ approved: false as const })),
+        aborted,
+      ])
+      const here = this.state.s === 'approval'
+      if (!decision.approved || abort.signal.aborted || !here) {
+        const reason = timedOut ? 'timeout' : lockedMeanwhile ? 'locked' : !here ? 'cancelled' : 'denied'
+        await this.burnKey(app.id, reason === 'locked' ? 'denied' : reason)
+        if (this.state.s === 'approval') {
+          this.sendTransport({ t: 'pair.refused', reason })
+          this.finish()
+        }
+        return
       }
       const view = await pairings.approve(app.id, { publicKey: companionKey, claim }, decision)
+      if (this.state.s !== 'approval') {
+        // The companion left while the person approved: it never learned its pairing.
+        await pairings.end(view.id as PairingId, 'revoked').catch(() => undefined)
+        return
+      }
       this.sendTransport({ t: 'pair.approved', pairing: view })
       this.open({ type: 'pairing', pairingId: view.id as PairingId })
     } catch {
-      this.sendTransport({ event: 'error', error: internal() })
-      this.finish()
+      if (this.state.s === 'approval') {
+        this.sendTransport({ event: 'error', error: internal() })
+        this.finish()
+      }
     } finally {
       clearTimeout(timer)
       stopLock()
-      release()
     }
   }
 
-  private async onApprovalFrame(state: Extract<State, { s: 'approval' }>, data: Uint8Array): Promise<void> {
+  /** Burns a claimed key; while the vault is locked, at the next unlock. */
+  private async burnKey(appId: AppId, reason: 'denied' | 'timeout' | 'cancelled'): Promise<void> {
+    try {
+      await this.ctx.services.pairings.burn(appId, reason)
+    } catch {
+      const stop = this.ctx.onUnlocked(() => {
+        stop()
+        void this.ctx.services.pairings.burn(appId, reason).catch(() => undefined)
+      })
+    }
+  }
+
+  private onApprovalFrame(state: Extract<State, { s: 'approval' }>, data: Uint8Array): void {
     const cancel = pairCancelSchema.safeParse(parseJsonObject(data))
+    if (!cancel.success) this.sendTransport({ event: 'error', error: protocolError('While waiting for approval, a companion may only cancel.') })
+    // Leaving the approval state first: the wait sees a cancel, burns the key and says nothing more.
+    this.finish()
     state.abort.abort()
-    this.state = { s: 'closed' }
-    await this.ctx.services.pairings.burn(state.appId, 'cancelled').catch(() => undefined)
-    if (!cancel.success) this.sendTransportUnchecked({ event: 'error', error: protocolError('While waiting for approval, a companion may only cancel.') })
-    this.finishTransport()
   }
 
   private async onConfirm(state: Extract<State, { s: 'confirm' }>, data: Uint8Array): Promise<void> {
@@ -410,7 +458,7 @@ export class Connection {
       return
     }
     this.outstanding.add(request.id)
-    void runOp(this.ctx, caller, request, { end: (event) => this.end(event) })
+    void runOp(this.ctx, caller, request, { end: (event) => this.end(event), signal: this.gone.signal })
       .then(
         (value) => ({ id: request.id, ok: true as const, value }),
         (error: unknown) => {
@@ -450,6 +498,7 @@ export class Connection {
   }
 
   private refuse(mode: keyof typeof REFUSAL): void {
+    if (this.state.s === 'closed') return
     this.sendClear({ t: 'error', code: 'FORBIDDEN', message: REFUSAL[mode] })
     this.finish()
   }
@@ -460,11 +509,6 @@ export class Connection {
     const serialized = error instanceof FrameError || error instanceof z.ZodError ? protocolError(frameMessage(error)) : serialize(error)
     if (this.send) this.sendTransportUnchecked({ event: 'error', error: serialized })
     else this.sendClear({ t: 'error', code: serialized.code, message: serialized.message })
-    if (this.state.s === 'approval') {
-      const { appId, abort } = this.state
-      abort.abort()
-      void this.ctx.services.pairings.burn(appId, 'cancelled').catch(() => undefined)
-    }
     this.finish()
   }
 
@@ -501,7 +545,11 @@ export class Connection {
 
   private finish(): void {
     const wasOpen = this.state.s !== 'closed' || this.send !== null
+    const approval = this.state.s === 'approval' ? this.state.abort : null
     this.state = { s: 'closed' }
+    // The approval wait (it burns the key) and reveal questions stop with the connection.
+    approval?.abort()
+    this.gone.abort()
     this.clearTimer()
     clearTimeout(this.idleTimer)
     clearTimeout(this.lifeTimer)

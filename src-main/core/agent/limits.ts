@@ -59,14 +59,19 @@ export class AgentLimits {
     }
   }
 
-  /** The application whose approval dialog is open, if any. */
-  approvalOpenFor(): string | null {
-    return this.approvalApp
-  }
-
-  openApproval(appId: string): () => void {
+  /**
+   * Takes the one approval slot for `appId` and returns its release; null while another
+   * application's approval holds it. Another holder of the same key proceeds (its claim then
+   * fails, and the open dialog is told), with a release that releases nothing.
+   */
+  takeApproval(appId: string): (() => void) | null {
+    if (this.approvalApp === appId) return () => undefined
+    if (this.approvalApp !== null) return null
     this.approvalApp = appId
+    let released = false
     return () => {
+      if (released) return
+      released = true
       if (this.approvalApp === appId) this.approvalApp = null
     }
   }

@@ -22,7 +22,12 @@ const asking = new WeakMap<AgentContext, Set<string>>()
  * ends the connection. SECURITY: a secret out of the caller's scope is answered exactly as a
  * secret that does not exist; a client secret leaves only in `secrets.reveal`'s answer.
  */
-export async function runOp(ctx: AgentContext, caller: Caller, request: Request, connection: { end(event: Record<string, unknown>): void }): Promise<unknown> {
+export async function runOp(
+  ctx: AgentContext,
+  caller: Caller,
+  request: Request,
+  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal },
+): Promise<unknown> {
   const op = request.op as Op
   const parsed = OP_ARGS[op].safeParse(request.args ?? {})
   if (!parsed.success) {
@@ -87,7 +92,9 @@ export async function runOp(ctx: AgentContext, caller: Caller, request: Request,
       return services.secrets.summaryWithin(args.id as SecretId, scope)
     case 'secrets.reveal': {
       const summary = services.secrets.summaryWithin(args.id as SecretId, scope)
-      const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary) : 'role'
+      const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary, connection.signal) : 'role'
+      // Asked and answered: the connection and the pairing must still be there to receive it.
+      if (connection.signal.aborted || (pairing && !services.pairings.live(pairing.id))) throw forbidden()
       const revealed = services.secrets.reveal(summary.id)
       await services.pairings.recordReveal({ pairingId: pairing?.id ?? null, appKey: presented?.key ?? null, secretId: summary.id, allowedBy })
       return revealed
@@ -100,6 +107,7 @@ async function confirmReveal(
   ctx: AgentContext,
   pairing: NonNullable<ReturnType<AgentContext['services']['pairings']['live']>>,
   secret: { id: string; name: string },
+  gone: AbortSignal,
 ): Promise<'asked' | 'grant' | 'policy'> {
   if (pairing.reveal === 'allow') return 'policy'
   const granted = grantsOf(ctx).get(pairing.id)
@@ -115,18 +123,28 @@ async function confirmReveal(
     abort.abort()
   }, ctx.timings.revealMs)
   const stopLock = ctx.onLocked(() => abort.abort())
+  // The connection ending (companion gone, pairing revoked) withdraws the question.
+  const onGone = () => abort.abort()
+  gone.addEventListener('abort', onGone, { once: true })
+  const aborted = new Promise<'deny'>((resolve) => abort.signal.addEventListener('abort', () => resolve('deny'), { once: true }))
   try {
-    const decision = await ctx.approver
-      .confirmReveal({ pairing: { id: pairing.id, appName: pairing.appName, deviceName: pairing.deviceName }, secret: { id: secret.id, name: secret.name }, deadline: new Date(ctx.clock.now() + ctx.timings.revealMs).toISOString() }, abort.signal)
-      .catch(() => 'deny' as const)
+    const request = {
+      pairing: { id: pairing.id, appName: pairing.appName, deviceName: pairing.deviceName },
+      secret: { id: secret.id, name: secret.name },
+      deadline: new Date(ctx.clock.now() + ctx.timings.revealMs).toISOString(),
+    }
+    const decision = await Promise.race([ctx.approver.confirmReveal(request, abort.signal).catch(() => 'deny' as const), aborted])
+    if (gone.aborted) throw forbidden()
     if (timedOut) throw new KeyholdError('TIMEOUT', 'Nobody answered on the computer within a minute. Try again and answer there.')
     if (!ctx.services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked before the reveal was allowed. Unlock Keyhold, then try again.')
     if (decision === 'deny') throw new KeyholdError('FORBIDDEN', 'The person at the computer denied showing this client secret.')
+    if (!ctx.services.pairings.live(pairing.id)) throw forbidden()
     if (decision === 'ten-minutes') grantsOf(ctx).set(pairing.id, ctx.clock.now() + GRANT_MS)
     return 'asked'
   } finally {
     clearTimeout(timer)
     stopLock()
+    gone.removeEventListener('abort', onGone)
     pending.delete(pairing.id)
   }
 }

@@ -272,7 +272,11 @@ export class AppKeysService {
         if (!signed || !record) return false
         return canConnect(authorize(record, hashKey, { key: presented.key }, 'secrets:read'))
       }
-      if (record?.type === 'external') return false
+      // A token for a third-party key: refused, after the same HMAC as any token check.
+      if (record?.type === 'external') {
+        authorize(undefined, hashKey, presented, 'secrets:read')
+        return false
+      }
       return canConnect(authorize(record, hashKey, presented, 'secrets:read'))
     })
   }

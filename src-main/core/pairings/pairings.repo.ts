@@ -168,3 +168,15 @@ export function insertReveal(
     r.allowedBy,
   ])
 }
+
+export interface RevealRecord {
+  at: string
+  pairingId: string | null
+  appKey: string | null
+  secretId: string
+  allowedBy: 'asked' | 'grant' | 'policy' | 'role'
+}
+
+export function listReveals(db: Database): RevealRecord[] {
+  return all<RevealRecord>(db, 'SELECT at, pairing_id AS pairingId, app_key AS appKey, secret_id AS secretId, allowed_by AS allowedBy FROM reveal_record ORDER BY id')
+}

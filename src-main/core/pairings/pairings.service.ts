@@ -79,6 +79,8 @@ export class PairingsService {
   /** A wrong proof against `appId`: counted, and the fifth burns the key. Unknown ids change nothing. */
   async failedProof(appId: string): Promise<void> {
     const at = this.now()
+    // SECURITY: an unknown or spent key writes nothing (no save a stranger can trigger at will).
+    if (!this.vault.read((db) => repo.appForPairing(db, appId)?.has_psk)) return
     await this.vault.mutate((db) => {
       const app = repo.appForPairing(db, appId)
       if (!app || !app.has_psk) return
@@ -232,6 +234,11 @@ export class PairingsService {
   async recordReveal(r: { pairingId: string | null; appKey: string | null; secretId: string; allowedBy: 'asked' | 'grant' | 'policy' | 'role' }): Promise<void> {
     const at = this.now()
     await this.vault.mutate((db) => repo.insertReveal(db, { ...r, at }))
+  }
+
+  /** Every recorded reveal, oldest first (the activity log's source). SECURITY: ids and times only. */
+  reveals(): repo.RevealRecord[] {
+    return this.vault.read((db) => repo.listReveals(db))
   }
 
   idleDays(): number {

@@ -70,8 +70,12 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     const a = await t.newApp('A')
     const b = await t.newApp('B')
     const wrongKey = a.uri.replace(/key=[^&]+/, `key=${encodeURIComponent(b.code)}`)
-    for (let i = 0; i < 5; i++) await failure(t.pairWith(wrongKey))
-    expect(t.services.apps.get(a.app.id).status).toBe('revoked')
+    for (let i = 0; i < 4; i++) await failure(t.pairWith(wrongKey))
+    await t.services.vault.settle()
+    expect(t.services.apps.get(a.app.id).status).toBe('pending')
+    await failure(t.pairWith(wrongKey))
+    // The refusal goes out first; the count is saved right after it.
+    await eventually(() => t.services.apps.get(a.app.id).status === 'revoked')
     expect(await failure(t.pairWith(a.uri))).toEqual({ code: 'FORBIDDEN', message: REFUSAL.pair })
   })
 

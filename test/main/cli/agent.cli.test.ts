@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -94,6 +94,7 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
   })
 
   it('--pairing reads through the saved pairing: only its tags, a reveal asked on the agent\'s terminal; disconnect ends it', async () => {
+    const saved = readFileSync(pairingFile(), 'utf8')
     const list = keyhold(['--pairing', pairingFile(), '--json', 'secret', 'list'], '', env)
     expect(list).toMatchObject({ status: 0, stderr: '' })
     expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((s) => s.name)).toEqual(['Stripe prod'])
@@ -106,7 +107,17 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
     const out = keyhold(['--pairing', pairingFile(), 'disconnect'], '', env)
     expect(out).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Signed out: "Terminal" can no longer connect/) })
     expect(existsSync(pairingFile())).toBe(false)
+    // A pairing file whose pairing ended in Keyhold is deleted with words saying so.
+    writeFileSync(pairingFile(), saved, { mode: 0o600 })
+    expect(keyhold(['--pairing', pairingFile(), 'disconnect'], '', env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/had already ended in Keyhold/) })
+    expect(existsSync(pairingFile())).toBe(false)
     expect(keyhold(['--pairing', pairingFile(), 'secret', 'list'], '', env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no pairing file/) })
+  })
+
+  it('connect refuses a --name that is not one plain line, and leaves no pairing file', () => {
+    const bad = keyhold(['--vault', vault, 'connect', '--code', app.uri, '--name', 'tab\there', '--save', join(dir, 'bad.json')], '', env)
+    expect(bad).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INVALID_INPUT: The --name must be one line/) })
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false)
   })
 
   it('--app-key with --token-stdin lists and gets through the agent, without the master password', () => {
@@ -205,3 +216,28 @@ function u32(n: number): Buffer {
   b.writeUInt32BE(n)
   return b
 }
+
+describe('keyhold agent without a terminal to answer on', () => {
+  it('refuses pairing questions at once when standard input has ended, and says why once', async () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      const vault = join(dir, 'v.keyhold')
+      const run = join(dir, 'run')
+      mkdirSync(run, { mode: 0o700 })
+      const env = { KEYHOLD_AGENT_DIR: run }
+      expect(initVault(vault, PASSWORD).status).toBe(0)
+      const created = JSON.parse(keyhold(['--vault', vault, '--password-stdin', '--json', 'app', 'new', '--name', 'Phone', '--type', 'mobile'], `${PASSWORD}\n`).stdout) as { uri: string }
+      const agent = start(['--vault', vault, '--password-stdin', 'agent'], env, `${PASSWORD}\n`)
+      agent.child.stdin.end()
+      await until(() => agent.out().includes('Serving vault'))
+      const connecting = keyhold(['--vault', vault, 'connect', '--code', created.uri, '--save', join(dir, 'p.json')], '', env)
+      expect(connecting).toMatchObject({ status: 1, stderr: expect.stringMatching(/keyhold: FORBIDDEN: The pairing was denied on the computer\. The key is used up/) })
+      await until(() => /Standard input has ended/.test(agent.err()))
+      expect(agent.err()).toMatch(/Pairing request for "Phone"[^]*Standard input has ended, so pairing and reveal questions are refused from now on\./)
+      agent.child.kill('SIGTERM')
+      expect(await agent.exited).toBe(0)
+    } finally {
+      cleanup()
+    }
+  })
+})
