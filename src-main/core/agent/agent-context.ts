@@ -6,8 +6,8 @@ import type { Clock } from '../ports'
 import type { SecretsService } from '../secrets/secrets.service'
 import type { VaultService } from '../vault/vault.service'
 import type { Approver } from './approvals'
-import type { Connection, ConnectionTimings } from './connection'
-import type { AgentLimits } from './limits'
+import type { Connection } from './connection'
+import type { AgentLimits, ConnectionTimings } from './limits'
 
 /** Who an authenticated connection speaks for. */
 export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string }

@@ -6,7 +6,7 @@ import { readMeta, writeMeta } from '../vault/meta'
 import { LocalAgent } from './agent'
 import type { AgentServices } from './agent-context'
 import { ApprovalQueue } from './approvals'
-import type { ConnectionTimings } from './connection'
+import type { ConnectionTimings } from './limits'
 
 const ENABLED_KEY = 'agent_enabled'
 

@@ -17,8 +17,8 @@ import {
   type AgentEndpoint,
 } from './agent-paths'
 import type { Approver } from './approvals'
-import { Connection, DEFAULT_TIMINGS, type ConnectionTimings } from './connection'
-import { AgentLimits } from './limits'
+import { Connection } from './connection'
+import { AgentLimits, DEFAULT_TIMINGS, type ConnectionTimings } from './limits'
 import { dropGrants } from './requests'
 
 export const MAX_CONNECTIONS = 64

@@ -1,21 +1,14 @@
-import { randomBytes } from 'node:crypto'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { z } from 'zod'
-import { KeyholdError, type SerializedError } from '../../../src-shared/errors'
 import { checkPhrase } from '../../../src-shared/local-access/check-phrase'
-import { decodeBody, encodeBody, FrameError, fromBase64Url, jsonBytes, parseJsonObject, toBase64Url } from '../../../src-shared/local-access/frames'
+import { decodeBody, encodeBody, FrameError, jsonBytes, parseJsonObject } from '../../../src-shared/local-access/frames'
 import {
-  appKeySignedMessage,
   authSchema,
-  clientHelloSchema,
-  deviceClaimSchema,
   OPS,
   pairCancelSchema,
   prologue,
   PROTOCOL_VERSION,
   REFUSAL,
   requestSchema,
-  SUPPORTED_VERSIONS,
   type ClientHello,
   type DeviceClaim,
 } from '../../../src-shared/local-access/messages'
@@ -24,26 +17,10 @@ import type { AppId } from '../../../src-shared/types/apps'
 import type { PairingId } from '../../../src-shared/types/pairings'
 import type { ClaimedApp } from '../pairings/pairings.service'
 import type { AgentContext, Caller } from './agent-context'
-import { runOp } from './requests'
-
-/** Timings of §10, overridable by tests. */
-export interface ConnectionTimings {
-  handshakeMs: number
-  lockedWaitMs: number
-  approvalMs: number
-  revealMs: number
-  idleMs: number
-  sessionMs: number
-}
-
-export const DEFAULT_TIMINGS: ConnectionTimings = {
-  handshakeMs: 10_000,
-  lockedWaitMs: 120_000,
-  approvalMs: 120_000,
-  revealMs: 60_000,
-  idleMs: 10 * 60_000,
-  sessionMs: 12 * 60 * 60_000,
-}
+import { burnKey, waitForApproval } from './approval-wait'
+import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession } from './handshakes'
+import { RequestBucket } from './limits'
+import { internal, runOp, serialize } from './requests'
 
 /** What a connection needs from its transport: frame bodies out, and closing. */
 export interface FrameLink {
@@ -63,8 +40,6 @@ type State =
   | { s: 'closed' }
 
 const MAX_OUTSTANDING = 8
-const BUCKET_RATE = 20
-const BUCKET_BURST = 40
 
 class Refusal extends Error {}
 
@@ -88,28 +63,22 @@ export class Connection {
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private lifeTimer: ReturnType<typeof setTimeout> | undefined
   private outstanding = new Set<number>()
-  private tokens = BUCKET_BURST
-  private refilledAt = 0
+  private readonly bucket: RequestBucket
   private stopWaiting: (() => void) | null = null
   /** Aborted when the connection ends: questions asked for it stop waiting. */
   private readonly gone = new AbortController()
-  readonly openedAt: number
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly link: FrameLink,
   ) {
-    this.openedAt = ctx.clock.now()
+    this.bucket = new RequestBucket(ctx.clock, ctx.limits.requestsLimited)
     this.arm(ctx.timings.handshakeMs)
   }
 
   /** Who this connection speaks for once authenticated (the agent's registry reads it). */
   get caller(): Caller | null {
     return this.state.s === 'open' ? this.state.caller : null
-  }
-
-  get authenticated(): boolean {
-    return this.state.s === 'open' || this.state.s === 'approval'
   }
 
   get isClosed(): boolean {
@@ -170,25 +139,12 @@ export class Connection {
   // ---- hello (§4)
 
   private async onHello(data: Uint8Array): Promise<void> {
-    const hello = parseWith(clientHelloSchema, parseJsonObject(data))
-    if (!hello.v.some((v) => (SUPPORTED_VERSIONS as readonly number[]).includes(v))) {
-      this.sendClear({ t: 'error', code: 'UNSUPPORTED_VERSION', message: 'This Keyhold speaks local access version 1 only. Update the companion or Keyhold.', versions: [...SUPPORTED_VERSIONS] })
+    const admitted = admitHello(this.ctx, data)
+    if ('refusal' in admitted) {
+      this.sendClear(admitted.refusal)
       return this.finish()
     }
-    if (hello.mode !== 'pair' && hello.vault === undefined) throw new FrameError('The hello names no vault.')
-    if (hello.vault !== undefined && hello.vault !== this.ctx.vaultId) {
-      this.sendClear({ t: 'error', code: 'NOT_FOUND', message: 'This agent holds another vault. Check which vault the companion was paired with.' })
-      return this.finish()
-    }
-    if (hello.app !== undefined && hello.mode !== 'pair') throw new FrameError('Only a pairing hello names an application.')
-    if (hello.mode === 'pair' && hello.app === undefined && this.ctx.limits.typedCodesBlocked()) {
-      this.sendClear({ t: 'error', code: 'RATE_LIMITED', message: 'Too many wrong codes were typed. Wait 10 minutes, or scan the QR code instead.' })
-      return this.finish()
-    }
-    if (hello.mode === 'pair' && !this.ctx.limits.takePairingHandshake()) {
-      this.sendClear({ t: 'error', code: 'RATE_LIMITED', message: 'Too many pairing attempts. Wait a minute and try again.', retryAfterMs: 60_000 })
-      return this.finish()
-    }
+    const { hello } = admitted
     if (!this.ctx.services.vault.isUnlocked) {
       this.sendClear(this.serverHello(true))
       this.state = { s: 'locked', hello, helloBytes: data }
@@ -234,67 +190,38 @@ export class Connection {
   private async onHandshake1(state: Extract<State, { s: 'handshake' }>, message: Uint8Array): Promise<void> {
     const { hello, prologue: pro } = state
     const s = this.ctx.services.pairings.desktopKey()
-    if (hello.mode === 'pair') return this.onPair1(hello, pro, s, message)
     if (hello.mode === 'session') {
-      const hs = new Handshake({ pattern: 'IK', initiator: false, prologue: pro, s })
-      try {
-        hs.readMessage(message)
-      } catch {
-        return this.refuse('session')
-      }
-      const pairing = this.ctx.services.pairings.liveByCompanionKey(hs.remoteStatic!)
-      if (!pairing) return this.refuse('session')
-      this.sendBody(encodeBody('handshake', hs.writeMessage(jsonBytes({ pairing: this.ctx.services.pairings.view(pairing) }))))
-      this.split(hs)
-      this.state = { s: 'confirm', pairingId: pairing.id }
+      const session = respondSession(this.ctx, pro, s, message)
+      if (!session) return this.refuse('session')
+      this.sendBody(encodeBody('handshake', session.reply))
+      this.split(session.hs)
+      this.state = { s: 'confirm', pairingId: session.pairing.id }
       return
     }
-    const hs = new Handshake({ pattern: 'NX', initiator: false, prologue: pro, s })
-    try {
-      hs.readMessage(message)
-    } catch {
-      throw new FrameError('The first handshake message is malformed.')
+    if (hello.mode === 'appkey') {
+      const { hs, reply, challenge } = respondAppKey(pro, s, message)
+      this.sendBody(encodeBody('handshake', reply))
+      const h = hs.handshakeHash()
+      this.split(hs)
+      this.state = { s: 'auth', h, challenge }
+      return
     }
-    const challenge = new Uint8Array(randomBytes(32))
-    this.sendBody(encodeBody('handshake', hs.writeMessage(jsonBytes({ challenge: toBase64Url(challenge) }))))
-    const h = hs.handshakeHash()
-    this.split(hs)
-    this.state = { s: 'auth', h, challenge }
-  }
-
-  private async onPair1(hello: ClientHello, pro: Uint8Array, s: ReturnType<AgentContext['services']['pairings']['desktopKey']>, message: Uint8Array): Promise<void> {
-    const pairings = this.ctx.services.pairings
-    const real = pairings.candidates(hello.app)
-    // SECURITY: an unknown or used app costs the same work, against a random PSK.
-    const candidates = hello.app !== undefined && real.length === 0 ? [{ appId: null, psk: new Uint8Array(randomBytes(32)) }] : real
-    for (const candidate of candidates) {
-      const hs = new Handshake({ pattern: 'XXpsk0', initiator: false, prologue: pro, s, psk: candidate.psk })
-      try {
-        hs.readMessage(message)
-      } catch {
-        continue
-      }
-      if (candidate.appId === null) break
-      const app = pairings.app(candidate.appId)
-      if (!app) break
-      const offer = { vault: this.ctx.vaultId, app: { id: app.id, name: app.name, type: app.type }, expiresAt: app.expiresAt }
-      this.sendBody(encodeBody('handshake', hs.writeMessage(jsonBytes(offer))))
-      this.state = { s: 'pair3', hs, app }
+    const offered = respondPair(this.ctx, hello, pro, s, message)
+    if (offered) {
+      this.sendBody(encodeBody('handshake', offered.reply))
+      this.state = { s: 'pair3', hs: offered.hs, app: offered.app }
       return
     }
     // SECURITY: refused first, counted after: the answer takes the same time for a known and an unknown app.
     this.refuse('pair')
-    if (hello.app !== undefined) await pairings.failedProof(hello.app).catch(() => undefined)
+    if (hello.app !== undefined) await this.ctx.services.pairings.failedProof(hello.app).catch(() => undefined)
     else this.ctx.limits.typedCodeFailed()
   }
 
   private async onPair3(state: Extract<State, { s: 'pair3' }>, message: Uint8Array): Promise<void> {
     const { hs, app } = state
-    let claim: DeviceClaim
-    try {
-      claim = parseWith(deviceClaimSchema, parseJsonObject(hs.readMessage(message)))
-    } catch (error) {
-      if (error instanceof FrameError) throw error
+    const claim = readPairClaim(hs, message)
+    if (!claim) {
       this.refuse('pair')
       await this.ctx.services.pairings.failedProof(app.id).catch(() => undefined)
       return
@@ -315,7 +242,7 @@ export class Connection {
     if (!claimed || this.state.s !== 'pair3') {
       release()
       if (!claimed) this.ctx.approver.contest?.(app.id)
-      else await this.burnKey(app.id, 'cancelled')
+      else await burnKey(this.ctx, app.id, 'cancelled')
       return this.refuse('pair')
     }
     const phrase = checkPhrase(hs.handshakeHash())
@@ -328,68 +255,22 @@ export class Connection {
     void this.awaitApproval(claimed, claim, phrase, companionKey, abort).finally(release)
   }
 
-  /**
-   * The approval wait (§5.3). Whatever ends it (an answer, the timeout, a lock, the companion
-   * leaving, a bad frame, the agent stopping: each aborts `abort`), the key is either paired or
-   * burned, never left claimed; a pairing approved as the companion left is ended again.
-   */
+  /** Sends what the approval wait ended with, if the companion is still here. */
   private async awaitApproval(app: ClaimedApp, claim: DeviceClaim, phrase: string, companionKey: Uint8Array, abort: AbortController): Promise<void> {
-    const pairings = this.ctx.services.pairings
-    let timedOut = false
-    let lockedMeanwhile = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      abort.abort()
-    }, this.ctx.timings.approvalMs)
-    const stopLock = this.ctx.onLocked(() => {
-      lockedMeanwhile = true
-      abort.abort()
-    })
-    const aborted = new Promise<{ approved: false }>((resolve) => abort.signal.addEventListener('abort', () => resolve({ approved: false }), { once: true }))
     try {
-      const deadline = new Date(this.ctx.clock.now() + this.ctx.timings.approvalMs).toISOString()
-      const decision = await Promise.race([
-        this.ctx.approver.approvePairing({ app, claim, phrase, contested: false, deadline }, abort.signal).catch(() => ({ approved: false as const })),
-        aborted,
-      ])
-      const here = this.state.s === 'approval'
-      if (!decision.approved || abort.signal.aborted || !here) {
-        const reason = timedOut ? 'timeout' : lockedMeanwhile ? 'locked' : !here ? 'cancelled' : 'denied'
-        await this.burnKey(app.id, reason === 'locked' ? 'denied' : reason)
-        if (this.state.s === 'approval') {
-          this.sendTransport({ t: 'pair.refused', reason })
-          this.finish()
-        }
-        return
+      const outcome = await waitForApproval(this.ctx, { app, claim, phrase, companionKey }, abort, () => this.state.s === 'approval')
+      if (!outcome || this.state.s !== 'approval') return
+      if ('refused' in outcome) {
+        this.sendTransport({ t: 'pair.refused', reason: outcome.refused })
+        return this.finish()
       }
-      const view = await pairings.approve(app.id, { publicKey: companionKey, claim }, decision)
-      if (this.state.s !== 'approval') {
-        // The companion left while the person approved: it never learned its pairing.
-        await pairings.end(view.id as PairingId, 'revoked').catch(() => undefined)
-        return
-      }
-      this.sendTransport({ t: 'pair.approved', pairing: view })
-      this.open({ type: 'pairing', pairingId: view.id as PairingId })
+      this.sendTransport({ t: 'pair.approved', pairing: outcome.approved })
+      this.open({ type: 'pairing', pairingId: outcome.approved.id as PairingId })
     } catch {
       if (this.state.s === 'approval') {
         this.sendTransport({ event: 'error', error: internal() })
         this.finish()
       }
-    } finally {
-      clearTimeout(timer)
-      stopLock()
-    }
-  }
-
-  /** Burns a claimed key; while the vault is locked, at the next unlock. */
-  private async burnKey(appId: AppId, reason: 'denied' | 'timeout' | 'cancelled'): Promise<void> {
-    try {
-      await this.ctx.services.pairings.burn(appId, reason)
-    } catch {
-      const stop = this.ctx.onUnlocked(() => {
-        stop()
-        void this.ctx.services.pairings.burn(appId, reason).catch(() => undefined)
-      })
     }
   }
 
@@ -418,12 +299,7 @@ export class Connection {
       this.sendTransport({ t: 'auth.result', ok: false, error: { code: 'RATE_LIMITED', message: 'Too many failed application key checks. Wait a minute.' } })
       return this.finish()
     }
-    const keys = this.ctx.services.appKeys
-    const ok =
-      'sig' in auth
-        ? keys.authenticate({ key: auth.key }, (publicKey) => verifySignature(auth.sig, appKeySignedMessage(state.h, state.challenge, auth.key), publicKey))
-        : keys.authenticate({ key: auth.key, token: auth.token })
-    if (!ok) {
+    if (!checkAuth(this.ctx, auth, state.h, state.challenge)) {
       this.ctx.limits.appKeyAuthFailed()
       this.sendTransport({ t: 'auth.result', ok: false, error: { code: 'FORBIDDEN', message: REFUSAL.appkey } })
       return this.finish()
@@ -453,7 +329,7 @@ export class Connection {
     const request = parseWith(requestSchema, parseJsonObject(data))
     if (!(OPS as readonly string[]).includes(request.op)) throw new FrameError('The request names an unknown op.')
     if (this.outstanding.has(request.id)) throw new FrameError('The request id is already in use.')
-    if (!this.takeToken() || this.outstanding.size >= MAX_OUTSTANDING || !this.ctx.limits.takeRequest(caller)) {
+    if (!this.bucket.take() || this.outstanding.size >= MAX_OUTSTANDING || !this.ctx.limits.takeRequest(caller)) {
       this.sendTransport({ id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: 'Too many requests. Slow down and try again.' } })
       return
     }
@@ -474,16 +350,6 @@ export class Connection {
         if (this.state.s === 'open') this.sendTransport(response)
         if (request.op === 'pairing.signOut' && response.ok) this.finish()
       })
-  }
-
-  private takeToken(): boolean {
-    if (!this.ctx.limits.requestsLimited) return true
-    const now = this.ctx.clock.now()
-    this.tokens = Math.min(BUCKET_BURST, this.tokens + ((now - this.refilledAt) / 1000) * BUCKET_RATE)
-    this.refilledAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
   }
 
   // ---- sending, errors, closing
@@ -538,11 +404,6 @@ export class Connection {
     }
   }
 
-  private finishTransport(): void {
-    this.state = { s: 'closed' }
-    this.finish()
-  }
-
   private finish(): void {
     const wasOpen = this.state.s !== 'closed' || this.send !== null
     const approval = this.state.s === 'approval' ? this.state.abort : null
@@ -579,40 +440,3 @@ export class Connection {
     this.idleTimer.unref?.()
   }
 }
-
-function expectKind(frame: ReturnType<typeof decodeBody>, kind: 'clear' | 'handshake' | 'transport'): Uint8Array {
-  if (frame.kind !== kind) throw new FrameError(`A ${frame.kind} frame came where a ${kind} frame was expected.`)
-  if (kind === 'handshake' && frame.data.length > 2_048) throw new FrameError('The handshake message is too large.')
-  return frame.data
-}
-
-function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new FrameError('The message does not have the fields this step needs.')
-  return parsed.data
-}
-
-function verifySignature(sig: string, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const bytes = fromBase64Url(sig, 64)
-  if (!bytes) return false
-  try {
-    return ed25519.verify(bytes, message, publicKey, { zip215: false })
-  } catch {
-    return false
-  }
-}
-
-const frameMessage = (error: FrameError | z.ZodError) => (error instanceof FrameError ? error.message : 'The message does not have the fields this step needs.')
-
-function protocolError(detail: string): SerializedError {
-  return { code: 'PROTOCOL_ERROR', message: `The companion broke the local access protocol: ${detail} Update the companion; the connection was closed.` }
-}
-
-const internal = (): SerializedError => ({ code: 'INTERNAL', message: 'Keyhold could not answer. Nothing was changed; try again.' })
-
-/** SECURITY: only our own errors' words travel; anything else becomes INTERNAL. */
-export function serialize(error: unknown): SerializedError {
-  if (error instanceof KeyholdError) return error.toJSON()
-  return internal()
-}
-

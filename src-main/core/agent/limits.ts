@@ -90,3 +90,45 @@ export class AgentLimits {
     return true
   }
 }
+
+/** Timings of §10, overridable by tests. */
+export interface ConnectionTimings {
+  handshakeMs: number
+  lockedWaitMs: number
+  approvalMs: number
+  revealMs: number
+  idleMs: number
+  sessionMs: number
+}
+
+export const DEFAULT_TIMINGS: ConnectionTimings = {
+  handshakeMs: 10_000,
+  lockedWaitMs: 120_000,
+  approvalMs: 120_000,
+  revealMs: 60_000,
+  idleMs: 10 * 60_000,
+  sessionMs: 12 * 60 * 60_000,
+}
+
+/** 20 requests per second per connection, burst 40 (§10). */
+export class RequestBucket {
+  private tokens = 40
+  private refilledAt: number
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limited: boolean,
+  ) {
+    this.refilledAt = clock.now()
+  }
+
+  take(): boolean {
+    if (!this.limited) return true
+    const now = this.clock.now()
+    this.tokens = Math.min(40, this.tokens + ((now - this.refilledAt) / 1000) * 20)
+    this.refilledAt = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}

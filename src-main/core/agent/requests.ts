@@ -1,4 +1,4 @@
-import { KeyholdError } from '../../../src-shared/errors'
+import { KeyholdError, type SerializedError } from '../../../src-shared/errors'
 import { FrameError } from '../../../src-shared/local-access/frames'
 import { OP_ARGS, type Op, type Request } from '../../../src-shared/local-access/messages'
 import type { SecretId } from '../../../src-shared/types/secrets'
@@ -158,4 +158,12 @@ function grantsOf(ctx: AgentContext): Map<string, number> {
 /** SECURITY: a lock drops every "Allow for 10 minutes". */
 export function dropGrants(ctx: AgentContext): void {
   grants.get(ctx)?.clear()
+}
+
+export const internal = (): SerializedError => ({ code: 'INTERNAL', message: 'Keyhold could not answer. Nothing was changed; try again.' })
+
+/** SECURITY: only our own errors' words travel; anything else becomes INTERNAL. */
+export function serialize(error: unknown): SerializedError {
+  if (error instanceof KeyholdError) return error.toJSON()
+  return internal()
 }

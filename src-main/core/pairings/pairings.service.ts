@@ -11,6 +11,8 @@ import type { VaultService } from '../vault/vault.service'
 import * as repo from './pairings.repo'
 import type { PairingRecord } from './pairings.repo'
 
+export type { PairingRecord }
+
 /** Five wrong proofs against one application burn its key (docs/pairing-protocol.md §5.2). */
 export const MAX_FAILED_PROOFS = 5
 /** "Last used" is written at most once a minute per pairing, like application keys. */
