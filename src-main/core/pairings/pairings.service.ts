@@ -275,6 +275,9 @@ function viewOf(r: PairingRecord): PairingView {
 }
 
 function summaryOf(r: PairingRecord, now: number): PairingSummary {
+  const status = statusOf(r, now)
+  // Revoked in My apps: the pairing ended then, for that reason.
+  const appRevoked = status === 'app-revoked'
   return {
     id: r.id,
     app: { id: r.appId, name: r.appName, type: r.appType },
@@ -286,9 +289,9 @@ function summaryOf(r: PairingRecord, now: number): PairingSummary {
     createdAt: r.createdAt,
     lastUsedAt: r.lastUsedAt,
     expiresAt: r.appExpiresAt,
-    endedAt: r.endedAt,
-    endReason: r.endReason,
-    status: statusOf(r, now),
+    endedAt: appRevoked ? r.appRevokedAt : r.endedAt,
+    endReason: appRevoked ? 'revoked' : r.endReason,
+    status,
   }
 }
 

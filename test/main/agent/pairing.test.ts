@@ -136,6 +136,9 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     const took = await eventually(() => session.closed, 1_000)
     expect(took).toBeLessThan(1_000)
     expect(events).toContainEqual({ event: 'pairing.ended', reason: 'revoked' })
+    // Settings > Connected apps dates it by the revoke in My apps.
+    const revokedAt = t.services.apps.get(created.app.id).revokedAt
+    expect(t.services.pairings.list()[0]).toMatchObject({ status: 'app-revoked', endedAt: revokedAt, endReason: 'revoked' })
   })
 
   it('a pairing holds at most four connections at once: the fifth is closed with RATE_LIMITED', async () => {
