@@ -15,6 +15,7 @@ import { fileSystemError } from '../core/vault/fs-errors'
 import { defaultVaultPath } from '../core/vault/paths'
 import { Vault } from '../core/vault/vault'
 import { parseInteger, type CliContext } from './context'
+import { runNativeHost } from './native-host'
 import { oneLine } from './helpers'
 
 const SOFTWARE = 'keyhold-cli/1'
@@ -232,7 +233,11 @@ const platform = (): (typeof PLATFORMS)[number] => {
 }
 
 /** `keyhold agent` and `keyhold connect`. */
-export function registerAgentCommands(program: Command, ctx: CliContext, io: { stderr: NodeJS.WritableStream }): void {
+export function registerAgentCommands(
+  program: Command,
+  ctx: CliContext,
+  io: { stderr: NodeJS.WritableStream; stdout: NodeJS.WritableStream; stdin: NodeJS.ReadableStream },
+): void {
   program
     .command('agent')
     .description('serve this vault to paired apps and application keys on the local socket, until Ctrl+C')
@@ -324,6 +329,16 @@ export function registerAgentCommands(program: Command, ctx: CliContext, io: { s
         await handle.close()
         if (!kept) await fs.rm(file, { force: true })
       }
+    })
+
+  program
+    .command('native-host')
+    .description("the browser extension's native messaging host (the browser starts it; not for typing)")
+    .argument('[caller...]', 'what the browser passes: the calling extension (origin or id)')
+    .allowUnknownOption()
+    .action(async (caller: string[]) => {
+      const status = await runNativeHost({ stdin: io.stdin, stdout: io.stdout }, caller)
+      if (status !== 0) throw new KeyholdError('PROTOCOL_ERROR', 'The native messaging host stopped on bad input (the browser was told why).')
     })
 
   program

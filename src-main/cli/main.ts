@@ -7,7 +7,8 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   // baseline code. Tiering its hot functions up to TurboFan would compile on background
   // threads that compete with the command for the CPU, and Node waits for those compiles
   // before the process may exit (40-180 ms measured here); the faster code would come too late.
-  setFlagsFromString('--liftoff-only')
+  // The agent and the native host run for hours: they keep V8's optimizing tier.
+  if (!argv.includes('agent') && !argv.includes('native-host')) setFlagsFromString('--liftoff-only')
   runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((status) => {
     process.exitCode = status
   })
