@@ -5,13 +5,9 @@ import type { FrameTransport } from '../../src-shared/local-access/client'
 import { fromBase64Url, MAX_FRAME_BODY, MIN_FRAME_BODY, toBase64Url } from '../../src-shared/local-access/frames'
 import { agentEndpoint, agentFolder, agentGone, readAgentInfo } from '../core/agent/agent-paths'
 import { connectSocket } from '../core/agent/socket-transport'
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../core/browser/native-hosts'
 
-/** The native messaging host's name, as the browsers' host manifests and the extension know it. */
-export const NATIVE_HOST_NAME = 'app.keyhold.native'
-/** The Keyhold extension's id in Chromium-based browsers (from the manifest's `key`). */
-export const CHROMIUM_EXTENSION_ID = 'alfgllhfncpkgilkajgdpecciinfhimm'
-/** The Keyhold extension's id in Firefox (browser_specific_settings.gecko.id). */
-export const FIREFOX_EXTENSION_ID = 'extension@keyhold.app'
+export { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME }
 export const ALLOWED_ORIGINS = [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`]
 
 /** The browser sends at most this much per message to the host here; our frames are far smaller. */

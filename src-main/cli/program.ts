@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
 import { registerAgentCommands } from './agent.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
+import { registerBrowserCommands } from './browser.commands'
 import { CliContext } from './context'
 import { UsageError } from './io'
 import { registerSecretCommands } from './secrets.commands'
@@ -44,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerSecretCommands(program, ctx)
   registerAppCommands(program, ctx)
   registerAgentCommands(program, ctx, io)
+  registerBrowserCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

@@ -176,6 +176,11 @@ describe('the authorization key cannot be read back', () => {
         agent: [['--lock-after', '0']],
         // With nothing serving the vault, connect fails: its error must not quote the code either.
         connect: [['--code', phone.code], ['--code', phone.uri]],
+        // Never the person's own browser profiles.
+        'browser install': [['--dir', join(dir, 'hosts')]],
+        'browser uninstall': [['--dir', join(dir, 'hosts')]],
+        // The host waits for the browser: run only its refusal of a caller that is not the extension.
+        'native-host': [['chrome-extension://not-ours/']],
       }
       for (const command of all) {
         for (const extra of args[command.join(' ')] ?? [[], [phone.id]]) {
