@@ -7,6 +7,7 @@ import { lockOnSystemEvents } from './adapters/power-monitor'
 import { createSenderCheck, registerIpc } from './ipc/electron-ipc'
 import { EVENTS } from '../src-shared/ipc/events'
 import { createMainWindow, hardenSession, hardenWebContents, rendererSource } from './window'
+import type { BrowserServiceOptions } from './core/browser/browser.service'
 import { CoreHost } from './worker/core-host'
 import coreWorkerPath from './worker/core.worker?modulePath'
 
@@ -22,6 +23,22 @@ if (!app.requestSingleInstanceLock()) {
   start()
 }
 
+/**
+ * How browsers start Keyhold's native messaging host. From a checkout, node runs its
+ * bin/keyhold.js; a packaged build cannot yet (its Electron cannot run as Node: see the fuses).
+ */
+function nativeHostCommand(): BrowserServiceOptions {
+  if (app.isPackaged)
+    return { problem: 'This packaged Keyhold cannot start a host for browsers yet. Install the Keyhold command from a checkout and run `keyhold browser install`.' }
+  const node = process.platform === 'win32' ? ['node'] : ['/usr/bin/env', 'node']
+  return {
+    command: {
+      launcher: join(app.getPath('userData'), 'native-host', process.platform === 'win32' ? 'keyhold-native-host.cmd' : 'keyhold-native-host'),
+      argv: [...node, join(app.getAppPath(), 'bin', 'keyhold.js'), 'native-host'],
+    },
+  }
+}
+
 function start(): void {
   let mainWindow: BrowserWindow | null = null
   // The core (vault, sql.js, services) runs in its own thread, so a save of a large vault
@@ -33,6 +50,7 @@ function start(): void {
     clipboard: new ElectronClipboard(),
     saveFileDialog: new ElectronSaveDialog(() => mainWindow),
     software: `keyhold/${app.getVersion()}`,
+    browser: nativeHostCommand(),
     // A companion is waiting on the person (approval, reveal, unlock): show the window.
     onAttention: () => {
       if (!mainWindow) return

@@ -34,7 +34,7 @@ export function registerBrowserCommands(program: Command, ctx: CliContext): void
   const run = async (what: 'install' | 'uninstall' | 'status', opts: { browser?: string[]; dir?: string }) => {
     const command = hostCommand(ctx.env)
     const browsers = browsersFrom(opts.browser)
-    const rows = what === 'install' ? await installHosts(command, browsers, opts.dir) : what === 'uninstall' ? await uninstallHosts(command, browsers, opts.dir) : await hostStatus(command, browsers, opts.dir)
+    const rows = what === 'install' ? await installHosts(command, browsers, { dir: opts.dir }) : what === 'uninstall' ? await uninstallHosts(command, browsers, { dir: opts.dir }) : await hostStatus(command, browsers, { dir: opts.dir })
     const lead = { install: 'Browser integration installed. Reload the Keyhold extension, then pair it.', uninstall: 'Browser integration removed.', status: '' }[what]
     ctx.print({ launcher: command.launcher, browsers: rows }, () => [lead, table(rows)].filter(Boolean).join('\n'))
   }

@@ -2,6 +2,7 @@ import type { KdfParams } from '../../src-shared/types/vault'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
 import { AgentService, type AgentServiceOptions } from './agent/agent.service'
+import { BrowserService, type BrowserServiceOptions } from './browser/browser.service'
 import { ClipboardGuard } from './clipboard-guard'
 import { PairingsService } from './pairings/pairings.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
@@ -24,6 +25,8 @@ export interface ServicesOptions {
   saveFileDialog?: SaveFileDialog
   /** Serve local access (the app, the bridge): the agent starts after each unlock while enabled. */
   agent?: AgentServiceOptions
+  /** How browsers start this Keyhold's native messaging host (Settings > Browser integration). */
+  browser?: BrowserServiceOptions
 }
 
 /**
@@ -52,7 +55,8 @@ export function createServices(options: ServicesOptions) {
   const apps = new AppsService(vault, clock)
   const pairings = new PairingsService(vault, clock)
   const agent = new AgentService({ vault, pairings, secrets, apps, appKeys }, clock, options.agent)
-  return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent }
+  const browser = new BrowserService(options.browser ?? { problem: 'Browser integration is set up from the app, or with `keyhold browser install`.' })
+  return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent, browser }
 }
 
 export type Services = ReturnType<typeof createServices>

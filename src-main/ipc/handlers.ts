@@ -2,6 +2,7 @@ import { POLLED_METHODS } from '../../src-shared/ipc/agent.contract'
 import type { Services } from '../core/services'
 import { agentHandlers } from './agent.handlers'
 import { appsHandlers } from './apps.handlers'
+import { browserHandlers } from './browser.handlers'
 import { appKeysHandlers } from './app-keys.handlers'
 import { createDispatch, type Dispatch, type Handlers } from './handle'
 import { secretsHandlers } from './secrets.handlers'
@@ -17,6 +18,7 @@ export function createHandlers(services: Services): Handlers {
     ...appsHandlers(services),
     ...settingsHandlers(services),
     ...agentHandlers(services),
+    ...browserHandlers(services),
   }
 }
 

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import type { Result } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
+import type { BrowserServiceOptions } from '../core/browser/browser.service'
 import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import type { Dispatch } from '../ipc/handle'
 import type { CoreApi, CoreWorkerData, HostApi } from './protocol'
@@ -22,6 +23,8 @@ export interface CoreHostOptions {
   software?: string
   /** The agent needs the person: bring the window forward. */
   onAttention?: () => void
+  /** How browsers start this Keyhold's native messaging host. */
+  browser?: BrowserServiceOptions
 }
 
 /** What a request gets when the core's thread died under it; the keys died with it. */
@@ -117,6 +120,7 @@ export class CoreHost {
       autoLockMs: this.options.autoLockMs,
       clipboardClearMs: this.options.clipboardClearMs,
       software: this.options.software ?? 'keyhold',
+      browser: this.options.browser,
     }
     // V8's default young generation (up to 32 MiB of semi-spaces here) stays committed after
     // the search index's build has passed through it; 8 MiB keeps about 25 MiB of RSS off a

@@ -48,6 +48,7 @@ const services = createServices({
   autoLockMs: data.autoLockMs,
   clipboardClearMs: data.clipboardClearMs,
   agent: { holder: 'app', software: data.software },
+  browser: data.browser,
 })
 services.vault.onLock(() => void main.$callEvent('locked'))
 // A question for the person, or a companion asking to unlock: main brings the window forward.

@@ -1,5 +1,6 @@
 import type { Result } from '../../src-shared/errors'
 import type { KdfParams } from '../../src-shared/types/vault'
+import type { BrowserServiceOptions } from '../core/browser/browser.service'
 import type { SaveFileDialog } from '../core/ports'
 
 /**
@@ -46,4 +47,6 @@ export interface CoreWorkerData {
   clipboardClearMs?: number
   /** The app's version, which the agent's hello names. */
   software: string
+  /** How browsers start this Keyhold's native messaging host (Settings > Browser integration). */
+  browser?: BrowserServiceOptions
 }

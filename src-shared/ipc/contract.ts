@@ -2,6 +2,7 @@ import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
 import { agentChannels } from './agent.contract'
 import { appsChannels } from './apps.contract'
+import { browserChannels } from './browser.contract'
 import { appKeysChannels } from './app-keys.contract'
 import { secretsChannels } from './secrets.contract'
 import { settingsChannels } from './settings.contract'
@@ -18,6 +19,7 @@ export const contract = {
   ...appsChannels,
   ...settingsChannels,
   ...agentChannels,
+  ...browserChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

@@ -180,6 +180,10 @@ class FakeApp extends EventEmitter {
     return '0.1.0'
   }
 
+  getAppPath(): string {
+    return '/fake/app'
+  }
+
   getPath(name: string): string {
     const path = this.paths.get(name)
     if (path === undefined) throw new Error(`fake electron: app.getPath('${name}') was not set by the test`)

@@ -87,6 +87,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     saveFileDialog: options.saveFileDialog,
     clock: options.clock,
     agent: { holder: 'app', software: 'keyhold/test', folder: agentFolder, timings: options.agentTimings },
+    // Browser integration writes under a home of the test's own, never the person's browser profiles.
+    browser: {
+      home: join(dir, 'home'),
+      command: { launcher: join(dir, 'native-host', 'keyhold-native-host'), argv: [process.execPath, resolve(ROOT, 'bin/keyhold.js'), 'native-host'] },
+    },
   })
   const dispatch = createAppDispatch(services)
   const token = randomBytes(32).toString('hex')

@@ -4,6 +4,7 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { KeyholdError } from '../../../src-shared/errors'
+import { BROWSERS, type Browser } from '../../../src-shared/types/browser'
 import { fileSystemError } from '../vault/fs-errors'
 
 /** The host's name, as the extension calls it (chrome.runtime.connectNative). */
@@ -13,12 +14,11 @@ export const CHROMIUM_EXTENSION_ID = 'alfgllhfncpkgilkajgdpecciinfhimm'
 /** The Keyhold extension's id in Firefox (browser_specific_settings.gecko.id). */
 export const FIREFOX_EXTENSION_ID = 'extension@keyhold.app'
 
-export const BROWSERS = ['chrome', 'chromium', 'edge', 'brave', 'firefox'] as const
-export type Browser = (typeof BROWSERS)[number]
+export { BROWSERS, type Browser }
 export const BROWSER_NAMES: Record<Browser, string> = { chrome: 'Google Chrome', chromium: 'Chromium', edge: 'Microsoft Edge', brave: 'Brave', firefox: 'Firefox' }
 
 /** Where each browser reads a user's host manifests (Linux and macOS), per the browsers' documentation. */
-export function manifestFolder(browser: Browser, platform: NodeJS.Platform = process.platform, home = homedir(), env: NodeJS.ProcessEnv = process.env): string {
+export function manifestFolder(browser: Browser, home = homedir(), env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') {
     const support = join(home, 'Library', 'Application Support')
     const folders: Record<Browser, string> = {
@@ -87,18 +87,24 @@ async function writeLauncher(command: HostCommand): Promise<void> {
   await fs.chmod(command.launcher, 0o755)
 }
 
-const targets = (browsers: readonly Browser[], dir: string | undefined) =>
-  dir ? [{ browser: 'custom' as const, folder: dir }] : browsers.map((browser) => ({ browser, folder: manifestFolder(browser) }))
+/** Where the manifests go: the browsers' own folders under `home`, or one folder given by the person. */
+export interface HostPlace {
+  dir?: string
+  home?: string
+}
+
+const targets = (browsers: readonly Browser[], place: HostPlace = {}) =>
+  place.dir ? [{ browser: 'custom' as const, folder: place.dir }] : browsers.map((browser) => ({ browser, folder: manifestFolder(browser, place.home) }))
 
 /**
  * Settings > Browser integration and `keyhold browser install`: the launcher, then one host
  * manifest per browser (or in `dir`, a NativeMessagingHosts folder given by the person), and on
  * Windows the registry key that points at it.
  */
-export async function installHosts(command: HostCommand, browsers: readonly Browser[] = BROWSERS, dir?: string): Promise<HostStatus[]> {
+export async function installHosts(command: HostCommand, browsers: readonly Browser[] = BROWSERS, place: HostPlace = {}): Promise<HostStatus[]> {
   try {
     await writeLauncher(command)
-    for (const { browser, folder } of targets(browsers, dir)) {
+    for (const { browser, folder } of targets(browsers, place)) {
       await fs.mkdir(folder, { recursive: true, mode: 0o700 })
       const path = join(folder, `${NATIVE_HOST_NAME}.json`)
       await fs.writeFile(path, `${JSON.stringify(hostManifest(browser, command.launcher), null, 2)}\n`, { mode: 0o644 })
@@ -108,24 +114,24 @@ export async function installHosts(command: HostCommand, browsers: readonly Brow
     if (error instanceof KeyholdError) throw error
     throw fileSystemError(error, { writing: 'the browser integration files', folder: dirname(command.launcher) })
   }
-  return hostStatus(command, browsers, dir)
+  return hostStatus(command, browsers, place)
 }
 
 /** Removes what installHosts wrote: the manifests (and registry keys), then the launcher. */
-export async function uninstallHosts(command: HostCommand, browsers: readonly Browser[] = BROWSERS, dir?: string): Promise<HostStatus[]> {
-  for (const { browser, folder } of targets(browsers, dir)) {
+export async function uninstallHosts(command: HostCommand, browsers: readonly Browser[] = BROWSERS, place: HostPlace = {}): Promise<HostStatus[]> {
+  for (const { browser, folder } of targets(browsers, place)) {
     await fs.rm(join(folder, `${NATIVE_HOST_NAME}.json`), { force: true })
     if (process.platform === 'win32' && browser !== 'custom') await reg(['delete', `${REGISTRY[browser]}\\${NATIVE_HOST_NAME}`, '/f']).catch(() => undefined)
   }
-  if (!dir && browsers.length === BROWSERS.length) await fs.rm(command.launcher, { force: true })
-  return hostStatus(command, browsers, dir)
+  if (!place.dir && browsers.length === BROWSERS.length) await fs.rm(command.launcher, { force: true })
+  return hostStatus(command, browsers, place)
 }
 
 /** For each browser: is our manifest there, and does it name a launcher that exists. */
-export async function hostStatus(command: HostCommand, browsers: readonly Browser[] = BROWSERS, dir?: string): Promise<HostStatus[]> {
+export async function hostStatus(command: HostCommand, browsers: readonly Browser[] = BROWSERS, place: HostPlace = {}): Promise<HostStatus[]> {
   const launcherThere = await fs.stat(command.launcher).then(() => true, () => false)
   const out: HostStatus[] = []
-  for (const { browser, folder } of targets(browsers, dir)) {
+  for (const { browser, folder } of targets(browsers, place)) {
     const manifest = join(folder, `${NATIVE_HOST_NAME}.json`)
     const text = await fs.readFile(manifest, 'utf8').catch(() => null)
     let names: string | null = null
