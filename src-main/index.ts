@@ -8,6 +8,7 @@ import { createSenderCheck, registerIpc } from './ipc/electron-ipc'
 import { EVENTS } from '../src-shared/ipc/events'
 import { createMainWindow, hardenSession, hardenWebContents, rendererSource } from './window'
 import type { BrowserServiceOptions } from './core/browser/browser.service'
+import { runNativeHost } from './cli/native-host'
 import { CoreHost } from './worker/core-host'
 import coreWorkerPath from './worker/core.worker?modulePath'
 
@@ -16,24 +17,34 @@ app.setPath('userData', join(app.getPath('appData'), 'Keyhold'))
 // SECURITY: every renderer is sandboxed, including any the window options would forget.
 app.enableSandbox()
 
-// SECURITY: one process owns the vault; a second launch hands over to the first and quits.
-if (!app.requestSingleInstanceLock()) {
+// Started by a browser as the Keyhold extension's native messaging host (`<app> --native-host
+// <caller>`): relay and exit; no window, no vault (the running Keyhold's agent holds it).
+const hostAt = process.argv.indexOf('--native-host')
+if (hostAt !== -1) {
+  void runNativeHost({ stdin: process.stdin, stdout: process.stdout }, process.argv.slice(hostAt + 1)).then(
+    (status) => app.exit(status),
+    () => app.exit(1),
+  )
+} else if (!app.requestSingleInstanceLock()) {
+  // SECURITY: one process owns the vault; a second launch hands over to the first and quits.
   app.quit()
 } else {
   start()
 }
 
 /**
- * How browsers start Keyhold's native messaging host. From a checkout, node runs its
- * bin/keyhold.js; a packaged build cannot yet (its Electron cannot run as Node: see the fuses).
+ * How browsers start Keyhold's native messaging host: a packaged build starts itself with
+ * --native-host (its Electron cannot run as Node: see the fuses); a checkout runs node on its
+ * bin/keyhold.js.
  */
 function nativeHostCommand(): BrowserServiceOptions {
-  if (app.isPackaged)
-    return { problem: 'This packaged Keyhold cannot start a host for browsers yet. Install the Keyhold command from a checkout and run `keyhold browser install`.' }
+  const launcher = join(app.getPath('userData'), 'native-host', process.platform === 'win32' ? 'keyhold-native-host.cmd' : 'keyhold-native-host')
+  // Packaged: this very executable, in its host mode (above).
+  if (app.isPackaged) return { command: { launcher, argv: [process.execPath, '--native-host'] } }
   const node = process.platform === 'win32' ? ['node'] : ['/usr/bin/env', 'node']
   return {
     command: {
-      launcher: join(app.getPath('userData'), 'native-host', process.platform === 'win32' ? 'keyhold-native-host.cmd' : 'keyhold-native-host'),
+      launcher,
       argv: [...node, join(app.getAppPath(), 'bin', 'keyhold.js'), 'native-host'],
     },
   }

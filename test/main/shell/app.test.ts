@@ -209,4 +209,25 @@ describe('the composition root (src-main/index.ts)', () => {
       errors.mockRestore()
     })
   })
+
+  it('started by a browser with --native-host, it runs only the host (no lock, no window) and exits with its status', async () => {
+    const argv = process.argv
+    const written: Buffer[] = []
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(Buffer.from(chunk as Uint8Array))
+      return true
+    })
+    process.argv = [...argv.slice(0, 1), '--native-host', 'chrome-extension://not-ours/']
+    try {
+      const { app, createdWindows } = await launch({ appData: dir.dir })
+      for (let i = 0; i < 100 && app.exitCodes.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
+      expect(app.exitCodes).toEqual([1])
+      expect(app.lockRequests).toBe(0)
+      expect(createdWindows()).toHaveLength(0)
+      expect(Buffer.concat(written).subarray(4).toString()).toMatch(/"code":"FORBIDDEN"/)
+    } finally {
+      process.argv = argv
+      write.mockRestore()
+    }
+  })
 })
