@@ -32,6 +32,11 @@ const CLI_SKIPS_IPC = {
   message: "The CLI calls the core directly and never imports src-main/ipc (the Electron side's wrapper). Move what both need into the core or src-shared.",
 }
 
+const EXTENSION_STAYS_IN_THE_BROWSER = {
+  regex: '^(\\.\\./)+src-(main|renderer)(/|$)|^node:',
+  message: 'The browser extension bundles only its own code and src-shared (no Node, no main process, no renderer): it runs in the browser.',
+}
+
 /** `no-restricted-imports` for one part of the tree: electron, plus that part's patterns (a later config replaces a rule's options, so each lists all). */
 const restrictImports = (...patterns) => ['error', { paths: ELECTRON.paths, patterns: [...ELECTRON.patterns, ...patterns] }]
 
@@ -85,6 +90,12 @@ export default tseslint.config(
   {
     files: ['src-main/cli/**/*.ts'],
     rules: { 'no-restricted-imports': restrictImports(CLI_SKIPS_IPC) },
+  },
+  {
+    // SECURITY: the extension runs in the browser with its own CSP: its code and src-shared only.
+    files: ['extension/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, chrome: 'readonly' } },
+    rules: { 'no-restricted-imports': restrictImports(EXTENSION_STAYS_IN_THE_BROWSER) },
   },
   {
     files: ['scripts/**', 'bin/**', 'test/fakes/**'],

@@ -32,8 +32,9 @@ function modulePath(): Plugin {
 
 /**
  * Three projects mirror the tree: `main` (core, services, CLI, IPC wrapper and the shell
- * against a fake electron module, all under plain Node), `renderer` (stores and components
- * in happy-dom) and `e2e` (Debian's Chromium driven by playwright-core through the test bridge).
+ * against a fake electron module, and the extension's pure parts, all under plain Node),
+ * `renderer` (stores and components in happy-dom) and `e2e` (Debian's Chromium driven by
+ * playwright-core through the test bridge, and the built extension over the real CLI).
  */
 export default defineConfig({
   test: {
@@ -44,7 +45,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts'],
+          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/extension/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/build-cli.global.ts'],
@@ -67,7 +68,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          globalSetup: ['test/support/build-renderer.global.ts'],
+          globalSetup: ['test/support/build-renderer.global.ts', 'test/support/build-cli.global.ts', 'test/support/build-extension.global.ts'],
         },
       },
     ],

@@ -1,0 +1,97 @@
+import '../zod-jitless'
+import { CompanionError, readPairingInput } from '../../../src-shared/local-access/client'
+import { ClipboardWatch, CLIPBOARD_IDLE, isWatchRequest, sha256Hex } from '../clipboard-watch'
+import { deviceClaim } from '../device'
+import { domClipboard } from '../dom-clipboard'
+import { IdentityStore } from '../identity-store'
+import { connectNative } from '../native'
+import { PairingJob } from '../pairing-job'
+import { isPairingCommand, PAIRING_CHANNEL, type PairingProgress, type PairingUpdate } from '../pairing-progress'
+
+/**
+ * The background worker: runs a pairing while the popup comes and goes (PairingJob), and
+ * keeps the clipboard watch alive after the popup closes. It holds no session: the popup
+ * opens its own each time it opens, so nothing read from the vault outlives the popup.
+ */
+
+const store = new IdentityStore(chrome.storage.local)
+const job = new PairingJob({
+  openRelay: connectNative,
+  claim: deviceClaim(navigator, chrome.runtime.getManifest().version),
+  save: (identity) => store.save(identity),
+})
+
+/** SECURITY: only this extension's own pages (the popup) talk to the worker; there are no content scripts. */
+function fromOwnPage(sender: chrome.runtime.MessageSender | undefined): boolean {
+  return sender?.id === chrome.runtime.id && (sender.url ?? '').startsWith(chrome.runtime.getURL(''))
+}
+
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== PAIRING_CHANNEL || !fromOwnPage(port.sender)) return port.disconnect()
+  const post = (progress: PairingProgress) => port.postMessage({ t: 'progress', progress } satisfies PairingUpdate)
+  const unsubscribe = job.subscribe(post)
+  port.onDisconnect.addListener(() => unsubscribe())
+  port.onMessage.addListener((message) => {
+    if (!isPairingCommand(message)) return
+    if (message.t === 'pair') {
+      let input
+      try {
+        input = readPairingInput(message.text)
+      } catch (error) {
+        return post({ phase: 'failed', code: 'INVALID_INPUT', message: error instanceof CompanionError ? error.message : 'This is not a Keyhold pairing code.' })
+      }
+      if (!job.start(input)) post(job.progress)
+    } else if (message.t === 'cancel') job.cancel()
+    else if (message.t === 'unlock') job.requestUnlock()
+    else job.acknowledge()
+  })
+  post(job.progress)
+})
+
+/** Chromium: the watch lives in an offscreen document (a worker has no clipboard). Firefox: in this background page. */
+const clipboard = typeof chrome.offscreen === 'undefined' ? localClipboard() : offscreenClipboard()
+
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (!fromOwnPage(sender)) return
+  if (isWatchRequest(message, 'clipboard.watch')) void clipboard.watch(message.digest, message.afterMs)
+  else if ((message as { t?: unknown } | null)?.t === CLIPBOARD_IDLE) void clipboard.idle()
+})
+
+interface ClipboardHost {
+  watch(digest: string, afterMs: number): Promise<void>
+  idle(): Promise<void>
+}
+
+function offscreenClipboard(): ClipboardHost {
+  const url = chrome.runtime.getURL('offscreen.html')
+  let creating: Promise<void> | null = null
+  let lastWatch = 0
+  return {
+    async watch(digest, afterMs) {
+      lastWatch = Date.now()
+      const open = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'], documentUrls: [url] })
+      if (open.length === 0) {
+        creating ??= chrome.offscreen
+          .createDocument({ url: 'offscreen.html', reasons: ['CLIPBOARD'], justification: 'Clear a copied client secret from the clipboard after the delay.' })
+          .finally(() => (creating = null))
+        await creating
+      }
+      await chrome.runtime.sendMessage({ t: 'offscreen.watch', digest, afterMs })
+    },
+    async idle() {
+      // A copy made just now may not have reached the document yet: keep it open then.
+      if (Date.now() - lastWatch < 2_000) return
+      await chrome.offscreen.closeDocument().catch(() => {})
+    },
+  }
+}
+
+function localClipboard(): ClipboardHost {
+  const watch = new ClipboardWatch(domClipboard(document), sha256Hex)
+  return {
+    async watch(digest, afterMs) {
+      watch.watch(digest, afterMs)
+    },
+    async idle() {},
+  }
+}
