@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { app, ipcMain, powerMonitor, session, type BrowserWindow } from 'electron'
 import { ElectronClipboard } from './adapters/electron.clipboard'
@@ -21,10 +22,15 @@ app.enableSandbox()
 // <caller>`): relay and exit; no window, no vault (the running Keyhold's agent holds it).
 const hostAt = process.argv.indexOf('--native-host')
 if (hostAt !== -1) {
-  void runNativeHost({ stdin: process.stdin, stdout: process.stdout }, process.argv.slice(hostAt + 1)).then(
-    (status) => app.exit(status),
-    () => app.exit(1),
-  )
+  // Never Electron's error dialog from a host the browser started: a failure is an exit.
+  const quietly = () => app.exit(1)
+  process.on('uncaughtException', quietly)
+  void runNativeHost({ stdin: process.stdin, stdout: process.stdout }, process.argv.slice(hostAt + 1))
+    .catch(() => 1)
+    .then((status) => {
+      process.off('uncaughtException', quietly)
+      app.exit(status)
+    })
 } else if (!app.requestSingleInstanceLock()) {
   // SECURITY: one process owns the vault; a second launch hands over to the first and quits.
   app.quit()
@@ -39,8 +45,15 @@ if (hostAt !== -1) {
  */
 function nativeHostCommand(): BrowserServiceOptions {
   const launcher = join(app.getPath('userData'), 'native-host', process.platform === 'win32' ? 'keyhold-native-host.cmd' : 'keyhold-native-host')
-  // Packaged: this very executable, in its host mode (above).
-  if (app.isPackaged) return { command: { launcher, argv: [process.execPath, '--native-host'] } }
+  if (app.isPackaged) {
+    // Packaged: this very executable, in its host mode (above). An AppImage runs from a mount
+    // that goes when it quits: the launcher names the AppImage file itself.
+    const executable = process.env.APPIMAGE || process.execPath
+    // SECURITY: never a launcher into a temporary folder, which another user could fill after Keyhold quits.
+    if (executable.startsWith(join(tmpdir(), '/')))
+      return { problem: `Keyhold runs from a temporary folder (${executable}), so browsers could not start it later. Install Keyhold, then turn this on.` }
+    return { command: { launcher, argv: [executable, '--native-host'] } }
+  }
   const node = process.platform === 'win32' ? ['node'] : ['/usr/bin/env', 'node']
   return {
     command: {

@@ -61,11 +61,15 @@ export class NativeMessageReader {
 const protocol = (message: string) => new KeyholdError('PROTOCOL_ERROR', `The browser extension broke the native messaging protocol: ${message} Update the extension.`)
 
 /**
- * Whether the browser started us for the Keyhold extension. Chromium passes the caller's
- * origin as the first argument; Firefox passes the manifest's path and the extension's id.
+ * Whether the browser started us for the Keyhold extension, from the arguments exactly as each
+ * browser passes them: Chromium the caller's origin first (on Windows then `--parent-window=N`);
+ * Firefox the manifest's path, then the extension's id.
  */
 export function callerAllowed(args: readonly string[]): boolean {
-  return args.some((arg) => ALLOWED_ORIGINS.includes(arg) || arg === FIREFOX_EXTENSION_ID)
+  const [first, second, ...rest] = args
+  if (rest.length > 0) return false
+  if (first !== undefined && ALLOWED_ORIGINS.includes(first)) return second === undefined || /^--parent-window=\d+$/.test(second)
+  return first !== undefined && !first.startsWith('-') && second === FIREFOX_EXTENSION_ID
 }
 
 /** The vault of the one agent running for this user, for a relay that names none (a typed code knows none). */
@@ -97,20 +101,25 @@ const VAULT_ID = /^[A-Za-z0-9_-]{1,64}$/
  * Bad input gets a typed error message and the host exits; it never crashes on input.
  */
 export async function runNativeHost(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }, args: readonly string[]): Promise<number> {
-  const write = (value: object) => io.stdout.write(encodeNativeMessage(value))
+  // The browser closing its end (the popup closed mid-answer) is an end, not a crash.
+  let outputClosed = false
+  io.stdout.on('error', () => (outputClosed = true))
+  const write = (value: object) => {
+    if (!outputClosed) io.stdout.write(encodeNativeMessage(value))
+  }
   const fail = (error: unknown): number => {
     const serialized: SerializedError = toSerializedError(error)
     write({ relay: 1, error: { code: serialized.code, message: serialized.message } })
     return 1
   }
-  if (!callerAllowed(args)) return fail(new KeyholdError('FORBIDDEN', 'Only the Keyhold browser extension may start the Keyhold native messaging host.'))
+  if (!callerAllowed(args)) return drained(io.stdout, fail(new KeyholdError('FORBIDDEN', 'Only the Keyhold browser extension may start the Keyhold native messaging host.')))
 
   const reader = new NativeMessageReader()
   let agent: FrameTransport | null = null
   let connecting = false
   const pendingBodies: Uint8Array[] = []
 
-  return new Promise<number>((resolve) => {
+  const status = await new Promise<number>((resolve) => {
     let done = false
     const finish = (status: number) => {
       if (done) return
@@ -121,6 +130,7 @@ export async function runNativeHost(io: { stdin: NodeJS.ReadableStream; stdout: 
       ;(io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.()
       resolve(status)
     }
+    io.stdout.on('error', () => finish(0))
     const onMessage = async (message: Record<string, unknown>): Promise<void> => {
       if (!agent && !connecting) {
         if (message.relay !== 1) throw protocol('The first message must be {"relay":1}.')
@@ -159,7 +169,23 @@ export async function runNativeHost(io: { stdin: NodeJS.ReadableStream; stdout: 
       for (const message of messages)
         chain = chain.then(() => (done ? undefined : onMessage(message as Record<string, unknown>))).catch((error: unknown) => finish(fail(error)))
     })
-    io.stdin.on('end', () => void chain.then(() => finish(0)))
+    io.stdin.on('end', () =>
+      void chain.then(() => (reader.pending > 0 ? finish(fail(protocol('The input ended inside a message.'))) : finish(0))),
+    )
     io.stdin.on('error', () => finish(0))
+  })
+  return drained(io.stdout, status)
+}
+
+/** Resolves with `status` once what was written to `stdout` has left (a pipe's writes are asynchronous), or it closed. */
+function drained(stdout: NodeJS.WritableStream, status: number): Promise<number> {
+  const stream = stdout as NodeJS.WritableStream & { writableLength?: number; writableNeedDrain?: boolean; destroyed?: boolean }
+  if (stream.destroyed || !stream.writableLength) return Promise.resolve(status)
+  return new Promise((resolve) => {
+    const done = () => resolve(status)
+    stream.once('drain', done)
+    stream.once('error', done)
+    stream.once('close', done)
+    setTimeout(done, 2_000).unref?.()
   })
 }

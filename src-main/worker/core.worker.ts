@@ -51,6 +51,8 @@ const services = createServices({
   browser: data.browser,
 })
 services.vault.onLock(() => void main.$callEvent('locked'))
+// Browser integration that is on keeps pointing at this Keyhold, wherever it now lives.
+void services.browser.refresh()
 // A question for the person, or a companion asking to unlock: main brings the window forward.
 services.agent.approvals.onChange(() => {
   if (services.agent.prompts().length > 0) void main.$callEvent('attention')

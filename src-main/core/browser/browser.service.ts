@@ -1,6 +1,6 @@
 import type { Browser, BrowserIntegration } from '../../../src-shared/types/browser'
 import { BROWSERS } from '../../../src-shared/types/browser'
-import { hostStatus, installHosts, uninstallHosts, type HostCommand, type HostPlace, type HostStatus } from './native-hosts'
+import { hostStatus, installHosts, refreshLauncher, uninstallHosts, type HostCommand, type HostPlace, type HostStatus } from './native-hosts'
 
 export interface BrowserServiceOptions {
   /** How browsers start this Keyhold's host; absent when it cannot (then the screen says why). */
@@ -33,6 +33,11 @@ export class BrowserService {
     if (!this.options.command) return this.status()
     await uninstallHosts(this.options.command, browsers, this.place)
     return this.status()
+  }
+
+  /** At start: an installed integration's launcher is pointed at this Keyhold again (it may have moved or been updated). */
+  async refresh(): Promise<void> {
+    if (this.options.command) await refreshLauncher(this.options.command, this.place).catch(() => undefined)
   }
 
   private get place(): HostPlace {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { promisify } from 'node:util'
 import { KeyholdError } from '../../../src-shared/errors'
 import { BROWSERS, type Browser } from '../../../src-shared/types/browser'
@@ -31,7 +31,8 @@ export function manifestFolder(browser: Browser, home = homedir(), env: NodeJS.P
     return folders[browser]
   }
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Keyhold', 'native-hosts', browser)
-  const config = env.XDG_CONFIG_HOME ?? join(home, '.config')
+  // The XDG spec: an empty or relative XDG_CONFIG_HOME is ignored.
+  const config = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config')
   const folders: Record<Browser, string> = {
     chrome: join(config, 'google-chrome', 'NativeMessagingHosts'),
     chromium: join(config, 'chromium', 'NativeMessagingHosts'),
@@ -70,31 +71,46 @@ export interface HostStatus {
   name: string
   manifest: string
   installed: boolean
-  /** The manifest names our launcher, and the launcher exists. */
+  /** The manifest names our launcher, and the launcher runs this Keyhold (else: Needs reinstall). */
   ready: boolean
 }
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`
 
-/** Writes the launcher (mode 0755; a .cmd on Windows) that runs `command.argv` with the browser's arguments. */
+/** The launcher's text: it runs `command.argv` with the browser's arguments. */
+function launcherText(command: HostCommand): string {
+  return process.platform === 'win32'
+    ? `@echo off\r\n${command.argv.map((a) => `"${a}"`).join(' ')} %*\r\n`
+    : `#!/bin/sh\n# Written by Keyhold (keyhold browser install): starts its native messaging host.\nexec ${command.argv.map(quote).join(' ')} "$@"\n`
+}
+
+/** Writes the launcher (mode 0755; a .cmd on Windows). */
 async function writeLauncher(command: HostCommand): Promise<void> {
   await fs.mkdir(dirname(command.launcher), { recursive: true, mode: 0o700 })
-  const text =
-    process.platform === 'win32'
-      ? `@echo off\r\n${command.argv.map((a) => `"${a}"`).join(' ')} %*\r\n`
-      : `#!/bin/sh\n# Written by Keyhold (keyhold browser install): starts its native messaging host.\nexec ${command.argv.map(quote).join(' ')} "$@"\n`
-  await fs.writeFile(command.launcher, text, { mode: 0o755 })
+  await fs.writeFile(command.launcher, launcherText(command), { mode: 0o755 })
   await fs.chmod(command.launcher, 0o755)
+}
+
+/**
+ * At start: when a browser's manifest is installed, points the launcher at this Keyhold again
+ * (an app that moved or was updated, a new node for a checkout). Writes nothing otherwise.
+ */
+export async function refreshLauncher(command: HostCommand, place: HostPlace = {}): Promise<boolean> {
+  const rows = await hostStatus(command, BROWSERS, place)
+  if (!rows.some((row) => row.installed) || rows.every((row) => !row.installed || row.ready)) return false
+  await writeLauncher(command)
+  return true
 }
 
 /** Where the manifests go: the browsers' own folders under `home`, or one folder given by the person. */
 export interface HostPlace {
   dir?: string
+  /** Another home (tests, the bridge): the browsers' folders under it, whatever XDG_CONFIG_HOME says. */
   home?: string
 }
 
 const targets = (browsers: readonly Browser[], place: HostPlace = {}) =>
-  place.dir ? [{ browser: 'custom' as const, folder: place.dir }] : browsers.map((browser) => ({ browser, folder: manifestFolder(browser, place.home) }))
+  place.dir ? [{ browser: 'custom' as const, folder: place.dir }] : browsers.map((browser) => ({ browser, folder: manifestFolder(browser, place.home, place.home === undefined ? process.env : {}) }))
 
 /**
  * Settings > Browser integration and `keyhold browser install`: the launcher, then one host
@@ -123,13 +139,18 @@ export async function uninstallHosts(command: HostCommand, browsers: readonly Br
     await fs.rm(join(folder, `${NATIVE_HOST_NAME}.json`), { force: true })
     if (process.platform === 'win32' && browser !== 'custom') await reg(['delete', `${REGISTRY[browser]}\\${NATIVE_HOST_NAME}`, '/f']).catch(() => undefined)
   }
-  if (!place.dir && browsers.length === BROWSERS.length) await fs.rm(command.launcher, { force: true })
+  // The launcher goes with the last manifest that uses it.
+  if (!place.dir && !(await hostStatus(command, BROWSERS, place)).some((row) => row.installed)) await fs.rm(command.launcher, { force: true })
   return hostStatus(command, browsers, place)
 }
 
-/** For each browser: is our manifest there, and does it name a launcher that exists. */
+/** For each browser: is our manifest there, and does it name a launcher that runs this Keyhold. */
 export async function hostStatus(command: HostCommand, browsers: readonly Browser[] = BROWSERS, place: HostPlace = {}): Promise<HostStatus[]> {
-  const launcherThere = await fs.stat(command.launcher).then(() => true, () => false)
+  // Ready only when the launcher runs this Keyhold and what it runs exists.
+  const launcher = await fs.readFile(command.launcher, 'utf8').catch(() => null)
+  const program = command.argv[0]
+  const programThere = program !== undefined && (!isAbsolute(program) || (await fs.stat(program).then(() => true, () => false)))
+  const launcherThere = launcher === launcherText(command) && programThere
   const out: HostStatus[] = []
   for (const { browser, folder } of targets(browsers, place)) {
     const manifest = join(folder, `${NATIVE_HOST_NAME}.json`)

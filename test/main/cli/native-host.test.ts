@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FrameQueue, pair, readPairingInput, type FrameTransport } from '../../../src-shared/local-access/client'
-import { fromBase64Url, toBase64Url } from '../../../src-shared/local-access/frames'
-import { CHROMIUM_EXTENSION_ID, encodeNativeMessage, NativeMessageReader } from '../../../src-main/cli/native-host'
+import { encodeBody, fromBase64Url, jsonBytes, toBase64Url } from '../../../src-shared/local-access/frames'
+import { callerAllowed, CHROMIUM_EXTENSION_ID, encodeNativeMessage, FIREFOX_EXTENSION_ID, NativeMessageReader } from '../../../src-main/cli/native-host'
 import { addSecrets, CLAIM, startAgent, type TestAgent } from '../../support/agent'
 
 const bin = join(__dirname, '../../../bin/keyhold.js')
@@ -103,10 +103,42 @@ describe('keyhold native-host: the relay between the browser extension and the a
     }
   })
 
-  it('a stream cut short (a truncated message) ends the host without a crash', async () => {
+  it('a stream cut short (a truncated message) is a PROTOCOL_ERROR, not a silent end', async () => {
     const host = startHost(env())
     host.raw(Buffer.from([10, 0, 0, 0, 0x7b]))
     host.child.stdin.end()
+    expect(await host.next()).toMatchObject({ relay: 1, error: { code: 'PROTOCOL_ERROR', message: expect.stringMatching(/ended inside a message/) } })
+    expect(await host.exited).toBe(1)
+  })
+
+  it('the browser closing its end while the agent is answering ends the host quietly (no EPIPE crash)', async () => {
+    const host = startHost(env())
+    let stderr = ''
+    host.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    host.send({ relay: 1 })
+    expect(await host.next()).toMatchObject({ connected: true })
+    // A pairing hello makes the agent answer; the browser has gone by then.
+    host.child.stdout.destroy()
+    host.send({ f: toBase64Url(encodeBody('clear', jsonBytes({ t: 'hello', v: [1], mode: 'pair' }))) })
+    // stdin stays open: the write towards the closed pipe is what must end the host.
     expect(await host.exited).toBe(0)
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/)
+  })
+
+  it('takes the caller exactly as each browser passes it, and nothing else', () => {
+    expect(callerAllowed([ORIGIN])).toBe(true)
+    expect(callerAllowed([ORIGIN, '--parent-window=1234'])).toBe(true)
+    expect(callerAllowed(['/home/me/.mozilla/native-messaging-hosts/app.keyhold.native.json', FIREFOX_EXTENSION_ID])).toBe(true)
+    for (const args of [
+      [],
+      [ORIGIN.slice(0, -1)],
+      [ORIGIN, '--other'],
+      [ORIGIN, '--parent-window=1', 'x'],
+      ['chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/', ORIGIN],
+      [FIREFOX_EXTENSION_ID],
+      ['/path', 'other@example.org'],
+      ['--flag', FIREFOX_EXTENSION_ID],
+    ])
+      expect(callerAllowed(args), args.join(' ')).toBe(false)
   })
 })

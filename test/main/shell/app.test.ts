@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../../src-shared/csp'
@@ -11,11 +12,12 @@ import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 type Electron = typeof import('../../fakes/electron')
 
 /** Starts src-main/index.ts (the composition root) against a fresh fake electron. */
-async function launch(options: { lockAcquired?: boolean; appData: string }): Promise<Electron> {
+async function launch(options: { lockAcquired?: boolean; appData: string; packaged?: boolean }): Promise<Electron> {
   vi.resetModules()
   const electron = await import('../../fakes/electron')
   electron.app.setPath('appData', options.appData)
   electron.app.singleInstanceLock = options.lockAcquired ?? true
+  electron.app.isPackaged = options.packaged ?? false
   await import('../../../src-main/index')
   await new Promise((resolve) => setImmediate(resolve))
   return electron
@@ -208,6 +210,23 @@ describe('the composition root (src-main/index.ts)', () => {
       expect(errors).toHaveBeenCalledWith(expect.stringContaining('localhost'))
       errors.mockRestore()
     })
+  })
+
+  it('packaged, Browser integration points the launcher at the installed app: never into a temporary folder (an AppImage mount)', async () => {
+    vi.stubEnv('APPIMAGE', join(tmpdir(), '.mount_KeyholdAbC', 'keyhold'))
+    const electron = await launch({ appData: dir.dir, packaged: true })
+    try {
+      expect(await call(electron, 'browser:status')).toMatchObject({ ok: true, value: { available: false, problem: expect.stringMatching(/temporary folder/) } })
+    } finally {
+      electron.app.emit('before-quit', electron.fakeEvent())
+    }
+    vi.stubEnv('APPIMAGE', '/home/me/Applications/Keyhold.AppImage')
+    const installed = await launch({ appData: dir.dir, packaged: true })
+    try {
+      expect(await call(installed, 'browser:status')).toMatchObject({ ok: true, value: { available: true, problem: null } })
+    } finally {
+      installed.app.emit('before-quit', installed.fakeEvent())
+    }
   })
 
   it('started by a browser with --native-host, it runs only the host (no lock, no window) and exits with its status', async () => {
