@@ -38,6 +38,8 @@ declare namespace chrome {
     function connect(connectInfo: { name: string }): Port
     function connectNative(application: string): Port
     function sendMessage(message: unknown): Promise<unknown>
+    /** Firefox's event page calls it only to count as busy (see background.ts). */
+    function getPlatformInfo(): Promise<{ os: string }>
     function getContexts(filter: { contextTypes: string[]; documentUrls?: string[] }): Promise<ExtensionContext[]>
     const onConnect: Event<(port: Port) => void>
     const onMessage: Event<(message: unknown, sender: MessageSender, sendResponse: (response?: unknown) => void) => boolean | undefined | void>

@@ -9,9 +9,10 @@ import { PairingJob } from '../pairing-job'
 import { isPairingCommand, PAIRING_CHANNEL, type PairingProgress, type PairingUpdate } from '../pairing-progress'
 
 /**
- * The background worker: runs a pairing while the popup comes and goes (PairingJob), and
- * keeps the clipboard watch alive after the popup closes. It holds no session: the popup
- * opens its own each time it opens, so nothing read from the vault outlives the popup.
+ * The background (Chromium's service worker, Firefox's event page): runs a pairing while the
+ * popup comes and goes (PairingJob), and keeps the clipboard watch alive after the popup
+ * closes. It holds no session: the popup opens its own each time it opens, so nothing read
+ * from the vault outlives the popup.
  */
 
 const store = new IdentityStore(chrome.storage.local)
@@ -86,11 +87,25 @@ function offscreenClipboard(): ClipboardHost {
   }
 }
 
+/** Well inside Firefox's idle time (extensions.background.idle.timeout, 30 s by default). */
+const STAY_AWAKE_MS = 5_000
+
+/**
+ * Firefox: the watch runs in this background page, which has a DOM. Firefox suspends an idle
+ * event page 30 s after its last event or extension API call, just when the watch is due, so
+ * while a watch waits the page makes a cheap API call every few seconds to stay awake.
+ */
 function localClipboard(): ClipboardHost {
-  const watch = new ClipboardWatch(domClipboard(document), sha256Hex)
+  let awake: ReturnType<typeof setInterval> | undefined
+  const watch = new ClipboardWatch(domClipboard(document), sha256Hex, () => {
+    if (watch.watching) return
+    clearInterval(awake)
+    awake = undefined
+  })
   return {
     async watch(digest, afterMs) {
       watch.watch(digest, afterMs)
+      awake ??= setInterval(() => void chrome.runtime.getPlatformInfo(), STAY_AWAKE_MS)
     },
     async idle() {},
   }
