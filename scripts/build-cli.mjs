@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outfile = 'out/cli/keyhold.cjs'
-const EXTERNAL = ['@node-rs/argon2', 'keytar', 'electron']
+// selfsigned (the phones' certificate, made once per vault) and ws (the phones' endpoint) load
+// from node_modules on first use: most commands never need them, so the bundle stays small.
+const EXTERNAL = ['@node-rs/argon2', 'keytar', 'electron', 'selfsigned', 'ws']
 
 // A cache left from an older bundle would be refused anyway (it names the bundle's digest); remove it first.
 rmSync(new URL(`../${outfile}.cache`, import.meta.url), { force: true })
@@ -26,6 +28,9 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: EXTERNAL,
+  // bin/keyhold.js runs the bundle as a vm.Script (for its code cache), which has no import():
+  // packages loaded on first use (`await import('selfsigned')`) load through require().
+  supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',

@@ -1,4 +1,5 @@
 import { constants, promises as fs } from 'node:fs'
+import { isIP } from 'node:net'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
@@ -10,6 +11,8 @@ import type { PairingDecision, RevealDecision } from '../../src-shared/types/age
 import { LocalAgent } from '../core/agent/agent'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
 import type { Approver, PairingRequest, RevealRequest } from '../core/agent/approvals'
+import { isServable, servableAddresses } from '../core/agent/network/addresses'
+import { servePhones } from '../core/agent/network/serve-phones'
 import { connectSocket } from '../core/agent/socket-transport'
 import { fileSystemError } from '../core/vault/fs-errors'
 import { defaultVaultPath } from '../core/vault/paths'
@@ -242,9 +245,12 @@ export function registerAgentCommands(
     .command('agent')
     .description('serve this vault to paired apps and application keys on the local socket, until Ctrl+C')
     .option('--lock-after <MINUTES>', 'lock after this many minutes without a request (default 15)', parseInteger('--lock-after'))
-    .action(async (opts: { lockAfter?: number }) => {
+    .option('--phones', "also serve phones on this computer's private network addresses (WebSocket over TLS, pinned; until the vault locks)")
+    .option('--phones-address <IP>', 'serve phones on this address only (a private or loopback address of this computer; repeatable)', collect, [] as string[])
+    .action(async (opts: { lockAfter?: number; phones?: boolean; phonesAddress: string[] }) => {
       const minutes = opts.lockAfter ?? 15
       if (minutes < 1 || minutes > 24 * 60) throw new KeyholdError('INVALID_INPUT', '--lock-after must be between 1 and 1440 minutes.')
+      const phoneAddresses = opts.phones || opts.phonesAddress.length > 0 ? phonesAddresses(opts.phonesAddress) : null
       const services = await ctx.unlocked({ autoLockMs: minutes * 60_000 })
       const agent = new LocalAgent({
         services,
@@ -256,9 +262,27 @@ export function registerAgentCommands(
       })
       const endpoint = await agent.start()
       services.vault.onLock(() => {
+        // Phones are never served while locked (docs/pairing-protocol.md §2.4.4).
+        void agent.stopNetwork()
         io.stderr.write(`The vault locked after ${minutes} minutes without requests; requests now get VAULT_LOCKED. Stop this agent (Ctrl+C) and start it again to unlock.\n`)
       })
-      ctx.print({ vault: services.vault.vault().id, socket: endpoint.socket, pid: process.pid }, () => `Serving vault ${services.vault.vault().id} on ${endpoint.socket}. Press Ctrl+C to stop.`)
+      if (phoneAddresses) {
+        try {
+          await servePhones(agent, services.vault.vault(), phoneAddresses)
+        } catch (error) {
+          await agent.stop()
+          if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL')
+            throw new KeyholdError('INVALID_INPUT', 'A --phones-address is not an address of this computer. See `ip addr` for its addresses, then try again.')
+          throw error
+        }
+      }
+      const phones = agent.network ? { hosts: agent.network.hosts, fp: agent.network.fingerprint } : null
+      ctx.print({ vault: services.vault.vault().id, socket: endpoint.socket, pid: process.pid, ...(phoneAddresses && { phones }) }, () =>
+        [
+          `Serving vault ${services.vault.vault().id} on ${endpoint.socket}. Press Ctrl+C to stop.`,
+          ...(phones ? [`Phones on this network reach it at ${phones.hosts.join(', ')} (certificate fingerprint ${phones.fp}); \`keyhold app new --type mobile\` puts this in the QR code.`] : []),
+        ].join('\n'),
+      )
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
         process.once('SIGINT', stop)
@@ -361,4 +385,21 @@ export function registerAgentCommands(
           : `Signed out: "${oneLine(identity.pairing.app.name)}" can no longer connect, and ${file} was deleted.`,
       )
     })
+}
+
+/** `--phones-address` values (checked: private or loopback), or every such address of this computer. */
+function phonesAddresses(given: readonly string[]): string[] {
+  if (given.length === 0) {
+    const found = servableAddresses().map((a) => a.address)
+    if (found.length === 0) throw new KeyholdError('INVALID_INPUT', 'This computer has no private network address for phones to reach. Connect to your local network, then try again.')
+    return found
+  }
+  for (const address of given)
+    if (isIP(address) === 0 || !isServable(address))
+      throw new KeyholdError('INVALID_INPUT', `--phones-address ${oneLine(address).slice(0, 64)} is not a private or loopback IP address. Use one of this computer's addresses on your local network (e.g. 192.168.1.20).`)
+  return [...new Set(given)]
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
 }

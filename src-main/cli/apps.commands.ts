@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { appsChannels } from '../../src-shared/ipc/apps.contract'
-import { APP_TYPE_LABELS, type AppSummary } from '../../src-shared/types/apps'
+import { APP_TYPE_LABELS, type AppCreated, type AppSummary } from '../../src-shared/types/apps'
 import { qrTerminal } from '../core/apps/pairing-qr'
 import type { CliContext } from './context'
 import { columns, parse, when } from './helpers'
@@ -20,7 +20,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
 
   app
     .command('new')
-    .description('create an authorization key and print it ONCE as a code and a QR code (with --json: { id, code, uri })')
+    .description('create an authorization key and print it ONCE as a code and a QR code (with --json: { id, code, uri, network })')
     .requiredOption('--name <NAME>', 'name of the application')
     .requiredOption('--type <TYPE>', 'mobile or extension')
     .option('--expires <ISO-8601>', 'expiration date and time with a time zone, e.g. 2026-12-31T18:00:00Z (default: until revoked)')
@@ -29,7 +29,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
       const services = await ctx.unlocked()
       const created = await services.apps.create(input)
       if (ctx.json) {
-        ctx.print({ id: created.app.id, code: created.code, uri: created.uri }, () => '')
+        ctx.print({ id: created.app.id, code: created.code, uri: created.uri, ...(created.network !== undefined && { network: created.network }) }, () => '')
         return
       }
       // SECURITY: the only time the key is printed; Keyhold keeps only its hash.
@@ -45,6 +45,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
           '',
           `Or enter this code: ${created.code}`,
           '',
+          ...phoneLines(created.network),
           'This key is shown only this once: Keyhold stores only a hash of it and cannot show it again.',
           `If it is lost, revoke it (keyhold app revoke ${summary.id}) and create a new one.`,
           '',
@@ -93,4 +94,16 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
       const revoked = await services.apps.revoke(input.id)
       ctx.print(revoked, () => `Revoked "${revoked.name}" on ${when(revoked.revokedAt)}. This cannot be undone; create a new key if the application needs access again.`)
     })
+}
+
+/** A Mobile app key: where the phone will connect, or why it cannot yet (docs/pairing-protocol.md §2.4). */
+function phoneLines(network: AppCreated['network']): string[] {
+  if (network === undefined) return []
+  if (network === null)
+    return [
+      'No phone can reach this vault yet: the QR code carries no network address. Turn on Phones on this network in',
+      "Keyhold's Settings > Connected apps (the app must be running and unlocked), then create a new key.",
+      '',
+    ]
+  return [`The phone will connect to ${network.hosts.join(', ')} on this network.`, '']
 }

@@ -54,7 +54,8 @@ export function createServices(options: ServicesOptions) {
   const secrets = new SecretsService({ vault, clock, clipboardGuard })
   const apps = new AppsService(vault, clock)
   const pairings = new PairingsService(vault, clock)
-  const agent = new AgentService({ vault, pairings, secrets, apps, appKeys }, clock, options.agent)
+  const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings }, clock, options.agent)
+  apps.usePhoneTarget((appId) => agent.phoneTarget(appId))
   const browser = new BrowserService(options.browser ?? { problem: 'Browser integration is set up from the app, or with `keyhold browser install`.' })
   return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent, browser }
 }

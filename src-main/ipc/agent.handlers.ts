@@ -11,6 +11,9 @@ export function agentHandlers({ agent, pairings }: Services): AgentHandlers {
     agentSetEnabled: (input) => agent.setEnabled(input.enabled),
     agentSetIdleDays: (input) => agent.setIdleDays(input.days),
     agentPrompts: () => agent.prompts(),
+    agentNetworkStatus: () => agent.networkStatus(),
+    agentSetNetwork: (input) => agent.setNetwork(input),
+    agentQrClosed: (input) => agent.qrClosed(input.id),
     agentAnswerPairing: (input) =>
       agent.answerPairing(input.id, input.approved ? { approved: true, scope: input.scope, reveal: input.reveal } : { approved: false }),
     agentAnswerReveal: (input) => agent.answerReveal(input.id, input.decision),

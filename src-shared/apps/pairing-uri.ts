@@ -7,9 +7,10 @@ import { canonicalTime } from './iso-time'
  * docs/pairing-uri.md; change it only by adding optional parameters, or by a new `v`.
  *
  *   keyhold://pair?v=1&vault=<vault id>&app=<application id>&key=<code>&exp=<ISO-8601 or empty>
- *                  [&dpk=<desktop public key>][&host=<host:port>][&fp=<certificate fingerprint>]
+ *                  [&dpk=<desktop public key>][&host=<ip:port>[,<ip:port>]...][&fp=<certificate fingerprint>]
  *
- * `host` and `fp` are reserved for device pairing (how to reach the vault, and what to pin).
+ * `host` and `fp` are for phones (docs/pairing-protocol.md §2.4): where the vault listens on
+ * the local network, and the SHA-256 of its certificate's public key, to pin.
  * SECURITY: the URI carries the authorization key; it exists only in the one-time create result.
  */
 
@@ -33,18 +34,36 @@ export interface PairingPayload {
    * before schema 5.
    */
   desktopKey?: string
-  /** Reserved for device pairing: where the vault listens, e.g. `192.168.1.20:47123`. */
-  host?: string
-  /** Reserved for device pairing: the fingerprint of the vault's certificate, to pin. */
+  /** For phones: where the vault listens, 1 to 4 of `a.b.c.d:port` or `[v6]:port`, tried in order. */
+  hosts?: string[]
+  /** For phones: SHA-256 of the certificate's SubjectPublicKeyInfo, base64url (43 characters), to pin. */
   fingerprint?: string
 }
 
 export type PairingParseResult = { ok: true; value: PairingPayload } | { ok: false; message: string }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/
-const HOST = /^[A-Za-z0-9.:[\]_-]{1,255}$/
-const FINGERPRINT = /^[A-Za-z0-9:+/=_-]{1,200}$/
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/
+const MAX_HOSTS = 4
 const DESKTOP_KEY = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+/** SHA-256 as base64url without padding: 43 characters, the last one carrying 4 bits. */
+const FINGERPRINT = DESKTOP_KEY
+
+/** One `host` entry: an IPv4 address or a bracketed IPv6 one, and a port 1..65535. Null when malformed. */
+export function parseHostPort(entry: string): { address: string; port: number } | null {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry)
+  if (!match) return null
+  const port = Number(match[3])
+  if (port < 1 || port > 65535) return null
+  const address = match[1] ?? match[2]!
+  if (match[1] !== undefined ? !IPV6.test(address) || !address.includes(':') : !IPV4.test(address)) return null
+  return { address, port }
+}
+
+function validHosts(hosts: readonly string[]): boolean {
+  return hosts.length >= 1 && hosts.length <= MAX_HOSTS && hosts.every((entry) => parseHostPort(entry) !== null)
+}
 const KNOWN = ['v', 'vault', 'app', 'key', 'exp', 'dpk', 'host', 'fp'] as const
 
 /** Builds the URI with the parameters in a fixed order, so the same payload gives the same URI. */
@@ -65,8 +84,14 @@ export function buildPairingUri(payload: Omit<PairingPayload, 'version'> & { ver
     if (!DESKTOP_KEY.test(payload.desktopKey)) throw new RangeError('The pairing URI needs the desktop key as 43 base64url characters.')
     params.push(['dpk', payload.desktopKey])
   }
-  if (payload.host !== undefined) params.push(['host', payload.host])
-  if (payload.fingerprint !== undefined) params.push(['fp', payload.fingerprint])
+  if (payload.hosts !== undefined) {
+    if (!validHosts(payload.hosts)) throw new RangeError('The pairing URI needs 1 to 4 hosts, each an IP address and a port.')
+    params.push(['host', payload.hosts.join(',')])
+  }
+  if (payload.fingerprint !== undefined) {
+    if (!FINGERPRINT.test(payload.fingerprint)) throw new RangeError('The pairing URI needs the fingerprint as 43 base64url characters.')
+    params.push(['fp', payload.fingerprint])
+  }
   const query = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')
   return `${PAIRING_URI_SCHEME}//${PAIRING_URI_ACTION}?${query}`
 }
@@ -113,12 +138,13 @@ export function parsePairingUri(uri: string): PairingParseResult {
   }
   const host = params.get('host')
   if (host !== null) {
-    if (!HOST.test(host)) return fail('The host in the pairing code is not valid.')
-    value.host = host
+    const hosts = host.split(',')
+    if (!validHosts(hosts)) return fail("The network address in the pairing code is not valid. Show the code again in Keyhold's My apps.")
+    value.hosts = hosts
   }
   const fingerprint = params.get('fp')
   if (fingerprint !== null) {
-    if (!FINGERPRINT.test(fingerprint)) return fail('The fingerprint in the pairing code is not valid.')
+    if (!FINGERPRINT.test(fingerprint)) return fail("The certificate fingerprint in the pairing code is not valid. Show the code again in Keyhold's My apps.")
     value.fingerprint = fingerprint
   }
   return { ok: true, value }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { UUID } from '../text'
-import { REVEAL_DECISIONS, type AgentPrompt, type AgentStatus } from '../types/agent'
+import { REVEAL_DECISIONS, type AgentPrompt, type AgentStatus, type NetworkStatus } from '../types/agent'
+import { appId } from './apps.contract'
 import { PAIRING_IDLE_MAX_DAYS, type PairingId, type PairingSummary } from '../types/pairings'
 import { channel } from './define'
 
@@ -41,6 +42,15 @@ export const agentChannels = {
   agentSetIdleDays: channel<AgentStatus>()('agent:set-idle-days', z.strictObject({ days: idleRevokeDays })),
   /** The questions waiting for the person (polled by the window; not activity for the idle lock). */
   agentPrompts: channel<AgentPrompt[]>()('agent:prompts', z.strictObject({})),
+  /** Settings > Connected apps > Phones on this network: what it is set to, where it listens, the fingerprint phones pin. */
+  agentNetworkStatus: channel<NetworkStatus>()('agent:network-status', z.strictObject({})),
+  /** Turns it on or off, keeps it on with no phone paired, listens while locked (each optional; kept in the vault). */
+  agentSetNetwork: channel<NetworkStatus>()(
+    'agent:set-network',
+    z.strictObject({ on: z.boolean().optional(), keepOn: z.boolean().optional(), whileLocked: z.boolean().optional() }),
+  ),
+  /** A Mobile app key's QR screen closed: an endpoint the key turned on turns off again unless a phone paired. */
+  agentQrClosed: channel<NetworkStatus>()('agent:qr-closed', z.strictObject({ id: appId })),
   /** Approve (with scope and reveal policy) or deny a pairing. `answered` is false when the question is gone. */
   agentAnswerPairing: channel<{ answered: boolean }>()(
     'agent:answer-pairing',

@@ -58,6 +58,14 @@ export interface PairedIdentity {
   /** This companion's static private key for this pairing only (base64url). SECURITY: a secret. */
   privateKey: string
   pairing: PairingView
+  /** A phone's: where the vault listens on the local network and the certificate it pins (§2.4), from the QR code. */
+  network?: NetworkTarget
+}
+
+/** Where a phone reaches the vault: `ip:port` entries tried in order, and the certificate's SPKI SHA-256 (base64url) it pins. */
+export interface NetworkTarget {
+  hosts: string[]
+  fingerprint: string
 }
 
 /** What the person gave: a scanned pairing URI or a typed code. */
@@ -66,6 +74,8 @@ export interface PairingInput {
   vaultId?: string
   appId?: string
   desktopKey?: string
+  /** From a phone's QR code: where to connect, and what to pin. */
+  network?: NetworkTarget
 }
 
 /** Reads a scanned URI or a typed code, with the code's typo check; throws INVALID_INPUT in words for people. */
@@ -74,8 +84,14 @@ export function readPairingInput(text: string): PairingInput {
   if (/^keyhold:/i.test(trimmed)) {
     const parsed = parsePairingUri(trimmed)
     if (!parsed.ok) throw new CompanionError('INVALID_INPUT', parsed.message)
-    const { code, vaultId, appId, desktopKey } = parsed.value
-    return { code, vaultId, appId, ...(desktopKey !== undefined && { desktopKey }) }
+    const { code, vaultId, appId, desktopKey, hosts, fingerprint } = parsed.value
+    return {
+      code,
+      vaultId,
+      appId,
+      ...(desktopKey !== undefined && { desktopKey }),
+      ...(hosts !== undefined && fingerprint !== undefined && { network: { hosts, fingerprint } }),
+    }
   }
   const parsed = parseCode(trimmed)
   if (!parsed.ok) throw new CompanionError('INVALID_INPUT', parsed.message)
@@ -124,7 +140,13 @@ export async function pair(transport: FrameTransport, input: PairingInput, optio
     }
     if (message.t === 'pair.approved') {
       const pairing = pairingViewSchema.parse(message.pairing)
-      const identity: PairedIdentity = { vaultId: hello.vault, desktopKey: toBase64Url(rs), privateKey: toBase64Url(s.privateKey), pairing }
+      const identity: PairedIdentity = {
+        vaultId: hello.vault,
+        desktopKey: toBase64Url(rs),
+        privateKey: toBase64Url(s.privateKey),
+        pairing,
+        ...(input.network !== undefined && { network: input.network }),
+      }
       return { identity, session: new Session(link) }
     }
     if (message.t === 'pair.refused') {
@@ -153,14 +175,25 @@ export async function openSession(transport: FrameTransport, identity: PairedIde
   const hs = new Handshake({ pattern: 'IK', initiator: true, prologue: pro, s: keyPairFromPrivate(privateKey), rs: desktopKey })
   link.send('handshake', hs.writeMessage(new Uint8Array(0)))
   const msg2 = await link.expect('handshake', 'session')
+  let payload: Uint8Array
   try {
-    hs.readMessage(msg2)
+    payload = hs.readMessage(msg2)
   } catch {
     throw link.abort('FORBIDDEN', 'The agent could not prove it holds this vault. Pair again.')
   }
   link.keys(hs)
-  return new Session(link)
+  let seconds: unknown
+  try {
+    seconds = parseJsonObject(payload).clipboardClearSeconds
+  } catch {
+    seconds = undefined
+  }
+  const clipboardClearSeconds = Number.isInteger(seconds) && (seconds as number) > 0 && (seconds as number) <= 86_400 ? (seconds as number) : DEFAULT_CLIPBOARD_CLEAR_SECONDS
+  return new Session(link, clipboardClearSeconds)
 }
+
+/** A companion's clipboard delay when the agent does not say (§6.1). */
+export const DEFAULT_CLIPBOARD_CLEAR_SECONDS = 30
 
 /** An application key's proof: the internal token, or a signature by the issuer's Ed25519 key. */
 export type AppKeyProof = { key: string; token: string } | { key: string; sign(message: Uint8Array): Uint8Array | Promise<Uint8Array> }
@@ -231,7 +264,11 @@ export class Session {
   private ending: CompanionError | null = null
   readonly done: Promise<void>
 
-  constructor(private readonly link: Link) {
+  constructor(
+    private readonly link: Link,
+    /** How long a copy from this session stays on the companion's clipboard: the person's setting in Keyhold (§6.1). */
+    readonly clipboardClearSeconds = DEFAULT_CLIPBOARD_CLEAR_SECONDS,
+  ) {
     this.done = this.pump()
   }
 

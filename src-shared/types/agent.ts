@@ -39,3 +39,29 @@ export interface AgentStatus {
   /** Why it is not listening although enabled (another agent holds the vault, an unsafe folder), in words for people. */
   problem: string | null
 }
+
+/** The person's choices for Settings > Connected apps > Phones on this network (docs/pairing-protocol.md §2.4.4). */
+export interface NetworkSettings {
+  /** Listening for phones (turned on here, or by itself while a Mobile app key's QR code is shown). */
+  on: boolean
+  /** Stay on when no phone is paired (else it turns off when the last phone pairing ends). */
+  keepOn: boolean
+  /** Listen while Keyhold is locked too (else locking stops it). */
+  whileLocked: boolean
+}
+
+/** The phones' endpoint: what it is set to and where it listens. SECURITY: the certificate's fingerprint is public. */
+export interface NetworkStatus extends NetworkSettings {
+  listening: boolean
+  /** The remembered port; null before the endpoint first listened. */
+  port: number | null
+  /** Each address it listens on, with its interface's name. */
+  addresses: Array<{ address: string; interface: string }>
+  /** What a Mobile app key's QR code carries: `ip:port` entries. */
+  hosts: string[]
+  /** SHA-256 of the certificate's public key (base64url), which phones pin; null before it was made. */
+  fingerprint: string | null
+  connections: number
+  /** Why it is not listening although on, in words for people. */
+  problem: string | null
+}

@@ -47,4 +47,9 @@ export interface AppCreated {
   uri: string
   /** The QR code of `uri` as a PNG data URL, for an <img>. */
   qr: string
+  /**
+   * A Mobile app key's: where the phone will connect (the `host` and `fp` in `uri`), or null when
+   * nothing listens for phones (Phones on this network could not start). Absent for an Extension key.
+   */
+  network?: { hosts: string[]; fingerprint: string } | null
 }

@@ -86,7 +86,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     autoLockMs: options.autoLockMs,
     saveFileDialog: options.saveFileDialog,
     clock: options.clock,
-    agent: { holder: 'app', software: 'keyhold/test', folder: agentFolder, timings: options.agentTimings },
+    agent: {
+      holder: 'app',
+      software: 'keyhold/test',
+      folder: agentFolder,
+      timings: options.agentTimings,
+      // Phones on this network listens on loopback only in tests.
+      networkAddresses: () => [{ address: '127.0.0.1', family: 'IPv4', interface: 'lo', loopback: true }],
+    },
     // Browser integration writes under a home of the test's own, never the person's browser profiles.
     browser: {
       home: join(dir, 'home'),

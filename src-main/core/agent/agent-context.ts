@@ -4,10 +4,19 @@ import type { AppsService } from '../apps/apps.service'
 import type { PairingsService } from '../pairings/pairings.service'
 import type { Clock } from '../ports'
 import type { SecretsService } from '../secrets/secrets.service'
+import type { SettingsService } from '../settings/settings.service'
 import type { VaultService } from '../vault/vault.service'
 import type { Approver } from './approvals'
 import type { Connection } from './connection'
 import type { AgentLimits, ConnectionTimings } from './limits'
+
+/**
+ * Where a connection came from: this computer (the socket, or the browser's relay to it), or
+ * an address on the local network (§2.4), which may pair only from a QR code and open sessions.
+ */
+export type ConnectionOrigin = { kind: 'local' } | { kind: 'network'; address: string }
+
+export const LOCAL: ConnectionOrigin = { kind: 'local' }
 
 /** Who an authenticated connection speaks for. */
 export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string }
@@ -19,6 +28,7 @@ export interface AgentServices {
   secrets: SecretsService
   apps: AppsService
   appKeys: AppKeysService
+  settings: SettingsService
 }
 
 /** What every connection of one agent shares. */

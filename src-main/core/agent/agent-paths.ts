@@ -37,6 +37,8 @@ export interface AgentInfo {
   pid: number
   holder: 'app' | 'agent'
   since: string
+  /** Where phones reach it (§2.4), while its network endpoint listens; null or absent otherwise. */
+  network?: { hosts: string[]; fp: string } | null
 }
 
 const unsafe = (folder: string, why: string) =>

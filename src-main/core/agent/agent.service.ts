@@ -1,14 +1,21 @@
 import { toSerializedError } from '../../../src-shared/errors'
 import { toBase64Url } from '../../../src-shared/local-access/frames'
-import type { AgentPrompt, AgentStatus, PairingDecision, RevealDecision } from '../../../src-shared/types/agent'
+import type { NetworkTarget } from '../../../src-shared/local-access/client'
+import type { AgentPrompt, AgentStatus, NetworkSettings, NetworkStatus, PairingDecision, RevealDecision } from '../../../src-shared/types/agent'
+import type { AppId } from '../../../src-shared/types/apps'
 import type { Clock } from '../ports'
 import { readMeta, writeMeta } from '../vault/meta'
 import { LocalAgent } from './agent'
 import type { AgentServices } from './agent-context'
+import { agentEndpoint, agentFolder, readAgentInfo } from './agent-paths'
 import { ApprovalQueue } from './approvals'
 import type { ConnectionTimings } from './limits'
+import { servableAddresses, type ServableAddress } from './network/addresses'
+import { readTlsIdentity } from './network/certificate'
+import { NETWORK_PORT_KEY, servePhones } from './network/serve-phones'
 
 const ENABLED_KEY = 'agent_enabled'
+const NETWORK_KEYS = { on: 'network_on', keepOn: 'network_keep_on', whileLocked: 'network_while_locked', port: NETWORK_PORT_KEY } as const
 
 export interface AgentServiceOptions {
   /** 'app' in the desktop app's core; the bridge in tests. */
@@ -18,6 +25,8 @@ export interface AgentServiceOptions {
   folder?: string
   /** Shorter waits (tests). */
   timings?: Partial<ConnectionTimings>
+  /** The addresses phones may use; this computer's private and loopback ones by default (tests: 127.0.0.1). */
+  networkAddresses?: () => ServableAddress[]
 }
 
 /**
@@ -31,6 +40,14 @@ export class AgentService {
   private agent: LocalAgent | null = null
   private problem: string | null = null
   private starting: Promise<void> | null = null
+  private network: NetworkSettings & { auto: boolean } = { on: false, auto: false, keepOn: false, whileLocked: false }
+  private networkAddresses: ServableAddress[] = []
+  private networkProblem: string | null = null
+  private lastPort: number | null = null
+  /** Mobile app keys whose QR code is on screen and turned the endpoint on by itself. */
+  private readonly qrHolds = new Set<string>()
+  /** Live phone pairings at the last look (the endpoint turns off when this falls to 0). */
+  private livePhones = 0
 
   constructor(
     private readonly services: AgentServices,
@@ -38,7 +55,10 @@ export class AgentService {
     /** Absent (the CLI, unit tests): the service keeps the setting and the questions, but never listens. */
     private readonly options?: AgentServiceOptions,
   ) {
-    if (options) services.vault.onUnlock(() => void this.sync())
+    if (options) {
+      services.vault.onUnlock(() => void this.sync())
+      services.vault.onLock(() => void this.sync())
+    }
   }
 
   status(): AgentStatus {
@@ -66,6 +86,62 @@ export class AgentService {
     return this.status()
   }
 
+  networkStatus(): NetworkStatus {
+    const listening = this.agent?.network ?? null
+    const unlocked = this.services.vault.isUnlocked
+    if (unlocked) this.lastPort = Number(this.services.vault.vault().read((db) => readMeta(db, NETWORK_KEYS.port))) || null
+    const port = listening?.port ?? this.lastPort
+    return {
+      on: this.network.on,
+      keepOn: this.network.keepOn,
+      whileLocked: this.network.whileLocked,
+      listening: listening !== null,
+      port,
+      addresses: listening ? this.networkAddresses.filter((a) => listening.addresses.includes(a.address)).map((a) => ({ address: a.address, interface: a.interface })) : [],
+      hosts: listening?.hosts ?? [],
+      fingerprint: listening?.fingerprint ?? (unlocked ? (readTlsIdentity(this.services.vault.vault())?.fingerprint ?? null) : null),
+      connections: this.agent?.networkConnections ?? 0,
+      problem: this.networkProblem,
+    }
+  }
+
+  /** Settings > Connected apps > Phones on this network. Turning it on by hand drops the QR codes' claims on it. */
+  async setNetwork(change: Partial<NetworkSettings>): Promise<NetworkStatus> {
+    if (change.on !== undefined) this.qrHolds.clear()
+    if (change.on === true) this.livePhones = this.countLivePhones()
+    await this.saveNetwork(change)
+    await this.sync()
+    return this.networkStatus()
+  }
+
+  /**
+   * Where a new Mobile app key's QR code sends the phone (§2.4.2). In the app it turns the
+   * endpoint on by itself until the QR code closes (qrClosed); elsewhere (the CLI) it is where
+   * another process serves phones, if one does. Null when nothing can serve them.
+   */
+  async phoneTarget(appId: AppId): Promise<NetworkTarget | null> {
+    if (!this.options) {
+      const info = await readAgentInfo(agentEndpoint(this.services.vault.vault().id, agentFolder()))
+      return info?.network ? { hosts: info.network.hosts, fingerprint: info.network.fp } : null
+    }
+    if (!this.network.on || this.network.auto) {
+      this.qrHolds.add(appId)
+      if (!this.network.on) await this.saveNetwork({ on: 'auto' })
+      await this.sync()
+    }
+    const network = this.agent?.network
+    return network && network.hosts.length > 0 ? { hosts: network.hosts, fingerprint: network.fingerprint } : null
+  }
+
+  /** The QR code of `appId` closed: an endpoint it turned on turns off again unless a phone paired. */
+  async qrClosed(appId: AppId): Promise<NetworkStatus> {
+    if (this.qrHolds.delete(appId) && this.qrHolds.size === 0 && this.network.on && !this.network.keepOn && this.countLivePhones() === 0) {
+      await this.saveNetwork({ on: false })
+      await this.sync()
+    }
+    return this.networkStatus()
+  }
+
   prompts(): AgentPrompt[] {
     return this.approvals.prompts()
   }
@@ -90,6 +166,69 @@ export class AgentService {
     return this.services.vault.vault().read((db) => readMeta(db, ENABLED_KEY)) !== '0'
   }
 
+  /** `network_on` is '1' when the person turned it on, 'auto' when a Mobile app key's QR code did. */
+  private readNetwork(): NetworkSettings & { auto: boolean } {
+    const [on, keepOn, whileLocked] = this.services.vault.vault().read((db) => [readMeta(db, NETWORK_KEYS.on), readMeta(db, NETWORK_KEYS.keepOn), readMeta(db, NETWORK_KEYS.whileLocked)])
+    return { on: on === '1' || on === 'auto', auto: on === 'auto', keepOn: keepOn === '1', whileLocked: whileLocked === '1' }
+  }
+
+  private async saveNetwork(change: Partial<Omit<NetworkSettings, 'on'>> & { on?: boolean | 'auto' }): Promise<void> {
+    await this.services.vault.vault().mutate((db) => {
+      if (change.on !== undefined) writeMeta(db, NETWORK_KEYS.on, change.on === 'auto' ? 'auto' : change.on ? '1' : '0')
+      for (const key of ['keepOn', 'whileLocked'] as const) if (change[key] !== undefined) writeMeta(db, NETWORK_KEYS[key], change[key] ? '1' : '0')
+    })
+    this.network = this.readNetwork()
+  }
+
+  private countLivePhones(): number {
+    return this.services.pairings.list().filter((p) => p.app.type === 'mobile' && p.status === 'live').length
+  }
+
+  /**
+   * After each agent tick: when the last phone pairing ends, the endpoint turns off, unless kept
+   * on or a QR code is on screen. Turned on by a QR code, it also turns off with no phone paired.
+   */
+  private watchPhones(): void {
+    if (!this.network.on || this.network.keepOn || this.qrHolds.size > 0 || !this.services.vault.isUnlocked) return
+    let live: number
+    try {
+      live = this.countLivePhones()
+    } catch {
+      return
+    }
+    const before = this.livePhones
+    this.livePhones = live
+    if (live === 0 && (before > 0 || this.network.auto)) void this.saveNetwork({ on: false }).then(() => this.sync()).catch(() => undefined)
+  }
+
+  /** Starts or stops the phones' endpoint to match the settings and the lock (§2.4.4). */
+  private async applyNetwork(): Promise<void> {
+    const agent = this.agent
+    if (!agent) return
+    const unlocked = this.services.vault.isUnlocked
+    if (unlocked) this.network = this.readNetwork()
+    const want = this.network.on && (unlocked || this.network.whileLocked)
+    if (!want) {
+      await agent.stopNetwork()
+      this.networkProblem = null
+      return
+    }
+    if (agent.network || !unlocked) return
+    try {
+      this.networkAddresses = (this.options?.networkAddresses ?? servableAddresses)()
+      if (this.networkAddresses.length === 0) {
+        this.networkProblem = 'This computer is on no private network, so no phone can reach it. Connect to your Wi-Fi or local network, then turn it on again.'
+        return
+      }
+      const listening = await servePhones(agent, this.services.vault.vault(), this.networkAddresses.map((a) => a.address))
+      this.livePhones = this.countLivePhones()
+      this.networkProblem =
+        listening.movedFrom !== null ? `Port ${listening.movedFrom} was taken, so Keyhold now listens on port ${listening.port}. Phones paired before must be paired again.` : null
+    } catch (error) {
+      this.networkProblem = `Keyhold could not listen for phones: ${toSerializedError(error).message}`
+    }
+  }
+
   /** Starts or stops the agent to match the setting (while unlocked). */
   private async sync(): Promise<void> {
     await this.starting
@@ -98,7 +237,8 @@ export class AgentService {
   }
 
   private async apply(): Promise<void> {
-    if (!this.services.vault.isUnlocked || !this.options) return
+    if (!this.options) return
+    if (!this.services.vault.isUnlocked) return this.applyNetwork()
     const want = this.enabled()
     if (!want && this.agent) {
       const agent = this.agent
@@ -117,6 +257,7 @@ export class AgentService {
       })
       try {
         await agent.start()
+        agent.onTick = () => this.watchPhones()
         this.agent = agent
         this.problem = null
       } catch (error) {
@@ -124,5 +265,6 @@ export class AgentService {
       }
     }
     if (!want) this.problem = null
+    await this.applyNetwork()
   }
 }

@@ -4,7 +4,7 @@ import { KeyholdError } from '../../../src-shared/errors'
 import { encodeBody, FrameError, FrameReader, jsonBytes, toBase64Url, withLengthPrefix } from '../../../src-shared/local-access/frames'
 import type { Clock } from '../ports'
 import { Vault } from '../vault/vault'
-import type { AgentContext, AgentServices } from './agent-context'
+import { LOCAL, type AgentContext, type AgentServices, type ConnectionOrigin } from './agent-context'
 import {
   agentEndpoint,
   agentFolder,
@@ -17,8 +17,11 @@ import {
   type AgentEndpoint,
 } from './agent-paths'
 import type { Approver } from './approvals'
-import { Connection } from './connection'
+import { Connection, type FrameLink } from './connection'
 import { AgentLimits, DEFAULT_TIMINGS, type ConnectionTimings } from './limits'
+import type { NetworkEndpoint, NetworkListening } from './network/network-endpoint'
+import type { TlsIdentity } from './network/certificate'
+import { advertisedHosts } from './network/addresses'
 import { dropGrants } from './requests'
 
 export const MAX_CONNECTIONS = 64
@@ -70,6 +73,9 @@ export class LocalAgent {
   private ctx: AgentContext | null = null
   private unlockRequestedAt = -Infinity
   private ticking = false
+  private networkEndpoint: { endpoint: NetworkEndpoint; listening: NetworkListening; fingerprint: string } | null = null
+  /** Called after each re-check (every SWEEP_MS): the service's rules for the network endpoint. */
+  onTick: (() => void) | null = null
 
   constructor(private readonly options: LocalAgentOptions) {}
 
@@ -79,6 +85,44 @@ export class LocalAgent {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  get networkConnections(): number {
+    return [...this.connections].filter((connection) => connection.origin.kind === 'network').length
+  }
+
+  /** Where phones reach this agent, while the network endpoint listens. */
+  get network(): (NetworkListening & { fingerprint: string; hosts: string[] }) | null {
+    const network = this.networkEndpoint
+    if (!network) return null
+    return { ...network.listening, fingerprint: network.fingerprint, hosts: advertisedHosts(network.listening.addresses, network.listening.port) }
+  }
+
+  /**
+   * Listens for phones too (§2.4), on `addresses` at `port` (or another free one). The caller
+   * decides when (the settings, the lock): this only serves. Restarting with other addresses
+   * stops the old listeners first.
+   */
+  async startNetwork(options: { identity: TlsIdentity; addresses: readonly string[]; port: number | null }): Promise<NetworkListening> {
+    if (!this.server) throw new KeyholdError('AGENT_NOT_RUNNING', 'The agent is not running, so it cannot listen for phones.')
+    await this.stopNetwork()
+    // Loaded on first use: the CLI and an agent that never serves phones skip TLS and WebSocket code.
+    const { NetworkEndpoint } = await import('./network/network-endpoint')
+    const endpoint = new NetworkEndpoint({ ...options, open: (link, address) => this.open(link, { kind: 'network', address }) })
+    const listening = await endpoint.start()
+    this.networkEndpoint = { endpoint, listening, fingerprint: options.identity.fingerprint }
+    await this.publish().catch(() => undefined)
+    return listening
+  }
+
+  /** Stops listening for phones and closes every network connection now. */
+  async stopNetwork(): Promise<void> {
+    const network = this.networkEndpoint
+    if (!network) return
+    this.networkEndpoint = null
+    for (const connection of [...this.connections]) if (connection.origin.kind === 'network') connection.end({ event: 'agent.stopping' })
+    await network.endpoint.stop()
+    await this.publish().catch(() => undefined)
   }
 
   /** Listens. CONFLICT when another live agent holds the vault; VAULT_FOLDER_UNSAFE for a bad folder. */
@@ -129,6 +173,7 @@ export class LocalAgent {
     clearInterval(this.sweep)
     clearInterval(this.daily)
     for (const off of this.unsubscribe.splice(0)) off()
+    await this.stopNetwork()
     for (const connection of [...this.connections]) connection.end({ event: 'agent.stopping' })
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -167,26 +212,40 @@ export class LocalAgent {
     }
   }
 
-  private accept(socket: Socket): void {
+  /** A new connection over `link`; null (after telling the peer RATE_LIMITED) when the agent is full. */
+  private open(link: FrameLink, origin: ConnectionOrigin): Connection | null {
     const ctx = this.ctx
     if (!ctx || this.connections.size >= MAX_CONNECTIONS) {
+      link.send(encodeBody('clear', jsonBytes(TOO_MANY)))
+      link.close()
+      return null
+    }
+    const connection = new Connection(ctx, link, origin)
+    this.connections.add(connection)
+    return connection
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.ctx || this.connections.size >= MAX_CONNECTIONS) {
       refuseSocket(socket)
       return
     }
     this.sockets.add(socket)
-    const connection = new Connection(ctx, {
-      send: (body) => {
-        if (socket.destroyed) return
-        socket.write(withLengthPrefix(body))
-        // A peer that stops reading would make the agent hold every answer: it is dropped.
-        if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
+    const connection = this.open(
+      {
+        send: (body) => {
+          if (socket.destroyed) return
+          socket.write(withLengthPrefix(body))
+          // A peer that stops reading would make the agent hold every answer: it is dropped.
+          if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
+        },
+        close: () => {
+          if (!socket.destroyed) socket.end()
+          setTimeout(() => socket.destroy(), 1_000).unref()
+        },
       },
-      close: () => {
-        if (!socket.destroyed) socket.end()
-        setTimeout(() => socket.destroy(), 1_000).unref()
-      },
-    })
-    this.connections.add(connection)
+      LOCAL,
+    )!
     const reader = new FrameReader()
     socket.on('data', (chunk: Buffer) => {
       if (connection.isClosed) return
@@ -231,6 +290,7 @@ export class LocalAgent {
       this.ticking = false
     }
     this.check()
+    this.onTick?.()
   }
 
   /** Re-checks every authenticated connection: pairing still live, key still allowed. */
@@ -272,7 +332,16 @@ export class LocalAgent {
     if (!endpoint || !this.ctx) return
     const { services } = this.options
     const dpk = services.vault.isUnlocked ? toBase64Url(services.pairings.desktopKey().publicKey) : null
-    await writeAgentInfo(endpoint, { v: 1, vault: this.ctx.vaultId, dpk, pid: process.pid, holder: this.options.holder, since: new Date().toISOString() })
+    const network = this.network
+    await writeAgentInfo(endpoint, {
+      v: 1,
+      vault: this.ctx.vaultId,
+      dpk,
+      pid: process.pid,
+      holder: this.options.holder,
+      since: new Date().toISOString(),
+      network: network ? { hosts: network.hosts, fp: network.fingerprint } : null,
+    })
   }
 }
 
@@ -282,7 +351,9 @@ function callerId(connection: Connection): string | null {
   return caller.type === 'pairing' ? `p:${caller.pairingId}` : `k:${caller.key}`
 }
 
+const TOO_MANY = { t: 'error', code: 'RATE_LIMITED', message: 'Too many connections to Keyhold. Close some and try again.' }
+
 function refuseSocket(socket: Socket): void {
   socket.on('error', () => undefined)
-  socket.end(withLengthPrefix(encodeBody('clear', jsonBytes({ t: 'error', code: 'RATE_LIMITED', message: 'Too many connections to Keyhold. Close some and try again.' }))))
+  socket.end(withLengthPrefix(encodeBody('clear', jsonBytes(TOO_MANY))))
 }

@@ -16,7 +16,7 @@ import { Handshake, type CipherState } from '../../../src-shared/local-access/no
 import type { AppId } from '../../../src-shared/types/apps'
 import type { PairingId } from '../../../src-shared/types/pairings'
 import type { ClaimedApp } from '../pairings/pairings.service'
-import type { AgentContext, Caller } from './agent-context'
+import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './agent-context'
 import { burnKey, waitForApproval } from './approval-wait'
 import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession } from './handshakes'
 import { RequestBucket } from './limits'
@@ -71,6 +71,7 @@ export class Connection {
   constructor(
     private readonly ctx: AgentContext,
     private readonly link: FrameLink,
+    readonly origin: ConnectionOrigin = LOCAL,
   ) {
     this.bucket = new RequestBucket(ctx.clock, ctx.limits.requestsLimited)
     this.arm(ctx.timings.handshakeMs)
@@ -139,7 +140,7 @@ export class Connection {
   // ---- hello (§4)
 
   private async onHello(data: Uint8Array): Promise<void> {
-    const admitted = admitHello(this.ctx, data)
+    const admitted = admitHello(this.ctx, data, this.origin)
     if ('refusal' in admitted) {
       this.sendClear(admitted.refusal)
       return this.finish()
@@ -157,7 +158,8 @@ export class Connection {
 
   private onLockedFrame(data: Uint8Array): void {
     parseWith(z.object({ t: z.literal('unlock') }), parseJsonObject(data))
-    this.ctx.requestUnlock()
+    // Nobody on the network may bring Keyhold's window up (§2.4.4).
+    if (this.origin.kind === 'local') this.ctx.requestUnlock()
   }
 
   private unlockedWhileWaiting(): void {

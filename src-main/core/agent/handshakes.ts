@@ -6,7 +6,7 @@ import { FrameError, fromBase64Url, jsonBytes, parseJsonObject, toBase64Url, typ
 import { appKeySignedMessage, authSchema, clientHelloSchema, deviceClaimSchema, SUPPORTED_VERSIONS, type ClientHello, type DeviceClaim } from '../../../src-shared/local-access/messages'
 import { Handshake, type KeyPair } from '../../../src-shared/local-access/noise'
 import type { ClaimedApp, PairingRecord } from '../pairings/pairings.service'
-import type { AgentContext } from './agent-context'
+import type { AgentContext, ConnectionOrigin } from './agent-context'
 
 /**
  * The responder's side of the three handshakes (docs/pairing-protocol.md §5 to §7), as steps
@@ -16,9 +16,10 @@ import type { AgentContext } from './agent-context'
 
 /**
  * The client hello (§4): the hello, or the CLEAR error to answer before closing (no common
- * version, another vault, typed codes paused, too many pairings). FrameError when malformed.
+ * version, another vault, typed codes paused, too many pairings, a mode the network may not
+ * use: §2.4.3). FrameError when malformed.
  */
-export function admitHello(ctx: AgentContext, data: Uint8Array): { hello: ClientHello } | { refusal: Record<string, unknown> } {
+export function admitHello(ctx: AgentContext, data: Uint8Array, origin: ConnectionOrigin): { hello: ClientHello } | { refusal: Record<string, unknown> } {
   const hello = parseWith(clientHelloSchema, parseJsonObject(data))
   const refuse = (code: string, message: string, extra: Record<string, unknown> = {}) => ({ refusal: { t: 'error', code, message, ...extra } })
   if (!hello.v.some((v) => (SUPPORTED_VERSIONS as readonly number[]).includes(v)))
@@ -27,9 +28,13 @@ export function admitHello(ctx: AgentContext, data: Uint8Array): { hello: Client
   if (hello.vault !== undefined && hello.vault !== ctx.vaultId)
     return refuse('NOT_FOUND', 'This agent holds another vault. Check which vault the companion was paired with.')
   if (hello.app !== undefined && hello.mode !== 'pair') throw new FrameError('Only a pairing hello names an application.')
+  if (origin.kind === 'network') {
+    if (hello.mode === 'appkey') return refuse('FORBIDDEN', 'Application keys connect on this computer only, not over the network.')
+    if (hello.mode === 'pair' && hello.app === undefined) return refuse('FORBIDDEN', 'Over the network a phone pairs by scanning the QR code; a typed code works on this computer only.')
+  }
   if (hello.mode === 'pair' && hello.app === undefined && ctx.limits.typedCodesBlocked())
     return refuse('RATE_LIMITED', 'Too many wrong codes were typed. Wait 10 minutes, or scan the QR code instead.')
-  if (hello.mode === 'pair' && !ctx.limits.takePairingHandshake())
+  if (hello.mode === 'pair' && !ctx.limits.takePairingHandshake(origin))
     return refuse('RATE_LIMITED', 'Too many pairing attempts. Wait a minute and try again.', { retryAfterMs: 60_000 })
   return { hello }
 }
@@ -45,7 +50,8 @@ export function respondSession(ctx: AgentContext, prologue: Uint8Array, s: KeyPa
   // SECURITY: the pairing is looked up only after the message proved the companion's key.
   const pairing = ctx.services.pairings.liveByCompanionKey(hs.remoteStatic!)
   if (!pairing) return null
-  return { hs, reply: hs.writeMessage(jsonBytes({ pairing: ctx.services.pairings.view(pairing) })), pairing }
+  const payload = { pairing: ctx.services.pairings.view(pairing), clipboardClearSeconds: ctx.services.settings.get().clipboardClearSeconds }
+  return { hs, reply: hs.writeMessage(jsonBytes(payload)), pairing }
 }
 
 /** NX message 1 → message 2 with a fresh challenge; FrameError for a malformed message. */

@@ -1,9 +1,12 @@
 import type { Clock } from '../ports'
-import type { Caller } from './agent-context'
+import type { Caller, ConnectionOrigin } from './agent-context'
 
 const MINUTE = 60_000
 /** Enough for a burst of honest retries (and the 50-way race test), few enough to slow a local key burner. */
 export const PAIRINGS_PER_MINUTE = 60
+/** From the network (§2.4.5): per address, and for the whole network, counted apart from this computer's. */
+export const NETWORK_PAIRINGS_PER_ADDRESS = 20
+export const NETWORK_PAIRINGS_PER_MINUTE = 60
 
 /**
  * The agent-wide limits of docs/pairing-protocol.md §10: pairing handshakes per minute,
@@ -12,6 +15,8 @@ export const PAIRINGS_PER_MINUTE = 60
  */
 export class AgentLimits {
   private pairingStarts: number[] = []
+  private networkPairingStarts: number[] = []
+  private readonly addressPairingStarts = new Map<string, number[]>()
   private typedFailures: number[] = []
   private typedBlockedUntil = 0
   private authFailures: number[] = []
@@ -25,11 +30,22 @@ export class AgentLimits {
     readonly requestsLimited = true,
   ) {}
 
-  takePairingHandshake(): boolean {
+  /** One pairing handshake from `origin`, if its minute's budget allows. */
+  takePairingHandshake(origin: ConnectionOrigin): boolean {
     const now = this.clock.now()
-    this.pairingStarts = this.pairingStarts.filter((t) => now - t < MINUTE)
-    if (this.pairingStarts.length >= PAIRINGS_PER_MINUTE) return false
-    this.pairingStarts.push(now)
+    const recent = (starts: number[]) => starts.filter((t) => now - t < MINUTE)
+    if (origin.kind === 'local') {
+      this.pairingStarts = recent(this.pairingStarts)
+      if (this.pairingStarts.length >= PAIRINGS_PER_MINUTE) return false
+      this.pairingStarts.push(now)
+      return true
+    }
+    this.networkPairingStarts = recent(this.networkPairingStarts)
+    for (const [address, starts] of this.addressPairingStarts) if (recent(starts).length === 0) this.addressPairingStarts.delete(address)
+    const fromAddress = recent(this.addressPairingStarts.get(origin.address) ?? [])
+    if (this.networkPairingStarts.length >= NETWORK_PAIRINGS_PER_MINUTE || fromAddress.length >= NETWORK_PAIRINGS_PER_ADDRESS) return false
+    this.networkPairingStarts.push(now)
+    this.addressPairingStarts.set(origin.address, [...fromAddress, now])
     return true
   }
 

@@ -13,6 +13,7 @@ import { toBase64Url } from '../../../src-shared/local-access/frames'
 import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
 import { pairingPsk } from '../../../src-shared/local-access/psk'
 import { readMeta } from '../vault/meta'
+import type { NetworkTarget } from '../../../src-shared/local-access/client'
 
 /** What "+ New key" takes, already shape-checked by the contract (`apps:create`). */
 export interface AppCreateInput {
@@ -51,10 +52,17 @@ const keyRefused = () =>
  * Status follows the injected clock.
  */
 export class AppsService {
+  /** Where a Mobile app key's phone will connect (the agent's network endpoint); set by createServices. */
+  private phoneTarget: (appId: AppId) => Promise<NetworkTarget | null> = async () => null
+
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
   ) {}
+
+  usePhoneTarget(target: (appId: AppId) => Promise<NetworkTarget | null>): void {
+    this.phoneTarget = target
+  }
 
   /** The report, newest first. `current`: pending and active; `inactive`: expired and revoked. */
   list(filter: AppListFilter = 'current'): AppSummary[] {
@@ -86,7 +94,9 @@ export class AppsService {
     const parsed = parseCode(code)
     if (!parsed.ok) throw new Error('generated code does not parse')
     const desktopKey = toBase64Url(keyPairFromPrivate(new Uint8Array(Buffer.from(vault.read((db) => readMeta(db, 'agent_static_key')) ?? '', 'base64'))).publicKey)
-    const uri = buildPairingUri({ vaultId: vault.id, appId: id, code, expiresAt, desktopKey })
+    // A phone needs the network endpoint: asking for it turns it on (docs/pairing-protocol.md §2.4.4).
+    const network = input.type === 'mobile' ? await this.phoneTarget(id) : undefined
+    const uri = buildPairingUri({ vaultId: vault.id, appId: id, code, expiresAt, desktopKey, ...(network && { hosts: network.hosts, fingerprint: network.fingerprint }) })
     const qr = await qrDataUrl(uri)
     const at = iso(now)
     const record: AppRecord = {
@@ -101,7 +111,7 @@ export class AppsService {
     }
     const psk = pairingPsk(parsed.key)
     await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, parsed.key), pair_psk: psk }))
-    return { app: summary(record, now), code, uri, qr }
+    return { app: summary(record, now), code, uri, qr, ...(network !== undefined && { network }) }
   }
 
   /** Changes the name and/or the expiration. A revoked application stays as it is (CONFLICT). */

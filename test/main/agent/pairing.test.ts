@@ -47,6 +47,15 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     again.close()
   })
 
+  it('a session learns the person\'s clipboard delay, so a companion clears its copies when Keyhold would', async () => {
+    const { identity, session } = await t.pairWith((await t.newApp('Browser')).uri)
+    session.close()
+    await t.services.settings.update({ clipboardClearSeconds: 12 })
+    const again = await openSession(await t.connect(), identity)
+    expect(again.clipboardClearSeconds).toBe(12)
+    again.close()
+  })
+
   it('pairs from a typed code, trying every pending key', async () => {
     await t.newApp('Other')
     const created = await t.newApp('Typed')

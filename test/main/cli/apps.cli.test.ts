@@ -26,9 +26,10 @@ describe('keyhold app new, list, edit and revoke', () => {
   })
   afterEach(() => cleanup())
 
-  it('creates a key and prints { id, code, uri } once with --json', () => {
+  it('creates a key and prints { id, code, uri, network } once with --json (network: null while nothing serves phones)', () => {
     const created = json('app', 'new', '--name', 'My phone', '--type', 'mobile', '--expires', '2099-12-31T18:00:00+01:00')
-    expect(Object.keys(created).sort()).toEqual(['code', 'id', 'uri'])
+    expect(Object.keys(created).sort()).toEqual(['code', 'id', 'network', 'uri'])
+    expect(created.network).toBeNull()
     expect(parseCode(created.code)).toMatchObject({ ok: true, code: created.code })
     expect(parsePairingUri(created.uri)).toMatchObject({
       ok: true,
@@ -37,6 +38,8 @@ describe('keyhold app new, list, edit and revoke', () => {
     expect(list()).toEqual([
       expect.objectContaining({ id: created.id, name: 'My phone', type: 'mobile', status: 'pending', expiresAt: '2099-12-31T17:00:00.000Z', lastUsedAt: null }),
     ])
+    // An Extension key has no network part.
+    expect(Object.keys(json('app', 'new', '--name', 'Browser', '--type', 'extension')).sort()).toEqual(['code', 'id', 'uri'])
   })
 
   it('prints the manual code, the QR drawn in the terminal and the once-only warning', () => {

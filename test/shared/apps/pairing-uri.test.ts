@@ -15,17 +15,34 @@ const payload: PairingPayload = {
 
 /** A desktop public key: 32 bytes in base64url, 43 characters. */
 const DPK = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo'
+/** A certificate's SPKI SHA-256, base64url. */
+const FP = 'Tp_JuvazGI1f6uUvrNjvOgMwbVCIndp5Def2iz5dkwI'
 
 describe('pairing URI', () => {
   it('carries the desktop key as dpk after exp, and refuses a dpk of the wrong length, characters or padding bits, or repeated', () => {
-    const uri = buildPairingUri({ ...payload, desktopKey: DPK, host: 'h:1' })
-    expect(uri).toMatch(new RegExp(`&exp=[^&]*&dpk=${DPK}&host=h%3A1$`))
+    const uri = buildPairingUri({ ...payload, desktopKey: DPK, hosts: ['10.0.0.2:1'] })
+    expect(uri).toMatch(new RegExp(`&exp=[^&]*&dpk=${DPK}&host=10.0.0.2%3A1$`))
     for (const bad of [DPK.slice(1), `${DPK}A`, `${DPK.slice(0, 20)}+${DPK.slice(21)}`, `${DPK.slice(0, 42)}B`]) {
       const parsed = parsePairingUri(buildPairingUri(payload) + `&dpk=${encodeURIComponent(bad)}`)
       expect(parsed, bad).toMatchObject({ ok: false, message: expect.stringMatching(/desktop key/) })
       expect(() => buildPairingUri({ ...payload, desktopKey: bad })).toThrow(RangeError)
     }
     expect(parsePairingUri(`${uri}&dpk=${DPK}`)).toMatchObject({ ok: false, message: expect.stringMatching(/repeats its "dpk"/) })
+  })
+
+  it('carries 1 to 4 hosts in one comma-separated host, and the fingerprint as fp; refuses anything else in them', () => {
+    const uri = buildPairingUri({ ...payload, desktopKey: DPK, hosts: ['192.168.1.20:47123', '[fd00::1]:47123'], fingerprint: FP })
+    expect(uri).toMatch(new RegExp(`&dpk=${DPK}&host=192.168.1.20%3A47123%2C%5Bfd00%3A%3A1%5D%3A47123&fp=${FP}$`))
+    const base = buildPairingUri(payload)
+    const badHosts = ['', 'example.com:1', '192.168.1.20', '192.168.1.20:0', '192.168.1.20:65536', '256.1.1.1:5', '[fd00::1:5', 'fd00::1:5', '1.2.3.4:5,', Array(5).fill('1.2.3.4:5').join(',')]
+    for (const bad of badHosts) {
+      expect(parsePairingUri(`${base}&host=${encodeURIComponent(bad)}`), bad).toMatchObject({ ok: false, message: expect.stringMatching(/network address/) })
+      expect(() => buildPairingUri({ ...payload, hosts: bad === '' ? [] : bad.split(',') }), bad).toThrow(RangeError)
+    }
+    for (const bad of ['sha256:AbC+/9=', FP.slice(1), `${FP}A`]) {
+      expect(parsePairingUri(`${base}&fp=${encodeURIComponent(bad)}`), bad).toMatchObject({ ok: false, message: expect.stringMatching(/fingerprint/) })
+      expect(() => buildPairingUri({ ...payload, fingerprint: bad })).toThrow(RangeError)
+    }
   })
 
   it('has the documented shape, parameters in a fixed order', () => {
@@ -39,10 +56,10 @@ describe('pairing URI', () => {
     const variants: PairingPayload[] = [
       payload,
       { ...payload, expiresAt: null },
-      { ...payload, host: '192.168.1.20:47123', fingerprint: 'sha256:AbC+/9=' },
-      { ...payload, host: '[fe80::1]:47123' },
+      { ...payload, hosts: ['192.168.1.20:47123'], fingerprint: FP },
+      { ...payload, hosts: ['[fd00::1]:47123'] },
       { ...payload, desktopKey: DPK },
-      { ...payload, desktopKey: DPK, host: '192.168.1.20:47123', fingerprint: 'sha256:AbC+/9=' },
+      { ...payload, desktopKey: DPK, hosts: ['192.168.1.20:47123', '10.1.2.3:47123', '[fd12:3456::2]:47123'], fingerprint: FP },
     ]
     for (const p of variants) {
       const uri = buildPairingUri(p)
