@@ -9,6 +9,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalAgent } from '../src-main/core/agent/agent'
+import { ensureTlsIdentity } from '../src-main/core/agent/network/certificate'
+import { connectNetwork } from '../src-main/core/agent/network/network-transport'
 import { connectSocket } from '../src-main/core/agent/socket-transport'
 import type { Services } from '../src-main/core/services'
 import { openSession, pair, readPairingInput, type Session } from '../src-shared/local-access/client'
@@ -80,7 +82,39 @@ export async function agentBench(services: Services, runs: number) {
       getPerSecond8: await rate(session, 2_000, 8, () => session.get(id)),
     }
     session.close()
-    return result
+
+    // The same over the phones' endpoint: WebSocket on TLS 1.3 on 127.0.0.1, the pin checked each time.
+    const tls = await ensureTlsIdentity(services.vault.vault())
+    const { port } = await agent.startNetwork({ identity: tls, addresses: ['127.0.0.1'], port: null })
+    const network = { hosts: [`127.0.0.1:${port}`], fingerprint: tls.fingerprint }
+    const tlsPaired: number[] = []
+    let phone
+    for (let r = 0; r < runs; r++) {
+      const created = await services.apps.create({ name: `bench phone ${r}`, type: 'mobile' })
+      const start = performance.now()
+      const result = await pair(await connectNetwork(network), { ...readPairingInput(created.uri), network }, { claim: { ...CLAIM, kind: 'mobile' } })
+      tlsPaired.push(performance.now() - start)
+      phone = result.identity
+      result.session.close()
+    }
+    const tlsSession: number[] = []
+    for (let r = 0; r < runs * 4; r++) {
+      const start = performance.now()
+      const opened = await openSession(await connectNetwork(network), phone!)
+      await opened.ping()
+      tlsSession.push(performance.now() - start)
+      opened.close()
+    }
+    const overTls = await openSession(await connectNetwork(network), phone!)
+    const tlsResult = {
+      tlsPairUntilApprovedMs: median(tlsPaired),
+      tlsSessionHandshakeMs: median(tlsSession),
+      tlsListPerSecond: await rate(overTls, 2_000, 1, () => overTls.list({ limit: 50 })),
+      tlsGetPerSecond: await rate(overTls, 2_000, 1, () => overTls.get(id)),
+      tlsGetPerSecond8: await rate(overTls, 2_000, 8, () => overTls.get(id)),
+    }
+    overTls.close()
+    return { ...result, ...tlsResult }
   } finally {
     await agent.stop()
     rmSync(folder, { recursive: true, force: true })
