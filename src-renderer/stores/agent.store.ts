@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type { Result } from '../../src-shared/errors'
-import type { AgentPrompt, AgentStatus, PairingDecision, RevealDecision } from '../../src-shared/types/agent'
+import type { AgentPrompt, AgentStatus, NetworkSettings, NetworkStatus, PairingDecision, RevealDecision } from '../../src-shared/types/agent'
+import type { AppId } from '../../src-shared/types/apps'
 import type { PairingId, PairingSummary } from '../../src-shared/types/pairings'
 import { client } from '../api/client'
 import { errorText } from '../api/errors'
@@ -16,7 +17,8 @@ export type RevealPrompt = Extract<AgentPrompt, { kind: 'reveal' }>
 /**
  * Local access as the window sees it: the agent's switch and status, the questions it waits
  * on (a device to approve, a client secret to reveal), polled while the vault is unlocked
- * and something shows them, and Settings > Connected apps (the pairings, revoke). Polling
+ * and something shows them, and Settings > Connected apps (the pairings, revoke, Phones on
+ * this network). Polling
  * `agent:prompts` is not activity for the idle lock, in main or here (POLLED_METHODS).
  */
 export const useAgentStore = defineStore('agent', () => {
@@ -30,6 +32,9 @@ export const useAgentStore = defineStore('agent', () => {
   const pairings = ref<PairingSummary[]>([])
   const loaded = ref(false)
   const loadError = ref<string | null>(null)
+  /** Phones on this network (docs/pairing-protocol.md §2.4.4): its settings and where it listens. */
+  const network = ref<NetworkStatus | null>(null)
+  const networkError = ref<string | null>(null)
 
   const open = computed(() => prompts.value.filter((prompt) => !answered.value.has(prompt.id)))
   /** One question at a time: a device to approve first, then a reveal. */
@@ -119,6 +124,26 @@ export const useAgentStore = defineStore('agent', () => {
     return result
   }
 
+  async function loadNetwork(): Promise<void> {
+    const result = await client.agentNetworkStatus({})
+    networkError.value = result.ok ? null : errorText(result.error)
+    if (result.ok) network.value = result.value
+  }
+
+  /** Phones on this network on or off, Keep on, Also while locked: each kept in the vault by main. */
+  async function setNetwork(change: Partial<NetworkSettings>): Promise<Result<NetworkStatus>> {
+    const result = await client.agentSetNetwork(change)
+    if (result.ok) network.value = result.value
+    return result
+  }
+
+  /** A Mobile app key's QR screen closed: main turns off the endpoint that key turned on, unless a phone paired. */
+  async function qrClosed(id: AppId): Promise<Result<NetworkStatus>> {
+    const result = await client.agentQrClosed({ id })
+    if (result.ok) network.value = result.value
+    return result
+  }
+
   function hide(id: string): void {
     answered.value = new Set([...answered.value, id])
   }
@@ -162,6 +187,8 @@ export const useAgentStore = defineStore('agent', () => {
     pairings.value = []
     loaded.value = false
     loadError.value = null
+    network.value = null
+    networkError.value = null
   }
   vault.onLocked(reset)
 
@@ -172,6 +199,8 @@ export const useAgentStore = defineStore('agent', () => {
     pairings,
     loaded,
     loadError,
+    network,
+    networkError,
     pairingPrompt,
     revealPrompt,
     liveCount,
@@ -182,6 +211,9 @@ export const useAgentStore = defineStore('agent', () => {
     load,
     setEnabled,
     setIdleDays,
+    loadNetwork,
+    setNetwork,
+    qrClosed,
     answerPairing,
     answerReveal,
     revoke,

@@ -1,6 +1,6 @@
 import { contract, type KeyholdApi, type Method } from '../../src-shared/ipc/contract'
 import type { ErrorCode, Result } from '../../src-shared/errors'
-import type { AgentPrompt, AgentStatus } from '../../src-shared/types/agent'
+import type { AgentPrompt, AgentStatus, NetworkStatus } from '../../src-shared/types/agent'
 import type { AppId } from '../../src-shared/types/apps'
 import { PAIRING_IDLE_DEFAULT_DAYS, type PairingId, type PairingSummary } from '../../src-shared/types/pairings'
 import type { VaultStatus } from '../../src-shared/types/vault'
@@ -122,6 +122,21 @@ export class FakeAgent {
     idleRevokeDays: PAIRING_IDLE_DEFAULT_DAYS,
     problem: null,
   }
+  /** Phones on this network: off, never started (no port or certificate yet). */
+  network: NetworkStatus = {
+    on: false,
+    keepOn: false,
+    whileLocked: false,
+    listening: false,
+    port: null,
+    addresses: [],
+    hosts: [],
+    fingerprint: null,
+    connections: 0,
+    problem: null,
+  }
+  /** Set to make agent:set-network fail with this. */
+  networkFailure: Result<never> | null = null
   prompts: AgentPrompt[] = []
   pairings: PairingSummary[] = []
   readonly calls: Array<{ method: Method; input: unknown }> = []
@@ -141,6 +156,15 @@ export class FakeAgent {
       agentSetEnabled: (input) => ok('agentSetEnabled', input, () => (this.status = { ...this.status, enabled: input.enabled, listening: input.enabled })),
       agentSetIdleDays: (input) => ok('agentSetIdleDays', input, () => (this.status = { ...this.status, idleRevokeDays: input.days })),
       agentPrompts: (input) => ok('agentPrompts', input, () => this.prompts),
+      agentNetworkStatus: (input) => ok('agentNetworkStatus', input, () => this.network),
+      agentSetNetwork: async (input) => {
+        if (this.networkFailure) {
+          this.calls.push({ method: 'agentSetNetwork', input })
+          return this.networkFailure
+        }
+        return ok('agentSetNetwork', input, () => (this.network = { ...this.network, ...input, ...(input.on !== undefined && listeningAs(input.on)) }))
+      },
+      agentQrClosed: (input) => ok('agentQrClosed', input, () => (this.network = { ...this.network, ...listeningAs(false), on: false })),
       agentAnswerPairing: (input) => ok('agentAnswerPairing', input, () => ({ answered: take(input.id) })),
       agentAnswerReveal: (input) => ok('agentAnswerReveal', input, () => ({ answered: take(input.id) })),
       pairingsList: (input) => ok('pairingsList', input, () => this.pairings),
@@ -163,6 +187,24 @@ export class FakeAgent {
     return this.calls.filter((call) => call.method === method).map((call) => call.input)
   }
 }
+
+/** Where the fake endpoint listens when on (a laptop on Wi-Fi), or nothing when off. */
+function listeningAs(on: boolean): Pick<NetworkStatus, 'listening' | 'port' | 'addresses' | 'hosts' | 'fingerprint'> {
+  if (!on) return { listening: false, port: 50123, addresses: [], hosts: [], fingerprint: NETWORK_FINGERPRINT }
+  return {
+    listening: true,
+    port: 50123,
+    addresses: [
+      { address: '192.168.1.20', interface: 'wlan0' },
+      { address: '127.0.0.1', interface: 'lo' },
+    ],
+    hosts: ['192.168.1.20:50123'],
+    fingerprint: NETWORK_FINGERPRINT,
+  }
+}
+
+/** The fake endpoint's certificate fingerprint (43 base64url characters). */
+export const NETWORK_FINGERPRINT = 'q3C2b1yN0kQeW4r8T6uJ5aZ-x_9mPvLsHdGfEoRiUcY'
 
 /** A question to approve a device, as main sends it (a phone that says it is a phone, two minutes left). */
 export function pairingPrompt(over: Partial<Extract<AgentPrompt, { kind: 'pairing' }>> = {}): AgentPrompt {
