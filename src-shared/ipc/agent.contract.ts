@@ -72,4 +72,4 @@ export const agentChannels = {
  * person's activity, so main's idle lock ignores them and so does the renderer's count of
  * contact with main.
  */
-export const POLLED_METHODS = ['agentPrompts', 'agentStatus'] as const satisfies ReadonlyArray<keyof typeof agentChannels>
+export const POLLED_METHODS = ['agentPrompts', 'agentStatus', 'agentNetworkStatus'] as const satisfies ReadonlyArray<keyof typeof agentChannels>

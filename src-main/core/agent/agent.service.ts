@@ -57,7 +57,11 @@ export class AgentService {
   ) {
     if (options) {
       services.vault.onUnlock(() => void this.sync())
-      services.vault.onLock(() => void this.sync())
+      services.vault.onLock(() => {
+        // A QR code on screen at lock is gone (its key screen cannot be answered any more): it holds nothing.
+        this.qrHolds.clear()
+        void this.sync()
+      })
     }
   }
 

@@ -77,6 +77,16 @@ describe('Phones on this network: when the endpoint listens (the app core, as th
     expect(core.services.agent.networkStatus()).toMatchObject({ on: true, keepOn: true, listening: true, port })
   })
 
+  it('a QR code still open when Keyhold locks holds nothing after the unlock: the endpoint it turned on turns off again', async () => {
+    await core.services.apps.create({ name: 'Phone', type: 'mobile', expiresAt: null })
+    expect(core.services.agent.networkStatus().listening).toBe(true)
+    core.services.vault.lock()
+    await eventually(() => !core.services.agent.networkStatus().listening)
+    await core.services.vault.unlock({ password: PASSWORD })
+    await eventually(() => core.services.agent.networkStatus().on === false, 3_000)
+    expect(core.services.agent.networkStatus().listening).toBe(false)
+  })
+
   it('revoking a phone closes its connection within a second, and the last phone pairing to end turns the endpoint off', async () => {
     const created = await core.services.apps.create({ name: 'Phone', type: 'mobile', expiresAt: null })
     const { session } = await core.phonePairs(created)
