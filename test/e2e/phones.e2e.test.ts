@@ -110,6 +110,7 @@ describe('Phones on this network in Chromium, through the real core (listening o
     const { port, fingerprint } = network()
     expect(port).toBeGreaterThanOrEqual(49152)
     expect(await keyScreen().getByTestId('app-network').textContent()).toBe(`Your phone will connect to 127.0.0.1:${port} on this network.`)
+    expect(await keyScreen().getByTestId('app-code-note').textContent()).toMatch(/on your phone, scan the QR code/)
     expect(parsePairingUri(uri)).toMatchObject({ ok: true, value: { hosts: [`127.0.0.1:${port}`], fingerprint } })
     expect(await keyScreen().getByTestId('app-no-network').count()).toBe(0)
     await screenshots('02-mobile-key')
