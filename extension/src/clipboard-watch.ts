@@ -1,3 +1,5 @@
+import { CLIPBOARD_CLEAR_MAX_SECONDS } from '../../src-shared/types/settings'
+
 /**
  * Clears a copied Client ID or client secret from the clipboard after the delay, if the
  * clipboard still holds it (the same rule as Keyhold's window). It keeps only the copy's
@@ -6,8 +8,25 @@
  * the popup: Chromium's offscreen document, Firefox's background page.
  */
 
-/** Keyhold's default clipboard delay. The agent does not tell companions the vault's own setting. */
-export const CLIPBOARD_CLEAR_MS = 30_000
+/** The shortest watch the background takes. */
+const WATCH_MIN_MS = 1_000
+/** SECURITY: the longest watch is Keyhold's own longest delay; a copy never stays longer than the person could choose. */
+const WATCH_MAX_MS = CLIPBOARD_CLEAR_MAX_SECONDS * 1000
+
+/** The watch for a copy from a session whose vault clears copies after `seconds` (`Session.clipboardClearSeconds`), within the bounds the background takes. */
+export function watchDelayMs(seconds: number): number {
+  return Math.min(WATCH_MAX_MS, Math.max(WATCH_MIN_MS, Math.round(seconds) * 1000))
+}
+
+/** "30 seconds", "1 minute", "2 minutes", "90 seconds": how long a copy stays on the clipboard, as Keyhold's window says it. */
+export function delayWords(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  if (seconds >= 60 && seconds % 60 === 0) {
+    const minutes = seconds / 60
+    return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`
+  }
+  return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+}
 
 /** The clipboard, as the page that runs the watch can reach it. */
 export interface ClipboardAccess {
@@ -62,7 +81,10 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
-/** Popup → background: watch this copy. Background → offscreen document: the same, forwarded. */
+/**
+ * Popup → background: watch this copy. Background → offscreen document: the same, forwarded.
+ * Each answers WATCHING once the watch is set; any other answer, or none, means it is not.
+ */
 export interface WatchRequest {
   t: 'clipboard.watch' | 'offscreen.watch'
   digest: string
@@ -72,8 +94,16 @@ export interface WatchRequest {
 /** Offscreen document → background: nothing is watched any more, the document may close. */
 export const CLIPBOARD_IDLE = 'clipboard.idle'
 
+/** The answer to a WatchRequest whose watch is set. */
+export const WATCHING = { watching: true } as const
+
+/** Whether the answer to a WatchRequest says the watch is set (no answer, an error or anything else: it is not). */
+export function isWatching(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && (answer as Record<string, unknown>).watching === true
+}
+
 export function isWatchRequest(value: unknown, t: WatchRequest['t']): value is WatchRequest {
   if (typeof value !== 'object' || value === null) return false
   const { t: kind, digest, afterMs } = value as Record<string, unknown>
-  return kind === t && typeof digest === 'string' && /^[0-9a-f]{64}$/.test(digest) && typeof afterMs === 'number' && afterMs >= 1_000 && afterMs <= 600_000
+  return kind === t && typeof digest === 'string' && /^[0-9a-f]{64}$/.test(digest) && typeof afterMs === 'number' && afterMs >= WATCH_MIN_MS && afterMs <= WATCH_MAX_MS
 }

@@ -38,3 +38,23 @@ export const FILL_WORDS: Record<FillOutcome | 'refused', string> = {
   'in-frame': 'The selected field is inside a frame. Copy the value instead.',
   refused: 'Keyhold cannot fill this page. Open the Keyhold button on the page you want to fill, then choose Fill.',
 }
+
+/** What the popup asks before filling into an unencrypted page. */
+export const UNENCRYPTED_WARNING = 'This page is not encrypted (http). Fill anyway?'
+
+/**
+ * Whether Fill must ask first: a page served over plain http from anywhere but this computer
+ * (localhost, *.localhost, 127.0.0.0/8, ::1), where anyone on the way can read what is typed.
+ */
+export function unencryptedPage(url: string | null | undefined): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url ?? '')
+  } catch {
+    return false
+  }
+  if (parsed.protocol !== 'http:') return false
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '')
+  const local = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]'
+  return !local
+}

@@ -28,10 +28,26 @@ export interface Relay {
 /** The browser could not start the host: browser integration is off (no host manifest) or names another extension. */
 export const HOST_MISSING = 'HOST_MISSING'
 
+/** The host refused this caller (its own FORBIDDEN, before any frame): says nothing about the pairing. */
+export const HOST_REFUSED = 'HOST_REFUSED'
+
 /**
- * Opens the relay on `port` and waits for the host's answer. Rejects with a CompanionError:
- * the host's own code (AGENT_NOT_RUNNING, CONFLICT, …), HOST_MISSING when the browser found
- * no host for us, CLOSED when the host went away without a word.
+ * An error of the relay stage, before any frame reached the agent: the browser's or the host's
+ * word, never the agent's. SECURITY: only the agent may say a pairing ended (FORBIDDEN); an
+ * error of this kind never erases the stored pairing.
+ */
+export class RelayError extends CompanionError {
+  constructor(code: string, message: string) {
+    super(code, message)
+    this.name = 'RelayError'
+  }
+}
+
+/**
+ * Opens the relay on `port` and waits for the host's answer. Rejects with a RelayError: the
+ * host's own code (AGENT_NOT_RUNNING, CONFLICT, …; its FORBIDDEN as HOST_REFUSED),
+ * HOST_MISSING when the browser found no host for us, CLOSED when the host went away without a
+ * word, PROTOCOL_ERROR for an answer it cannot take (also one naming another vault).
  * `disconnectReason` reads `chrome.runtime.lastError` inside onDisconnect.
  */
 export function openRelay(port: NativePort, vaultId: string | undefined, disconnectReason: () => string | undefined = () => undefined): Promise<Relay> {
@@ -83,18 +99,25 @@ export function openRelay(port: NativePort, vaultId: string | undefined, disconn
 
 const VAULT_ID = /^[A-Za-z0-9_-]{1,64}$/
 
+/** What the popup says when the host refuses this extension. */
+const HOST_REFUSED_WORDS = "Keyhold's browser integration refused this extension. Turn browser integration off and on again in Keyhold's Settings > Browser integration."
+
 /** The host's first answer; an answer that leaves out the vault is taken as the one asked for. */
-function readAnswer(message: unknown, asked: string | undefined): { vaultId: string } | { error: CompanionError } {
+function readAnswer(message: unknown, asked: string | undefined): { vaultId: string } | { error: RelayError } {
   const answer = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>
   if (answer.relay === 1 && typeof answer.error === 'object' && answer.error !== null) {
     const { code, message: words } = answer.error as Record<string, unknown>
-    if (typeof code === 'string' && typeof words === 'string') return { error: new CompanionError(code, words) }
+    if (code === 'FORBIDDEN') return { error: new RelayError(HOST_REFUSED, HOST_REFUSED_WORDS) }
+    if (typeof code === 'string' && typeof words === 'string') return { error: new RelayError(code, words) }
   }
   if (answer.relay === 1 && answer.connected === true) {
     const vault = answer.vault ?? asked
+    // SECURITY: a host that reached another vault than the one asked for is not taken at its word.
+    if (asked !== undefined && vault !== asked)
+      return { error: new RelayError('PROTOCOL_ERROR', "Keyhold's browser integration connected to another vault than the one this browser is paired with. Try again; if this goes on, turn browser integration off and on again in Keyhold's Settings > Browser integration.") }
     if (typeof vault === 'string' && VAULT_ID.test(vault)) return { vaultId: vault }
   }
-  return { error: new CompanionError('PROTOCOL_ERROR', "Keyhold's browser integration answered in a way this extension does not understand. Update Keyhold and the extension.") }
+  return { error: new RelayError('PROTOCOL_ERROR', "Keyhold's browser integration answered in a way this extension does not understand. Update Keyhold and the extension.") }
 }
 
 function readFrame(message: unknown): Uint8Array | null {
@@ -106,8 +129,8 @@ function readFrame(message: unknown): Uint8Array | null {
 }
 
 /** Why the port closed before the host answered, from the browser's words (chrome.runtime.lastError). */
-function disconnected(reason: string | undefined): CompanionError {
+function disconnected(reason: string | undefined): RelayError {
   if (reason && /not found|forbidden/i.test(reason))
-    return new CompanionError(HOST_MISSING, 'Browser integration is not set up for this browser. Turn it on in Keyhold (Settings > Browser integration) or run `keyhold browser install`, then try again.')
-  return new CompanionError('CLOSED', "Keyhold's browser integration stopped before it answered. Check that Keyhold is installed and try again.")
+    return new RelayError(HOST_MISSING, 'Browser integration is not set up for this browser. Turn it on in Keyhold (Settings > Browser integration) or run `keyhold browser install`, then try again.')
+  return new RelayError('CLOSED', "Keyhold's browser integration stopped before it answered. Check that Keyhold is installed and try again.")
 }

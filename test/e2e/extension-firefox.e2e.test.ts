@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIREFOX_EXTENSION_ID } from '../../extension/src/ids'
+import { createServices } from '../../src-main/core/services'
+import { MemoryKeyStore } from '../fakes/memory.key-store'
 import { initVault, keyhold } from '../support/cli'
 import { SCREENSHOT_DIR } from '../support/e2e'
 import { tempDir } from '../support/vault'
@@ -17,6 +19,16 @@ const FIREFOX_PATH = process.env.KEYHOLD_FIREFOX ?? '/usr/bin/firefox-esr'
 const EXTENSION_UUID = '6a1c3b5e-8f0d-4e7a-9b2c-1d3e5f7a9b0c'
 const POPUP_URL = `moz-extension://${EXTENSION_UUID}/popup.html`
 const PASSWORD = 'extension test password'
+/** The vault's clipboard delay (Settings), which the agent gives the extension and the popup says in its words. */
+const CLEAR_SECONDS = 120
+
+/** Sets the vault's clipboard delay as Keyhold's Settings does (there is no command for it). */
+async function setClipboardDelay(vault: string, seconds: number): Promise<void> {
+  const services = createServices({ vaultPath: vault, keyStore: new MemoryKeyStore() })
+  await services.vault.unlock({ password: PASSWORD })
+  await services.settings.update({ clipboardClearSeconds: seconds })
+  services.vault.lock()
+}
 /**
  * Firefox suspends an idle event page after this long (extensions.background.idle.timeout,
  * 30 s by default). Shortened so the test sees the clipboard watch outlive it in seconds.
@@ -240,6 +252,7 @@ describe('The Keyhold extension in Firefox, over keyhold native-host and keyhold
     add(['--name', 'Stripe prod', '--url', 'https://api.stripe.com', '--client-id', 'stripe-id', '--tag', 'prod'], 'sk_live_stripe')
     add(['--name', 'GitHub CI', '--url', 'https://api.github.com', '--client-id', 'gh-id', '--tag', 'ci'], 'ghs_ci_secret')
     add(['--name', 'Local test API', '--url', `${site}/login`, '--client-id', 'local-client-id', '--identifier', 'local'], 'local-secret-value')
+    await setClipboardDelay(vault, CLEAR_SECONDS)
 
     // Firefox reads host manifests from $HOME/.mozilla/native-messaging-hosts: Keyhold's own install writes it there.
     const home = join(dir, 'home')
@@ -383,7 +396,9 @@ describe('The Keyhold extension in Firefox, over keyhold native-host and keyhold
     await until(() => /Firefox on Linux \(Firefox at work\) wants the client secret of "Local test API"/.test(agent!.err()))
     agent!.answer('10m')
     expect(await poll(clipboard, 'local-secret-value')).toBe('local-secret-value')
-    expect(await popup.text('.status')).toBe('Copied the client secret of “Local test API”. It is cleared from the clipboard in 30 seconds.')
+    expect(await poll(() => popup.text('.status'), 'Copied the client secret of “Local test API”. It is cleared from the clipboard in 2 minutes.')).toBe(
+      'Copied the client secret of “Local test API”. It is cleared from the clipboard in 2 minutes.',
+    )
     await popup.screenshot('paired-copied')
 
     // Fill writes only into the field the person selected on the page, with the events typing sends.
@@ -397,7 +412,7 @@ describe('The Keyhold extension in Firefox, over keyhold native-host and keyhold
   })
 
   it('the background page clears a watched copy after the delay, even past Firefox suspending idle event pages', async () => {
-    // The popup's own watch is 30 s; the same message with a shorter delay (the least isWatchRequest takes is 1 s) shows the rule in seconds.
+    // The popup's own watch is the vault's delay (2 minutes here); the same message with a shorter delay (the least isWatchRequest takes is 1 s) shows the rule in seconds.
     const watch = (text: string, afterMs: number) =>
       popup.eval(`navigator.clipboard.writeText(${JSON.stringify(text)}).then(async () => {
         const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(${JSON.stringify(text)}))), (b) => b.toString(16).padStart(2, '0')).join('')

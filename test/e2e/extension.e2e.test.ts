@@ -7,6 +7,8 @@ import { build } from 'esbuild'
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN, NATIVE_HOST_NAME } from '../../extension/src/ids'
+import { createServices } from '../../src-main/core/services'
+import { MemoryKeyStore } from '../fakes/memory.key-store'
 import { initVault, keyhold } from '../support/cli'
 import { CHROMIUM_PATH, SCREENSHOT_DIR } from '../support/e2e'
 import { tempDir } from '../support/vault'
@@ -15,6 +17,18 @@ const ROOT = resolve(__dirname, '../..')
 const EXTENSION_DIR = join(ROOT, 'out/extension')
 const POPUP_URL = `chrome-extension://${CHROMIUM_EXTENSION_ID}/popup.html`
 const PASSWORD = 'extension test password'
+/** The vault's clipboard delay (Settings), which the agent gives the extension: short, so the clear is seen in seconds. */
+const CLEAR_SECONDS = 8
+/** The host name the browser resolves to the test server: a page on plain http that is not this computer's name for itself. */
+const PLAIN_HOST = 'plain-http.test'
+
+/** Sets the vault's clipboard delay as Keyhold's Settings does (there is no command for it). */
+async function setClipboardDelay(vault: string, seconds: number): Promise<void> {
+  const services = createServices({ vaultPath: vault, keyStore: new MemoryKeyStore() })
+  await services.vault.unlock({ password: PASSWORD })
+  await services.settings.update({ clipboardClearSeconds: seconds })
+  services.vault.lock()
+}
 
 /** A running `keyhold agent`, its output gathered as it comes; answers are typed on its stdin. */
 interface Agent {
@@ -68,6 +82,9 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
   let site: string
   let loginPage: Page
   let popup: Page
+  let launcher: string
+  /** (Re)writes the launcher; an extra argument makes the host refuse its caller, as it refuses anything but the Keyhold extension. */
+  let writeLauncher: (extraArgument?: string) => void
   const problems: string[] = []
   const cli = (args: string[], input = `${PASSWORD}\n`) => keyhold(['--vault', vault, '--password-stdin', ...args], input, env)
 
@@ -86,10 +103,13 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
     add(['--name', 'Stripe prod', '--url', 'https://api.stripe.com', '--client-id', 'stripe-id', '--tag', 'prod'], 'sk_live_stripe')
     add(['--name', 'GitHub CI', '--url', 'https://api.github.com', '--client-id', 'gh-id', '--tag', 'ci'], 'ghs_ci_secret')
     add(['--name', 'Local test API', '--url', `${site}/login`, '--client-id', 'local-client-id', '--identifier', 'local'], 'local-secret-value')
+    await setClipboardDelay(vault, CLEAR_SECONDS)
 
     // The browser starts the host through this script, as `keyhold browser install` writes one.
-    const launcher = join(dir, 'keyhold-native-host')
-    writeFileSync(launcher, `#!/bin/sh\nexport KEYHOLD_AGENT_DIR='${run}'\nexec '${process.execPath}' '${join(ROOT, 'bin/keyhold.js')}' native-host "$@"\n`)
+    launcher = join(dir, 'keyhold-native-host')
+    writeLauncher = (extraArgument = '') =>
+      writeFileSync(launcher, `#!/bin/sh\nexport KEYHOLD_AGENT_DIR='${run}'\nexec '${process.execPath}' '${join(ROOT, 'bin/keyhold.js')}' native-host "$@"${extraArgument}\n`)
+    writeLauncher()
     chmodSync(launcher, 0o755)
     const profile = join(dir, 'profile')
     mkdirSync(join(profile, 'NativeMessagingHosts'), { recursive: true })
@@ -103,7 +123,7 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
       viewport: { width: 420, height: 720 },
       colorScheme: 'light',
       reducedMotion: 'reduce',
-      args: ['--headless=new', `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, '--no-sandbox', '--no-first-run', '--disable-sync'],
+      args: ['--headless=new', `--host-resolver-rules=MAP ${PLAIN_HOST} 127.0.0.1`, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, '--no-sandbox', '--no-first-run', '--disable-sync'],
       env: { ...process.env, ...env },
     })
     context.setDefaultTimeout(10_000)
@@ -139,11 +159,13 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
   async function clickToolbarButton(page: Page): Promise<void> {
     const tabs = (await cdp.send('Target.getTargets', { filter: [{ type: 'tab' }] })).targetInfos
     const tab = tabs.find((t) => t.url === page.url())!
+    // The test's own popup tab, once open, has the same address: only the new one is the real popup.
+    const before = new Set((await cdp.send('Target.getTargets')).targetInfos.map((t) => t.targetId))
     await cdp.send('Extensions.triggerAction', { id: CHROMIUM_EXTENSION_ID, targetId: tab.targetId })
     let opened: string | undefined
     await until(async () => {
       const pages = (await cdp.send('Target.getTargets')).targetInfos
-      opened = pages.find((t) => t.type === 'page' && t.url === POPUP_URL)?.targetId
+      opened = pages.find((t) => t.type === 'page' && t.url === POPUP_URL && !before.has(t.targetId))?.targetId
       return opened !== undefined
     })
     await cdp.send('Target.closeTarget', { targetId: opened! })
@@ -235,7 +257,7 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
     firstCopyAt = Date.now()
     await expect.poll(offscreenDocuments).toBe(1)
     expect(await popup.getByRole('status').filter({ hasText: 'Copied' }).textContent()).toBe(
-      'Copied the client secret of “Local test API”. It is cleared from the clipboard in 30 seconds.',
+      `Copied the client secret of “Local test API”. It is cleared from the clipboard in ${CLEAR_SECONDS} seconds.`,
     )
     await screenshot('paired-copied')
 
@@ -260,6 +282,28 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
     expect(problems).toEqual([])
   })
 
+  it('on a plain http page of another host, Fill asks first and writes nothing until the person says so', async () => {
+    await loginPage.goto(`http://${PLAIN_HOST}:${new URL(site).port}/login`)
+    await clickToolbarButton(loginPage)
+    await loginPage.bringToFront()
+    await popup.reload()
+    await expect.poll(() => screen().getAttribute('data-screen')).toBe('paired')
+    await expect.poll(() => popup.getByRole('listitem').count()).toBe(3)
+    // 127.0.0.1 is not this page's host: no secret is "This site" here.
+    expect(await popup.locator('.badge').count()).toBe(0)
+    const local = popup.getByRole('listitem', { name: 'Local test API' })
+    await loginPage.focus('#client-id')
+    await local.getByRole('button', { name: 'Fill Client ID' }).click()
+    await expect.poll(() => popup.locator('.status').textContent()).toMatch(/^This page is not encrypted \(http\)\. Fill anyway\?/)
+    await popup.getByRole('button', { name: 'Cancel' }).click()
+    expect(await loginPage.inputValue('#client-id')).toBe('')
+    await local.getByRole('button', { name: 'Fill Client ID' }).click()
+    await popup.getByRole('button', { name: 'Fill anyway' }).click()
+    await expect.poll(() => loginPage.inputValue('#client-id')).toBe('local-client-id')
+    await screenshot('paired-http-filled')
+    expect(problems).toEqual([])
+  })
+
   it('Sign out ends the pairing in Keyhold and forgets it here', async () => {
     await popup.getByRole('button', { name: 'Sign out' }).click()
     await expect.poll(() => screen().getAttribute('data-screen')).toBe('unpaired')
@@ -281,6 +325,18 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
     await expect.poll(() => popup.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^GitHub CI/)])
     await screenshot('paired')
 
+    // The host refusing this caller is not the pairing ending: the popup says what to do and keeps the pairing.
+    writeLauncher(' refused-caller')
+    await popup.reload()
+    await expect.poll(() => screen().getAttribute('data-screen')).toBe('host-refused')
+    expect(await screen().textContent()).toMatch(/Keyhold's browser integration refused this extension\. Turn browser integration off and on again in Keyhold's Settings > Browser integration\./)
+    expect(Object.keys(await stored())).toEqual(['pairing'])
+    await screenshot('host-refused')
+    writeLauncher()
+    await popup.getByRole('button', { name: 'Try again' }).click()
+    await expect.poll(() => screen().getAttribute('data-screen')).toBe('paired')
+    await expect.poll(() => popup.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^GitHub CI/)])
+
     const revokedAt = Date.now()
     expect(cli(['app', 'revoke', key.id]).status).toBe(0)
     await expect.poll(() => screen().getAttribute('data-screen'), { timeout: 3_000 }).toBe('ended')
@@ -293,10 +349,10 @@ describe('The Keyhold extension in Chromium, over keyhold native-host and keyhol
     expect(problems).toEqual([])
   })
 
-  it('the copied client secret is cleared from the clipboard after 30 seconds', async () => {
+  it("the copied client secret is cleared from the clipboard after the vault's delay", async () => {
     // The popup's copy is watched by the offscreen document, which outlives the popup.
     await popup.close()
-    await new Promise((r) => setTimeout(r, Math.max(0, firstCopyAt + 30_500 - Date.now())))
+    await new Promise((r) => setTimeout(r, Math.max(0, firstCopyAt + CLEAR_SECONDS * 1000 + 500 - Date.now())))
     const page = await context.newPage()
     await page.goto(POPUP_URL)
     await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()'), { timeout: 3_000 }).toBe('')

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ClipboardWatch, isWatchRequest, sha256Hex, type WatchOutcome } from '../../extension/src/clipboard-watch'
+import { ClipboardWatch, delayWords, isWatching, isWatchRequest, sha256Hex, watchDelayMs, WATCHING, type WatchOutcome } from '../../extension/src/clipboard-watch'
 
 /** A clipboard in memory; `readable: false` is a browser that refuses to read it. */
 function fakeClipboard(text: string, readable = true) {
@@ -76,6 +76,34 @@ describe('ClipboardWatch: the copy is cleared after the delay if the clipboard s
     expect(isWatchRequest({ t: 'clipboard.watch', digest, afterMs: 30_000 }, 'offscreen.watch')).toBe(false)
     expect(isWatchRequest({ t: 'clipboard.watch', digest: 'sk_live_stripe', afterMs: 30_000 }, 'clipboard.watch')).toBe(false)
     expect(isWatchRequest({ t: 'clipboard.watch', digest, afterMs: 0 }, 'clipboard.watch')).toBe(false)
+    expect(isWatchRequest({ t: 'clipboard.watch', digest, afterMs: 600_000 }, 'clipboard.watch')).toBe(true)
+    expect(isWatchRequest({ t: 'clipboard.watch', digest, afterMs: 600_001 }, 'clipboard.watch')).toBe(false)
     expect(isWatchRequest(null, 'clipboard.watch')).toBe(false)
+  })
+})
+
+describe("the watch's delay: the vault's own setting (Session.clipboardClearSeconds)", () => {
+  it('watchDelayMs: the seconds as milliseconds, kept within what the background takes (1 s to 10 min)', () => {
+    expect(watchDelayMs(30)).toBe(30_000)
+    expect(watchDelayMs(5)).toBe(5_000)
+    expect(watchDelayMs(120)).toBe(120_000)
+    expect(watchDelayMs(600)).toBe(600_000)
+    // SECURITY: never longer than Keyhold's longest delay, whatever the agent says.
+    expect(watchDelayMs(86_400)).toBe(600_000)
+    expect(watchDelayMs(0)).toBe(1_000)
+    for (const seconds of [1, 5, 30, 600, 86_400]) expect(isWatchRequest({ t: 'clipboard.watch', digest: 'a'.repeat(64), afterMs: watchDelayMs(seconds) }, 'clipboard.watch')).toBe(true)
+  })
+
+  it('delayWords: seconds, or whole minutes as minutes', () => {
+    expect(delayWords(30_000)).toBe('30 seconds')
+    expect(delayWords(1_000)).toBe('1 second')
+    expect(delayWords(60_000)).toBe('1 minute')
+    expect(delayWords(120_000)).toBe('2 minutes')
+    expect(delayWords(90_000)).toBe('90 seconds')
+  })
+
+  it('isWatching: only the WATCHING answer says the watch is set', () => {
+    expect(isWatching(WATCHING)).toBe(true)
+    for (const answer of [undefined, null, {}, { watching: false }, { watching: 'true' }, 'watching']) expect(isWatching(answer)).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest'
-import { fillFocusedField } from '../../extension/src/fill'
+import { fillFocusedField, unencryptedPage } from '../../extension/src/fill'
 
 describe('fillFocusedField: runs in the page, writes only into the field the person selected', () => {
   beforeEach(() => {
@@ -37,5 +37,20 @@ describe('fillFocusedField: runs in the page, writes only into the field the per
   it('is self-contained, as chrome.scripting needs: its source names nothing outside itself but the DOM', () => {
     const source = fillFocusedField.toString()
     expect(source).not.toMatch(/\bimport\b|require\(|__vite|_ts_/)
+  })
+})
+
+describe('unencryptedPage: Fill asks first on a plain http page from another computer', () => {
+  it('http on another host asks; https, and http on this computer, do not', () => {
+    expect(unencryptedPage('http://example.com/login')).toBe(true)
+    expect(unencryptedPage('http://192.168.1.20:8080/')).toBe(true)
+    expect(unencryptedPage('http://localhost.example.com/')).toBe(true)
+    expect(unencryptedPage('https://example.com/login')).toBe(false)
+    expect(unencryptedPage('http://localhost:3000/')).toBe(false)
+    expect(unencryptedPage('http://app.localhost/')).toBe(false)
+    expect(unencryptedPage('http://127.0.0.1:8080/login')).toBe(false)
+    expect(unencryptedPage('http://[::1]:8080/')).toBe(false)
+    expect(unencryptedPage(undefined)).toBe(false)
+    expect(unencryptedPage('chrome://newtab')).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hostOf, mergeById, pageMatch, rankForPage, siteOf } from '../../extension/src/ranking'
+import { domainOf, hostOf, mergeById, pageMatch, rankForPage } from '../../extension/src/ranking'
 
 describe('ranking API secrets for the page in front of the person', () => {
   it('hostOf: the lower-case host of an http(s) URL, also without its scheme; null for anything else', () => {
@@ -15,39 +15,56 @@ describe('ranking API secrets for the page in front of the person', () => {
     expect(hostOf('not a url at all')).toBeNull()
   })
 
-  it('siteOf: the last two labels, three under a country second level; addresses are their own site', () => {
-    expect(siteOf('dashboard.stripe.com')).toBe('stripe.com')
-    expect(siteOf('stripe.com')).toBe('stripe.com')
-    expect(siteOf('shop.example.co.uk')).toBe('example.co.uk')
-    expect(siteOf('api.service.com.au')).toBe('service.com.au')
-    expect(siteOf('a.b.example.io')).toBe('example.io')
-    expect(siteOf('127.0.0.1')).toBe('127.0.0.1')
-    expect(siteOf('[::1]')).toBe('[::1]')
-    expect(siteOf('localhost')).toBe('localhost')
+  it('domainOf: the host without its www., the one domain decided without the Public Suffix List', () => {
+    expect(domainOf('www.stripe.com')).toBe('stripe.com')
+    expect(domainOf('stripe.com')).toBe('stripe.com')
+    expect(domainOf('dashboard.stripe.com')).toBe('dashboard.stripe.com')
+    expect(domainOf('www.example.co.uk')).toBe('example.co.uk')
+    expect(domainOf('www.localhost')).toBe('www.localhost')
+    expect(domainOf('127.0.0.1')).toBe('127.0.0.1')
   })
 
-  it("pageMatch: the page's host, its site, or nothing", () => {
+  it("pageMatch: the page's host, the same host but for www., or nothing", () => {
     expect(pageMatch('https://dashboard.stripe.com/login', 'dashboard.stripe.com')).toBe('host')
-    expect(pageMatch('https://api.stripe.com', 'dashboard.stripe.com')).toBe('site')
+    expect(pageMatch('https://stripe.com/login', 'www.stripe.com')).toBe('domain')
+    expect(pageMatch('https://www.stripe.com', 'stripe.com')).toBe('domain')
     expect(pageMatch('https://stripe.com.evil.example', 'dashboard.stripe.com')).toBeNull()
     expect(pageMatch('https://api.github.com', 'dashboard.stripe.com')).toBeNull()
     expect(pageMatch('https://api.stripe.com', null)).toBeNull()
     expect(pageMatch('', 'stripe.com')).toBeNull()
   })
 
-  it("rankForPage: this host first, then this site, then the rest, each group in the agent's order", () => {
+  it("SECURITY: a stranger's page under a shared suffix is never the same site (github.io, vercel.app, herokuapp.com, co.uk)", () => {
+    const strangers: Array<[string, string]> = [
+      ['https://mine.github.io', 'evil.github.io'],
+      ['https://my-app.vercel.app', 'evil-app.vercel.app'],
+      ['https://my-api.herokuapp.com', 'phish.herokuapp.com'],
+      ['https://shop.example.co.uk', 'evil.co.uk'],
+      ['https://shop.example.co.uk', 'other.example.co.uk'],
+      ['https://api.service.com.au', 'evil.com.au'],
+      ['https://a.b.example.io', 'x.example.io'],
+    ]
+    for (const [secret, page] of strangers) expect(pageMatch(secret, page), `${secret} on ${page}`).toBeNull()
+    const items = [
+      { id: 'other', url: 'https://api.github.com' },
+      { id: 'mine', url: 'https://mine.github.io/admin' },
+    ]
+    expect(rankForPage(items, 'evil.github.io').map((i) => i.id)).toEqual(['other', 'mine'])
+  })
+
+  it("rankForPage: this host first, then its www. twin, then the rest, each group in the agent's order", () => {
     const items = [
       { id: '1', url: 'https://api.github.com' },
       { id: '2', url: 'https://api.stripe.com' },
-      { id: '3', url: 'https://a.example.com' },
-      { id: '4', url: 'https://dashboard.stripe.com/x' },
+      { id: '3', url: 'https://stripe.com' },
+      { id: '4', url: 'https://www.stripe.com/x' },
       { id: '5', url: 'https://connect.stripe.com' },
     ]
-    expect(rankForPage(items, 'dashboard.stripe.com').map((i) => i.id)).toEqual(['4', '2', '5', '1', '3'])
+    expect(rankForPage(items, 'www.stripe.com').map((i) => i.id)).toEqual(['4', '3', '1', '2', '5'])
     expect(rankForPage(items, null).map((i) => i.id)).toEqual(['1', '2', '3', '4', '5'])
   })
 
-  it("mergeById: the site's matches ahead of the whole list, each once", () => {
+  it("mergeById: the page's matches ahead of the whole list, each once", () => {
     expect(mergeById([{ id: 'b' }], [{ id: 'a' }, { id: 'b' }, { id: 'c' }]).map((i) => i.id)).toEqual(['b', 'a', 'c'])
   })
 })

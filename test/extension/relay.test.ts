@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { CompanionError, openSession, pair, readPairingInput } from '../../src-shared/local-access/client'
 import { encodeBody, jsonBytes, toBase64Url } from '../../src-shared/local-access/frames'
 import { HelloWatch } from '../../extension/src/hello-watch'
-import { HOST_MISSING, openRelay } from '../../extension/src/relay'
+import { HOST_MISSING, HOST_REFUSED, openRelay, RelayError } from '../../extension/src/relay'
+import { sessionFailure, signedOutAnyway } from '../../extension/src/session-failure'
 import { addSecrets, startAgent } from '../support/agent'
 import { PASSWORD } from '../support/vault'
 import { agentPort, FakePort } from './fake-port'
@@ -54,6 +55,32 @@ describe('openRelay: a FrameTransport over the native messaging port', () => {
     port.deliver({ relay: 1, error: { code: 'AGENT_NOT_RUNNING', message: 'Keyhold is not running.' } })
     expect(await failure(opening)).toEqual({ code: 'AGENT_NOT_RUNNING', message: 'Keyhold is not running.' })
     expect(port.disconnected).toBe(true)
+  })
+
+  it("the host's own refusal of the caller (its FORBIDDEN before any frame) is HOST_REFUSED, never the agent's FORBIDDEN", async () => {
+    const port = new FakePort()
+    const opening = openRelay(port, 'v')
+    port.deliver({ relay: 1, error: { code: 'FORBIDDEN', message: 'Only the Keyhold browser extension may start the Keyhold native messaging host.' } })
+    const error = await opening.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RelayError)
+    expect(error).toMatchObject({
+      code: HOST_REFUSED,
+      message: "Keyhold's browser integration refused this extension. Turn browser integration off and on again in Keyhold's Settings > Browser integration.",
+    })
+    expect(port.disconnected).toBe(true)
+    // The popup keeps the pairing: it may still be active in Keyhold.
+    expect(sessionFailure(error)).toBe('host-refused')
+  })
+
+  it('an answer that names another vault than the one asked for is refused as a relay error, not as FORBIDDEN', async () => {
+    const port = new FakePort()
+    const opening = openRelay(port, 'v1')
+    port.deliver({ relay: 1, connected: true, vault: 'v2' })
+    const error = await opening.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RelayError)
+    expect(error).toMatchObject({ code: 'PROTOCOL_ERROR', message: expect.stringMatching(/another vault/) })
+    expect(port.disconnected).toBe(true)
+    expect(sessionFailure(error)).toBe('other')
   })
 
   it('a first answer it cannot read is a PROTOCOL_ERROR', async () => {
@@ -129,6 +156,40 @@ describe('openRelay: a FrameTransport over the native messaging port', () => {
     } finally {
       await t.stop()
     }
+  })
+})
+
+describe('sessionFailure: only the agent may say the pairing ended', () => {
+  it("the agent's FORBIDDEN ends the pairing; the relay's errors, whatever their code, do not", () => {
+    expect(sessionFailure(new CompanionError('FORBIDDEN', 'This device is not paired with this vault.'))).toBe('ended')
+    expect(sessionFailure(new RelayError('FORBIDDEN', 'refused'))).toBe('host-refused')
+    expect(sessionFailure(new RelayError(HOST_REFUSED, 'refused'))).toBe('host-refused')
+    expect(sessionFailure(new RelayError(HOST_MISSING, 'missing'))).toBe('host-missing')
+    expect(sessionFailure(new RelayError('AGENT_NOT_RUNNING', 'not running'))).toBe('not-running')
+    expect(sessionFailure(new CompanionError('VAULT_LOCKED', 'locked'))).toBe('locked')
+    expect(sessionFailure(new CompanionError('CLOSED', 'closed'))).toBe('other')
+    expect(sessionFailure(new Error('boom'))).toBe('other')
+  })
+
+  it('a sign-out whose session the pairing.ended closed before the answer came is signed out all the same', async () => {
+    const t = await startAgent()
+    try {
+      const created = await t.services.apps.create({ name: 'Work browser', type: 'extension', expiresAt: null })
+      const { session } = await pair((await openRelay(agentPort(t), undefined)).transport, readPairingInput(created.code), { claim: CLAIM })
+      // The pairing ends in Keyhold while the sign-out is on its way: the session closes with the agent's pairing.ended.
+      await t.services.pairings.end(t.services.pairings.list()[0]!.id, 'revoked')
+      const error = await session.signOut().then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toMatchObject({ code: 'FORBIDDEN' })
+      expect(signedOutAnyway(error)).toBe(true)
+    } finally {
+      await t.stop()
+    }
+    expect(signedOutAnyway(new CompanionError('CLOSED', 'The agent closed the session.'))).toBe(false)
+    expect(signedOutAnyway(new RelayError(HOST_REFUSED, 'refused'))).toBe(false)
+    expect(signedOutAnyway(new CompanionError('RATE_LIMITED', 'Slow down.'))).toBe(false)
   })
 })
 

@@ -1,9 +1,12 @@
 import type { PairingView } from '../../src-shared/local-access/messages'
 import type { SecretId, SecretSummary } from '../../src-shared/types/secrets'
+import { copiedWords } from '../../extension/src/copy'
+import { UNENCRYPTED_WARNING } from '../../extension/src/fill'
 import {
   endedScreen,
   failedScreen,
   hostMissingScreen,
+  hostRefusedScreen,
   lockedScreen,
   notRunningScreen,
   pairedScreen,
@@ -49,6 +52,7 @@ frame('locked-asked', lockedScreen({ asked: true, onUnlock: noop }))
 frame('not-running', notRunningScreen({ onRetry: noop }))
 frame('not-running-stopped', notRunningScreen({ lead: 'Keyhold stopped serving this vault.', onRetry: noop }))
 frame('host-missing', hostMissingScreen({ onRetry: noop }))
+frame('host-refused', hostRefusedScreen({ message: "Keyhold's browser integration refused this extension. Turn browser integration off and on again in Keyhold's Settings > Browser integration.", onRetry: noop }))
 frame('ended', endedScreen({ app: 'Work browser', onPairAgain: noop }))
 frame('failed', failedScreen({ title: 'Keyhold stopped answering', message: 'The connection to Keyhold closed.', action: 'Reconnect', onRetry: noop }))
 
@@ -71,12 +75,20 @@ frame('paired', paired.root)
 paired.showResults(
   [
     { secret: secret('Stripe dashboard', 'https://dashboard.stripe.com', { identifier: 'acct_1Nv', tags: ['prod', 'payments'] }), match: 'host' },
-    { secret: secret('Stripe prod API with a rather long name that does not fit', 'https://api.stripe.com/v1', { tags: ['prod'] }), match: 'site' },
+    { secret: secret('Stripe prod API with a rather long name that does not fit', 'https://www.dashboard.stripe.com/v1', { tags: ['prod'] }), match: 'domain' },
     { secret: secret('GitHub CI', 'https://api.github.com', { tags: ['ci'], hasClientSecret: false }), match: null },
   ],
   '3 API secrets',
 )
-paired.setStatus('Copied the client secret of “Stripe dashboard”. It is cleared from the clipboard in 30 seconds.', 'success')
+paired.setStatus('Copied the client secret of “Stripe dashboard”. It is cleared from the clipboard in 2 minutes.', 'success')
 const empty = pairedScreen({ pairing: { ...pairing, scope: { secrets: 'all' }, reveal: 'allow' }, vaultId: 'c3a7f725f31ce7b0afc2', fillTarget: null, handlers: { onSearch: noop, onCopy: noop, onFill: noop, onSignOut: noop } })
 frame('paired-empty', empty.root)
 empty.showResults([], 'No API secrets match this search.')
+const insecure = pairedScreen({ pairing, vaultId: 'c3a7f725f31ce7b0afc2', fillTarget: 'intranet.example', handlers: { onSearch: noop, onCopy: noop, onFill: noop, onSignOut: noop } })
+frame('paired-http-warning', insecure.root)
+insecure.showResults([{ secret: secret('Intranet API', 'http://intranet.example'), match: 'host' }], '1 API secret')
+insecure.ask(UNENCRYPTED_WARNING, 'Fill anyway', noop)
+const unwatched = pairedScreen({ pairing, vaultId: 'c3a7f725f31ce7b0afc2', fillTarget: null, handlers: { onSearch: noop, onCopy: noop, onFill: noop, onSignOut: noop } })
+frame('paired-not-cleared', unwatched.root)
+unwatched.showResults([{ secret: secret('GitHub CI', 'https://api.github.com', { tags: ['ci'] }), match: null }], '1 API secret')
+unwatched.setStatus(copiedWords('the client secret of “GitHub CI”', { afterMs: 30_000, watched: false }), 'error')

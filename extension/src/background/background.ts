@@ -1,6 +1,6 @@
 import '../zod-jitless'
 import { CompanionError, readPairingInput } from '../../../src-shared/local-access/client'
-import { ClipboardWatch, CLIPBOARD_IDLE, isWatchRequest, sha256Hex } from '../clipboard-watch'
+import { ClipboardWatch, CLIPBOARD_IDLE, isWatching, isWatchRequest, sha256Hex, WATCHING } from '../clipboard-watch'
 import { deviceClaim } from '../device'
 import { domClipboard } from '../dom-clipboard'
 import { IdentityStore } from '../identity-store'
@@ -52,13 +52,21 @@ chrome.runtime.onConnect.addListener((port) => {
 /** Chromium: the watch lives in an offscreen document (a worker has no clipboard). Firefox: in this background page. */
 const clipboard = typeof chrome.offscreen === 'undefined' ? localClipboard() : offscreenClipboard()
 
-chrome.runtime.onMessage.addListener((message, sender) => {
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!fromOwnPage(sender)) return
-  if (isWatchRequest(message, 'clipboard.watch')) void clipboard.watch(message.digest, message.afterMs)
-  else if ((message as { t?: unknown } | null)?.t === CLIPBOARD_IDLE) void clipboard.idle()
+  if (isWatchRequest(message, 'clipboard.watch')) {
+    // The popup says "cleared in …" only on WATCHING: a watch that could not be set is said too.
+    clipboard.watch(message.digest, message.afterMs).then(
+      () => sendResponse(WATCHING),
+      () => sendResponse({ watching: false }),
+    )
+    return true
+  }
+  if ((message as { t?: unknown } | null)?.t === CLIPBOARD_IDLE) void clipboard.idle()
 })
 
 interface ClipboardHost {
+  /** Resolves once the watch is set; rejects when it could not be. */
   watch(digest: string, afterMs: number): Promise<void>
   idle(): Promise<void>
 }
@@ -77,7 +85,7 @@ function offscreenClipboard(): ClipboardHost {
           .finally(() => (creating = null))
         await creating
       }
-      await chrome.runtime.sendMessage({ t: 'offscreen.watch', digest, afterMs })
+      if (!isWatching(await chrome.runtime.sendMessage({ t: 'offscreen.watch', digest, afterMs }))) throw new Error('The offscreen document did not take the watch.')
     },
     async idle() {
       // A copy made just now may not have reached the document yet: keep it open then.

@@ -1,4 +1,4 @@
-import { ClipboardWatch, CLIPBOARD_IDLE, isWatchRequest, sha256Hex } from '../clipboard-watch'
+import { ClipboardWatch, CLIPBOARD_IDLE, isWatchRequest, sha256Hex, WATCHING } from '../clipboard-watch'
 import { domClipboard } from '../dom-clipboard'
 
 /**
@@ -9,7 +9,9 @@ const watch = new ClipboardWatch(domClipboard(document), sha256Hex, () => {
   if (!watch.watching) void chrome.runtime.sendMessage({ t: CLIPBOARD_IDLE }).catch(() => {})
 })
 
-chrome.runtime.onMessage.addListener((message, sender) => {
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return
-  if (isWatchRequest(message, 'offscreen.watch')) watch.watch(message.digest, message.afterMs)
+  if (!isWatchRequest(message, 'offscreen.watch')) return
+  watch.watch(message.digest, message.afterMs)
+  sendResponse(WATCHING)
 })

@@ -1,18 +1,20 @@
 import '../zod-jitless'
 import { CompanionError, openSession, type PairedIdentity, type Session } from '../../../src-shared/local-access/client'
 import type { SecretSummary } from '../../../src-shared/types/secrets'
-import { CLIPBOARD_CLEAR_MS, sha256Hex } from '../clipboard-watch'
-import { FILL_WORDS, fillFocusedField, type FillOutcome } from '../fill'
+import { copiedWords, copyWatched } from '../copy'
+import { FILL_WORDS, fillFocusedField, unencryptedPage, UNENCRYPTED_WARNING, type FillOutcome } from '../fill'
 import { HelloWatch } from '../hello-watch'
 import { IdentityStore } from '../identity-store'
 import { connectNative } from '../native'
 import { PAIRING_CHANNEL, type PairingCommand, type PairingProgress, type PairingUpdate } from '../pairing-progress'
-import { hostOf, mergeById, pageMatch, rankForPage, siteOf } from '../ranking'
-import { HOST_MISSING } from '../relay'
+import { domainOf, hostOf, mergeById, pageMatch, rankForPage } from '../ranking'
+import { HOST_MISSING, HOST_REFUSED } from '../relay'
+import { sessionFailure, signedOutAnyway } from '../session-failure'
 import {
   endedScreen,
   failedScreen,
   hostMissingScreen,
+  hostRefusedScreen,
   loadingScreen,
   lockedScreen,
   notRunningScreen,
@@ -74,6 +76,7 @@ function followPairing(progress: PairingProgress): void {
       showing = 'other'
       if (progress.code === 'AGENT_NOT_RUNNING') return show(notRunningScreen({ onRetry: () => showUnpaired({}) }))
       if (progress.code === HOST_MISSING) return show(hostMissingScreen({ onRetry: () => showUnpaired({}) }))
+      if (progress.code === HOST_REFUSED) return show(hostRefusedScreen({ message: progress.message, onRetry: () => showUnpaired({}) }))
       return showUnpaired({ error: progress.message })
   }
 }
@@ -103,15 +106,17 @@ function showUnpaired(options: { error?: string; notice?: string }): void {
 interface Target {
   tabId: number | null
   host: string | null
+  /** Served over plain http from another computer: Fill asks first. */
+  unencrypted: boolean
 }
 
 const target: Promise<Target> = chrome.tabs
   .query({ active: true, currentWindow: true })
   .then(([tab]) => {
     const pageHost = hostOf(tab?.url)
-    return { tabId: pageHost && tab?.id !== undefined ? tab.id : null, host: pageHost }
+    return { tabId: pageHost && tab?.id !== undefined ? tab.id : null, host: pageHost, unencrypted: unencryptedPage(tab?.url) }
   })
-  .catch(() => ({ tabId: null, host: null }))
+  .catch(() => ({ tabId: null, host: null, unencrypted: false }))
 
 async function connect(identity: PairedIdentity): Promise<void> {
   showing = 'other'
@@ -136,10 +141,20 @@ async function connect(identity: PairedIdentity): Promise<void> {
 function sessionFailed(error: unknown, identity: PairedIdentity): void {
   const failure = error instanceof CompanionError ? error : new CompanionError('INTERNAL', 'Something unexpected went wrong.')
   const retry = () => void connect(identity)
-  if (failure.code === 'FORBIDDEN') return forget(identity)
-  if (failure.code === 'AGENT_NOT_RUNNING') return show(notRunningScreen({ onRetry: retry }))
-  if (failure.code === HOST_MISSING) return show(hostMissingScreen({ onRetry: retry }))
-  show(failedScreen({ title: failure.code === 'VAULT_LOCKED' ? 'Keyhold is locked' : 'Keyhold did not answer', message: failure.message, action: 'Try again', onRetry: retry }))
+  switch (sessionFailure(failure)) {
+    case 'ended':
+      return forget(identity)
+    case 'not-running':
+      return show(notRunningScreen({ onRetry: retry }))
+    case 'host-missing':
+      return show(hostMissingScreen({ onRetry: retry }))
+    case 'host-refused':
+      return show(hostRefusedScreen({ message: failure.message, onRetry: retry }))
+    case 'locked':
+      return show(failedScreen({ title: 'Keyhold is locked', message: failure.message, action: 'Try again', onRetry: retry }))
+    case 'other':
+      return show(failedScreen({ title: 'Keyhold did not answer', message: failure.message, action: 'Try again', onRetry: retry }))
+  }
 }
 
 /** The pairing ended in Keyhold (revoked, expired, idle): its key is useless now, so it is erased. */
@@ -156,11 +171,11 @@ async function openPaired(identity: PairedIdentity, current: Session): Promise<v
 
   const search = async (query: string) => {
     const mine = ++searches
-    const site = page.host ? siteOf(page.host) : null
+    const domain = page.host ? domainOf(page.host) : null
     const typed = query.trim()
     try {
       const [matches, all] = await Promise.all([
-        !typed && site ? current.list({ query: site, limit: 20 }) : null,
+        !typed && domain ? current.list({ query: domain, limit: 20 }) : null,
         current.list({ ...(typed && { query: typed }), limit: 50 }),
       ])
       if (mine !== searches) return
@@ -191,6 +206,26 @@ async function openPaired(identity: PairedIdentity, current: Session): Promise<v
     return clientSecret
   }
 
+  /** Fills the value into the field selected in the tab the popup was opened on. */
+  const fill = async (secret: SecretSummary, field: 'clientId' | 'clientSecret', tabId: number) => {
+    const label = field === 'clientId' ? 'Client ID' : 'client secret'
+    let value: string | null
+    try {
+      value = await valueOf(secret, field)
+    } catch (error) {
+      return requestFailed(error)
+    }
+    if (value === null) return
+    let outcome: FillOutcome | 'refused'
+    try {
+      const [result] = await chrome.scripting.executeScript({ target: { tabId }, func: fillFocusedField, args: [value] })
+      outcome = result?.result ?? 'refused'
+    } catch {
+      outcome = 'refused'
+    }
+    screen.setStatus(outcome === 'filled' ? `Filled the ${label} of “${secret.name}” into the field you selected.` : FILL_WORDS[outcome], outcome === 'filled' ? 'success' : 'error')
+  }
+
   const handlers = {
     onSearch: (query: string) => void search(query),
     async onCopy(secret: SecretSummary, field: 'clientId' | 'clientSecret') {
@@ -198,42 +233,30 @@ async function openPaired(identity: PairedIdentity, current: Session): Promise<v
       try {
         const value = await valueOf(secret, field)
         if (value === null) return
-        await navigator.clipboard.writeText(value)
-        // SECURITY: the worker is given the copy's digest only, to clear the clipboard later if it still holds it.
-        await chrome.runtime.sendMessage({ t: 'clipboard.watch', digest: await sha256Hex(value), afterMs: CLIPBOARD_CLEAR_MS }).catch(() => {})
-        screen.setStatus(`Copied the ${label} of “${secret.name}”. It is cleared from the clipboard in ${CLIPBOARD_CLEAR_MS / 1000} seconds.`, 'success')
+        const copied = await copyWatched(value, current.clipboardClearSeconds, { writeText: (text) => navigator.clipboard.writeText(text), sendMessage: (message) => chrome.runtime.sendMessage(message) })
+        screen.setStatus(copiedWords(`the ${label} of “${secret.name}”`, copied), copied.watched ? 'success' : 'error')
       } catch (error) {
         if (error instanceof CompanionError) return requestFailed(error)
         screen.setStatus('The browser did not let Keyhold copy. Try again.', 'error')
       }
     },
-    async onFill(secret: SecretSummary, field: 'clientId' | 'clientSecret') {
-      if (page.tabId === null) return
-      const label = field === 'clientId' ? 'Client ID' : 'client secret'
-      let value: string | null
-      try {
-        value = await valueOf(secret, field)
-      } catch (error) {
-        return requestFailed(error)
-      }
-      if (value === null) return
-      let outcome: FillOutcome | 'refused'
-      try {
-        const [result] = await chrome.scripting.executeScript({ target: { tabId: page.tabId }, func: fillFocusedField, args: [value] })
-        outcome = result?.result ?? 'refused'
-      } catch {
-        outcome = 'refused'
-      }
-      screen.setStatus(outcome === 'filled' ? `Filled the ${label} of “${secret.name}” into the field you selected.` : FILL_WORDS[outcome], outcome === 'filled' ? 'success' : 'error')
+    onFill(secret: SecretSummary, field: 'clientId' | 'clientSecret') {
+      const { tabId } = page
+      if (tabId === null) return
+      // SECURITY: asked before the value is even read from Keyhold: anyone on the way can read an http page's fields.
+      if (page.unencrypted) return screen.ask(UNENCRYPTED_WARNING, 'Fill anyway', () => void fill(secret, field, tabId))
+      void fill(secret, field, tabId)
     },
     async onSignOut() {
       session = null
       try {
         await current.signOut()
       } catch (error) {
-        session = current
-        if (current.closed) return closed()
-        return screen.setStatus(`Keyhold did not sign this browser out: ${error instanceof Error ? error.message : 'try again.'}`, 'error')
+        if (!signedOutAnyway(error)) {
+          session = current
+          if (current.closed) return closed()
+          return screen.setStatus(`Keyhold did not sign this browser out: ${error instanceof Error ? error.message : 'try again.'}`, 'error')
+        }
       }
       await store.clear()
       showUnpaired({ notice: 'Signed out. This browser can no longer read from Keyhold.' })

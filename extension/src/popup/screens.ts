@@ -130,6 +130,17 @@ export function hostMissingScreen(options: { onRetry(): void }): HTMLElement {
   })
 }
 
+/** The host refused this extension: the pairing is kept, it may still be active in Keyhold. */
+export function hostRefusedScreen(options: { message: string; onRetry(): void }): HTMLElement {
+  return messageScreen({
+    name: 'host-refused',
+    title: 'Browser integration refused',
+    tone: 'error',
+    body: [options.message, 'This browser is still paired with Keyhold: nothing was forgotten.'],
+    actions: [button('Try again', options.onRetry, { class: 'primary' })],
+  })
+}
+
 export function endedScreen(options: { app: string | null; onPairAgain(): void }): HTMLElement {
   return messageScreen({
     name: 'ended',
@@ -164,10 +175,12 @@ export interface PairedScreen {
   root: HTMLElement
   showResults(items: ResultItem[], summary: string): void
   setStatus(text: string, tone?: Tone): void
+  /** Asks in the status line before going on: `onYes` runs on the `action` button only; Cancel or a new status drops the question. */
+  ask(text: string, action: string, onYes: () => void): void
 }
 
 /**
- * Paired: which pairing this is, the search, the results (this page's site first), and Sign
+ * Paired: which pairing this is, the search, the results (this page's host first), and Sign
  * out. `fillTarget` is the page Fill writes into, or null when there is none Keyhold may fill.
  */
 export function pairedScreen(options: { pairing: PairingView; vaultId: string; fillTarget: string | null; handlers: PairedHandlers }): PairedScreen {
@@ -212,6 +225,20 @@ export function pairedScreen(options: { pairing: PairingView; vaultId: string; f
       status.textContent = text
       status.className = `status tone-${tone}`
     },
+    ask(text, action, onYes) {
+      const cancel = button('Cancel', () => {
+        status.textContent = ''
+        status.className = 'status'
+      })
+      const yes = button(action, () => {
+        status.textContent = ''
+        status.className = 'status'
+        onYes()
+      })
+      status.replaceChildren(h('span', {}, text), h('span', { class: 'actions' }, yes, cancel))
+      status.className = 'status tone-error'
+      queueMicrotask(() => cancel.focus())
+    },
     showResults(items, text) {
       summary.textContent = text
       list.replaceChildren(...items.map((item) => resultRow(item, options.fillTarget !== null, handlers)))
@@ -235,7 +262,7 @@ function resultRow({ secret, match }: ResultItem, canFill: boolean, handlers: Pa
   return h(
     'li',
     { class: `result${match ? ' match' : ''}`, 'aria-label': secret.name },
-    h('div', { class: 'result-head' }, h('span', { class: 'name' }, secret.name), match ? h('span', { class: 'badge' }, match === 'host' ? 'This site' : 'Same site') : null),
+    h('div', { class: 'result-head' }, h('span', { class: 'name' }, secret.name), match ? h('span', { class: 'badge' }, match === 'host' ? 'This site' : 'Same domain') : null),
     h('div', { class: 'result-meta muted' }, host || 'No URL', secret.identifier ? ` · ${secret.identifier}` : '', secret.tags.length ? ` · ${secret.tags.join(', ')}` : ''),
     h('div', { class: 'fields' }, fieldRow('Client ID', 'clientId', secret.clientId !== ''), fieldRow('Client secret', 'clientSecret', secret.hasClientSecret)),
   )
