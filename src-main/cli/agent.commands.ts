@@ -395,7 +395,7 @@ function phonesAddresses(given: readonly string[]): string[] {
     return found
   }
   for (const address of given)
-    if (isIP(address) === 0 || !isServable(address))
+    if (address.includes('%') || isIP(address) === 0 || !isServable(address))
       throw new KeyholdError('INVALID_INPUT', `--phones-address ${oneLine(address).slice(0, 64)} is not a private or loopback IP address. Use one of this computer's addresses on your local network (e.g. 192.168.1.20).`)
   return [...new Set(given)]
 }

@@ -55,7 +55,10 @@ export function createServices(options: ServicesOptions) {
   const apps = new AppsService(vault, clock)
   const pairings = new PairingsService(vault, clock)
   const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings }, clock, options.agent)
-  apps.usePhoneTarget((appId) => agent.phoneTarget(appId))
+  apps.usePhoneTarget(
+    (appId) => agent.phoneTarget(appId),
+    (appId) => agent.phoneTargetUnused(appId),
+  )
   const browser = new BrowserService(options.browser ?? { problem: 'Browser integration is set up from the app, or with `keyhold browser install`.' })
   return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent, browser }
 }

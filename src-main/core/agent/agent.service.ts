@@ -7,7 +7,8 @@ import type { Clock } from '../ports'
 import { readMeta, writeMeta } from '../vault/meta'
 import { LocalAgent } from './agent'
 import type { AgentServices } from './agent-context'
-import { agentEndpoint, agentFolder, readAgentInfo } from './agent-paths'
+import { parseHostPort } from '../../../src-shared/apps/pairing-uri'
+import { agentEndpoint, agentFolder, agentGone, readAgentInfo } from './agent-paths'
 import { ApprovalQueue } from './approvals'
 import type { ConnectionTimings } from './limits'
 import { servableAddresses, type ServableAddress } from './network/addresses'
@@ -39,7 +40,8 @@ export class AgentService {
   readonly approvals = new ApprovalQueue()
   private agent: LocalAgent | null = null
   private problem: string | null = null
-  private starting: Promise<void> | null = null
+  /** Every start and stop, one after the other: two callers never apply at once. */
+  private applying: Promise<void> = Promise.resolve()
   private network: NetworkSettings & { auto: boolean } = { on: false, auto: false, keepOn: false, whileLocked: false }
   private networkAddresses: ServableAddress[] = []
   private networkProblem: string | null = null
@@ -118,28 +120,31 @@ export class AgentService {
     return this.networkStatus()
   }
 
+  /** The create of `appId` failed after phoneTarget: its QR code is never shown, so it holds nothing. */
+  async phoneTargetUnused(appId: AppId): Promise<void> {
+    await this.qrClosed(appId)
+  }
+
   /**
    * Where a new Mobile app key's QR code sends the phone (§2.4.2). In the app it turns the
    * endpoint on by itself until the QR code closes (qrClosed); elsewhere (the CLI) it is where
    * another process serves phones, if one does. Null when nothing can serve them.
    */
   async phoneTarget(appId: AppId): Promise<NetworkTarget | null> {
-    if (!this.options) {
-      const info = await readAgentInfo(agentEndpoint(this.services.vault.vault().id, agentFolder()))
-      return info?.network ? { hosts: info.network.hosts, fingerprint: info.network.fp } : null
-    }
-    if (!this.network.on || this.network.auto) {
-      this.qrHolds.add(appId)
-      if (!this.network.on) await this.saveNetwork({ on: 'auto' })
+    if (!this.options) return runningPhoneTarget(this.services.vault.vault().id)
+    // Every open QR code holds the endpoint on, whoever turned it on (a phone may scan it later).
+    this.qrHolds.add(appId)
+    if (!this.network.on) {
+      await this.saveNetwork({ on: 'auto' })
       await this.sync()
     }
     const network = this.agent?.network
     return network && network.hosts.length > 0 ? { hosts: network.hosts, fingerprint: network.fingerprint } : null
   }
 
-  /** The QR code of `appId` closed: an endpoint it turned on turns off again unless a phone paired. */
+  /** The QR code of `appId` closed: an endpoint a QR code turned on turns off again unless a phone paired. */
   async qrClosed(appId: AppId): Promise<NetworkStatus> {
-    if (this.qrHolds.delete(appId) && this.qrHolds.size === 0 && this.network.on && !this.network.keepOn && this.countLivePhones() === 0) {
+    if (this.qrHolds.delete(appId) && this.qrHolds.size === 0 && this.network.auto && !this.network.keepOn && this.countLivePhones() === 0) {
       await this.saveNetwork({ on: false })
       await this.sync()
     }
@@ -160,10 +165,11 @@ export class AgentService {
 
   /** Stops listening (quit). */
   async stop(): Promise<void> {
-    await this.starting
-    const agent = this.agent
-    this.agent = null
-    await agent?.stop()
+    await this.queue(async () => {
+      const agent = this.agent
+      this.agent = null
+      await agent?.stop()
+    })
   }
 
   private enabled(): boolean {
@@ -234,10 +240,14 @@ export class AgentService {
   }
 
   /** Starts or stops the agent to match the setting (while unlocked). */
-  private async sync(): Promise<void> {
-    await this.starting
-    this.starting = this.apply().finally(() => (this.starting = null))
-    await this.starting
+  private sync(): Promise<void> {
+    return this.queue(() => this.apply())
+  }
+
+  private queue(step: () => Promise<void>): Promise<void> {
+    const run = this.applying.then(step)
+    this.applying = run.catch(() => undefined)
+    return run
   }
 
   private async apply(): Promise<void> {
@@ -271,4 +281,18 @@ export class AgentService {
     if (!want) this.problem = null
     await this.applyNetwork()
   }
+}
+
+/**
+ * Where another process (the app, `keyhold agent --phones`) serves phones for this vault, from
+ * its facts file: only a live agent's, and only well-formed hosts and fingerprint.
+ */
+async function runningPhoneTarget(vaultId: string): Promise<NetworkTarget | null> {
+  const endpoint = agentEndpoint(vaultId, agentFolder())
+  const info = await readAgentInfo(endpoint)
+  const network = info?.network
+  if (!info || !network || (await agentGone(info, endpoint))) return null
+  const hosts = Array.isArray(network.hosts) ? network.hosts.filter((h): h is string => typeof h === 'string' && parseHostPort(h) !== null).slice(0, 4) : []
+  if (hosts.length === 0 || typeof network.fp !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(network.fp)) return null
+  return { hosts, fingerprint: network.fp }
 }

@@ -74,6 +74,7 @@ export class LocalAgent {
   private unlockRequestedAt = -Infinity
   private ticking = false
   private networkEndpoint: { endpoint: NetworkEndpoint; listening: NetworkListening; fingerprint: string } | null = null
+  private networkQueue: Promise<void> = Promise.resolve()
   /** Called after each re-check (every SWEEP_MS): the service's rules for the network endpoint. */
   onTick: (() => void) | null = null
 
@@ -103,20 +104,41 @@ export class LocalAgent {
    * decides when (the settings, the lock): this only serves. Restarting with other addresses
    * stops the old listeners first.
    */
-  async startNetwork(options: { identity: TlsIdentity; addresses: readonly string[]; port: number | null }): Promise<NetworkListening> {
-    if (!this.server) throw new KeyholdError('AGENT_NOT_RUNNING', 'The agent is not running, so it cannot listen for phones.')
-    await this.stopNetwork()
-    // Loaded on first use: the CLI and an agent that never serves phones skip TLS and WebSocket code.
-    const { NetworkEndpoint } = await import('./network/network-endpoint')
-    const endpoint = new NetworkEndpoint({ ...options, open: (link, address) => this.open(link, { kind: 'network', address }) })
-    const listening = await endpoint.start()
-    this.networkEndpoint = { endpoint, listening, fingerprint: options.identity.fingerprint }
-    await this.publish().catch(() => undefined)
-    return listening
+  startNetwork(options: { identity: TlsIdentity; addresses: readonly string[]; port: number | null }): Promise<NetworkListening> {
+    return this.networkStep(async () => {
+      if (!this.server) throw new KeyholdError('AGENT_NOT_RUNNING', 'The agent is not running, so it cannot listen for phones.')
+      await this.closeNetwork()
+      // Loaded on first use: the CLI and an agent that never serves phones skip TLS and WebSocket code.
+      const { NetworkEndpoint } = await import('./network/network-endpoint')
+      const endpoint = new NetworkEndpoint({ ...options, open: (link, address) => this.open(link, { kind: 'network', address }) })
+      const listening = await endpoint.start()
+      // Stopped meanwhile: this endpoint is nobody's, so it goes at once.
+      if (!this.server) {
+        await endpoint.stop()
+        throw new KeyholdError('AGENT_NOT_RUNNING', 'The agent stopped, so it does not listen for phones.')
+      }
+      this.networkEndpoint = { endpoint, listening, fingerprint: options.identity.fingerprint }
+      await this.publish().catch(() => undefined)
+      return listening
+    })
   }
 
   /** Stops listening for phones and closes every network connection now. */
-  async stopNetwork(): Promise<void> {
+  stopNetwork(): Promise<void> {
+    return this.networkStep(() => this.closeNetwork())
+  }
+
+  /** Starts and stops of the network endpoint run one after the other: never two listeners. */
+  private networkStep<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.networkQueue.then(step)
+    this.networkQueue = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+
+  private async closeNetwork(): Promise<void> {
     const network = this.networkEndpoint
     if (!network) return
     this.networkEndpoint = null

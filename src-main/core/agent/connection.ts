@@ -336,7 +336,7 @@ export class Connection {
       return
     }
     this.outstanding.add(request.id)
-    void runOp(this.ctx, caller, request, { end: (event) => this.end(event), signal: this.gone.signal })
+    void runOp(this.ctx, caller, request, { end: (event) => this.end(event), signal: this.gone.signal, fromNetwork: this.origin.kind === 'network' })
       .then(
         (value) => ({ id: request.id, ok: true as const, value }),
         (error: unknown) => {

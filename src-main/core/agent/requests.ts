@@ -26,7 +26,7 @@ export async function runOp(
   ctx: AgentContext,
   caller: Caller,
   request: Request,
-  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal },
+  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
 ): Promise<unknown> {
   const op = request.op as Op
   const parsed = OP_ARGS[op].safeParse(request.args ?? {})
@@ -40,6 +40,8 @@ export async function runOp(
   if (op === 'session.ping') return { now: new Date(ctx.clock.now()).toISOString() }
   if (op === 'vault.requestUnlock') {
     if (caller.type !== 'pairing') throw forbidden()
+    // Nobody on the network brings Keyhold's window up (§2.4.4).
+    if (connection.fromNetwork) throw new KeyholdError('FORBIDDEN', 'Keyhold shows its unlock screen only for apps on this computer. Unlock it on the computer.')
     ctx.requestUnlock()
     return {}
   }

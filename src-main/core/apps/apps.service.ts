@@ -54,14 +54,17 @@ const keyRefused = () =>
 export class AppsService {
   /** Where a Mobile app key's phone will connect (the agent's network endpoint); set by createServices. */
   private phoneTarget: (appId: AppId) => Promise<NetworkTarget | null> = async () => null
+  private phoneTargetUnused: (appId: AppId) => Promise<void> = async () => undefined
 
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
   ) {}
 
-  usePhoneTarget(target: (appId: AppId) => Promise<NetworkTarget | null>): void {
+  /** `unused`: the key asked for a target but was not created, so its QR code never shows. */
+  usePhoneTarget(target: (appId: AppId) => Promise<NetworkTarget | null>, unused: (appId: AppId) => Promise<void>): void {
     this.phoneTarget = target
+    this.phoneTargetUnused = unused
   }
 
   /** The report, newest first. `current`: pending and active; `inactive`: expired and revoked. */
@@ -96,6 +99,21 @@ export class AppsService {
     const desktopKey = toBase64Url(keyPairFromPrivate(new Uint8Array(Buffer.from(vault.read((db) => readMeta(db, 'agent_static_key')) ?? '', 'base64'))).publicKey)
     // A phone needs the network endpoint: asking for it turns it on (docs/pairing-protocol.md §2.4.4).
     const network = input.type === 'mobile' ? await this.phoneTarget(id) : undefined
+    try {
+      return await this.register(input, { id, code, key: parsed.key, desktopKey, expiresAt, now, network })
+    } catch (error) {
+      if (network !== undefined) await this.phoneTargetUnused(id).catch(() => undefined)
+      throw error
+    }
+  }
+
+  /** create's second half: the URI, the QR code and the record (the key's hash and PSK). */
+  private async register(
+    input: AppCreateInput,
+    made: { id: AppId; code: string; key: string; desktopKey: string; expiresAt: string | null; now: number; network: NetworkTarget | null | undefined },
+  ): Promise<AppCreated> {
+    const vault = this.vaults.vault()
+    const { id, code, desktopKey, expiresAt, now, network } = made
     const uri = buildPairingUri({ vaultId: vault.id, appId: id, code, expiresAt, desktopKey, ...(network && { hosts: network.hosts, fingerprint: network.fingerprint }) })
     const qr = await qrDataUrl(uri)
     const at = iso(now)
@@ -109,8 +127,8 @@ export class AppsService {
       last_used_at: null,
       revoked_at: null,
     }
-    const psk = pairingPsk(parsed.key)
-    await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, parsed.key), pair_psk: psk }))
+    const psk = pairingPsk(made.key)
+    await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, made.key), pair_psk: psk }))
     return { app: summary(record, now), code, uri, qr, ...(network !== undefined && { network }) }
   }
 

@@ -87,6 +87,50 @@ describe('Phones on this network: when the endpoint listens (the app core, as th
     expect(core.services.agent.networkStatus().listening).toBe(false)
   })
 
+  it('settings changed from several places at once never leave a second listener behind: off, lock and stop leave nothing listening', async () => {
+    await core.services.agent.setNetwork({ on: true })
+    const { port, fingerprint } = core.services.agent.networkStatus()
+    await core.services.agent.setNetwork({ on: false })
+    // The switch and both boxes at once (three calls in flight), then three keys made at once.
+    await Promise.all([core.services.agent.setNetwork({ on: true }), core.services.agent.setNetwork({ keepOn: true }), core.services.agent.setNetwork({ whileLocked: true })])
+    await Promise.all([1, 2, 3].map((i) => core.services.apps.create({ name: `Phone ${i}`, type: 'mobile', expiresAt: null })))
+    // One listener, on the remembered port: a second one would hold it and push the live one elsewhere.
+    expect(core.services.agent.networkStatus()).toMatchObject({ listening: true, port, problem: null })
+    await core.services.agent.setNetwork({ on: false })
+    core.services.vault.lock()
+    await core.services.agent.stop()
+    expect(await failure(connectNetwork({ hosts: [`127.0.0.1:${port}`], fingerprint: fingerprint! }, { timeoutMs: 1_000 }))).toMatchObject({ code: 'AGENT_NOT_RUNNING' })
+  })
+
+  it('a QR code open while the endpoint was on by hand keeps it on when the last other phone leaves', async () => {
+    await core.services.agent.setNetwork({ on: true })
+    const first = await core.services.apps.create({ name: 'Phone A', type: 'mobile', expiresAt: null })
+    await core.phonePairs(first)
+    await core.services.agent.qrClosed(first.app.id)
+    await new Promise((r) => setTimeout(r, 600))
+    const second = await core.services.apps.create({ name: 'Phone B', type: 'mobile', expiresAt: null })
+    await core.services.pairings.end(core.services.pairings.list()[0]!.id, 'revoked')
+    await new Promise((r) => setTimeout(r, 600))
+    expect(core.services.agent.networkStatus().listening).toBe(true)
+    const { identity } = await core.phonePairs(second)
+    expect(identity.pairing.app.name).toBe('Phone B')
+    // Closing B's QR code does not turn off what the person turned on.
+    await core.services.agent.qrClosed(second.app.id)
+    expect(core.services.agent.networkStatus().on).toBe(true)
+  })
+
+  it('a phone cannot bring Keyhold\'s window up, even with a session opened before the lock', async () => {
+    await core.services.agent.setNetwork({ on: true, keepOn: true, whileLocked: true })
+    const created = await core.services.apps.create({ name: 'Phone', type: 'mobile', expiresAt: null })
+    const { session } = await core.phonePairs(created)
+    let unlockRequests = 0
+    core.services.agent.approvals.onUnlockRequest(() => unlockRequests++)
+    core.services.vault.lock()
+    expect(await failure(session.request('vault.requestUnlock'))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/on the computer/) })
+    expect(unlockRequests).toBe(0)
+    session.close()
+  })
+
   it('revoking a phone closes its connection within a second, and the last phone pairing to end turns the endpoint off', async () => {
     const created = await core.services.apps.create({ name: 'Phone', type: 'mobile', expiresAt: null })
     const { session } = await core.phonePairs(created)

@@ -62,5 +62,7 @@ describe('keyhold agent --phones: a phone pairs over the network with a key made
   it('refuses a --phones-address that is not private or loopback, or not this computer\'s', () => {
     const publicAddress = keyhold(['--vault', vault, '--password-stdin', 'agent', '--phones-address', '8.8.8.8'], `${PASSWORD}\n`, { KEYHOLD_AGENT_DIR: join(dir, 'other') })
     expect(publicAddress).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INVALID_INPUT: --phones-address 8\.8\.8\.8 is not a private or loopback IP address\./) })
+    const scoped = keyhold(['--vault', vault, '--password-stdin', 'agent', '--phones-address', 'fc00::1%eth0'], `${PASSWORD}\n`, { KEYHOLD_AGENT_DIR: join(dir, 'other') })
+    expect(scoped).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INVALID_INPUT: --phones-address fc00::1%eth0 is not a private/) })
   })
 })

@@ -60,3 +60,15 @@ export function advertisedHosts(addresses: readonly string[], port: number): str
   const reachable = addresses.filter((address) => !isLoopback(address))
   return (reachable.length > 0 ? reachable : addresses).slice(0, 4).map((address) => hostPort(address, port))
 }
+
+/** The first 64 bits of an IPv6 address, as `a:b:c:d::/64`. */
+export function ipv6Prefix64(address: string): string {
+  const [head = '', tail = ''] = address.split('%')[0]!.split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g || '0', 16) || 0).toString(16))
+    .join(':')}::/64`
+}

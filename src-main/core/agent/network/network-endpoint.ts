@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https'
 import { randomInt } from 'node:crypto'
-import type { Socket } from 'node:net'
+import { isIPv6, type Socket } from 'node:net'
+import { ipv6Prefix64 } from './addresses'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { FrameError, MAX_FRAME_BODY, MIN_FRAME_BODY } from '../../../../src-shared/local-access/frames'
@@ -63,8 +64,18 @@ export class NetworkEndpoint {
     for (let attempt = 0; attempt < PORT_TRIES; attempt++) {
       const port = attempt === 0 && preferred !== null ? preferred : randomInt(49152, 65536)
       try {
-        for (const address of this.options.addresses) this.servers.push(await this.listen(address, port))
-        return { port, addresses: [...this.options.addresses] }
+        const served: string[] = []
+        for (const address of this.options.addresses) {
+          try {
+            this.servers.push(await this.listen(address, port))
+            served.push(address)
+          } catch (error) {
+            // An address that went away, or an IPv6 one not ready yet: served next time, not fatal.
+            if ((error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error
+          }
+        }
+        if (served.length === 0) throw Object.assign(new Error('None of the addresses is on this computer now.'), { code: 'EADDRNOTAVAIL' })
+        return { port, addresses: served }
       } catch (error) {
         await this.closeServers()
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
@@ -89,7 +100,8 @@ export class NetworkEndpoint {
   private listen(address: string, port: number): Promise<Server> {
     const { identity } = this.options
     const server = createServer(
-      { key: identity.key, cert: identity.cert, minVersion: 'TLSv1.3', handshakeTimeout: NETWORK_HANDSHAKE_MS },
+      // Node checks the header and request deadlines every connectionsCheckingInterval (30 s by default).
+      { key: identity.key, cert: identity.cert, minVersion: 'TLSv1.3', handshakeTimeout: NETWORK_HANDSHAKE_MS, connectionsCheckingInterval: 1_000 },
       (request, response) => {
         // Not an upgrade: nothing here but the WebSocket.
         response.writeHead(request.url === NETWORK_PATH ? 426 : 404, { Connection: 'close', 'Content-Length': '0' })
@@ -173,8 +185,12 @@ export class NetworkEndpoint {
   }
 }
 
-/** The peer's address, without the IPv4-mapped prefix. */
+/**
+ * Who a peer counts as for the per-address limits: its IPv4 address (without the IPv4-mapped
+ * prefix), or its IPv6 /64 (one host may use any address of its /64).
+ */
 function peerAddress(socket: Socket): string {
   const address = socket.remoteAddress ?? ''
-  return address.startsWith('::ffff:') ? address.slice(7) : address
+  if (address.startsWith('::ffff:')) return address.slice(7)
+  return isIPv6(address) ? ipv6Prefix64(address) : address
 }
