@@ -34,7 +34,8 @@ function modulePath(): Plugin {
  * Three projects mirror the tree: `main` (core, services, CLI, IPC wrapper and the shell
  * against a fake electron module, and the extension's pure parts, all under plain Node),
  * `renderer` (stores and components in happy-dom) and `e2e` (Debian's Chromium driven by
- * playwright-core through the test bridge, and the built extension over the real CLI).
+ * playwright-core through the test bridge, and the built extension over the real CLI in
+ * Chromium and in Debian's Firefox ESR over WebDriver BiDi).
  */
 export default defineConfig({
   test: {

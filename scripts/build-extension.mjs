@@ -28,7 +28,7 @@ const PERMISSIONS = {
   storage: 'both',
   // Copy, and emptying the clipboard from a page nobody looks at (dom-clipboard.ts).
   clipboardWrite: 'both',
-  // The clear after 30 s reads the clipboard back to compare its SHA-256 with the copy's.
+  // The clear after Keyhold's clipboard delay reads the clipboard back to compare its SHA-256 with the copy's.
   clipboardRead: 'both',
   // Chromium's worker has no DOM: the clipboard watch runs in an offscreen document. Firefox's
   // background page has a DOM of its own and no offscreen API.
