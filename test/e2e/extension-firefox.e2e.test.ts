@@ -1,34 +1,24 @@
-import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIREFOX_EXTENSION_ID } from '../../extension/src/ids'
-import { createServices } from '../../src-main/core/services'
-import { MemoryKeyStore } from '../fakes/memory.key-store'
 import { initVault, keyhold } from '../support/cli'
 import { SCREENSHOT_DIR } from '../support/e2e'
+import { LOGIN_PAGE, PASSWORD, ROOT, setClipboardDelay, startAgent, until, type Agent } from '../support/extension-e2e'
 import { tempDir } from '../support/vault'
 
-const ROOT = resolve(__dirname, '../..')
 const EXTENSION_DIR = join(ROOT, 'out/extension-firefox')
 const FIREFOX_PATH = process.env.KEYHOLD_FIREFOX ?? '/usr/bin/firefox-esr'
 /** The extension's internal UUID, fixed by the profile (extensions.webextensions.uuids) so the popup has a known address. */
 const EXTENSION_UUID = '6a1c3b5e-8f0d-4e7a-9b2c-1d3e5f7a9b0c'
 const POPUP_URL = `moz-extension://${EXTENSION_UUID}/popup.html`
-const PASSWORD = 'extension test password'
 /** The vault's clipboard delay (Settings), which the agent gives the extension and the popup says in its words. */
 const CLEAR_SECONDS = 120
 
-/** Sets the vault's clipboard delay as Keyhold's Settings does (there is no command for it). */
-async function setClipboardDelay(vault: string, seconds: number): Promise<void> {
-  const services = createServices({ vaultPath: vault, keyStore: new MemoryKeyStore() })
-  await services.vault.unlock({ password: PASSWORD })
-  await services.settings.update({ clipboardClearSeconds: seconds })
-  services.vault.lock()
-}
 /**
  * Firefox suspends an idle event page after this long (extensions.background.idle.timeout,
  * 30 s by default). Shortened so the test sees the clipboard watch outlive it in seconds.
@@ -37,31 +27,6 @@ const IDLE_MS = 6_000
 
 /** Firefox's own complaints on a machine without network: its experiments loader cannot sync. */
 const KNOWN_FIREFOX_NOISE = [/^console\.error: RSLoader:/]
-
-/** A running `keyhold agent`, its output gathered as it comes; answers are typed on its stdin. */
-interface Agent {
-  child: ChildProcessWithoutNullStreams
-  err: () => string
-  answer(line: string): void
-}
-
-function startAgent(vault: string, env: NodeJS.ProcessEnv): Agent {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/keyhold.js'), '--vault', vault, '--password-stdin', 'agent'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  child.stdin.write(`${PASSWORD}\n`)
-  return { child, err: () => err + out, answer: (line) => child.stdin.write(`${line}\n`) }
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** Polls `read` until it gives `expected` (bounded), then returns it, so a failure shows the last value. */
 async function poll<T>(read: () => Promise<T>, expected: T, ms = 10_000): Promise<T> {
@@ -72,15 +37,6 @@ async function poll<T>(read: () => Promise<T>, expected: T, ms = 10_000): Promis
   }, ms).catch(() => {})
   return last as T
 }
-
-/** The page a secret is filled into: two fields that count the input events they get. */
-const LOGIN_PAGE = `<!doctype html><title>Local test API</title>
-<label>Client ID <input id="client-id"></label>
-<label>Client secret <input id="client-secret" type="password"></label>
-<script>
-  for (const input of document.querySelectorAll('input'))
-    input.addEventListener('input', () => (input.dataset.inputs = String(Number(input.dataset.inputs || 0) + 1)))
-</script>`
 
 /**
  * The least of WebDriver BiDi this test needs, over one WebSocket: commands, and errors logged

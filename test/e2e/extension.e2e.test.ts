@@ -1,68 +1,22 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { build } from 'esbuild'
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN, NATIVE_HOST_NAME } from '../../extension/src/ids'
-import { createServices } from '../../src-main/core/services'
-import { MemoryKeyStore } from '../fakes/memory.key-store'
 import { initVault, keyhold } from '../support/cli'
 import { CHROMIUM_PATH, SCREENSHOT_DIR } from '../support/e2e'
+import { LOGIN_PAGE, PASSWORD, ROOT, setClipboardDelay, startAgent, until, type Agent } from '../support/extension-e2e'
 import { tempDir } from '../support/vault'
 
-const ROOT = resolve(__dirname, '../..')
 const EXTENSION_DIR = join(ROOT, 'out/extension')
 const POPUP_URL = `chrome-extension://${CHROMIUM_EXTENSION_ID}/popup.html`
-const PASSWORD = 'extension test password'
 /** The vault's clipboard delay (Settings), which the agent gives the extension: short, so the clear is seen in seconds. */
 const CLEAR_SECONDS = 8
 /** The host name the browser resolves to the test server: a page on plain http that is not this computer's name for itself. */
 const PLAIN_HOST = 'plain-http.test'
-
-/** Sets the vault's clipboard delay as Keyhold's Settings does (there is no command for it). */
-async function setClipboardDelay(vault: string, seconds: number): Promise<void> {
-  const services = createServices({ vaultPath: vault, keyStore: new MemoryKeyStore() })
-  await services.vault.unlock({ password: PASSWORD })
-  await services.settings.update({ clipboardClearSeconds: seconds })
-  services.vault.lock()
-}
-
-/** A running `keyhold agent`, its output gathered as it comes; answers are typed on its stdin. */
-interface Agent {
-  child: ChildProcessWithoutNullStreams
-  err: () => string
-  answer(line: string): void
-}
-
-function startAgent(vault: string, env: NodeJS.ProcessEnv): Agent {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/keyhold.js'), '--vault', vault, '--password-stdin', 'agent'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  child.stdin.write(`${PASSWORD}\n`)
-  return { child, err: () => err + out, answer: (line) => child.stdin.write(`${line}\n`) }
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
-/** The page a secret is filled into: two fields that count the input events they get. */
-const LOGIN_PAGE = `<!doctype html><title>Local test API</title>
-<label>Client ID <input id="client-id"></label>
-<label>Client secret <input id="client-secret" type="password"></label>
-<script>
-  for (const input of document.querySelectorAll('input'))
-    input.addEventListener('input', () => (input.dataset.inputs = String(Number(input.dataset.inputs || 0) + 1)))
-</script>`
 
 /**
  * The extension as it ships (out/extension, loaded unpacked) in Debian's Chromium, with the
