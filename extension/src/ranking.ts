@@ -1,7 +1,9 @@
+import { getDomain } from 'tldts'
+
 /**
  * Ranking API secrets for the page in front of the person: a secret whose URL has the page's
- * host first, then one whose host differs only by `www.`, then the rest in the order the agent
- * gave. Pure functions of text: no DOM, no browser API.
+ * host first, then one on the page's site (its registrable domain), then the rest in the order
+ * the agent gave. Pure functions of text: no DOM, no browser API.
  */
 
 export type PageMatch = 'host' | 'domain' | null
@@ -21,17 +23,18 @@ export function hostOf(url: string | null | undefined): string | null {
 }
 
 /**
- * The host without a leading `www.`: the one registrable-domain question that is safe to answer
- * without the Public Suffix List. SECURITY: two hosts under one suffix (evil.github.io and
- * mine.github.io, *.vercel.app, *.co.uk) may belong to strangers, and only the list knows which
- * suffixes those are; the extension does not bundle it, so no other pair of hosts is one domain.
+ * The site of a host: its registrable domain by the Public Suffix List (tldts, bundled, with
+ * the list's private section, so evil.github.io and mine.github.io, *.vercel.app or two names
+ * under co.uk are different sites), or the host itself (without `www.`) for an IP address,
+ * `localhost` or a name the list does not know.
  */
 export function domainOf(host: string): string {
-  const bare = host.startsWith('www.') ? host.slice(4) : host
-  return bare.includes('.') ? bare : host
+  const site = getDomain(host, { allowPrivateDomains: true })
+  if (site) return site
+  return host.startsWith('www.') && host.length > 4 ? host.slice(4) : host
 }
 
-/** How a secret's URL relates to the page's host: the same host, or the same but for `www.`. */
+/** How a secret's URL relates to the page's host: the same host, or the same site. */
 export function pageMatch(secretUrl: string, pageHost: string | null): PageMatch {
   if (!pageHost) return null
   const host = hostOf(secretUrl)
@@ -42,7 +45,7 @@ export function pageMatch(secretUrl: string, pageHost: string | null): PageMatch
 
 const ORDER: Record<string, number> = { host: 0, domain: 1, none: 2 }
 
-/** The items with the page's host first, then its `www.` twin, then the rest; stable within each group. */
+/** The items with the page's host first, then its site, then the rest; stable within each group. */
 export function rankForPage<T extends { url: string }>(items: readonly T[], pageHost: string | null): T[] {
   return items
     .map((item, index) => ({ item, index, rank: ORDER[pageMatch(item.url, pageHost) ?? 'none']! }))

@@ -15,17 +15,20 @@ describe('ranking API secrets for the page in front of the person', () => {
     expect(hostOf('not a url at all')).toBeNull()
   })
 
-  it('domainOf: the host without its www., the one domain decided without the Public Suffix List', () => {
+  it('domainOf: the registrable domain by the Public Suffix List, or the host itself for an IP, localhost or an unknown name', () => {
     expect(domainOf('www.stripe.com')).toBe('stripe.com')
     expect(domainOf('stripe.com')).toBe('stripe.com')
-    expect(domainOf('dashboard.stripe.com')).toBe('dashboard.stripe.com')
+    expect(domainOf('dashboard.stripe.com')).toBe('stripe.com')
     expect(domainOf('www.example.co.uk')).toBe('example.co.uk')
-    expect(domainOf('www.localhost')).toBe('www.localhost')
+    expect(domainOf('mine.github.io')).toBe('mine.github.io')
+    expect(domainOf('localhost')).toBe('localhost')
     expect(domainOf('127.0.0.1')).toBe('127.0.0.1')
   })
 
-  it("pageMatch: the page's host, the same host but for www., or nothing", () => {
+  it("pageMatch: the page's host, the page's site, or nothing", () => {
     expect(pageMatch('https://dashboard.stripe.com/login', 'dashboard.stripe.com')).toBe('host')
+    expect(pageMatch('https://api.stripe.com/v1', 'dashboard.stripe.com')).toBe('domain')
+    expect(pageMatch('https://shop.example.co.uk', 'other.example.co.uk')).toBe('domain')
     expect(pageMatch('https://stripe.com/login', 'www.stripe.com')).toBe('domain')
     expect(pageMatch('https://www.stripe.com', 'stripe.com')).toBe('domain')
     expect(pageMatch('https://stripe.com.evil.example', 'dashboard.stripe.com')).toBeNull()
@@ -40,9 +43,8 @@ describe('ranking API secrets for the page in front of the person', () => {
       ['https://my-app.vercel.app', 'evil-app.vercel.app'],
       ['https://my-api.herokuapp.com', 'phish.herokuapp.com'],
       ['https://shop.example.co.uk', 'evil.co.uk'],
-      ['https://shop.example.co.uk', 'other.example.co.uk'],
       ['https://api.service.com.au', 'evil.com.au'],
-      ['https://a.b.example.io', 'x.example.io'],
+      ['https://my-site.netlify.app', 'evil.netlify.app'],
     ]
     for (const [secret, page] of strangers) expect(pageMatch(secret, page), `${secret} on ${page}`).toBeNull()
     const items = [
@@ -52,7 +54,7 @@ describe('ranking API secrets for the page in front of the person', () => {
     expect(rankForPage(items, 'evil.github.io').map((i) => i.id)).toEqual(['other', 'mine'])
   })
 
-  it("rankForPage: this host first, then its www. twin, then the rest, each group in the agent's order", () => {
+  it("rankForPage: this host first, then this site, then the rest, each group in the agent's order", () => {
     const items = [
       { id: '1', url: 'https://api.github.com' },
       { id: '2', url: 'https://api.stripe.com' },
@@ -60,7 +62,7 @@ describe('ranking API secrets for the page in front of the person', () => {
       { id: '4', url: 'https://www.stripe.com/x' },
       { id: '5', url: 'https://connect.stripe.com' },
     ]
-    expect(rankForPage(items, 'www.stripe.com').map((i) => i.id)).toEqual(['4', '3', '1', '2', '5'])
+    expect(rankForPage(items, 'www.stripe.com').map((i) => i.id)).toEqual(['4', '2', '3', '5', '1'])
     expect(rankForPage(items, null).map((i) => i.id)).toEqual(['1', '2', '3', '4', '5'])
   })
 
