@@ -52,7 +52,7 @@ export class CliContext {
 
   services(kdf?: KdfParams, autoLockMs?: number): Services {
     // The CLI never uses the OS keychain: scripts unlock with the master password.
-    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs })
+    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs, actor: 'cli' })
     return this.servicesInstance
   }
 

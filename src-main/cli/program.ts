@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
 import { registerAgentCommands } from './agent.commands'
+import { registerAuditCommands } from './audit.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { registerBrowserCommands } from './browser.commands'
 import { CliContext } from './context'
@@ -46,6 +47,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerAppCommands(program, ctx)
   registerAgentCommands(program, ctx, io)
   registerBrowserCommands(program, ctx)
+  registerAuditCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

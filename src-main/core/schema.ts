@@ -1,3 +1,4 @@
+import { activityMigration } from './activity/activity.migration'
 import { appKeysMigration } from './app-keys/app-keys.migration'
 import { appsMigration } from './apps/apps.migration'
 import { pairingsMigration } from './pairings/pairings.migration'
@@ -10,6 +11,6 @@ import { latestVersion, metaMigration, type Migration } from './vault/migrations
  * golden vault of the schema before it (scripts/golden-vaults.ts). Append only: a shipped
  * migration is never edited or moved (test/main/vault/migrations.test.ts holds each one's digest).
  */
-export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration, pairingsMigration]
+export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration, pairingsMigration, activityMigration]
 
 export const LATEST_SCHEMA_VERSION = latestVersion(SCHEMA)

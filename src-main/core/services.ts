@@ -1,4 +1,5 @@
 import type { KdfParams } from '../../src-shared/types/vault'
+import { ActivityService } from './activity/activity.service'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
 import { AgentService, type AgentServiceOptions } from './agent/agent.service'
@@ -25,6 +26,8 @@ export interface ServicesOptions {
   saveFileDialog?: SaveFileDialog
   /** Serve local access (the app, the bridge): the agent starts after each unlock while enabled. */
   agent?: AgentServiceOptions
+  /** Who acts in this process, as the activity log names it: the app's window (default) or the CLI. */
+  actor?: 'app' | 'cli'
   /** How browsers start this Keyhold's native messaging host (Settings > Browser integration). */
   browser?: BrowserServiceOptions
 }
@@ -45,22 +48,23 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
+  const activity = new ActivityService(vault, clock, { type: options.actor ?? 'app' })
   const settings = new SettingsService(vault, options.clipboardClearMs === undefined ? undefined : options.clipboardClearMs / 1000)
   // One guard for every copy; each copy reads the person's delay from the vault's settings.
   const clipboardGuard = new ClipboardGuard(clipboard, () => settings.clipboardClearMs())
   // SECURITY: locking takes a copy (a secret or a token) back off the clipboard.
   vault.onLock(() => clipboardGuard.clearIfOurs())
-  const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog })
-  const secrets = new SecretsService({ vault, clock, clipboardGuard })
-  const apps = new AppsService(vault, clock)
-  const pairings = new PairingsService(vault, clock)
-  const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings }, clock, options.agent)
+  const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog, activity })
+  const secrets = new SecretsService({ vault, clock, clipboardGuard, activity })
+  const apps = new AppsService(vault, clock, activity)
+  const pairings = new PairingsService(vault, clock, activity)
+  const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings, activity }, clock, options.agent)
   apps.usePhoneTarget(
     (appId) => agent.phoneTarget(appId),
     (appId) => agent.phoneTargetUnused(appId),
   )
   const browser = new BrowserService(options.browser ?? { problem: 'Browser integration is set up from the app, or with `keyhold browser install`.' })
-  return { clock, clipboard, vault, settings, secrets, appKeys, apps, pairings, agent, browser }
+  return { clock, clipboard, vault, activity, settings, secrets, appKeys, apps, pairings, agent, browser }
 }
 
 export type Services = ReturnType<typeof createServices>

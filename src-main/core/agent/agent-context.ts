@@ -1,4 +1,5 @@
 import type { PairingId } from '../../../src-shared/types/pairings'
+import type { ActivityService } from '../activity/activity.service'
 import type { AppKeysService } from '../app-keys/app-keys.service'
 import type { AppsService } from '../apps/apps.service'
 import type { PairingsService } from '../pairings/pairings.service'
@@ -29,6 +30,7 @@ export interface AgentServices {
   apps: AppsService
   appKeys: AppKeysService
   settings: SettingsService
+  activity: ActivityService
 }
 
 /** What every connection of one agent shares. */

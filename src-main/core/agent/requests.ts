@@ -28,6 +28,46 @@ export async function runOp(
   request: Request,
   connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
 ): Promise<unknown> {
+  try {
+    const result = await serve(ctx, caller, request, connection)
+    logRequest(ctx, caller, request, 'ok')
+    return result
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    logRequest(ctx, caller, request, code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'forbidden' : 'failed')
+    throw error
+  }
+}
+
+/**
+ * Every request of a pairing or an application key goes in the activity log (not the session's
+ * pings): who, which op, which secret, and whether it was allowed. SECURITY: the op and the
+ * secret's id only, never an argument's value.
+ */
+function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'forbidden' | 'failed'): void {
+  if (request.op === 'session.ping' || !ctx.services.vault.isUnlocked) return
+  const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
+  ctx.services.activity.record({
+    event: caller.type === 'pairing' ? 'pairing.request' : 'appkey.used',
+    actor: actorOf(ctx, caller),
+    target: id ? { type: 'secret', id } : null,
+    outcome,
+    detail: { op: String(request.op).slice(0, 40) },
+  })
+}
+
+function actorOf(ctx: AgentContext, caller: Caller) {
+  if (caller.type === 'appkey') return { type: 'appkey' as const, id: caller.key }
+  const name = ctx.services.pairings.live(caller.pairingId)?.appName
+  return { type: 'pairing' as const, id: caller.pairingId, ...(name !== undefined && { name }) }
+}
+
+async function serve(
+  ctx: AgentContext,
+  caller: Caller,
+  request: Request,
+  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
+): Promise<unknown> {
   const op = request.op as Op
   const parsed = OP_ARGS[op].safeParse(request.args ?? {})
   if (!parsed.success) {
@@ -97,7 +137,7 @@ export async function runOp(
       const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary, connection.signal) : 'role'
       // Asked and answered: the connection and the pairing must still be there to receive it.
       if (connection.signal.aborted || (pairing && !services.pairings.live(pairing.id))) throw forbidden()
-      const revealed = services.secrets.reveal(summary.id)
+      const revealed = services.secrets.reveal(summary.id, actorOf(ctx, caller))
       await services.pairings.recordReveal({ pairingId: pairing?.id ?? null, appKey: presented?.key ?? null, secretId: summary.id, allowedBy })
       return revealed
     }

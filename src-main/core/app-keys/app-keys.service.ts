@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { dirname } from 'node:path'
+import { basename, dirname } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
 import type {
   AppKeyId,
@@ -14,6 +14,7 @@ import type {
   RoleId,
 } from '../../../src-shared/types/app-keys'
 import type { ClipboardCopy } from '../../../src-shared/types/settings'
+import type { ActivityService } from '../activity/activity.service'
 import type { ClipboardGuard } from '../clipboard-guard'
 import type { Clock, SaveFileDialog } from '../ports'
 import type { Database } from '../vault/database'
@@ -36,6 +37,8 @@ export interface AppKeysServiceOptions {
   clipboardGuard: ClipboardGuard
   /** The app's save dialog; absent in the CLI, which writes to --out or standard output. */
   saveFileDialog?: SaveFileDialog
+  /** The activity log: keys generated, added, their roles and status changed, exported. */
+  activity?: ActivityService
 }
 
 const notFound = (key: string) =>
@@ -104,6 +107,7 @@ export class AppKeysService {
       repo.setRoles(db, key, roleIds, now)
       return repo.getSummary(db, key)!
     })
+    this.logKey('appkey.generated', summary)
     return { key: summary, token, copyHandle: this.copies.hold(token) }
   }
 
@@ -142,7 +146,7 @@ export class AppKeysService {
       } else repo.insertExternalKey(db, { key: input.key, account, publicKey, now })
       repo.setRoles(db, input.key, roleIds, now)
       return repo.getSummary(db, input.key)!
-    })
+    }).then((added) => this.logKey('appkey.added', added))
   }
 
   /** Replaces the key's roles (the Edit dialog's Save). */
@@ -167,7 +171,7 @@ export class AppKeysService {
         throw new KeyholdError('CONFLICT', `${key} was removed. Add it again with + Add 3rd Party Key to give it roles.`)
       repo.setRoles(db, key, resolveRoles(db, next(db, existing.roles.map((r) => r.id))), now)
       return repo.getSummary(db, key)!
-    })
+    }).then((changed) => this.logKey('appkey.roles-changed', changed))
   }
 
   /** Reactivates an internal key. Anyone holding its token regains access: callers warn first. */
@@ -199,7 +203,17 @@ export class AppKeysService {
       if (status === 'removed') repo.setRoles(db, key, [], now)
       if (existing.status !== status) repo.setStatus(db, key, status, now)
       return repo.getSummary(db, key)!
+    }).then((changed) => this.logKey(status === 'active' ? 'appkey.activated' : status === 'inactive' ? 'appkey.deactivated' : 'appkey.removed', changed))
+  }
+
+  /** Records a change to a key (never its token): the key, its label or account, its roles. */
+  private logKey(event: 'appkey.generated' | 'appkey.added' | 'appkey.roles-changed' | 'appkey.activated' | 'appkey.deactivated' | 'appkey.removed', key: AppKeySummary): AppKeySummary {
+    this.options.activity?.record({
+      event,
+      target: { type: 'appkey', id: key.key, name: key.label ?? key.account ?? key.key },
+      detail: { roles: key.roles.map((r) => r.name), status: key.status },
     })
+    return key
   }
 
   /** The audit CSV of the keys with access (those with roles). Never a token or a hash. */
@@ -219,6 +233,7 @@ export class AppKeysService {
       if (mapped instanceof KeyholdError && ['DISK_FULL', 'FILE_ACCESS_DENIED', 'TOO_MANY_OPEN_FILES'].includes(mapped.code)) throw mapped
       throw new KeyholdError('INVALID_INPUT', `Keyhold could not write ${path}. Check that the folder exists and that you may write to it.`)
     })
+    this.options.activity?.record({ event: 'appkey.exported', detail: { count, file: basename(path) } })
     return { saved: true, path, count }
   }
 

@@ -14,6 +14,7 @@ import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
 import { pairingPsk } from '../../../src-shared/local-access/psk'
 import { readMeta } from '../vault/meta'
 import type { NetworkTarget } from '../../../src-shared/local-access/client'
+import type { ActivityService } from '../activity/activity.service'
 
 /** What "+ New key" takes, already shape-checked by the contract (`apps:create`). */
 export interface AppCreateInput {
@@ -59,6 +60,8 @@ export class AppsService {
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
+    /** The activity log: keys created, edited and revoked. */
+    private readonly activity?: ActivityService,
   ) {}
 
   /** `unused`: the key asked for a target but was not created, so its QR code never shows. */
@@ -100,7 +103,9 @@ export class AppsService {
     // A phone needs the network endpoint: asking for it turns it on (docs/pairing-protocol.md §2.4.4).
     const network = input.type === 'mobile' ? await this.phoneTarget(id) : undefined
     try {
-      return await this.register(input, { id, code, key: parsed.key, desktopKey, expiresAt, now, network })
+      const created = await this.register(input, { id, code, key: parsed.key, desktopKey, expiresAt, now, network })
+      this.activity?.record({ event: 'app.created', target: appTarget(created.app), detail: { type: created.app.type, expiresAt: created.app.expiresAt } })
+      return created
     } catch (error) {
       if (network !== undefined) await this.phoneTargetUnused(id).catch(() => undefined)
       throw error
@@ -151,6 +156,9 @@ export class AppsService {
       }
       updateApp(db, row.id, next)
       return summary(next, now)
+    }).then((edited) => {
+      this.activity?.record({ event: 'app.edited', target: appTarget(edited), detail: { expiresAt: edited.expiresAt } })
+      return edited
     })
   }
 
@@ -166,6 +174,9 @@ export class AppsService {
         throw new KeyholdError('CONFLICT', `"${row.name}" was already revoked on ${row.revoked_at}. Nothing changed.`)
       setRevoked(db, id, at)
       return summary({ ...row, revoked_at: at, updated_at: at }, now)
+    }).then((revoked) => {
+      this.activity?.record({ event: 'app.revoked', target: appTarget(revoked) })
+      return revoked
     })
   }
 
@@ -231,4 +242,9 @@ function summary(row: AppRecord, now: number): AppSummary {
     ...times,
     status: appStatus(times, now),
   }
+}
+
+/** An application in My apps as the activity log names it. */
+function appTarget(app: { id: string; name: string }) {
+  return { type: 'app' as const, id: app.id, name: app.name }
 }

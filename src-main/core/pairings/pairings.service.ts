@@ -8,6 +8,7 @@ import { PAIRING_IDLE_DEFAULT_DAYS, type PairingEndReason, type PairingId, type 
 import type { Clock } from '../ports'
 import { readMeta, writeMeta } from '../vault/meta'
 import type { VaultService } from '../vault/vault.service'
+import type { ActivityService } from '../activity/activity.service'
 import * as repo from './pairings.repo'
 import type { PairingRecord } from './pairings.repo'
 
@@ -52,6 +53,8 @@ export class PairingsService {
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
+    /** The activity log: pairings approved, denied, signed out and ended. */
+    private readonly activity?: ActivityService,
   ) {}
 
   private get vault() {
@@ -115,7 +118,16 @@ export class PairingsService {
   /** A claimed key that was not approved: revoked for good, with the reason. */
   async burn(appId: AppId, reason: 'denied' | 'timeout' | 'cancelled'): Promise<void> {
     const at = this.now()
-    await this.vault.mutate((db) => repo.burnKey(db, appId, reason, at))
+    const name = await this.vault.mutate((db) => {
+      repo.burnKey(db, appId, reason, at)
+      return repo.appForPairing(db, appId)?.name ?? null
+    })
+    this.activity?.record({
+      event: reason === 'denied' ? 'app.pairing-denied' : 'app.revoked',
+      target: { type: 'app', id: appId, ...(name !== null && { name }) },
+      outcome: reason === 'denied' ? 'denied' : 'failed',
+      detail: { reason },
+    })
   }
 
   /** Approval: stores the pairing; the application becomes active. */
@@ -143,6 +155,13 @@ export class PairingsService {
       })
       repo.touchPairing(db, id, appId, at)
       return viewOf(repo.getPairing(db, id)!)
+    }).then((view) => {
+      this.activity?.record({
+        event: 'app.paired',
+        target: { type: 'app', id: appId, name: view.app.name },
+        detail: { pairing: id, device: companion.claim.device.name, kind: companion.claim.kind, scope: tags.length === 0 ? 'all' : tags, reveal: choice.reveal },
+      })
+      return view
     })
   }
 
@@ -203,8 +222,20 @@ export class PairingsService {
     const now = this.clock.now()
     return this.vault.mutate((db) => {
       if (!repo.getPairing(db, id)) throw notFound()
-      repo.endPairing(db, id, reason, at)
-      return summaryOf(repo.getPairing(db, id)!, now)
+      const changed = repo.endPairing(db, id, reason, at) > 0
+      return { summary: summaryOf(repo.getPairing(db, id)!, now), changed }
+    }).then(({ summary, changed }) => {
+      if (changed) this.logEnd(summary, reason)
+      return summary
+    })
+  }
+
+  private logEnd(pairing: { id: string; app: { id: string; name: string }; device: { name: string } }, reason: PairingEndReason): void {
+    this.activity?.record({
+      event: reason === 'signed-out' ? 'app.signed-out' : 'app.revoked',
+      actor: reason === 'signed-out' ? { type: 'pairing', id: pairing.id, name: pairing.app.name } : reason === 'idle' ? { type: 'system' } : undefined,
+      target: { type: 'app', id: pairing.app.id, name: pairing.app.name },
+      detail: { pairing: pairing.id, device: pairing.device.name, reason },
     })
   }
 
@@ -212,11 +243,9 @@ export class PairingsService {
   async endAll(): Promise<number> {
     const at = this.now()
     const now = this.clock.now()
-    return this.vault.mutate((db) => {
-      let ended = 0
-      for (const record of repo.listPairings(db)) if (statusOf(record, now) === 'live') ended += repo.endPairing(db, record.id, 'revoked-all', at)
-      return ended
-    })
+    const ended = await this.vault.mutate((db) => repo.listPairings(db).filter((record) => statusOf(record, now) === 'live' && repo.endPairing(db, record.id, 'revoked-all', at) > 0))
+    for (const record of ended) this.logEnd(summaryOf(record, now), 'revoked-all')
+    return ended.length
   }
 
   /** Idle auto-revoke: ends live pairings unused for the configured days (0: never). */
@@ -229,7 +258,9 @@ export class PairingsService {
       .read((db) => repo.listPairings(db))
       .filter((r) => statusOf(r, now) === 'live' && now - Date.parse(r.lastUsedAt ?? r.createdAt) >= days * DAY_MS)
     if (idle.length === 0) return 0
-    return this.vault.mutate((db) => idle.reduce((n, r) => n + repo.endPairing(db, r.id, 'idle', at), 0))
+    const ended = await this.vault.mutate((db) => idle.filter((r) => repo.endPairing(db, r.id, 'idle', at) > 0))
+    for (const record of ended) this.logEnd(summaryOf(record, now), 'idle')
+    return ended.length
   }
 
   /** Records one revealed client secret: who, which, when, how it was allowed (for the activity log). */

@@ -11,6 +11,8 @@ import type {
   SecretSummary,
   SecretTag,
 } from '../../../src-shared/types/secrets'
+import type { ActivityService } from '../activity/activity.service'
+import type { Actor } from '../../../src-shared/types/activity'
 import type { ClipboardGuard } from '../clipboard-guard'
 import type { Clock } from '../ports'
 import type { Database } from '../vault/database'
@@ -31,6 +33,8 @@ export interface SecretsServiceOptions {
   clock: Clock
   /** The process's one guard over copies: a copy is taken back after the person's delay. */
   clipboardGuard: ClipboardGuard
+  /** The activity log: every reveal, copy, add, edit, delete and import is recorded. */
+  activity?: ActivityService
 }
 
 /** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
@@ -209,9 +213,10 @@ export class SecretsService {
     }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id or Identifier in this vault. List them with `keyhold secret list`.'))
   }
 
-  /** "Show": the client secret of one API secret. */
-  reveal(id: SecretId): RevealedSecret {
+  /** "Show": the client secret of one API secret, recorded as seen by `by` (this process's actor by default). */
+  reveal(id: SecretId, by?: Actor): RevealedSecret {
     const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
+    this.options.activity?.record({ event: 'secret.revealed', actor: by, target: secretTarget(record) })
     return { clientSecret: record.clientSecret }
   }
 
@@ -220,12 +225,15 @@ export class SecretsService {
     const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
     const text = field === 'clientId' ? record.clientId : record.clientSecret
     if (text === null) throw new KeyholdError('NOT_FOUND', 'This API secret has no client secret to copy. Edit it to add one.')
-    return this.options.clipboardGuard.copy(text)
+    const copied = await this.options.clipboardGuard.copy(text)
+    this.options.activity?.record({ event: 'secret.copied', target: secretTarget(record), detail: { field } })
+    return copied
   }
 
   /** "Add API secret": CONFLICT (naming the Identifier) when the Identifier is taken; nothing is saved then. */
   async add(input: SecretInput): Promise<SecretDetail> {
-    const [added] = await this.addMany([input], () => '')
+    const [added] = await this.addMany([input], () => '', false)
+    this.options.activity?.record({ event: 'secret.added', target: secretTarget(added!) })
     return added!
   }
 
@@ -233,7 +241,7 @@ export class SecretsService {
    * Adds all of `inputs` in one save, or none: the first problem rejects the whole batch,
    * its message starting with `label(i)` (e.g. "Row 3: "). Used by the add form and import.
    */
-  async addMany(inputs: readonly SecretInput[], label: (index: number) => string = (i) => `Row ${i + 1}: `): Promise<SecretDetail[]> {
+  async addMany(inputs: readonly SecretInput[], label: (index: number) => string = (i) => `Row ${i + 1}: `, recordImport = true): Promise<SecretDetail[]> {
     const seen = new Map<string, number>()
     inputs.forEach((input, i) => {
       if (!input.identifier) return
@@ -265,6 +273,7 @@ export class SecretsService {
       records.forEach((record, i) => this.write(db, record, 'insert', label(i)))
     })
     this.rewarm()
+    if (recordImport) this.options.activity?.record({ event: 'secret.imported', detail: { count: records.length } })
     return records.map(detailOf)
   }
 
@@ -280,15 +289,19 @@ export class SecretsService {
       return detailOf(next)
     })
     this.rewarm()
+    this.options.activity?.record({ event: 'secret.edited', target: secretTarget(edited), detail: { fields: Object.keys(defined).sort() } })
     return edited
   }
 
   async remove(id: SecretId): Promise<void> {
-    await this.vault.mutate((db) => {
-      if (repo.remove(db, id) === 0) throw notFound()
+    const name = await this.vault.mutate((db) => {
+      const found = repo.findRecord(db, id)
+      if (!found || repo.remove(db, id) === 0) throw notFound()
       this.index.delete(db, id)
+      return found.name
     })
     this.rewarm()
+    this.options.activity?.record({ event: 'secret.deleted', target: { type: 'secret', id, name } })
   }
 
   /** Inserts or updates one record after the Identifier check, and mirrors it in the index. */
@@ -327,4 +340,9 @@ export function inScope(tags: readonly string[], scope: readonly string[]): bool
 
 function throwError(error: KeyholdError): never {
   throw error
+}
+
+/** An API secret as the activity log names it: id and Name, never a field's value. */
+function secretTarget(secret: { id: string; name: string }) {
+  return { type: 'secret' as const, id: secret.id, name: secret.name }
 }

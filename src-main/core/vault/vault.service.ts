@@ -37,6 +37,8 @@ export class VaultService {
   /** The closing of the vaults locked so far (see lock); a new one opens only after it. */
   private closing: Promise<void> = Promise.resolve()
   private readonly lockListeners = new Set<() => void | Promise<void>>()
+  private readonly beforeLockListeners = new Set<(vault: Vault) => void>()
+  private readonly eventListeners = new Set<(event: VaultEvent) => void>()
   private readonly unlockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
   readonly autoLockMs: number
@@ -82,9 +84,16 @@ export class VaultService {
   async unlock(input: { password: string; rememberOnDevice?: boolean }): Promise<VaultStatus> {
     // A vault locked a moment ago may still be saving what it accepted: open what it saves.
     await this.closing
-    const vault = await Vault.open(this.path, { password: input.password })
+    let vault: Vault
+    try {
+      vault = await Vault.open(this.path, { password: input.password })
+    } catch (error) {
+      if (error instanceof KeyholdError && error.code === 'WRONG_PASSWORD') this.emit({ type: 'unlock-failed' })
+      throw error
+    }
     this.lock()
     this.opened(vault)
+    this.emit({ type: 'unlocked', with: 'password' })
     this.confirmedAt = this.clock.now()
     if (input.rememberOnDevice === undefined) return this.status()
     return this.withRemember(input.rememberOnDevice)
@@ -108,6 +117,7 @@ export class VaultService {
     const vault = await Vault.open(this.path, { deviceKey }).finally(() => deviceKey.fill(0))
     this.lock()
     this.opened(vault)
+    this.emit({ type: 'unlocked', with: 'device' })
     return this.status()
   }
 
@@ -136,6 +146,9 @@ export class VaultService {
     this.current = null
     this.confirmedAt = null
     if (had) {
+      // Last changes for the vault being locked (the activity log's pending entries): queued
+      // before it settles, so they are saved with what was already accepted.
+      for (const listener of this.beforeLockListeners) attemptSync(() => listener(had))
       const closing = within(had.settled(), LOCK_SETTLE_MS).then(() => had.close())
       // A listener's work (taking a copy back from main's clipboard) is waited for, with the same
       // bound: an unlock waits for `closing`, and must not wait forever on a call main never answers.
@@ -149,14 +162,18 @@ export class VaultService {
   async changePassword(input: { current: string; next: string }): Promise<VaultStatus> {
     const vault = this.vault()
     await vault.verifyPassword(input.current)
-    return this.rekey(vault, input.next)
+    const status = await this.rekey(vault, input.next)
+    this.emit({ type: 'password-changed' })
+    return status
   }
 
   /** "Rotate encryption key": a new data key, the master password unchanged. Needs the master password. */
   async rotateKey(input: { password: string }): Promise<VaultStatus> {
     const vault = this.vault()
     await vault.verifyPassword(input.password)
-    return this.rekey(vault, input.password)
+    const status = await this.rekey(vault, input.password)
+    this.emit({ type: 'rekeyed' })
+    return status
   }
 
   /**
@@ -213,6 +230,22 @@ export class VaultService {
   onLock(listener: () => void | Promise<void>): () => void {
     this.lockListeners.add(listener)
     return () => this.lockListeners.delete(listener)
+  }
+
+  /** What happened to the vault, for the activity log (the vault layer knows no feature). Returns an unsubscribe. */
+  onEvent(listener: (event: VaultEvent) => void): () => void {
+    this.eventListeners.add(listener)
+    return () => this.eventListeners.delete(listener)
+  }
+
+  private emit(event: VaultEvent): void {
+    for (const listener of this.eventListeners) attemptSync(() => listener(event))
+  }
+
+  /** Called at lock with the vault being locked, before it settles: a listener may queue a last mutate. Returns an unsubscribe. */
+  onBeforeLock(listener: (vault: Vault) => void): () => void {
+    this.beforeLockListeners.add(listener)
+    return () => this.beforeLockListeners.delete(listener)
   }
 
   /** Called after every unlock (and create). Returns an unsubscribe. */
@@ -287,5 +320,17 @@ function attempt(listener: () => unknown): Promise<unknown> {
     return Promise.resolve(listener())
   } catch (error) {
     return Promise.reject(error)
+  }
+}
+
+/** Events the vault reports (unlocks, a wrong password, password changes, re-keys). */
+export type VaultEvent = { type: 'unlocked'; with: 'password' | 'device' } | { type: 'unlock-failed' } | { type: 'password-changed' } | { type: 'rekeyed' }
+
+/** Runs a listener; a throw is its own problem and never stops the lock. */
+function attemptSync(run: () => void): void {
+  try {
+    run()
+  } catch {
+    // The lock goes on: a listener that fails loses only its own last change.
   }
 }

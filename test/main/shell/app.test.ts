@@ -158,8 +158,10 @@ describe('the composition root (src-main/index.ts)', () => {
       electron = await launch({ appData: dir.dir })
       expect(await call(electron, 'vault:unlock', { password: PASSWORD })).toMatchObject({ ok: true, value: { state: 'unlocked' } })
     })
-    afterEach(() => {
+    afterEach(async () => {
       electron.app.emit('before-quit', electron.fakeEvent())
+      // The lock at quit writes the activity log's last entries: the folder goes once that is done.
+      await vi.waitFor(() => expect(electron.app.quitCount).toBeGreaterThan(0), { timeout: 5_000 })
     })
 
     it.each(['suspend', 'lock-screen'])('locks the vault when the system emits %s', async (event) => {

@@ -229,7 +229,7 @@ describe('vault files on a hostile or failing file system', () => {
     afterEach(() => void spawnSync('umount', [mount]))
 
     it('says DISK_FULL when the disk fills during a save, and changes nothing', async () => {
-      expect(mountTmpfs(mount, 'size=1m,mode=0700')).toBe(true)
+      expect(mountTmpfs(mount, 'size=1536k,mode=0700')).toBe(true)
       const inMount = join(mount, 'vault.keyhold')
       const vault = await Vault.create(inMount, PASSWORD, FAST_KDF)
       await vault.mutate((db) => db.run("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('kept')"))

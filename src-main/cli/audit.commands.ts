@@ -1,0 +1,60 @@
+import type { Command } from 'commander'
+import { KeyholdError } from '../../src-shared/errors'
+import { canonicalTime } from '../../src-shared/apps/iso-time'
+import { ACTIVITY_EVENTS, ACTOR_TYPES, type ActivityEntry, type ActivityEvent, type ActorType } from '../../src-shared/types/activity'
+import type { CliContext } from './context'
+import { columns, oneLine, when } from './helpers'
+
+function who(entry: ActivityEntry): string {
+  const { actor } = entry
+  return actor.name ? `${actor.type} "${oneLine(actor.name)}"` : actor.id ? `${actor.type} ${actor.id}` : actor.type
+}
+
+function what(entry: ActivityEntry): string {
+  const { target } = entry
+  if (!target) return ''
+  return target.name ? `${target.type} "${oneLine(target.name)}"` : target.id ? `${target.type} ${target.id}` : target.type
+}
+
+function table(entries: ActivityEntry[]): string {
+  if (entries.length === 0) return 'No activity matches.'
+  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), e.outcome])])
+}
+
+/** `keyhold audit list|verify`: the activity log (docs/activity-log.md). */
+export function registerAuditCommands(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('the activity log: who saw, copied, paired, used and revoked what, and when')
+
+  audit
+    .command('list')
+    .description('list the activity log, newest first (never a secret, token or key)')
+    .option('--since <ISO-8601>', 'only entries from this time on, e.g. 2026-12-01T00:00:00Z')
+    .option('--event <EVENT>', `only this event: ${ACTIVITY_EVENTS.join(', ')}`)
+    .option('--actor <TYPE>', `only entries by this kind of actor: ${ACTOR_TYPES.join(', ')}`)
+    .option('--limit <N>', 'at most this many entries (default 50, at most 500)')
+    .action(async (opts: { since?: string; event?: string; actor?: string; limit?: string }) => {
+      const since = opts.since === undefined ? undefined : canonicalTime(opts.since)
+      if (since === null) throw new KeyholdError('INVALID_INPUT', `--since ${oneLine(opts.since!).slice(0, 40)} is not a time. Give it as ISO-8601 with a time zone, e.g. 2026-12-01T00:00:00Z.`)
+      if (opts.event !== undefined && !(ACTIVITY_EVENTS as readonly string[]).includes(opts.event))
+        throw new KeyholdError('INVALID_INPUT', `--event must be one of ${ACTIVITY_EVENTS.join(', ')}.`)
+      if (opts.actor !== undefined && !(ACTOR_TYPES as readonly string[]).includes(opts.actor))
+        throw new KeyholdError('INVALID_INPUT', `--actor must be one of ${ACTOR_TYPES.join(', ')}.`)
+      const limit = opts.limit === undefined ? 50 : Number(opts.limit)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new KeyholdError('INVALID_INPUT', '--limit must be a whole number from 1 to 500.')
+      const services = await ctx.unlocked()
+      const page = await services.activity.list({ since, event: opts.event as ActivityEvent | undefined, actorType: opts.actor as ActorType | undefined, limit })
+      ctx.print(page.items, () => table(page.items))
+    })
+
+  audit
+    .command('verify')
+    .description("check that no entry of the activity log was changed, removed or moved; exits 1 and says where if one was")
+    .action(async () => {
+      const services = await ctx.unlocked()
+      const result = await services.activity.verify()
+      if (!result.ok) throw new KeyholdError('VAULT_CORRUPT', `The activity log was tampered with. ${result.problem} Entries up to there are intact; keep this vault file aside for inspection.`)
+      ctx.print(result, () =>
+        result.count === 0 ? 'The activity log is empty.' : `All ${result.count.toLocaleString('en-US')} entries are intact (entries ${result.first} to ${result.last}).`,
+      )
+    })
+}

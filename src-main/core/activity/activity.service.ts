@@ -1,0 +1,238 @@
+import { KeyholdError } from '../../../src-shared/errors'
+import type {
+  ActivityDetail,
+  ActivityEntry,
+  ActivityEvent,
+  ActivityPage,
+  ActivityQuery,
+  ActivityVerification,
+  Actor,
+  Outcome,
+  Target,
+} from '../../../src-shared/types/activity'
+import type { Clock } from '../ports'
+import type { Database } from '../vault/database'
+import { readMeta, writeMeta } from '../vault/meta'
+import type { Vault } from '../vault/vault'
+import type { VaultService } from '../vault/vault.service'
+import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
+import { allEntries, countEntries, deleteThrough, entryAt, insertEntries, lastEntry, pruneBoundary, queryEntries } from './activity.repo'
+
+/** Pending entries are written at most this long after their action (docs/activity-log.md §6). */
+export const FLUSH_MS = 250
+const MAX_DETAIL_BYTES = 1024
+const PAGE_DEFAULT = 50
+const PAGE_MAX = 500
+/** Retention (§5): one year or 100,000 entries, whichever keeps fewer. */
+export const RETENTION_DEFAULT = { days: 365, entries: 100_000 }
+
+/** One event as an action reports it: what happened, who did it (this process's actor unless said), to what, how it ended. */
+export interface ActivityRecord {
+  event: ActivityEvent
+  actor?: Actor
+  target?: Target | null
+  outcome?: Outcome
+  detail?: ActivityDetail
+}
+
+type Pending = Omit<ActivityEntry, 'seq' | 'mac'>
+
+/**
+ * The activity log (docs/activity-log.md): every access to a secret and every change to an
+ * access path, as a hash chain inside the vault.
+ *
+ * What must stay true:
+ * - Recording never waits on the disk: `record` keeps the entry and returns; entries are
+ *   written in batches at most FLUSH_MS later, and before the vault locks.
+ * - seq and MAC are computed inside the write (re-run on another process's version when two
+ *   processes log at once), so the chain stays whole across the app and the CLI.
+ * - No secret, token, key or password is ever in an entry (callers give names and ids only).
+ */
+export class ActivityService {
+  private pending: Pending[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private flushing: Promise<void> = Promise.resolve()
+  /** Wrong passwords while locked: written as one entry at the next unlock. */
+  private failedUnlocks: { count: number; first: string; last: string } | null = null
+
+  constructor(
+    private readonly vaults: VaultService,
+    private readonly clock: Clock,
+    /** Who acts in this process when a record names nobody: the app's window or the CLI. */
+    private readonly actor: Actor = { type: 'app' },
+  ) {
+    vaults.onBeforeLock((vault) => {
+      // A CLI command that only read (list, search, info) writes nothing: its unlock and lock
+      // are kept only with something else it recorded (docs/activity-log.md §2).
+      if (this.actor.type === 'cli' && this.pending.every((entry) => entry.event === 'vault.unlocked')) {
+        this.pending = []
+        return
+      }
+      this.add({ event: 'vault.locked', target: { type: 'vault', id: vault.id } })
+      this.flushInto(vault)
+    })
+    vaults.onEvent((event) => {
+      if (event.type === 'unlock-failed') return this.failedUnlock()
+      if (event.type === 'unlocked') return this.unlocked(event.with)
+      this.record({ event: event.type === 'password-changed' ? 'vault.password-changed' : 'vault.rekeyed', target: { type: 'vault', id: this.vaults.vault().id } })
+    })
+  }
+
+  /** Records one event (never throws, never waits). Dropped while the vault is locked, except a wrong password (see failedUnlock). */
+  record(record: ActivityRecord): void {
+    if (!this.vaults.isUnlocked) return
+    this.add(record)
+    this.schedule()
+  }
+
+  /** A wrong password: counted while locked, written as one entry after the next unlock. */
+  failedUnlock(): void {
+    const at = this.now()
+    this.failedUnlocks = { count: (this.failedUnlocks?.count ?? 0) + 1, first: this.failedUnlocks?.first ?? at, last: at }
+  }
+
+  /** After an unlock: the wrong passwords since the last one, then the unlock itself. */
+  unlocked(how: 'password' | 'device'): void {
+    const actor = this.actor
+    const failed = this.failedUnlocks
+    this.failedUnlocks = null
+    const vault = { type: 'vault' as const, id: this.vaults.vault().id }
+    if (failed) this.record({ event: 'vault.unlock-failed', actor, target: vault, outcome: 'failed', detail: { count: failed.count, first: failed.first, last: failed.last } })
+    this.record({ event: 'vault.unlocked', actor, target: vault, detail: { with: how } })
+  }
+
+  /** Writes what is pending now (tests, the CLI before it exits, `list` and `verify`). */
+  async flush(): Promise<void> {
+    if (this.vaults.isUnlocked) this.flushInto(this.vaults.vault())
+    await this.flushing
+  }
+
+  async list(query: ActivityQuery = {}): Promise<ActivityPage> {
+    await this.flush()
+    const limit = Math.min(Math.max(query.limit ?? PAGE_DEFAULT, 1), PAGE_MAX)
+    const items = this.vaults.vault().read((db) => queryEntries(db, { ...query, limit: limit + 1 }))
+    const page = items.slice(0, limit)
+    return { items: page, nextBefore: items.length > limit ? page[page.length - 1]!.seq : null }
+  }
+
+  /** Checks the whole chain and says where it breaks (docs/activity-log.md §4). */
+  async verify(): Promise<ActivityVerification> {
+    await this.flush()
+    const vault = this.vaults.vault()
+    return vault.read((db) => {
+      const check = checkChain(logKey(db), base(db, vault.id), allEntries(db))
+      return { ok: check.ok, count: check.count, first: check.first, last: check.last, problem: check.problem && words(check.problem), at: check.problem && position(check.problem) }
+    })
+  }
+
+  /**
+   * Retention (§5): removes entries older than `days` or beyond the newest `entries`, keeps the
+   * last removed MAC as the chain's base, and records `log.pruned`. Returns how many went.
+   */
+  async prune(limits = RETENTION_DEFAULT): Promise<number> {
+    await this.flush()
+    const olderThan = new Date(this.clock.now() - limits.days * 24 * 60 * 60 * 1000).toISOString()
+    const vault = this.vaults.vault()
+    const removed = await vault.mutate((db) => {
+      const through = pruneBoundary(db, olderThan, limits.entries)
+      const last = through > 0 ? entryAt(db, through) : undefined
+      if (!last) return null
+      const firstRemoved = base(db, vault.id).seq + 1
+      const count = deleteThrough(db, through)
+      writeMeta(db, 'activity_base', JSON.stringify({ seq: last.seq, mac: last.mac }))
+      return { count, first: firstRemoved, last: last.seq }
+    })
+    if (!removed) return 0
+    this.record({ event: 'log.pruned', actor: { type: 'system' }, target: { type: 'log' }, detail: { removed: removed.count, firstSeq: removed.first, lastSeq: removed.last } })
+    await this.flush()
+    return removed.count
+  }
+
+  count(): number {
+    return this.vaults.vault().read((db) => countEntries(db))
+  }
+
+  private add(record: ActivityRecord): void {
+    let detail = record.detail ?? {}
+    if (JSON.stringify(detail).length > MAX_DETAIL_BYTES) detail = { truncated: true }
+    this.pending.push({
+      at: this.now(),
+      event: record.event,
+      actor: record.actor ?? this.actor,
+      target: record.target ?? null,
+      outcome: record.outcome ?? 'ok',
+      detail,
+    })
+  }
+
+  private schedule(): void {
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      if (this.vaults.isUnlocked) this.flushInto(this.vaults.vault())
+    }, FLUSH_MS)
+    this.timer.unref?.()
+  }
+
+  /** Queues one write of every pending entry on `vault`: seq and MAC follow the log as it is in that write. */
+  private flushInto(vault: Vault): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 0) return
+    const write = vault
+      .mutate((db) => {
+        const key = logKey(db)
+        const last = lastEntry(db)
+        let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
+        let seq = last?.seq ?? base(db, vault.id).seq
+        const entries = batch.map((entry) => {
+          seq++
+          const mac = chainMac(key, previous, { ...entry, seq })
+          previous = mac
+          return { ...entry, seq, mac: mac.toString('base64') }
+        })
+        insertEntries(db, entries)
+      })
+      .catch(() => {
+        // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
+      })
+    this.flushing = Promise.all([this.flushing, write]).then(() => undefined)
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString()
+  }
+}
+
+function logKey(db: Database): Buffer {
+  const value = readMeta(db, 'activity_key')
+  if (value === null) throw new KeyholdError('VAULT_CORRUPT', 'The vault is missing its activity log key. Restore it from its .bak copy or a backup.')
+  return Buffer.from(value, 'base64')
+}
+
+/** Where the chain starts: genesis, or what retention kept (the last removed entry's seq and MAC). */
+function base(db: Database, vaultId: string): { seq: number; mac: Buffer } {
+  const stored = readMeta(db, 'activity_base')
+  if (stored !== null) {
+    const parsed = JSON.parse(stored) as { seq: number; mac: string }
+    return { seq: parsed.seq, mac: Buffer.from(parsed.mac, 'base64') }
+  }
+  return { seq: 0, mac: genesisMac(logKey(db), vaultId) }
+}
+
+function words(problem: ChainProblem): string {
+  switch (problem.kind) {
+    case 'changed':
+      return `Entry ${problem.seq} was changed or moved: it does not follow the entry before it.`
+    case 'missing':
+      return problem.from === problem.to ? `Entry ${problem.from} is missing: it was removed.` : `Entries ${problem.from} to ${problem.to} are missing: they were removed.`
+    case 'truncated':
+      return `The log ends at entry ${problem.last}, but the vault says it reached ${problem.expected}: entries were removed from the end.`
+  }
+}
+
+function position(problem: ChainProblem): number {
+  return problem.kind === 'changed' ? problem.seq : problem.kind === 'missing' ? problem.from : problem.last + 1
+}
