@@ -48,7 +48,7 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  const activity = new ActivityService(vault, clock, { type: options.actor ?? 'app' })
+  const activity = new ActivityService(vault, clock, { type: options.actor ?? 'app' }, options.saveFileDialog)
   const settings = new SettingsService(vault, options.clipboardClearMs === undefined ? undefined : options.clipboardClearMs / 1000)
   // One guard for every copy; each copy reads the person's delay from the vault's settings.
   const clipboardGuard = new ClipboardGuard(clipboard, () => settings.clipboardClearMs())

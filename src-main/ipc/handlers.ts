@@ -1,5 +1,6 @@
 import { POLLED_METHODS } from '../../src-shared/ipc/agent.contract'
 import type { Services } from '../core/services'
+import { activityHandlers } from './activity.handlers'
 import { agentHandlers } from './agent.handlers'
 import { appsHandlers } from './apps.handlers'
 import { browserHandlers } from './browser.handlers'
@@ -19,6 +20,7 @@ export function createHandlers(services: Services): Handlers {
     ...settingsHandlers(services),
     ...agentHandlers(services),
     ...browserHandlers(services),
+    ...activityHandlers(services),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AnyChannel, ChannelInput, ChannelOutput } from './define'
 import type { Result } from '../errors'
+import { activityChannels } from './activity.contract'
 import { agentChannels } from './agent.contract'
 import { appsChannels } from './apps.contract'
 import { browserChannels } from './browser.contract'
@@ -20,6 +21,7 @@ export const contract = {
   ...settingsChannels,
   ...agentChannels,
   ...browserChannels,
+  ...activityChannels,
 } as const satisfies Record<string, AnyChannel>
 
 export type Contract = typeof contract

@@ -107,3 +107,13 @@ export interface ActivityVerification {
   /** The first position where it breaks. */
   at: number | null
 }
+
+export const ACTIVITY_EXPORT_FORMATS = ['csv', 'json'] as const
+export type ActivityExportFormat = (typeof ACTIVITY_EXPORT_FORMATS)[number]
+
+/** The export's result; `saved` is false when the person closed the save dialog. */
+export interface ActivityExport {
+  saved: boolean
+  path: string | null
+  count: number
+}

@@ -1,6 +1,11 @@
+import { promises as fs } from 'node:fs'
+import { dirname } from 'node:path'
+import { canonicalTime } from '../../../src-shared/apps/iso-time'
 import { KeyholdError } from '../../../src-shared/errors'
 import type {
   ActivityDetail,
+  ActivityExport,
+  ActivityExportFormat,
   ActivityEntry,
   ActivityEvent,
   ActivityPage,
@@ -10,7 +15,9 @@ import type {
   Outcome,
   Target,
 } from '../../../src-shared/types/activity'
-import type { Clock } from '../ports'
+import type { Clock, SaveFileDialog } from '../ports'
+import { fileSystemError } from '../vault/fs-errors'
+import { activityCsv, activityJson } from './activity.export'
 import type { Database } from '../vault/database'
 import { readMeta, writeMeta } from '../vault/meta'
 import type { Vault } from '../vault/vault'
@@ -60,6 +67,8 @@ export class ActivityService {
     private readonly clock: Clock,
     /** Who acts in this process when a record names nobody: the app's window or the CLI. */
     private readonly actor: Actor = { type: 'app' },
+    /** The app's save dialog (Export); the CLI writes to --out or standard output. */
+    private readonly saveFileDialog?: SaveFileDialog,
   ) {
     vaults.onBeforeLock((vault) => {
       // A CLI command that only read (list, search, info) writes nothing: its unlock and lock
@@ -110,7 +119,9 @@ export class ActivityService {
   async list(query: ActivityQuery = {}): Promise<ActivityPage> {
     await this.flush()
     const limit = Math.min(Math.max(query.limit ?? PAGE_DEFAULT, 1), PAGE_MAX)
-    const items = this.vaults.vault().read((db) => queryEntries(db, { ...query, limit: limit + 1 }))
+    // Times are compared as stored: UTC in toISOString form.
+    const utc = (time: string | undefined) => (time === undefined ? undefined : (canonicalTime(time) ?? time))
+    const items = this.vaults.vault().read((db) => queryEntries(db, { ...query, since: utc(query.since), until: utc(query.until), limit: limit + 1 }))
     const page = items.slice(0, limit)
     return { items: page, nextBefore: items.length > limit ? page[page.length - 1]!.seq : null }
   }
@@ -146,6 +157,43 @@ export class ActivityService {
     this.record({ event: 'log.pruned', actor: { type: 'system' }, target: { type: 'log' }, detail: { removed: removed.count, firstSeq: removed.first, lastSeq: removed.last } })
     await this.flush()
     return removed.count
+  }
+
+  /** The whole log as CSV or JSON, oldest first (docs/activity-log.md §7), and records that it was exported. */
+  async exportText(format: ActivityExportFormat): Promise<{ text: string; count: number }> {
+    await this.flush()
+    const vault = this.vaults.vault()
+    const { entries, start } = vault.read((db) => {
+      const stored = readMeta(db, 'activity_base')
+      return { entries: [...allEntries(db)], start: stored === null ? { seq: 0, mac: null } : (JSON.parse(stored) as { seq: number; mac: string }) }
+    })
+    const text = format === 'csv' ? activityCsv(entries) : activityJson(vault.id, start, entries)
+    this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count: entries.length } })
+    return { text, count: entries.length }
+  }
+
+  /** Writes the export to `path` (mode 0600, atomically); an existing file only with `overwrite`. */
+  async exportTo(path: string, format: ActivityExportFormat, overwrite = false): Promise<ActivityExport> {
+    if (!overwrite && (await fs.stat(path).then(() => true, () => false)))
+      throw new KeyholdError('CONFLICT', `${path} already exists. Choose another file, or add --force to replace it.`)
+    const { text, count } = await this.exportText(format)
+    const { default: writeFileAtomic } = await import('write-file-atomic')
+    await writeFileAtomic(path, text, { mode: 0o600 }).catch((error: unknown) => {
+      throw fileSystemError(error, { writing: path, folder: dirname(path) })
+    })
+    return { saved: true, path, count }
+  }
+
+  /** The Export button: asks where through the app's dialog, then writes there. */
+  async exportWithDialog(format: ActivityExportFormat): Promise<ActivityExport> {
+    if (!this.saveFileDialog) throw new KeyholdError('INVALID_INPUT', 'There is no save dialog here. Use `keyhold audit export --format csv|json --out FILE`.')
+    const path = await this.saveFileDialog.choosePath({
+      title: 'Export the activity log',
+      defaultName: `keyhold-activity-${this.now().slice(0, 10)}.${format}`,
+      filters: [format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
+    })
+    if (!path) return { saved: false, path: null, count: 0 }
+    return this.exportTo(path, format, true)
   }
 
   count(): number {

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import type { AppKeySummary } from '../../../src-shared/types/app-keys'
+import { neutraliseCell } from '../csv-cell'
 
 /** The audit export's header, in this order: scripts and spreadsheets depend on it. */
 export const CSV_COLUMNS = ['Key', 'Type', 'Label', 'Account', 'Status', 'Roles', 'Created', 'Last used'] as const
@@ -7,15 +8,7 @@ export const CSV_COLUMNS = ['Key', 'Type', 'Label', 'Account', 'Status', 'Roles'
 /** What the Account column says for keys generated in this vault. */
 export const THIS_VAULT = 'This vault'
 
-/**
- * SECURITY: a spreadsheet runs a cell that starts with = + - @ as a formula, also after leading
- * whitespace (line feed, space, no-break space...) and in the full-width forms ＝＋－＠, which
- * spreadsheets normalise (NFKC folds them, and the small forms, to = + - @). Such cells, and any
- * that start with a tab or a carriage return, get a leading `'`, which spreadsheets show as text.
- */
-export function neutraliseCell(value: string): string {
-  return /^(?:[\t\r]|\s*[=+\-@])/.test(value.normalize('NFKC')) ? `'${value}` : value
-}
+export { neutraliseCell }
 
 /**
  * The keys with access (those with roles) as an RFC 4180 CSV: every field quoted, quotes
