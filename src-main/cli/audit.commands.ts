@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { canonicalTime } from '../../src-shared/apps/iso-time'
-import { ACTIVITY_EVENTS, ACTOR_TYPES, type ActivityEntry, type ActivityEvent, type ActorType } from '../../src-shared/types/activity'
+import { ACTIVITY_EVENTS, ACTIVITY_EXPORT_FORMATS, ACTOR_TYPES, type ActivityEntry, type ActivityEvent, type ActivityExportFormat, type ActorType } from '../../src-shared/types/activity'
 import type { CliContext } from './context'
 import { columns, oneLine, when } from './helpers'
 
@@ -44,6 +44,24 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       const services = await ctx.unlocked()
       const page = await services.activity.list({ since, event: opts.event as ActivityEvent | undefined, actorType: opts.actor as ActorType | undefined, limit })
       ctx.print(page.items, () => table(page.items))
+    })
+
+  audit
+    .command('export')
+    .description('write the whole activity log as CSV or JSON (oldest first; never a secret, token or key)')
+    .requiredOption('--format <FORMAT>', 'csv or json')
+    .option('--out <FILE>', 'write to FILE (mode 0600) instead of standard output')
+    .option('--force', 'replace FILE if it exists')
+    .action(async (opts: { format: string; out?: string; force?: boolean }) => {
+      if (!(ACTIVITY_EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new KeyholdError('INVALID_INPUT', `--format must be one of ${ACTIVITY_EXPORT_FORMATS.join(', ')}.`)
+      const format = opts.format as ActivityExportFormat
+      const services = await ctx.unlocked()
+      if (opts.out === undefined) {
+        ctx.write((await services.activity.exportText(format)).text)
+        return
+      }
+      const written = await services.activity.exportTo(opts.out, format, opts.force === true)
+      ctx.print(written, () => `Exported ${written.count.toLocaleString('en-US')} entries to ${written.path}.`)
     })
 
   audit

@@ -29,6 +29,7 @@ export const OPS = [
   'pairing.signOut',
   'vault.requestUnlock',
   'apps.list',
+  'audit.list',
 ] as const
 export type Op = (typeof OPS)[number]
 
@@ -155,6 +156,12 @@ export const OP_ARGS = {
   'pairing.signOut': z.object({}),
   'vault.requestUnlock': z.object({}),
   'apps.list': z.object({ filter: z.enum(['current', 'inactive', 'all']).optional() }),
+  'audit.list': z.object({
+    since: z.string().max(40).optional(),
+    event: z.string().max(40).optional(),
+    before: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+  }),
 } satisfies Record<Op, z.ZodType>
 
 /**

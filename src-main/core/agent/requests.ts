@@ -1,6 +1,7 @@
 import { KeyholdError, type SerializedError } from '../../../src-shared/errors'
 import { FrameError } from '../../../src-shared/local-access/frames'
 import { OP_ARGS, type Op, type Request } from '../../../src-shared/local-access/messages'
+import { ACTIVITY_EVENTS, type ActivityEvent } from '../../../src-shared/types/activity'
 import type { SecretId } from '../../../src-shared/types/secrets'
 import { describeFields, describeIssues } from '../../../src-shared/validation'
 import type { AgentContext, Caller } from './agent-context'
@@ -109,6 +110,14 @@ async function serve(
       if (!presented) throw forbidden()
       await services.appKeys.require(presented, 'apps:read')
       return services.apps.list((args.filter as 'current' | 'inactive' | 'all' | undefined) ?? 'current')
+    case 'audit.list': {
+      // An application key with audit:read (the "Audit reader" role) reads the activity log; a pairing never does.
+      if (!presented) throw forbidden()
+      await services.appKeys.require(presented, 'audit:read')
+      const event = args.event as string | undefined
+      if (event !== undefined && !(ACTIVITY_EVENTS as readonly string[]).includes(event)) throw new KeyholdError('INVALID_INPUT', `The event must be one of ${ACTIVITY_EVENTS.join(', ')}.`)
+      return services.activity.list({ since: args.since as string | undefined, event: event as ActivityEvent | undefined, before: args.before as number | undefined, limit: (args.limit as number | undefined) ?? 50 })
+    }
   }
 
   const scope = pairing ? (pairing.scopeAll ? 'all' : pairing.tags) : await services.appKeys.secretsScope(presented!)

@@ -119,4 +119,21 @@ describe('the activity log records each event once, with who and what', () => {
     const text = JSON.stringify(await log())
     for (const canary of ['sk_live_stripe', 'ghp_secret', created.code, created.code.replace(/-/g, ''), token, PASSWORD]) expect(text).not.toContain(canary)
   })
+
+  it('an application key with audit:read reads the log through the agent; one without it, and a pairing, are refused', async () => {
+    const reader = await t.services.appKeys.generate({ label: 'auditor', roleIds: ['audit-reader'] })
+    const plain = await t.services.appKeys.generate({ label: 'ci', roleIds: ['secrets-reader'] })
+    t.services.secrets.reveal(stripe().id)
+    const target = { vaultId: t.services.vault.vault().id, desktopKey: toBase64Url(t.services.pairings.desktopKey().publicKey) }
+    const session = await openAppKeySession(await t.connect(), target, { key: reader.key.key, token: reader.token })
+    const page = (await session.request('audit.list', { event: 'secret.revealed' })) as { items: ActivityEntry[] }
+    expect(page.items.map((e) => [e.event, e.target?.name])).toEqual([['secret.revealed', 'Stripe prod']])
+    session.close()
+    const other = await openAppKeySession(await t.connect(), target, { key: plain.key.key, token: plain.token })
+    expect(await other.request('audit.list').then(() => 'OK', (e: { code: string }) => e.code)).toBe('FORBIDDEN')
+    other.close()
+    const { session: paired } = await t.pairWith((await t.newApp('Phone')).uri)
+    expect(await paired.request('audit.list').then(() => 'OK', (e: { code: string }) => e.code)).toBe('FORBIDDEN')
+    paired.close()
+  })
 })
