@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   const schema = Number(values.schema ?? LATEST_SCHEMA_VERSION)
   const format = values.format ?? `${FORMAT_MAJOR}.${FORMAT_MINOR}`
   if (!Number.isInteger(schema) || schema < 1 || schema > LATEST_SCHEMA_VERSION) throw new Error(`--schema: 1 to ${LATEST_SCHEMA_VERSION}`)
-  if (format !== '1.0' && format !== '1.1') throw new Error('--format: 1.0 or 1.1')
+  const current = `${FORMAT_MAJOR}.${FORMAT_MINOR}`
+  if (format !== '1.0' && format !== current) throw new Error(`--format: 1.0 or ${current} (the formats in between were written by the Keyhold of their time)`)
   const name = `schema-${schema}.format-${format}`
   const file = join(DIR, `${name}.keyhold`)
   if (existsSync(file)) throw new Error(`${file} exists: a golden vault is never replaced.`)
@@ -138,7 +139,7 @@ async function writeRecords(path: string, schema: number) {
 }
 
 /** The vault file again, its database in pages of PAGE_BYTES, in format `format`, with the same key slots. */
-async function rewrite(bytes: Buffer, schema: number, format: '1.0' | '1.1'): Promise<Buffer> {
+async function rewrite(bytes: Buffer, schema: number, format: string): Promise<Buffer> {
   const { header, preamble, ciphertext } = decodeVault(bytes)
   const dataKey = await unwrapDataKey(header, { password: PASSWORD })
   const db = await openDatabase(open(dataKey, header.payloadNonce, ciphertext, preamble)!, SCHEMA.slice(0, schema))

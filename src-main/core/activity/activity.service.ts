@@ -61,6 +61,8 @@ export class ActivityService {
   private flushing: Promise<void> = Promise.resolve()
   /** Wrong passwords while locked: written as one entry at the next unlock. */
   private failedUnlocks: { count: number; first: string; last: string } | null = null
+  /** Vaults whose log was compared with their header's head since they were opened. */
+  private readonly checked = new WeakSet<Vault>()
 
   constructor(
     private readonly vaults: VaultService,
@@ -79,6 +81,11 @@ export class ActivityService {
       }
       this.add({ event: 'vault.locked', target: { type: 'vault', id: vault.id } })
       this.flushInto(vault)
+    })
+    // The head of the chain goes in the vault's authenticated header with every save (§3).
+    vaults.useCommitments((db): Record<string, string> => {
+      const last = lastEntry(db)
+      return last ? { activity: `${last.seq}:${last.mac}` } : {}
     })
     vaults.onEvent((event) => {
       if (event.type === 'unlock-failed') return this.failedUnlock()
@@ -130,9 +137,14 @@ export class ActivityService {
   async verify(): Promise<ActivityVerification> {
     await this.flush()
     const vault = this.vaults.vault()
+    const committed = parseHead(vault.commitments.activity)
     return vault.read((db) => {
-      const check = checkChain(logKey(db), base(db, vault.id), allEntries(db))
-      return { ok: check.ok, count: check.count, first: check.first, last: check.last, problem: check.problem && words(check.problem), at: check.problem && position(check.problem) }
+      const check = checkChain(logKey(db), base(db, vault.id), allEntries(db), committed?.seq)
+      const kept = readMeta(db, 'activity_break')
+      let problem = kept === null ? check.problem : (JSON.parse(kept) as ChainProblem)
+      // The header names the head it was saved with: the entry there must be that one.
+      if (!problem && committed && entryAt(db, committed.seq)?.mac !== committed.mac) problem = { kind: 'changed', seq: committed.seq }
+      return { ok: problem === null, count: check.count, first: check.first, last: check.last, problem: problem && words(problem), at: problem && position(problem) }
     })
   }
 
@@ -233,6 +245,14 @@ export class ActivityService {
       .mutate((db) => {
         const key = logKey(db)
         const last = lastEntry(db)
+        // Before the first entry this vault adds: does the log end where the header says it did?
+        // (A tool that edited the database but not the header leaves them apart; the next save
+        // would commit the new head, so the break is kept in meta for verify to report.)
+        if (!this.checked.has(vault)) {
+          const committed = parseHead(vault.commitments.activity)
+          const broken = committed && (!last || last.seq < committed.seq ? { kind: 'truncated' as const, last: last?.seq ?? 0, expected: committed.seq } : entryAt(db, committed.seq)?.mac !== committed.mac ? { kind: 'changed' as const, seq: committed.seq } : null)
+          if (broken && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(broken))
+        }
         let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
         let seq = last?.seq ?? base(db, vault.id).seq
         const entries = batch.map((entry) => {
@@ -243,6 +263,7 @@ export class ActivityService {
         })
         insertEntries(db, entries)
       })
+      .then(() => void this.checked.add(vault))
       .catch(() => {
         // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
       })
@@ -283,4 +304,10 @@ function words(problem: ChainProblem): string {
 
 function position(problem: ChainProblem): number {
   return problem.kind === 'changed' ? problem.seq : problem.kind === 'missing' ? problem.from : problem.last + 1
+}
+
+/** The header's `activity` commitment: `<seq>:<mac>`. Null when absent or malformed. */
+function parseHead(value: string | undefined): { seq: number; mac: string } | null {
+  const match = value === undefined ? null : /^(\d{1,15}):([A-Za-z0-9+/]{43}=)$/.exec(value)
+  return match ? { seq: Number(match[1]), mac: match[2]! } : null
 }

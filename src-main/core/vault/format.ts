@@ -18,8 +18,14 @@ import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './crypto'
  */
 export const MAGIC = Buffer.from('KEYHOLD\x1a', 'latin1')
 export const FORMAT_MAJOR = 1
-/** 1: the header declares the payload's size (payloadBytes), checked before the body is read. */
-export const FORMAT_MINOR = 1
+/**
+ * 1: the header declares the payload's size (payloadBytes), checked before the body is read.
+ * 2: the header may carry commitments: short values a feature binds to the saved payload (the
+ *    activity log's head: docs/activity-log.md §3), authenticated with it.
+ */
+export const FORMAT_MINOR = 2
+/** At most this many commitments, each a short name and a value of at most 256 characters. */
+const MAX_COMMITMENTS = 8
 const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
 const DIGEST_BYTES = 32
 export const MAX_HEADER_BYTES = 16 * 1024
@@ -62,6 +68,11 @@ const headerSchema = z.strictObject({
   payloadNonce: b64(NONCE_BYTES, NONCE_BYTES),
   /** The database image's size in bytes (without the tag); absent in format 1.0 files. */
   payloadBytes: z.number().int().min(0).max(MAX_VAULT_BYTES).optional(),
+  /** Format 1.2: values features bind to this payload (see FORMAT_MINOR). */
+  commitments: z
+    .record(z.string().regex(/^[a-z][a-z_]{0,31}$/), z.string().max(256))
+    .refine((c) => Object.keys(c).length <= MAX_COMMITMENTS)
+    .optional(),
 })
 
 export interface KeySlot {
@@ -78,6 +89,8 @@ export interface VaultHeader {
   payloadNonce: Buffer
   /** Written by every save from format 1.1 on; a 1.0 file has none until its next save. */
   payloadBytes?: number
+  /** Format 1.2: what features committed with the payload last saved (the activity log's head). */
+  commitments?: Record<string, string>
 }
 
 export interface ParsedVault {
@@ -105,6 +118,7 @@ export function encodePreamble(header: VaultHeader): Buffer {
       slots: header.slots.map((s) => ({ type: s.type, nonce: s.nonce.toString('base64'), wrapped: s.wrapped.toString('base64') })),
       payloadNonce: header.payloadNonce.toString('base64'),
       payloadBytes: header.payloadBytes,
+      ...(header.commitments && Object.keys(header.commitments).length > 0 && { commitments: header.commitments }),
     }),
     'utf8',
   )
@@ -182,9 +196,9 @@ export function decodePreamble(bytes: Buffer, path?: string): { header: VaultHea
   }
   const parsed = headerSchema.safeParse(json)
   if (!parsed.success) throw corrupt('its header has invalid fields')
-  const { kdf, slots, vaultId, payloadNonce, payloadBytes } = parsed.data
+  const { kdf, slots, vaultId, payloadNonce, payloadBytes, commitments } = parsed.data
   const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
   checkKdfParams(params, 'file')
   if (!slots.some((s) => s.type === 'password')) throw corrupt('it has no password key slot')
-  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce, payloadBytes }, minor, preambleEnd }
+  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce, payloadBytes, ...(commitments && { commitments }) }, minor, preambleEnd }
 }

@@ -3,6 +3,7 @@ import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo, VaultStatus } from '../../../src-shared/types/vault'
 import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
+import type { Database } from './database'
 import { Vault } from './vault'
 import { VaultFile } from './vault-file'
 
@@ -39,6 +40,7 @@ export class VaultService {
   private readonly lockListeners = new Set<() => void | Promise<void>>()
   private readonly beforeLockListeners = new Set<(vault: Vault) => void>()
   private readonly eventListeners = new Set<(event: VaultEvent) => void>()
+  private commitments: ((db: Database) => Record<string, string>) | null = null
   private readonly unlockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
   readonly autoLockMs: number
@@ -232,6 +234,12 @@ export class VaultService {
     return () => this.lockListeners.delete(listener)
   }
 
+  /** What every vault opened here commits in its header at each save (the activity log's head; format 1.2). */
+  useCommitments(commit: (db: Database) => Record<string, string>): void {
+    this.commitments = commit
+    this.current?.useCommitments(commit)
+  }
+
   /** What happened to the vault, for the activity log (the vault layer knows no feature). Returns an unsubscribe. */
   onEvent(listener: (event: VaultEvent) => void): () => void {
     this.eventListeners.add(listener)
@@ -255,6 +263,7 @@ export class VaultService {
   }
 
   private opened(vault: Vault): void {
+    vault.useCommitments(this.commitments)
     this.current = vault
     this.activity()
     for (const listener of this.unlockListeners) listener()

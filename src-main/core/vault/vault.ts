@@ -22,6 +22,7 @@ export type { Unlocker } from './key-slots'
  */
 export class Vault {
   private closed = false
+  private commit: ((db: Database) => Record<string, string>) | null = null
   private readonly queue: CommitQueue<Database>
 
   private constructor(
@@ -241,7 +242,9 @@ export class Vault {
    */
   private async save(backup: 'previous' | 'new' = 'previous'): Promise<void> {
     const snapshot = this.image.snapshot()
-    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length }
+    // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
+    const commitments = this.commit ? this.commit(this.image.db) : this.header.commitments
+    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments }
     const preamble = encodePreamble(header)
     const seal = snapshot.live ? sealCopy : sealInPlace
     const sealed = seal(this.dataKey, header.payloadNonce, snapshot.bytes, preamble)
@@ -256,9 +259,23 @@ export class Vault {
         this.stamp,
         { backup },
       )
+      this.header = { ...this.header, commitments }
     } finally {
       snapshot.release(done)
     }
+  }
+
+  /**
+   * What the header commits with every save from now on (format 1.2): `commit` reads the
+   * database as it is saved. Without one, a save keeps the commitments it found.
+   */
+  useCommitments(commit: ((db: Database) => Record<string, string>) | null): void {
+    this.commit = commit
+  }
+
+  /** The commitments of the version last saved or opened. */
+  get commitments(): Readonly<Record<string, string>> {
+    return this.header.commitments ?? {}
   }
 
   /**

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices } from '../../../src-main/core/services'
 import type { ActivityRecord } from '../../../src-main/core/activity/activity.service'
+import { Vault } from '../../../src-main/core/vault/vault'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { FAST_KDF, PASSWORD, unlockedServices } from '../../support/vault'
 
@@ -54,6 +55,28 @@ describe('the activity log: a hash chain inside the vault', () => {
     await tamper(`UPDATE activity SET target_id = CASE seq WHEN 6 THEN 's8' ELSE 's6' END, target_name = CASE seq WHEN 6 THEN 'Secret 8' ELSE 'Secret 6' END,
                   mac = (SELECT mac FROM activity AS o WHERE o.seq = CASE activity.seq WHEN 6 THEN 8 ELSE 6 END) WHERE seq IN (6, 8)`)
     expect(await t.services.activity.verify()).toMatchObject({ ok: false, at: 6 })
+  })
+
+  it('entries removed from the end by a tool that did not update the header are found, also after Keyhold wrote more', async () => {
+    for (let i = 1; i <= 10; i++) t.services.activity.record(read(i))
+    await t.services.activity.flush()
+    t.services.vault.lock()
+    await t.services.vault.locked()
+    // The file edited with the vault's key but without the header's head (the raw vault engine, no commitments).
+    const raw = await Vault.open(t.path, { password: PASSWORD })
+    expect(raw.commitments.activity).toMatch(/^11:/)
+    await raw.mutate((db) => db.run('DELETE FROM activity WHERE seq > 7'))
+    raw.close()
+    await t.services.vault.unlock({ password: PASSWORD })
+    expect(await t.services.activity.verify()).toMatchObject({
+      ok: false,
+      at: 8,
+      problem: 'The log ends at entry 7, but the vault says it reached 11: entries were removed from the end.',
+    })
+    // Keyhold goes on logging (the unlock above, more reads): the break stays on record.
+    t.services.activity.record(read(11))
+    await t.services.activity.flush()
+    expect(await t.services.activity.verify()).toMatchObject({ ok: false, at: 8 })
   })
 
   it('a burst of 10,000 records leaves 10,000 entries, one chain', async () => {

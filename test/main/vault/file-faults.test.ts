@@ -18,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
 import { sealWithNonce, deriveKey, seal } from '../../../src-main/core/vault/crypto'
 import { openDatabase } from '../../../src-main/core/vault/database'
-import { decodeVault, encodePreamble, MAX_VAULT_BYTES } from '../../../src-main/core/vault/format'
+import { decodeVault, encodePreamble, FORMAT_MINOR, MAX_VAULT_BYTES } from '../../../src-main/core/vault/format'
 import { fileSystemError } from '../../../src-main/core/vault/fs-errors'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { VaultFile } from '../../../src-main/core/vault/vault-file'
@@ -181,7 +181,7 @@ describe('vault files on a hostile or failing file system', () => {
 
     it('declares the payload size in the header, and refuses a file longer than declared', async () => {
       const parsed = decodeVault(original)
-      expect(parsed.minor).toBe(1)
+      expect(parsed.minor).toBe(FORMAT_MINOR)
       expect(parsed.header.payloadBytes).toBe(parsed.ciphertext.length - 16)
       writeFileSync(path, Buffer.concat([original, Buffer.alloc(100)]))
       expect(await failure(Vault.open(path, { password: PASSWORD }))).toMatchObject({
@@ -199,7 +199,7 @@ describe('vault files on a hostile or failing file system', () => {
       expect(process.memoryUsage.rss() - rss).toBeLessThan(256 * 1024 * 1024)
     })
 
-    it('still opens a format 1.0 file, whose header declares no size, and writes 1.1 from its next save', async () => {
+    it('still opens a format 1.0 file, whose header declares no size, and writes the current format from its next save', async () => {
       const salt = Buffer.alloc(16, 7)
       const dataKey = Buffer.alloc(32, 9)
       const kek = await deriveKey(PASSWORD, salt, FAST_KDF)
@@ -216,7 +216,7 @@ describe('vault files on a hostile or failing file system', () => {
       const vault = await Vault.open(path, { password: PASSWORD })
       await vault.mutate((d) => d.run('CREATE TABLE t (x)'))
       vault.close()
-      expect(decodeVault(readFileSync(path)).minor).toBe(1)
+      expect(decodeVault(readFileSync(path)).minor).toBe(FORMAT_MINOR)
     })
   })
 
