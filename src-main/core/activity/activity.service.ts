@@ -115,6 +115,8 @@ export class ActivityService {
     const vault = { type: 'vault' as const, id: this.vaults.vault().id }
     if (failed) this.record({ event: 'vault.unlock-failed', actor, target: vault, outcome: 'failed', detail: { count: failed.count, first: failed.first, last: failed.last } })
     this.record({ event: 'vault.unlocked', actor, target: vault, detail: { with: how } })
+    // Retention runs where Keyhold runs for long (the app, the agent), once per unlock.
+    if (this.actor.type === 'app') void this.prune().catch(() => undefined)
   }
 
   /** Writes what is pending now (tests, the CLI before it exits, `list` and `verify`). */

@@ -3,7 +3,7 @@ import { createServices } from '../../../src-main/core/services'
 import type { ActivityRecord } from '../../../src-main/core/activity/activity.service'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
-import { FAST_KDF, PASSWORD, unlockedServices } from '../../support/vault'
+import { FakeClock, FAST_KDF, PASSWORD, unlockedServices } from '../../support/vault'
 
 type Base = Awaited<ReturnType<typeof unlockedServices>>
 
@@ -130,5 +130,25 @@ describe('the activity log: a hash chain inside the vault', () => {
   it('never keeps an oversized detail', async () => {
     t.services.activity.record({ ...read(1), detail: { note: 'x'.repeat(2_000) } })
     expect((await entries())[0]!.detail).toEqual({ truncated: true })
+  })
+
+  it('the app prunes at unlock: entries older than a year go, the rest still verifies', async () => {
+    const clock = new FakeClock()
+    const old = await unlockedServices({ clock })
+    try {
+      for (let i = 1; i <= 5; i++) old.services.activity.record(read(i))
+      await old.services.activity.flush()
+      clock.advance(400 * 24 * 60 * 60 * 1000)
+      old.services.activity.record(read(6))
+      old.services.vault.lock()
+      await old.services.vault.locked()
+      await old.services.vault.unlock({ password: PASSWORD })
+      await expect.poll(async () => (await old.services.activity.list({ event: 'log.pruned' })).items.length, { timeout: 3_000 }).toBe(1)
+      const left = (await old.services.activity.list({ limit: 100 })).items
+      expect(left.every((e) => Date.parse(e.at) >= clock.now() - 365 * 24 * 60 * 60 * 1000)).toBe(true)
+      expect(await old.services.activity.verify()).toMatchObject({ ok: true })
+    } finally {
+      old.cleanup()
+    }
   })
 })
