@@ -37,6 +37,7 @@ export const ICONS = {
   arrowLeft: ['M19 12H5', 'M11 6l-6 6 6 6'],
   search: [circle(11, 11, 7), 'M20 20l-4-4'],
   edit: ['M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16z', 'M14 6l4 4'],
+  activity: ['M3 12h4l3-8 4 16 3-8h4'],
 } as const satisfies Record<string, readonly string[]>
 
 export type IconName = keyof typeof ICONS

@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 import AppFrame from '../components/AppFrame.vue'
+import ActivityView from '../views/ActivityView.vue'
 import ApplicationKeysView from '../views/ApplicationKeysView.vue'
 import CreateVaultView from '../views/CreateVaultView.vue'
 import HomeView from '../views/HomeView.vue'
@@ -77,6 +78,23 @@ export const appRoutes: RouteRecordRaw[] = [
         description: 'Authorization keys that connect your mobile app and browser extension, shown once as a QR code.',
       },
       userMenu: { label: 'My apps', icon: 'key', order: 400 },
+    },
+  },
+  {
+    // Its own section, between Integrations and Account settings: it records every way in (the
+    // window, the CLI, paired apps, application keys), so it is not an integration, nor a setting.
+    path: 'activity',
+    name: 'activity',
+    component: ActivityView,
+    meta: {
+      title: 'Activity',
+      menu: {
+        label: 'Activity',
+        icon: 'activity',
+        order: 450,
+        section: 'Security',
+        description: 'Who saw, copied, paired, used and revoked what, with a check that nobody edited the record.',
+      },
     },
   },
   {
