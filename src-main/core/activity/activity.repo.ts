@@ -80,7 +80,6 @@ const FILTERS: ReadonlyArray<[keyof ActivityQuery, string]> = [
   ['event', 'event = ?'],
   ['actorType', 'actor_type = ?'],
   ['actorId', 'actor_id = ?'],
-  ['targetId', 'target_id = ?'],
 ]
 
 /** One page of the list, newest first, with the filters of ActivityQuery. */
@@ -91,6 +90,11 @@ export function queryEntries(db: Database, query: ActivityQuery & { limit: numbe
     if (query[field] === undefined) continue
     where.push(clause)
     params.push(query[field])
+  }
+  // One subject's entries: what was done to it, and what it did (a paired app's requests name it as the actor).
+  if (query.targetId !== undefined) {
+    where.push('(target_id = ? OR actor_id = ?)')
+    params.push(query.targetId, query.targetId)
   }
   if (query.search !== undefined) {
     const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`

@@ -48,19 +48,41 @@ export async function runOp(
 function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'forbidden' | 'failed'): void {
   if (request.op === 'session.ping' || !ctx.services.vault.isUnlocked) return
   const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
+  // The secret's Name as the log shows it (never a field's value); a secret that does not exist has only its id.
+  const name = id === undefined ? undefined : secretName(ctx, id)
   ctx.services.activity.record({
     event: caller.type === 'pairing' ? 'pairing.request' : 'appkey.used',
     actor: actorOf(ctx, caller),
-    target: id ? { type: 'secret', id } : null,
+    target: id ? { type: 'secret', id, ...(name !== undefined && { name }) } : null,
     outcome,
     detail: { op: String(request.op).slice(0, 40) },
   })
 }
 
+/**
+ * Who made a request, as the log names it: an application key by its key and label, a pairing
+ * by its application in My apps (id and name: one application has one pairing, so its
+ * Activity link finds its requests).
+ */
 function actorOf(ctx: AgentContext, caller: Caller) {
-  if (caller.type === 'appkey') return { type: 'appkey' as const, id: caller.key }
-  const name = ctx.services.pairings.live(caller.pairingId)?.appName
-  return { type: 'pairing' as const, id: caller.pairingId, ...(name !== undefined && { name }) }
+  if (caller.type === 'appkey') {
+    const label = attempt(() => ctx.services.appKeys.get(caller.key).label)
+    return { type: 'appkey' as const, id: caller.key, ...(label && { name: label }) }
+  }
+  const pairing = attempt(() => ctx.services.pairings.live(caller.pairingId))
+  return pairing ? { type: 'pairing' as const, id: pairing.appId, name: pairing.appName } : { type: 'pairing' as const, id: caller.pairingId }
+}
+
+function secretName(ctx: AgentContext, id: string): string | undefined {
+  return attempt(() => ctx.services.secrets.get(id as SecretId).name)
+}
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read()
+  } catch {
+    return undefined
+  }
 }
 
 async function serve(

@@ -233,7 +233,7 @@ export class PairingsService {
   private logEnd(pairing: { id: string; app: { id: string; name: string }; device: { name: string } }, reason: PairingEndReason): void {
     this.activity?.record({
       event: reason === 'signed-out' ? 'app.signed-out' : 'app.revoked',
-      actor: reason === 'signed-out' ? { type: 'pairing', id: pairing.id, name: pairing.app.name } : reason === 'idle' ? { type: 'system' } : undefined,
+      actor: reason === 'signed-out' ? { type: 'pairing', id: pairing.app.id, name: pairing.app.name } : reason === 'idle' ? { type: 'system' } : undefined,
       target: { type: 'app', id: pairing.app.id, name: pairing.app.name },
       detail: { pairing: pairing.id, device: pairing.device.name, reason },
     })

@@ -60,13 +60,18 @@ describe('the activity log records each event once, with who and what', () => {
     expect(entries.filter((e) => e.event === 'app.created').map((e) => e.target?.name)).toEqual(['Work phone', 'Tablet', 'Stranger'])
     expect(await only('app.edited')).toHaveLength(1)
     const requests = entries.filter((e) => e.event === 'pairing.request')
-    expect(requests.map((e) => [e.detail.op, e.actor, e.outcome])).toEqual([
-      ['secrets.list', { type: 'pairing', id: pairingId, name: 'Work phone 2' }, 'ok'],
-      ['secrets.reveal', { type: 'pairing', id: pairingId, name: 'Work phone 2' }, 'ok'],
-      ['pairing.signOut', { type: 'pairing', id: pairingId }, 'ok'],
+    // A pairing acts as its application in My apps (one application, one pairing), so the app's Activity finds its requests.
+    const asApp = { type: 'pairing', id: created.app.id, name: 'Work phone 2' }
+    expect(requests.map((e) => [e.detail.op, e.actor, e.target?.name ?? null, e.outcome])).toEqual([
+      ['secrets.list', asApp, null, 'ok'],
+      ['secrets.reveal', asApp, 'Stripe prod', 'ok'],
+      ['pairing.signOut', { type: 'pairing', id: pairingId }, null, 'ok'],
     ])
-    expect(entries.find((e) => e.event === 'secret.revealed')).toMatchObject({ actor: { type: 'pairing', id: pairingId }, target: { name: 'Stripe prod' } })
-    expect(await only('app.signed-out')).toEqual([expect.objectContaining({ actor: { type: 'pairing', id: pairingId, name: 'Work phone 2' }, detail: expect.objectContaining({ reason: 'signed-out' }) })])
+    expect(entries.find((e) => e.event === 'secret.revealed')).toMatchObject({ actor: asApp, target: { name: 'Stripe prod' } })
+    expect(await only('app.signed-out')).toEqual([expect.objectContaining({ actor: asApp, detail: expect.objectContaining({ reason: 'signed-out', pairing: pairingId }) })])
+    // The application's own entries: what was done to it and what it did.
+    const ofApp = (await t.services.activity.list({ targetId: created.app.id, limit: 100 })).items.map((e) => e.event)
+    expect(ofApp).toEqual(expect.arrayContaining(['app.created', 'app.paired', 'pairing.request', 'secret.revealed', 'app.signed-out']))
     expect((await only('app.revoked')).map((e) => e.target?.name)).toEqual(['Tablet'])
     expect(await only('app.pairing-denied')).toEqual([expect.objectContaining({ target: expect.objectContaining({ name: 'Stranger' }), outcome: 'denied' })])
   })
@@ -90,8 +95,8 @@ describe('the activity log records each event once, with who and what', () => {
     ])
     const uses = entries.filter((e) => e.event === 'appkey.used')
     expect(uses.map((e) => [e.detail.op, e.actor, e.outcome])).toEqual([
-      ['secrets.list', { type: 'appkey', id: key.key }, 'ok'],
-      ['apps.list', { type: 'appkey', id: key.key }, expect.stringMatching(/ok|forbidden/)],
+      ['secrets.list', { type: 'appkey', id: key.key, name: 'ci' }, 'ok'],
+      ['apps.list', { type: 'appkey', id: key.key, name: 'ci' }, expect.stringMatching(/ok|forbidden/)],
     ])
     // SECURITY: no token in any entry.
     expect(JSON.stringify(entries)).not.toContain(token)
