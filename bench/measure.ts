@@ -27,7 +27,7 @@ export const BENCH_PASSWORD = 'keyhold benchmark master password'
 /** The KDF of the targets: Argon2id 64 MiB / t=3 (lanes as calibration would pick here). */
 export const BENCH_KDF: KdfParams = { ...KDF_DEFAULT, memoryKiB: 64 * 1024, iterations: 3 }
 /** Bump when the generated data or the schema changes, so cached vaults are rebuilt. */
-const DATA_VERSION = 2
+const DATA_VERSION = 3
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const BATCH = 10_000
 
