@@ -81,6 +81,15 @@ export async function agentBench(services: Services, runs: number) {
       getPerSecond: await rate(session, 2_000, 1, () => session.get(id)),
       getPerSecond8: await rate(session, 2_000, 8, () => session.get(id)),
     }
+    // The same with the activity log's recording switched off (this process only): its cost.
+    const record = services.activity.record.bind(services.activity)
+    services.activity.record = () => undefined
+    const unlogged = {
+      getPerSecondUnlogged: await rate(session, 2_000, 1, () => session.get(id)),
+      getPerSecond8Unlogged: await rate(session, 2_000, 8, () => session.get(id)),
+    }
+    services.activity.record = record
+    Object.assign(result, unlogged)
     session.close()
 
     // The same over the phones' endpoint: WebSocket on TLS 1.3 on 127.0.0.1, the pin checked each time.
@@ -114,7 +123,7 @@ export async function agentBench(services: Services, runs: number) {
       tlsGetPerSecond8: await rate(overTls, 2_000, 8, () => overTls.get(id)),
     }
     overTls.close()
-    return { ...result, ...tlsResult }
+    return { ...(result as typeof result & typeof unlogged), ...tlsResult }
   } finally {
     await agent.stop()
     rmSync(folder, { recursive: true, force: true })

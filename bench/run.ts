@@ -142,6 +142,7 @@ function main(): void {
     ['  secrets.list (50 per page), one at a time (requests/s)', (r) => r.agent.listPerSecond.toFixed(0)],
     ['  secrets.get, one at a time (requests/s)', (r) => r.agent.getPerSecond.toFixed(0)],
     ['  secrets.get, 8 in flight (requests/s)', (r) => r.agent.getPerSecond8.toFixed(0)],
+    ['  the same two without the activity log, one at a time / 8 in flight (requests/s)', (r) => `${r.agent.getPerSecondUnlogged.toFixed(0)} / ${r.agent.getPerSecond8Unlogged.toFixed(0)}`],
     ['  phones (WebSocket on TLS 1.3, 127.0.0.1): pairing until approved, TLS and pin included (ms)', (r) => ms(r.agent.tlsPairUntilApprovedMs)],
     ['  phones: TLS + IK session handshake and a first ping (ms)', (r) => ms(r.agent.tlsSessionHandshakeMs)],
     ['  phones: secrets.list (50 per page), one at a time (requests/s)', (r) => r.agent.tlsListPerSecond.toFixed(0)],

@@ -31,13 +31,15 @@ function entryOf(row: Row): ActivityEntry {
   }
 }
 
+/** Inserts a batch with one prepared statement (a burst of requests writes thousands at once). */
 export function insertEntries(db: Database, entries: readonly ActivityEntry[]): void {
-  for (const e of entries)
-    run(
-      db,
-      `INSERT INTO activity (seq, at, event, actor_type, actor_id, actor_name, target_type, target_id, target_name, outcome, detail, mac)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+  const stmt = db.prepare(
+    `INSERT INTO activity (seq, at, event, actor_type, actor_id, actor_name, target_type, target_id, target_name, outcome, detail, mac)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  try {
+    for (const e of entries)
+      stmt.run([
         e.seq,
         e.at,
         e.event,
@@ -50,8 +52,10 @@ export function insertEntries(db: Database, entries: readonly ActivityEntry[]): 
         e.outcome,
         JSON.stringify(e.detail),
         Buffer.from(e.mac, 'base64'),
-      ],
-    )
+      ])
+  } finally {
+    stmt.free()
+  }
 }
 
 /** The last entry (where the chain continues), or undefined for an empty log. */

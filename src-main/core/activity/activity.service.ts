@@ -25,8 +25,11 @@ import type { VaultService } from '../vault/vault.service'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
 import { allEntries, countEntries, deleteThrough, entryAt, insertEntries, lastEntry, pruneBoundary, queryEntries } from './activity.repo'
 
-/** Pending entries are written at most this long after their action (docs/activity-log.md §6). */
-export const FLUSH_MS = 250
+/**
+ * Pending entries are written at most this long after their action (docs/activity-log.md §6):
+ * each write saves the whole vault, so a burst of requests costs one save a second.
+ */
+export const FLUSH_MS = 1_000
 const MAX_DETAIL_BYTES = 1024
 const PAGE_DEFAULT = 50
 const PAGE_MAX = 500

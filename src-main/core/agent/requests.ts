@@ -1,7 +1,7 @@
 import { KeyholdError, type SerializedError } from '../../../src-shared/errors'
 import { FrameError } from '../../../src-shared/local-access/frames'
 import { OP_ARGS, type Op, type Request } from '../../../src-shared/local-access/messages'
-import { ACTIVITY_EVENTS, type ActivityEvent } from '../../../src-shared/types/activity'
+import { ACTIVITY_EVENTS, type ActivityEvent, type Actor } from '../../../src-shared/types/activity'
 import type { SecretId } from '../../../src-shared/types/secrets'
 import { describeFields, describeIssues } from '../../../src-shared/validation'
 import type { AgentContext, Caller } from './agent-context'
@@ -29,30 +29,41 @@ export async function runOp(
   request: Request,
   connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
 ): Promise<unknown> {
+  const seen: Seen = {}
   try {
-    const result = await serve(ctx, caller, request, connection)
-    logRequest(ctx, caller, request, 'ok')
+    const result = await serve(ctx, caller, request, connection, seen)
+    logRequest(ctx, caller, request, 'ok', seen)
     return result
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    logRequest(ctx, caller, request, code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'forbidden' : 'failed')
+    logRequest(ctx, caller, request, code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'forbidden' : 'failed', seen)
     throw error
   }
 }
+
+/** What serving a request learnt that the log names: the secret's Name (no second read for it). */
+interface Seen {
+  secretName?: string
+}
+
+/** Who each connection's caller is, as the log names it: looked up once per connection, not per request. */
+const actors = new WeakMap<Caller, Actor>()
 
 /**
  * Every request of a pairing or an application key goes in the activity log (not the session's
  * pings): who, which op, which secret, and whether it was allowed. SECURITY: the op and the
  * secret's id only, never an argument's value.
  */
-function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'forbidden' | 'failed'): void {
+function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'forbidden' | 'failed', seen: Seen): void {
   if (request.op === 'session.ping' || !ctx.services.vault.isUnlocked) return
   const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
-  // The secret's Name as the log shows it (never a field's value); a secret that does not exist has only its id.
-  const name = id === undefined ? undefined : secretName(ctx, id)
+  // The secret's Name as the log shows it (never a field's value); one out of scope or missing has only its id.
+  const name = seen.secretName
+  let actor = actors.get(caller)
+  if (!actor) actors.set(caller, (actor = actorOf(ctx, caller)))
   ctx.services.activity.record({
     event: caller.type === 'pairing' ? 'pairing.request' : 'appkey.used',
-    actor: actorOf(ctx, caller),
+    actor,
     target: id ? { type: 'secret', id, ...(name !== undefined && { name }) } : null,
     outcome,
     detail: { op: String(request.op).slice(0, 40) },
@@ -73,10 +84,6 @@ function actorOf(ctx: AgentContext, caller: Caller) {
   return pairing ? { type: 'pairing' as const, id: pairing.appId, name: pairing.appName } : { type: 'pairing' as const, id: caller.pairingId }
 }
 
-function secretName(ctx: AgentContext, id: string): string | undefined {
-  return attempt(() => ctx.services.secrets.get(id as SecretId).name)
-}
-
 function attempt<T>(read: () => T): T | undefined {
   try {
     return read()
@@ -90,6 +97,7 @@ async function serve(
   caller: Caller,
   request: Request,
   connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
+  seen: Seen,
 ): Promise<unknown> {
   const op = request.op as Op
   const parsed = OP_ARGS[op].safeParse(request.args ?? {})
@@ -161,14 +169,20 @@ async function serve(
       const next = offset + items.length
       return { items, total: page.total, offset, nextOffset: next < page.total ? next : null }
     }
-    case 'secrets.get':
-      return services.secrets.summaryWithin(args.id as SecretId, scope)
+    case 'secrets.get': {
+      const summary = services.secrets.summaryWithin(args.id as SecretId, scope)
+      seen.secretName = summary.name
+      return summary
+    }
     case 'secrets.reveal': {
       const summary = services.secrets.summaryWithin(args.id as SecretId, scope)
+      seen.secretName = summary.name
       const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary, connection.signal) : 'role'
       // Asked and answered: the connection and the pairing must still be there to receive it.
       if (connection.signal.aborted || (pairing && !services.pairings.live(pairing.id))) throw forbidden()
-      const revealed = services.secrets.reveal(summary.id, actorOf(ctx, caller))
+      let actor = actors.get(caller)
+      if (!actor) actors.set(caller, (actor = actorOf(ctx, caller)))
+      const revealed = services.secrets.reveal(summary.id, actor)
       await services.pairings.recordReveal({ pairingId: pairing?.id ?? null, appKey: presented?.key ?? null, secretId: summary.id, allowedBy })
       return revealed
     }

@@ -65,7 +65,7 @@ describe('the activity log records each event once, with who and what', () => {
     expect(requests.map((e) => [e.detail.op, e.actor, e.target?.name ?? null, e.outcome])).toEqual([
       ['secrets.list', asApp, null, 'ok'],
       ['secrets.reveal', asApp, 'Stripe prod', 'ok'],
-      ['pairing.signOut', { type: 'pairing', id: pairingId }, null, 'ok'],
+      ['pairing.signOut', asApp, null, 'ok'],
     ])
     expect(entries.find((e) => e.event === 'secret.revealed')).toMatchObject({ actor: asApp, target: { name: 'Stripe prod' } })
     expect(await only('app.signed-out')).toEqual([expect.objectContaining({ actor: asApp, detail: expect.objectContaining({ reason: 'signed-out', pairing: pairingId }) })])
