@@ -4,6 +4,7 @@
  * boundary (keychain, clipboard, save dialog) answered by the main thread.
  * Never imports electron (lint-enforced, like all of the core).
  */
+import { dirname } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import { createServices } from '../core/services'
@@ -41,6 +42,8 @@ const saveFileDialog: SaveFileDialog = { choosePath: (options) => main.chooseSav
 
 const services = createServices({
   vaultPath: data.vaultPath,
+  // Keyhold's data folder (the vault's, in the app): the activity log's roll-back anchors live there.
+  dataFolder: dirname(data.vaultPath),
   keyStore,
   clipboard,
   saveFileDialog: data.hasSaveFileDialog ? saveFileDialog : undefined,

@@ -33,6 +33,7 @@ export type ChainProblem =
   | { kind: 'changed'; seq: number }
   | { kind: 'missing'; from: number; to: number }
   | { kind: 'truncated'; last: number; expected: number }
+  | { kind: 'rolled-back'; last: number; expected: number }
 
 export interface ChainCheck {
   ok: boolean

@@ -22,6 +22,7 @@ import type { Database } from '../vault/database'
 import { readMeta, writeMeta } from '../vault/meta'
 import type { Vault } from '../vault/vault'
 import type { VaultService } from '../vault/vault.service'
+import type { Anchor, AnchorStore } from './activity.anchors'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
 import { allEntries, countEntries, deleteThrough, entryAt, insertEntries, lastEntry, pruneBoundary, queryEntries } from './activity.repo'
 
@@ -66,6 +67,10 @@ export class ActivityService {
   private failedUnlocks: { count: number; first: string; last: string } | null = null
   /** Vaults whose log was compared with their header's head since they were opened. */
   private readonly checked = new WeakSet<Vault>()
+  /** The anchor read at unlock, for the roll-back check (undefined while it is being read). */
+  private anchor: Anchor | null | undefined = null
+  /** Vaults compared with their anchor since they were opened. */
+  private readonly anchorChecked = new WeakSet<Vault>()
 
   constructor(
     private readonly vaults: VaultService,
@@ -74,6 +79,8 @@ export class ActivityService {
     private readonly actor: Actor = { type: 'app' },
     /** The app's save dialog (Export); the CLI writes to --out or standard output. */
     private readonly saveFileDialog?: SaveFileDialog,
+    /** Where the newest head seen is kept outside the vault (roll-back check); absent: no check. */
+    private readonly anchors?: AnchorStore,
   ) {
     vaults.onBeforeLock((vault) => {
       // A CLI command that only read (list, search, info) writes nothing: its unlock and lock
@@ -85,6 +92,8 @@ export class ActivityService {
       this.add({ event: 'vault.locked', target: { type: 'vault', id: vault.id } })
       this.flushInto(vault)
     })
+    // `locked()` waits for the last write and its anchor (bounded by the vault's settle time).
+    vaults.onLock(() => this.flushing)
     // The head of the chain goes in the vault's authenticated header with every save (§3).
     vaults.useCommitments((db): Record<string, string> => {
       const last = lastEntry(db)
@@ -112,6 +121,13 @@ export class ActivityService {
 
   /** After an unlock: the wrong passwords since the last one, then the unlock itself. */
   unlocked(how: 'password' | 'device'): void {
+    if (this.anchors) {
+      this.anchor = undefined
+      void this.anchors.get(this.vaults.vault().id).then(
+        (anchor) => (this.anchor = anchor),
+        () => (this.anchor = null),
+      )
+    }
     const actor = this.actor
     const failed = this.failedUnlocks
     this.failedUnlocks = null
@@ -143,12 +159,15 @@ export class ActivityService {
     await this.flush()
     const vault = this.vaults.vault()
     const committed = parseHead(vault.commitments.activity)
+    const anchor = this.anchors ? await this.anchors.get(vault.id).catch(() => null) : null
     return vault.read((db) => {
       const check = checkChain(logKey(db), base(db, vault.id), allEntries(db), committed?.seq)
       const kept = readMeta(db, 'activity_break')
       let problem = kept === null ? check.problem : (JSON.parse(kept) as ChainProblem)
       // The header names the head it was saved with: the entry there must be that one.
       if (!problem && committed && entryAt(db, committed.seq)?.mac !== committed.mac) problem = { kind: 'changed', seq: committed.seq }
+      // Older than what this computer saw: a copy put back (§3).
+      if (!problem && anchor) problem = againstAnchor(db, anchor, check.last ?? 0)
       return { ok: problem === null, count: check.count, first: check.first, last: check.last, problem: problem && words(problem), at: problem && position(problem) }
     })
   }
@@ -246,8 +265,16 @@ export class ActivityService {
     const batch = this.pending
     this.pending = []
     if (batch.length === 0) return
-    const write = vault
-      .mutate((db) => {
+    // Queued at once (not after an await): at lock, the vault settles what is queued, then closes.
+    const write = this.writeBatch(vault, batch, this.anchor).catch(() => {
+        // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
+      })
+    this.flushing = Promise.all([this.flushing, write]).then(() => undefined)
+  }
+
+  private async writeBatch(vault: Vault, batch: readonly Pending[], anchor: Anchor | null | undefined): Promise<void> {
+    const checkAnchor = anchor !== undefined && !this.anchorChecked.has(vault)
+    const head = await vault.mutate((db) => {
         const key = logKey(db)
         const last = lastEntry(db)
         // Before the first entry this vault adds: does the log end where the header says it did?
@@ -258,6 +285,9 @@ export class ActivityService {
           const broken = committed && (!last || last.seq < committed.seq ? { kind: 'truncated' as const, last: last?.seq ?? 0, expected: committed.seq } : entryAt(db, committed.seq)?.mac !== committed.mac ? { kind: 'changed' as const, seq: committed.seq } : null)
           if (broken && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(broken))
         }
+        // A vault file put back from an older copy: its log ends before what this computer saw.
+        const rolledBack = checkAnchor && anchor ? againstAnchor(db, anchor, last?.seq ?? 0) : null
+        if (rolledBack && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(rolledBack))
         let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
         let seq = last?.seq ?? base(db, vault.id).seq
         const entries = batch.map((entry) => {
@@ -267,12 +297,12 @@ export class ActivityService {
           return { ...entry, seq, mac: mac.toString('base64') }
         })
         insertEntries(db, entries)
+        const newest = entries[entries.length - 1]!
+        return { seq: newest.seq, mac: newest.mac }
       })
-      .then(() => void this.checked.add(vault))
-      .catch(() => {
-        // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
-      })
-    this.flushing = Promise.all([this.flushing, write]).then(() => undefined)
+    this.checked.add(vault)
+    if (checkAnchor) this.anchorChecked.add(vault)
+    await this.anchors?.advance(vault.id, head).catch(() => undefined)
   }
 
   private now(): string {
@@ -304,6 +334,8 @@ function words(problem: ChainProblem): string {
       return problem.from === problem.to ? `Entry ${problem.from} is missing: it was removed.` : `Entries ${problem.from} to ${problem.to} are missing: they were removed.`
     case 'truncated':
       return `The log ends at entry ${problem.last}, but the vault says it reached ${problem.expected}: entries were removed from the end.`
+    case 'rolled-back':
+      return `The vault file is older than the activity log this computer saw: its log ends at entry ${problem.last}, but entry ${problem.expected} was written here before. An older copy of the vault was put back.`
   }
 }
 
@@ -315,4 +347,14 @@ function position(problem: ChainProblem): number {
 function parseHead(value: string | undefined): { seq: number; mac: string } | null {
   const match = value === undefined ? null : /^(\d{1,15}):([A-Za-z0-9+/]{43}=)$/.exec(value)
   return match ? { seq: Number(match[1]), mac: match[2]! } : null
+}
+
+/**
+ * The log against the newest head this computer saw: ending before it (an older copy put back),
+ * or holding another entry at its position (an older copy that Keyhold has written on since).
+ */
+function againstAnchor(db: Database, anchor: Anchor, last: number): ChainProblem | null {
+  if (last < anchor.seq) return { kind: 'rolled-back', last, expected: anchor.seq }
+  const there = entryAt(db, anchor.seq)
+  return there && there.mac !== anchor.mac ? { kind: 'changed', seq: anchor.seq } : null
 }

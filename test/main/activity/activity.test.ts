@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices } from '../../../src-main/core/services'
 import type { ActivityRecord } from '../../../src-main/core/activity/activity.service'
@@ -150,5 +152,32 @@ describe('the activity log: a hash chain inside the vault', () => {
     } finally {
       old.cleanup()
     }
+  })
+
+  it('a vault file put back from an older copy is found by the anchor kept outside it, and stays reported', async () => {
+    const { copyFileSync } = await import('node:fs')
+    const folder = join(t.dir, 'data')
+    mkdirSync(folder)
+    const app = createServices({ vaultPath: join(t.dir, 'app.keyhold'), keyStore: new MemoryKeyStore(), kdf: FAST_KDF, dataFolder: folder })
+    await app.vault.create({ password: PASSWORD, rememberOnDevice: false })
+    for (let i = 1; i <= 3; i++) app.activity.record(read(i))
+    await app.activity.flush()
+    await app.vault.settle()
+    copyFileSync(join(t.dir, 'app.keyhold'), join(t.dir, 'older.keyhold'))
+    for (let i = 4; i <= 8; i++) app.activity.record(read(i))
+    app.vault.lock()
+    await app.vault.locked()
+    expect(Object.values(JSON.parse(readFileSync(join(folder, 'activity-anchors.json'), 'utf8')) as object)).toEqual([expect.objectContaining({ seq: 9 })])
+    copyFileSync(join(t.dir, 'older.keyhold'), join(t.dir, 'app.keyhold'))
+    await app.vault.unlock({ password: PASSWORD })
+    await new Promise((r) => setTimeout(r, 50))
+    const result = await app.activity.verify()
+    expect(result.ok).toBe(false)
+    expect(result.problem).toMatch(/^The vault file is older than the activity log this computer saw: its log ends at entry \d, but entry 9 was written here before\./)
+    // Keyhold writes on past entry 9: the break found stays reported.
+    for (let i = 1; i <= 10; i++) app.activity.record(read(i))
+    await app.activity.flush()
+    expect(await app.activity.verify()).toMatchObject({ ok: false, problem: expect.stringMatching(/older than the activity log this computer saw/) })
+    app.vault.lock()
   })
 })
