@@ -132,7 +132,14 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
   })
 
   it('2,000 malformed frames get typed errors; the agent stays up and the vault file is byte-identical', async () => {
-    const before = sha(vault)
+    // The agent writes the activity log of the tests before within a second: wait until the file is still.
+    let before = sha(vault)
+    for (let i = 0; i < 8; i++) {
+      await new Promise((r) => setTimeout(r, 1_300))
+      const now = sha(vault)
+      if (now === before) break
+      before = now
+    }
     const socket = JSON.parse(readFileSync(join(env.KEYHOLD_AGENT_DIR!, `${readVaultId()}.json`), 'utf8')) as { pid: number }
     expect(socket.pid).toBe(agent.child.pid)
     const path = join(env.KEYHOLD_AGENT_DIR!, `${readVaultId()}.sock`)
