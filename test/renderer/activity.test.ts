@@ -173,6 +173,8 @@ describe('ActivityView', () => {
     expect(cells(4).slice(2)).toEqual(['Client secret copied', 'The app', 'Stripe prod API secret', 'Allowed', '—'])
     expect(cells(3)[2]).toBe('Client secret shown')
     expect(cells(6).slice(2)).toEqual(['Request', 'Work phone Paired app', 'API secret 0b7c1f2e…', 'Allowed', 'secrets.get'])
+    // A succeeded event that gives no access reads "Done", not "Allowed".
+    expect(wrapper.findAll('tbody tr').map((row) => row.find('td.outcome').text())).toContain('Done')
     expect(cells(7).slice(5)).toEqual(['Refused', 'audit.list'])
     expect(cells(8).slice(3, 4)).toEqual(['keyhold-a1b2c3-abcdefghjkmn Application key'])
     expect(cells(9).slice(2, 6)).toEqual(['Wrong password', 'The app', 'Vault', 'Failed'])

@@ -137,6 +137,15 @@ export const OUTCOME_WORDS: Record<Outcome, { label: string; tone: 'success' | '
   failed: { label: 'Failed', tone: 'danger' },
 }
 
+/** Events that are an access someone was given: their success reads "Allowed"; any other succeeded event reads "Done". */
+const ACCESSES: ReadonlySet<ActivityEntry['event']> = new Set(['secret.revealed', 'secret.copied', 'pairing.request', 'appkey.used', 'app.paired'])
+
+/** The badge of one entry: "Allowed" for an access given, "Done" for anything else that succeeded (a lock, an edit). */
+export function outcomeWords(entry: Pick<ActivityEntry, 'event' | 'outcome'>): { label: string; tone: 'success' | 'warning' | 'danger' } {
+  if (entry.outcome === 'ok' && !ACCESSES.has(entry.event)) return { label: 'Done', tone: 'success' }
+  return OUTCOME_WORDS[entry.outcome]
+}
+
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null)
