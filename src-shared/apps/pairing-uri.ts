@@ -50,6 +50,11 @@ const DESKTOP_KEY = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 /** SHA-256 as base64url without padding: 43 characters, the last one carrying 4 bits. */
 const FINGERPRINT = DESKTOP_KEY
 
+/** A certificate fingerprint as `fp` carries it (and the agent's facts file). */
+export function isFingerprint(value: unknown): value is string {
+  return typeof value === 'string' && FINGERPRINT.test(value)
+}
+
 /** One `host` entry: an IPv4 address or a bracketed IPv6 one, and a port 1..65535. Null when malformed. */
 export function parseHostPort(entry: string): { address: string; port: number } | null {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry)

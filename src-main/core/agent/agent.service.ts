@@ -7,7 +7,7 @@ import type { Clock } from '../ports'
 import { readMeta, writeMeta } from '../vault/meta'
 import { LocalAgent } from './agent'
 import type { AgentServices } from './agent-context'
-import { parseHostPort } from '../../../src-shared/apps/pairing-uri'
+import { isFingerprint, parseHostPort } from '../../../src-shared/apps/pairing-uri'
 import { agentEndpoint, agentFolder, agentGone, readAgentInfo } from './agent-paths'
 import { ApprovalQueue } from './approvals'
 import type { ConnectionTimings } from './limits'
@@ -293,6 +293,6 @@ async function runningPhoneTarget(vaultId: string): Promise<NetworkTarget | null
   const network = info?.network
   if (!info || !network || (await agentGone(info, endpoint))) return null
   const hosts = Array.isArray(network.hosts) ? network.hosts.filter((h): h is string => typeof h === 'string' && parseHostPort(h) !== null).slice(0, 4) : []
-  if (hosts.length === 0 || typeof network.fp !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(network.fp)) return null
+  if (hosts.length === 0 || !isFingerprint(network.fp)) return null
   return { hosts, fingerprint: network.fp }
 }

@@ -59,8 +59,7 @@ function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome
   const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
   // The secret's Name as the log shows it (never a field's value); one out of scope or missing has only its id.
   const name = seen.secretName
-  let actor = actors.get(caller)
-  if (!actor) actors.set(caller, (actor = actorOf(ctx, caller)))
+  const actor = actorOf(ctx, caller)
   ctx.services.activity.record({
     event: caller.type === 'pairing' ? 'pairing.request' : 'appkey.used',
     actor,
@@ -75,7 +74,15 @@ function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome
  * by its application in My apps (id and name: one application has one pairing, so its
  * Activity link finds its requests).
  */
-function actorOf(ctx: AgentContext, caller: Caller) {
+function actorOf(ctx: AgentContext, caller: Caller): Actor {
+  const known = actors.get(caller)
+  if (known) return known
+  const actor = lookUpActor(ctx, caller)
+  actors.set(caller, actor)
+  return actor
+}
+
+function lookUpActor(ctx: AgentContext, caller: Caller): Actor {
   if (caller.type === 'appkey') {
     const label = attempt(() => ctx.services.appKeys.get(caller.key).label)
     return { type: 'appkey' as const, id: caller.key, ...(label && { name: label }) }
@@ -180,9 +187,7 @@ async function serve(
       const allowedBy = pairing ? await confirmReveal(ctx, pairing, summary, connection.signal) : 'role'
       // Asked and answered: the connection and the pairing must still be there to receive it.
       if (connection.signal.aborted || (pairing && !services.pairings.live(pairing.id))) throw forbidden()
-      let actor = actors.get(caller)
-      if (!actor) actors.set(caller, (actor = actorOf(ctx, caller)))
-      const revealed = services.secrets.reveal(summary.id, actor)
+      const revealed = services.secrets.reveal(summary.id, actorOf(ctx, caller))
       await services.pairings.recordReveal({ pairingId: pairing?.id ?? null, appKey: presented?.key ?? null, secretId: summary.id, allowedBy })
       return revealed
     }
