@@ -10,5 +10,8 @@ export function activityHandlers({ activity }: Services): ActivityHandlers {
     activityList: (input) => activity.list(input),
     activityVerify: () => activity.verify(),
     activityExport: (input) => activity.exportWithDialog(input.format),
+    activityRetention: async () => activity.retention(),
+    activitySetRetention: (input) => activity.setRetention(input),
+    activityAcceptRestore: () => activity.acceptRestore(),
   }
 }

@@ -35,6 +35,8 @@ export const ACTIVITY_EVENTS = [
   'vault.rekeyed',
   'log.pruned',
   'log.exported',
+  'log.retention-changed',
+  'log.restore-accepted',
 ] as const
 export type ActivityEvent = (typeof ACTIVITY_EVENTS)[number]
 
@@ -85,6 +87,12 @@ export interface ActivityQuery {
   targetId?: string
   /** Words in the event, the actor's or the target's name. */
   search?: string
+  /**
+   * Events and kinds of actor whose words on screen match `search` (the app's labels, e.g.
+   * "Wrong password" for vault.unlock-failed): their entries match too. Only with `search`.
+   */
+  searchEvents?: ActivityEvent[]
+  searchActorTypes?: ActorType[]
   limit?: number
   /** Entries with a seq below this (the next page). */
   before?: number
@@ -106,7 +114,22 @@ export interface ActivityVerification {
   problem: string | null
   /** The first position where it breaks. */
   at: number | null
+  /**
+   * True when the only problem is that the vault file is older than the log this computer saw
+   * (a backup was put back): the person may accept it (docs/activity-log.md §3), and the log
+   * records that they did.
+   */
+  restored: boolean
 }
+
+/** Retention (docs/activity-log.md §5): entries older than `days`, or beyond the newest `entries`, are removed. */
+export interface ActivityRetention {
+  days: number
+  entries: number
+}
+
+/** Bounds of the retention setting: one day to ten years; 100 to 1,000,000 entries. */
+export const RETENTION_LIMITS = { days: { min: 1, max: 3650 }, entries: { min: 100, max: 1_000_000 } } as const
 
 export const ACTIVITY_EXPORT_FORMATS = ['csv', 'json'] as const
 export type ActivityExportFormat = (typeof ACTIVITY_EXPORT_FORMATS)[number]

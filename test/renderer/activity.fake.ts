@@ -52,7 +52,7 @@ export function sampleLog(): ActivityEntry[] {
 export class FakeActivity {
   entries: ActivityEntry[] = sampleLog()
   readonly listCalls: ActivityQuery[] = []
-  verification: ActivityVerification = { ok: true, count: 9, first: 1, last: 9, problem: null, at: null }
+  verification: ActivityVerification = { ok: true, count: 9, first: 1, last: 9, problem: null, at: null, restored: false }
   exportPath: string | null = '/home/me/keyhold-activity-2026-05-01.csv'
   exportFailure: Result<never> | null = null
   readonly exports: string[] = []

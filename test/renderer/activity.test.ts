@@ -233,7 +233,7 @@ describe('ActivityView', () => {
   })
 
   it('says a verified log is intact, with its range', async () => {
-    fake.verification = { ok: true, count: 1204, first: 1, last: 1204, problem: null, at: null }
+    fake.verification = { ok: true, count: 1204, first: 1, last: 1204, problem: null, at: null, restored: false }
     await open()
     await button('Verify').trigger('click')
     await flushPromises()
@@ -241,7 +241,7 @@ describe('ActivityView', () => {
   })
 
   it('shows a broken chain in a danger alert, with its position', async () => {
-    fake.verification = { ok: false, count: 120, first: 1, last: 120, problem: 'Entry 57 was changed or moved: it does not follow the entry before it.', at: 57 }
+    fake.verification = { ok: false, count: 120, first: 1, last: 120, problem: 'Entry 57 was changed or moved: it does not follow the entry before it.', at: 57, restored: false }
     await open()
     await button('Verify').trigger('click')
     await flushPromises()

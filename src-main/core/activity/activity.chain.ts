@@ -34,6 +34,8 @@ export type ChainProblem =
   | { kind: 'missing'; from: number; to: number }
   | { kind: 'truncated'; last: number; expected: number }
   | { kind: 'rolled-back'; last: number; expected: number }
+  /** The entry at `seq` is not the one this computer saw there: an older copy was put back and written to since. */
+  | { kind: 'forked'; seq: number }
 
 export interface ChainCheck {
   ok: boolean

@@ -102,8 +102,12 @@ export function queryEntries(db: Database, query: ActivityQuery & { limit: numbe
   }
   if (query.search !== undefined) {
     const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    where.push(`(event LIKE ? ESCAPE '\\' OR actor_name LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\')`)
-    params.push(like, like, like)
+    // The words on screen match too: the caller names the events and kinds of actor whose labels do.
+    const events = query.searchEvents ?? []
+    const actorTypes = query.searchActorTypes ?? []
+    const inList = (column: string, values: readonly string[]) => (values.length ? ` OR ${column} IN (${values.map(() => '?').join(', ')})` : '')
+    where.push(`(event LIKE ? ESCAPE '\\' OR actor_name LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\'${inList('event', events)}${inList('actor_type', actorTypes)})`)
+    params.push(like, like, like, ...events, ...actorTypes)
   }
   const sql = `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`
   return all<Row>(db, sql, [...params, query.limit]).map(entryOf)

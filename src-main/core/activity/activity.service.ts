@@ -10,6 +10,7 @@ import type {
   ActivityEvent,
   ActivityPage,
   ActivityQuery,
+  ActivityRetention,
   ActivityVerification,
   Actor,
   Outcome,
@@ -19,7 +20,7 @@ import type { Clock, SaveFileDialog } from '../ports'
 import { fileSystemError } from '../vault/fs-errors'
 import { activityCsv, activityJson } from './activity.export'
 import type { Database } from '../vault/database'
-import { readMeta, writeMeta } from '../vault/meta'
+import { deleteMeta, readMeta, writeMeta } from '../vault/meta'
 import type { Vault } from '../vault/vault'
 import type { VaultService } from '../vault/vault.service'
 import type { Anchor, AnchorStore } from './activity.anchors'
@@ -135,7 +136,7 @@ export class ActivityService {
     if (failed) this.record({ event: 'vault.unlock-failed', actor, target: vault, outcome: 'failed', detail: { count: failed.count, first: failed.first, last: failed.last } })
     this.record({ event: 'vault.unlocked', actor, target: vault, detail: { with: how } })
     // Retention runs where Keyhold runs for long (the app, the agent), once per unlock.
-    if (this.actor.type === 'app') void this.prune().catch(() => undefined)
+    if (this.actor.type === 'app') void this.prune(this.retention()).catch(() => undefined)
   }
 
   /** Writes what is pending now (tests, the CLI before it exits, `list` and `verify`). */
@@ -168,8 +169,58 @@ export class ActivityService {
       if (!problem && committed && entryAt(db, committed.seq)?.mac !== committed.mac) problem = { kind: 'changed', seq: committed.seq }
       // Older than what this computer saw: a copy put back (§3).
       if (!problem && anchor) problem = againstAnchor(db, anchor, check.last ?? 0)
-      return { ok: problem === null, count: check.count, first: check.first, last: check.last, problem: problem && words(problem), at: problem && position(problem) }
+      return {
+        ok: problem === null,
+        count: check.count,
+        first: check.first,
+        last: check.last,
+        problem: problem && words(problem),
+        at: problem && position(problem),
+        restored: problem?.kind === 'rolled-back' || problem?.kind === 'forked',
+      }
     })
+  }
+
+  /** How long entries are kept (§5): the vault's setting, or one year and 100,000 entries. */
+  retention(): ActivityRetention {
+    const stored = this.vaults.vault().read((db) => readMeta(db, 'activity_retention'))
+    if (stored === null) return { ...RETENTION_DEFAULT }
+    const parsed = JSON.parse(stored) as Partial<ActivityRetention>
+    return { days: parsed.days ?? RETENTION_DEFAULT.days, entries: parsed.entries ?? RETENTION_DEFAULT.entries }
+  }
+
+  /** Changes how long entries are kept, records the change, and removes at once what falls outside it. */
+  async setRetention(next: ActivityRetention): Promise<ActivityRetention & { removed: number }> {
+    const before = this.retention()
+    if (before.days === next.days && before.entries === next.entries) return { ...before, removed: 0 }
+    await this.vaults.vault().mutate((db) => writeMeta(db, 'activity_retention', JSON.stringify({ days: next.days, entries: next.entries })))
+    this.record({ event: 'log.retention-changed', target: { type: 'log' }, detail: { days: next.days, entries: next.entries, previousDays: before.days, previousEntries: before.entries } })
+    const removed = await this.prune(next)
+    return { days: next.days, entries: next.entries, removed }
+  }
+
+  /**
+   * The person accepts the vault as it is after an older copy was put back on purpose (§3): the
+   * roll-back check follows this vault from now on, and the log records it. Anything else wrong
+   * with the log is still reported.
+   */
+  async acceptRestore(): Promise<ActivityVerification> {
+    const found = await this.verify()
+    if (!found.restored || !this.anchors)
+      throw new KeyholdError('CONFLICT', 'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.')
+    const vault = this.vaults.vault()
+    const seen = await this.anchors.get(vault.id)
+    const head = await vault.mutate((db) => {
+      const kept = readMeta(db, 'activity_break')
+      if (kept !== null && ['rolled-back', 'forked'].includes((JSON.parse(kept) as ChainProblem).kind)) deleteMeta(db, 'activity_break')
+      const last = lastEntry(db)
+      return last ? { seq: last.seq, mac: last.mac } : null
+    })
+    await this.anchors.reset(vault.id, head)
+    this.anchor = head
+    this.anchorChecked.add(vault)
+    this.record({ event: 'log.restore-accepted', target: { type: 'vault', id: vault.id }, detail: { vaultLast: head?.seq ?? 0, seenLast: seen?.seq ?? 0 } })
+    return this.verify()
   }
 
   /**
@@ -336,11 +387,13 @@ function words(problem: ChainProblem): string {
       return `The log ends at entry ${problem.last}, but the vault says it reached ${problem.expected}: entries were removed from the end.`
     case 'rolled-back':
       return `The vault file is older than the activity log this computer saw: its log ends at entry ${problem.last}, but entry ${problem.expected} was written here before. An older copy of the vault was put back.`
+    case 'forked':
+      return `The vault file is older than the activity log this computer saw: entry ${problem.seq} is not the one written here before, so an older copy of the vault was put back and used since.`
   }
 }
 
 function position(problem: ChainProblem): number {
-  return problem.kind === 'changed' ? problem.seq : problem.kind === 'missing' ? problem.from : problem.last + 1
+  return problem.kind === 'changed' || problem.kind === 'forked' ? problem.seq : problem.kind === 'missing' ? problem.from : problem.last + 1
 }
 
 /** The header's `activity` commitment: `<seq>:<mac>`. Null when absent or malformed. */
@@ -356,5 +409,5 @@ function parseHead(value: string | undefined): { seq: number; mac: string } | nu
 function againstAnchor(db: Database, anchor: Anchor, last: number): ChainProblem | null {
   if (last < anchor.seq) return { kind: 'rolled-back', last, expected: anchor.seq }
   const there = entryAt(db, anchor.seq)
-  return there && there.mac !== anchor.mac ? { kind: 'changed', seq: anchor.seq } : null
+  return there && there.mac !== anchor.mac ? { kind: 'forked', seq: anchor.seq } : null
 }

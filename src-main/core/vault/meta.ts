@@ -21,3 +21,7 @@ export function readMeta(db: Database, key: string): string | null {
 export function writeMeta(db: Database, key: string, value: string): void {
   run(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value])
 }
+
+export function deleteMeta(db: Database, key: string): void {
+  run(db, 'DELETE FROM meta WHERE key = ?', [key])
+}

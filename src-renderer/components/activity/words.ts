@@ -38,6 +38,8 @@ export const EVENT_WORDS: Record<ActivityEvent, { label: string; group: EventGro
   'vault.rekeyed': { label: 'Encryption key rotated', group: 'Vault' },
   'log.pruned': { label: 'Old entries removed', group: 'Activity log' },
   'log.exported': { label: 'Activity exported', group: 'Activity log' },
+  'log.retention-changed': { label: 'How long entries are kept changed', group: 'Activity log' },
+  'log.restore-accepted': { label: 'Older vault copy accepted', group: 'Activity log' },
 }
 
 export const EVENT_GROUPS = ['API secrets', 'My apps', 'Application keys', 'Vault', 'Activity log'] as const
