@@ -34,7 +34,7 @@ describe('the activity log: a hash chain inside the vault', () => {
     const second = await t.services.activity.list({ limit: 4, before: first.nextBefore! })
     expect([...first.items, ...second.items].map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1])
     expect(second.nextBefore).toBeNull()
-    expect(await t.services.activity.verify()).toEqual({ ok: true, count: 6, first: 1, last: 6, problem: null, at: null })
+    expect(await t.services.activity.verify()).toEqual({ ok: true, count: 6, first: 1, last: 6, problem: null, at: null, restored: false })
   })
 
   it('says where the chain breaks: an edited entry, a deleted one, two swapped', async () => {
