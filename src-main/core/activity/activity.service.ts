@@ -352,7 +352,10 @@ export class ActivityService {
         return { seq: newest.seq, mac: newest.mac }
       })
     this.checked.add(vault)
-    if (checkAnchor) this.anchorChecked.add(vault)
+    // An anchor still being read at unlock was not compared: moving it past this head would
+    // hide a copy put back. The next write compares it.
+    if (anchor === undefined) return
+    this.anchorChecked.add(vault)
     await this.anchors?.advance(vault.id, head).catch(() => undefined)
   }
 

@@ -71,3 +71,26 @@ export function countApps(db: Database): number {
 
 /** The HMAC key for one-time codes and tokens (migration 1). */
 export { vaultHashKey as hashKey } from '../vault/meta'
+
+/**
+ * Keys whose expiration is at or before `now`, not revoked before it, with no `app.expired`
+ * entry in the activity log, and that expired after the oldest entry the log keeps (an older
+ * one was recorded and removed by retention, or came before the log). Oldest first.
+ */
+export function expiredUnrecorded(db: Database, now: string): Array<Pick<AppRecord, 'id' | 'name' | 'expires_at'>> {
+  return all(
+    db,
+    `SELECT id, name, expires_at FROM apps
+     WHERE expires_at IS NOT NULL AND expires_at <= ?
+       AND (revoked_at IS NULL OR revoked_at > expires_at)
+       AND expires_at >= coalesce((SELECT min(at) FROM activity), '')
+       AND NOT EXISTS (SELECT 1 FROM activity WHERE event = 'app.expired' AND target_id = apps.id)
+     ORDER BY expires_at`,
+    [now],
+  )
+}
+
+/** The next expiration after `now` of a key not revoked, or null. */
+export function nextExpiry(db: Database, now: string): string | null {
+  return one<{ at: string | null }>(db, 'SELECT min(expires_at) AS at FROM apps WHERE expires_at > ? AND revoked_at IS NULL', [now])?.at ?? null
+}

@@ -7,7 +7,7 @@ import type { AppCreated, AppId, AppListFilter, AppSummary, AppType } from '../.
 import type { Clock } from '../ports'
 import type { Database } from '../vault/database'
 import type { VaultService } from '../vault/vault.service'
-import { countApps, getApp, getKeyHash, hashKey, insertApp, listApps, setLastUsed, setRevoked, updateApp, type AppRecord } from './apps.repo'
+import { countApps, expiredUnrecorded, getApp, getKeyHash, hashKey, insertApp, listApps, nextExpiry, setLastUsed, setRevoked, updateApp, type AppRecord } from './apps.repo'
 import { qrDataUrl } from './pairing-qr'
 import { toBase64Url } from '../../../src-shared/local-access/frames'
 import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
@@ -57,12 +57,51 @@ export class AppsService {
   private phoneTarget: (appId: AppId) => Promise<NetworkTarget | null> = async () => null
   private phoneTargetUnused: (appId: AppId) => Promise<void> = async () => undefined
 
+  /** Wakes at the next expiry while unlocked, to record it (app.expired). */
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Expiries recorded since this unlock (the entry may still be pending, not yet in the log). */
+  private expiriesNoted = new Set<string>()
+
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
-    /** The activity log: keys created, edited and revoked. */
+    /** The activity log: keys created, edited, expired and revoked. */
     private readonly activity?: ActivityService,
-  ) {}
+  ) {
+    if (!activity) return
+    vaults.onEvent((event) => {
+      if (event.type === 'unlocked') this.noteExpiries()
+    })
+    vaults.onBeforeLock(() => {
+      clearTimeout(this.expiryTimer)
+      this.expiryTimer = undefined
+      this.expiriesNoted = new Set()
+    })
+  }
+
+  /**
+   * Records `app.expired` once for each key whose expiration has passed (at unlock, and when the
+   * next one falls due while unlocked), then sets the timer for the next. A key revoked before
+   * it expired, or that expired before the oldest entry the log keeps, is left alone. Reads
+   * only: the entries are written with the log's next batch.
+   */
+  noteExpiries(): void {
+    if (!this.activity || !this.vaults.isUnlocked) return
+    const now = iso(this.clock.now())
+    const { due, next } = this.vaults.vault().read((db) => ({ due: expiredUnrecorded(db, now), next: nextExpiry(db, now) }))
+    for (const row of due) {
+      if (this.expiriesNoted.has(row.id)) continue
+      this.expiriesNoted.add(row.id)
+      this.activity.record({ event: 'app.expired', actor: { type: 'system' }, target: appTarget(row), detail: { expiresAt: row.expires_at } })
+    }
+    clearTimeout(this.expiryTimer)
+    this.expiryTimer = undefined
+    if (next === null) return
+    // setTimeout holds at most 2^31-1 ms (about 24.8 days); a later expiry is looked at again then.
+    const wait = Math.min(Math.max(Date.parse(next) - this.clock.now(), 0) + 50, 2 ** 31 - 1)
+    this.expiryTimer = setTimeout(() => this.noteExpiries(), wait)
+    this.expiryTimer.unref?.()
+  }
 
   /** `unused`: the key asked for a target but was not created, so its QR code never shows. */
   usePhoneTarget(target: (appId: AppId) => Promise<NetworkTarget | null>, unused: (appId: AppId) => Promise<void>): void {
@@ -105,6 +144,7 @@ export class AppsService {
     try {
       const created = await this.register(input, { id, code, key: parsed.key, desktopKey, expiresAt, now, network })
       this.activity?.record({ event: 'app.created', target: appTarget(created.app), detail: { type: created.app.type, expiresAt: created.app.expiresAt } })
+      if (created.app.expiresAt !== null) this.noteExpiries()
       return created
     } catch (error) {
       if (network !== undefined) await this.phoneTargetUnused(id).catch(() => undefined)
@@ -158,6 +198,7 @@ export class AppsService {
       return summary(next, now)
     }).then((edited) => {
       this.activity?.record({ event: 'app.edited', target: appTarget(edited), detail: { expiresAt: edited.expiresAt } })
+      this.noteExpiries()
       return edited
     })
   }

@@ -1,0 +1,177 @@
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createServices, type Services } from '../../../src-main/core/services'
+import type { ActivityEntry } from '../../../src-shared/types/activity'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { codeOf, FakeClock, FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+
+const HOUR = 60 * 60 * 1000
+
+/** What the log says over time: keys that expire, how long entries are kept, a vault put back from a backup, and the words people search for. */
+describe('the activity log over time', () => {
+  let dir: string
+  let cleanup: () => void
+  let clock: FakeClock
+  let app: Services
+  let data: string
+
+  const open = (path = join(dir, 'vault.keyhold')) => createServices({ vaultPath: path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF, clock, dataFolder: data })
+  const log = async (services = app): Promise<ActivityEntry[]> => (await services.activity.list({ limit: 500 })).items.reverse()
+  const events = async (event: ActivityEntry['event'], services = app) => (await log(services)).filter((e) => e.event === event)
+  const relock = async () => {
+    app.vault.lock()
+    await app.vault.locked()
+    await app.vault.unlock({ password: PASSWORD })
+  }
+
+  beforeEach(async () => {
+    ;({ dir, cleanup } = tempDir())
+    data = join(dir, 'data')
+    mkdirSync(data)
+    clock = new FakeClock()
+    app = open()
+    await app.vault.create({ password: PASSWORD, rememberOnDevice: false })
+  })
+  afterEach(async () => {
+    app.vault.lock()
+    await app.vault.locked()
+    cleanup()
+  })
+
+  it('app.expired: once per key, by Keyhold itself, when it falls due while unlocked or is found at the next unlock', async () => {
+    const soon = await app.apps.create({ name: 'Soon', type: 'extension', expiresAt: new Date(clock.now() + HOUR).toISOString() })
+    const later = await app.apps.create({ name: 'Later', type: 'mobile', expiresAt: new Date(clock.now() + 3 * HOUR).toISOString() })
+    const revoked = await app.apps.create({ name: 'Revoked first', type: 'mobile', expiresAt: new Date(clock.now() + 2 * HOUR).toISOString() })
+    await app.apps.revoke(revoked.app.id)
+    await app.apps.create({ name: 'Forever', type: 'mobile' })
+    expect(await events('app.expired')).toEqual([])
+
+    // Due while unlocked: the timer looks again at the expiry (the clock is the core's).
+    clock.advance(HOUR + 1)
+    app.apps.noteExpiries()
+    app.apps.noteExpiries()
+    expect(await events('app.expired')).toEqual([
+      expect.objectContaining({ actor: { type: 'system' }, target: { type: 'app', id: soon.app.id, name: 'Soon' }, outcome: 'ok', detail: { expiresAt: soon.app.expiresAt } }),
+    ])
+    // Passed while locked: found at the next unlock; none recorded twice, the revoked one never.
+    app.vault.lock()
+    await app.vault.locked()
+    clock.advance(5 * HOUR)
+    await app.vault.unlock({ password: PASSWORD })
+    await relock()
+    expect((await events('app.expired')).map((e) => e.target?.name)).toEqual(['Soon', 'Later'])
+    expect(later.app.id).toBe((await events('app.expired'))[1]!.target?.id)
+  })
+
+  it('app.expired: the timer set at unlock fires by itself', async () => {
+    const real = createServices({ vaultPath: join(dir, 'real.keyhold'), keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+    await real.vault.create({ password: PASSWORD, rememberOnDevice: false })
+    try {
+      await real.apps.create({ name: 'Brief', type: 'extension', expiresAt: new Date(Date.now() + 300).toISOString() })
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      expect((await events('app.expired', real)).map((e) => e.target?.name)).toEqual(['Brief'])
+    } finally {
+      real.vault.lock()
+      await real.vault.locked()
+    }
+  })
+
+  it('retention: a shorter setting removes old entries at once, is recorded, keeps the chain whole, and is kept in the vault', async () => {
+    expect(app.activity.retention()).toEqual({ days: 365, entries: 100_000 })
+    for (let i = 0; i < 300; i++) app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: `s${i}`, name: `S${i}` } })
+    await app.activity.flush()
+    const result = await app.activity.setRetention({ days: 30, entries: 100 })
+    expect(result).toEqual({ days: 30, entries: 100, removed: expect.any(Number) })
+    expect(result.removed).toBeGreaterThan(190)
+    const entries = await log()
+    expect(entries.length).toBeLessThanOrEqual(102)
+    expect(entries.find((e) => e.event === 'log.retention-changed')).toMatchObject({
+      actor: { type: 'app' },
+      detail: { days: 30, entries: 100, previousDays: 365, previousEntries: 100_000 },
+    })
+    expect(entries.find((e) => e.event === 'log.pruned')).toMatchObject({ detail: { removed: result.removed } })
+    expect(await app.activity.verify()).toMatchObject({ ok: true })
+    // The same setting again changes nothing and records nothing.
+    expect(await app.activity.setRetention({ days: 30, entries: 100 })).toEqual({ days: 30, entries: 100, removed: 0 })
+    expect(await events('log.retention-changed')).toHaveLength(1)
+    await relock()
+    expect(app.activity.retention()).toEqual({ days: 30, entries: 100 })
+    // At unlock the app keeps to the vault's setting.
+    clock.advance(31 * 24 * HOUR)
+    await relock()
+    await app.activity.flush()
+    expect((await log()).every((e) => Date.parse(e.at) >= clock.now() - 30 * 24 * HOUR)).toBe(true)
+    expect(await app.activity.verify()).toMatchObject({ ok: true })
+  })
+
+  const putBack = async (older: string) => {
+    app.vault.lock()
+    await app.vault.locked()
+    copyFileSync(older, join(dir, 'vault.keyhold'))
+    await app.vault.unlock({ password: PASSWORD })
+  }
+
+  it('a vault put back from an older copy: reported as restored, accepted by the person, recorded, and checked from there on', async () => {
+    app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: 's1' } })
+    await app.activity.flush()
+    await app.vault.settle()
+    copyFileSync(join(dir, 'vault.keyhold'), join(dir, 'older.keyhold'))
+    for (let i = 0; i < 5; i++) app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: `s${i}` } })
+    await app.activity.flush()
+    // Nothing to accept while the log is where this computer saw it.
+    expect(await codeOf(app.activity.acceptRestore())).toBe('CONFLICT')
+    await putBack(join(dir, 'older.keyhold'))
+    const found = await app.activity.verify()
+    expect(found).toMatchObject({ ok: false, restored: true })
+
+    const accepted = await app.activity.acceptRestore()
+    expect(accepted).toMatchObject({ ok: true, restored: false })
+    const entry = (await events('log.restore-accepted'))[0]!
+    expect(entry).toMatchObject({ actor: { type: 'app' }, target: { type: 'vault' }, detail: { seenLast: expect.any(Number), vaultLast: expect.any(Number) } })
+    expect(Number(entry.detail.seenLast)).toBeGreaterThan(Number(entry.detail.vaultLast))
+    // Still intact after more writes and another unlock: the anchor follows this vault now.
+    app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: 's9' } })
+    await relock()
+    expect(await app.activity.verify()).toMatchObject({ ok: true })
+  })
+
+  it('an older copy written to since (another entry at the position this computer saw) is "forked", also acceptable; an edit is not', async () => {
+    await app.activity.flush()
+    await app.vault.settle()
+    copyFileSync(join(dir, 'vault.keyhold'), join(dir, 'older.keyhold'))
+    for (let i = 0; i < 3; i++) app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: `s${i}` } })
+    await app.activity.flush()
+    await app.vault.settle()
+    // The older copy is used elsewhere (no anchors there) until its log is longer than the one seen here.
+    app.vault.lock()
+    await app.vault.locked()
+    const elsewhere = createServices({ vaultPath: join(dir, 'older.keyhold'), keyStore: new MemoryKeyStore(), kdf: FAST_KDF, clock })
+    await elsewhere.vault.unlock({ password: PASSWORD })
+    for (let i = 0; i < 20; i++) elsewhere.activity.record({ event: 'secret.copied', target: { type: 'secret', id: `o${i}` } })
+    elsewhere.vault.lock()
+    await elsewhere.vault.locked()
+    await app.vault.unlock({ password: PASSWORD })
+    await putBack(join(dir, 'older.keyhold'))
+    const found = await app.activity.verify()
+    expect(found).toMatchObject({ ok: false, restored: true, problem: expect.stringMatching(/^The vault file is older than the activity log this computer saw: entry \d+ is not the one written here before/) })
+    await app.activity.acceptRestore()
+    expect(await app.activity.verify()).toMatchObject({ ok: true })
+
+    // An entry edited in the database is no restore: nothing to accept.
+    await app.vault.vault().mutate((db) => db.run("UPDATE activity SET outcome = 'denied' WHERE seq = 2"))
+    expect(await app.activity.verify()).toMatchObject({ ok: false, restored: false, at: 2 })
+    expect(await codeOf(app.activity.acceptRestore())).toBe('CONFLICT')
+  })
+
+  it('search finds entries by the words on screen: the events and kinds of actor the caller names, with the names as before', async () => {
+    app.activity.record({ event: 'vault.unlock-failed', outcome: 'failed', target: { type: 'vault' } })
+    app.activity.record({ event: 'secret.copied', actor: { type: 'cli' }, target: { type: 'secret', id: 's1', name: 'Stripe' } })
+    app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: 's2', name: 'Wrong password vault' } })
+    const found = async (query: Parameters<Services['activity']['list']>[0]) => (await app.activity.list(query)).items.map((e) => e.event).sort()
+    expect(await found({ search: 'wrong password', searchEvents: ['vault.unlock-failed'] })).toEqual(['secret.revealed', 'vault.unlock-failed'])
+    expect(await found({ search: 'wrong password' })).toEqual(['secret.revealed'])
+    expect(await found({ search: 'keyhold command', searchActorTypes: ['cli'] })).toEqual(['secret.copied'])
+    expect(await found({ search: 'zzz', searchEvents: [], searchActorTypes: [] })).toEqual([])
+  })
+})
