@@ -50,7 +50,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/build-cli.global.ts'],
-          setupFiles: ['test/support/schema.setup.ts'],
+          setupFiles: ['test/support/schema.setup.ts', 'test/support/data-folder.setup.ts'],
         },
       },
       {
@@ -70,6 +70,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           globalSetup: ['test/support/build-renderer.global.ts', 'test/support/build-cli.global.ts', 'test/support/build-extension.global.ts'],
+          setupFiles: ['test/support/data-folder.setup.ts'],
         },
       },
     ],

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import { fileSystemError } from '../core/vault/fs-errors'
 import { KeyholdError } from '../../src-shared/errors'
 import { canonicalTime } from '../../src-shared/apps/iso-time'
-import { ACTIVITY_EVENTS, ACTIVITY_EXPORT_FORMATS, ACTOR_TYPES, type ActivityEntry, type ActivityEvent, type ActivityExportFormat, type ActorType } from '../../src-shared/types/activity'
+import { ACTIVITY_EVENTS, ACTIVITY_EXPORT_FORMATS, ACTOR_TYPES, RETENTION_LIMITS, type ActivityEntry, type ActivityEvent, type ActivityExportFormat, type ActorType } from '../../src-shared/types/activity'
 import type { CliContext } from './context'
 import { columns, oneLine, when } from './helpers'
 
@@ -67,12 +69,63 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   audit
     .command('verify')
     .description("check that no entry of the activity log was changed, removed or moved; exits 1 and says where if one was")
-    .action(async () => {
+    .option('--file <FILE>', 'check a JSON export (`audit export --format json`) of this vault instead of the vault\'s own log')
+    .action(async (opts: { file?: string }) => {
+      const text = opts.file === undefined ? undefined : await readFile(opts.file, 'utf8').catch((error: unknown) => {
+        throw fileSystemError(error, { reading: opts.file! })
+      })
       const services = await ctx.unlocked()
-      const result = await services.activity.verify()
-      if (!result.ok) throw new KeyholdError('VAULT_CORRUPT', `The activity log was tampered with. ${result.problem} Entries up to there are intact; keep this vault file aside for inspection.`)
+      const result = text === undefined ? await services.activity.verify() : await services.activity.verifyExport(text)
+      if (!result.ok) {
+        if (result.restored)
+          throw new KeyholdError('VAULT_CORRUPT', `${result.problem} If you put it back on purpose, run \`keyhold audit accept-restore\`; if not, keep this vault file aside for inspection.`)
+        const what = text === undefined ? 'The activity log was tampered with.' : 'This export of the activity log was changed.'
+        throw new KeyholdError('VAULT_CORRUPT', `${what} ${result.problem} Entries up to there are intact; keep this ${text === undefined ? 'vault file' : 'file'} aside for inspection.`)
+      }
       ctx.print(result, () =>
         result.count === 0 ? 'The activity log is empty.' : `All ${result.count.toLocaleString('en-US')} entries are intact (entries ${result.first} to ${result.last}).`,
+      )
+    })
+
+  audit
+    .command('accept-restore')
+    .description('accept this vault after putting back an older copy on purpose: the roll-back check follows it from now on (recorded in the log)')
+    .action(async () => {
+      const services = await ctx.unlocked()
+      const result = await services.activity.acceptRestore()
+      ctx.print(result, () =>
+        result.ok
+          ? `Accepted: this vault's activity log is now the one this computer checks against. All ${result.count.toLocaleString('en-US')} entries are intact.`
+          : `Accepted the restored copy, but the log has another problem: ${result.problem}`,
+      )
+    })
+
+  audit
+    .command('retention')
+    .description('show or change how long the activity log keeps entries (default 365 days and 100,000 entries, whichever keeps fewer)')
+    .option('--days <N>', `keep entries for N days (${RETENTION_LIMITS.days.min} to ${RETENTION_LIMITS.days.max})`)
+    .option('--entries <N>', `keep at most N entries (${RETENTION_LIMITS.entries.min.toLocaleString('en-US')} to ${RETENTION_LIMITS.entries.max.toLocaleString('en-US')})`)
+    .action(async (opts: { days?: string; entries?: string }) => {
+      const bounded = (name: 'days' | 'entries', value: string | undefined): number | undefined => {
+        if (value === undefined) return undefined
+        const { min, max } = RETENTION_LIMITS[name]
+        const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN
+        if (!(n >= min && n <= max))
+          throw new KeyholdError('INVALID_INPUT', `--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}; ${oneLine(value).slice(0, 20)} is not.`)
+        return n
+      }
+      const days = bounded('days', opts.days)
+      const entries = bounded('entries', opts.entries)
+      const services = await ctx.unlocked()
+      const now = services.activity.retention()
+      if (days === undefined && entries === undefined) {
+        ctx.print(now, () => `The activity log keeps entries for ${now.days.toLocaleString('en-US')} days, at most ${now.entries.toLocaleString('en-US')} entries.`)
+        return
+      }
+      const changed = await services.activity.setRetention({ days: days ?? now.days, entries: entries ?? now.entries })
+      ctx.print(changed, () =>
+        `The activity log now keeps entries for ${changed.days.toLocaleString('en-US')} days, at most ${changed.entries.toLocaleString('en-US')} entries.` +
+        (changed.removed > 0 ? ` ${changed.removed.toLocaleString('en-US')} older entries were removed (recorded in the log).` : ''),
       )
     })
 }

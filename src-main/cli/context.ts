@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { MASTER_PASSWORD_MAX } from '../../src-shared/ipc/vault.contract'
@@ -52,7 +53,8 @@ export class CliContext {
 
   services(kdf?: KdfParams, autoLockMs?: number): Services {
     // The CLI never uses the OS keychain: scripts unlock with the master password.
-    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs, actor: 'cli' })
+    // Keyhold's data folder (the desktop app's): the activity log's anchors and journal, shared with the app.
+    this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs, actor: 'cli', dataFolder: dirname(defaultVaultPath(this.io.env)) })
     return this.servicesInstance
   }
 
@@ -86,6 +88,7 @@ export class CliContext {
     if (!(await new VaultFile(this.vaultPath).exists().catch(() => true)))
       throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${this.vaultPath}. Create one with \`keyhold init\`, or pass --vault PATH.`)
     await services.vault.unlock({ password: await this.password('Master password: ', 'the master password') })
+    await services.activity.ready()
     return services
   }
 

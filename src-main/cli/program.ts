@@ -71,6 +71,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
     return 1
   } finally {
+    // What the command recorded reaches the vault (or the activity journal) before it returns.
     ctx.services().vault.lock()
+    await ctx.services().vault.locked()
+    await ctx.services().activity.settled()
   }
 }

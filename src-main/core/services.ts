@@ -1,5 +1,6 @@
 import type { KdfParams } from '../../src-shared/types/vault'
 import { AnchorStore } from './activity/activity.anchors'
+import { ActivityJournal } from './activity/activity.journal'
 import { ActivityService } from './activity/activity.service'
 import { AppKeysService } from './app-keys/app-keys.service'
 import { AppsService } from './apps/apps.service'
@@ -29,7 +30,7 @@ export interface ServicesOptions {
   agent?: AgentServiceOptions
   /** Who acts in this process, as the activity log names it: the app's window (default) or the CLI. */
   actor?: 'app' | 'cli'
-  /** Keyhold's data folder, where the activity log's roll-back anchors are kept; absent: no roll-back check. */
+  /** Keyhold's data folder, where the activity log's roll-back anchors and journal are kept; absent: neither. */
   dataFolder?: string
   /** How browsers start this Keyhold's native messaging host (Settings > Browser integration). */
   browser?: BrowserServiceOptions
@@ -51,7 +52,7 @@ export function createServices(options: ServicesOptions) {
     kdf: options.kdf,
     autoLockMs: options.autoLockMs,
   })
-  const activity = new ActivityService(vault, clock, { type: options.actor ?? 'app' }, options.saveFileDialog, options.dataFolder ? new AnchorStore(options.dataFolder) : undefined)
+  const activity = new ActivityService(vault, clock, { type: options.actor ?? 'app' }, options.saveFileDialog, options.dataFolder ? { anchors: new AnchorStore(options.dataFolder), journal: new ActivityJournal(options.dataFolder) } : undefined)
   const settings = new SettingsService(vault, options.clipboardClearMs === undefined ? undefined : options.clipboardClearMs / 1000)
   // One guard for every copy; each copy reads the person's delay from the vault's settings.
   const clipboardGuard = new ClipboardGuard(clipboard, () => settings.clipboardClearMs())

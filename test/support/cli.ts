@@ -17,7 +17,7 @@ export function keyhold(args: string[], input: string | Buffer = '', env: NodeJS
   const result = spawnSync(process.execPath, [bin, ...args], {
     input,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env },
     timeout: 60_000,
   })
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }

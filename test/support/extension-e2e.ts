@@ -23,7 +23,7 @@ export interface Agent {
 }
 
 export function startAgent(vault: string, env: NodeJS.ProcessEnv): Agent {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/keyhold.js'), '--vault', vault, '--password-stdin', 'agent'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
+  const child = spawn(process.execPath, [join(ROOT, 'bin/keyhold.js'), '--vault', vault, '--password-stdin', 'agent'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
   let out = ''
   let err = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** The newest head of a vault's log this computer has seen: its seq and MAC (base64). */
 export interface Anchor {
@@ -31,8 +31,7 @@ export class AnchorStore {
     const all = await this.readAll()
     if ((all[vaultId]?.seq ?? 0) >= anchor.seq) return
     all[vaultId] = anchor
-    const { default: writeFileAtomic } = await import('write-file-atomic')
-    await writeFileAtomic(this.file, `${JSON.stringify(all)}\n`, { mode: 0o600 })
+    await writeDataFile(this.file, all)
   }
 
   /** The person accepted the vault as it is (a backup put back on purpose): the anchor follows it. */
@@ -40,8 +39,7 @@ export class AnchorStore {
     const all = await this.readAll()
     if (anchor) all[vaultId] = anchor
     else delete all[vaultId]
-    const { default: writeFileAtomic } = await import('write-file-atomic')
-    await writeFileAtomic(this.file, `${JSON.stringify(all)}\n`, { mode: 0o600 })
+    await writeDataFile(this.file, all)
   }
 
   private async readAll(): Promise<Record<string, Anchor>> {
@@ -52,4 +50,14 @@ export class AnchorStore {
       return {}
     }
   }
+}
+
+/**
+ * Writes one of the activity log's files in Keyhold's data folder as JSON, atomically, mode
+ * 0600; the folder is made (0700) when the CLI runs before the app ever did.
+ */
+export async function writeDataFile(file: string, value: unknown): Promise<void> {
+  await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 })
+  const { default: writeFileAtomic } = await import('write-file-atomic')
+  await writeFileAtomic(file, `${JSON.stringify(value)}\n`, { mode: 0o600 })
 }

@@ -24,6 +24,7 @@ import { deleteMeta, readMeta, writeMeta } from '../vault/meta'
 import type { Vault } from '../vault/vault'
 import type { VaultService } from '../vault/vault.service'
 import type { Anchor, AnchorStore } from './activity.anchors'
+import type { ActivityJournal, JournalEntry } from './activity.journal'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
 import { allEntries, countEntries, deleteThrough, entryAt, insertEntries, lastEntry, pruneBoundary, queryEntries } from './activity.repo'
 
@@ -72,6 +73,20 @@ export class ActivityService {
   private anchor: Anchor | null | undefined = null
   /** Vaults compared with their anchor since they were opened. */
   private readonly anchorChecked = new WeakSet<Vault>()
+  /** What the journal held for this vault when last read, taken in with the next write. */
+  private journaled: Awaited<ReturnType<ActivityJournal['peek']>> | null = null
+  /** The journal's entries this unlock has taken in (a read racing their removal would see them again). */
+  private takenFromJournal = new Set<string>()
+  /** The last read of the journal (at unlock, and before each flush). */
+  private journalRead: Promise<void> = Promise.resolve()
+  /** Whether this process wrote entries since the unlock (a CLI command that did is not read-only). */
+  private wrote = false
+  /** The read of the anchor at unlock. */
+  private anchorRead: Promise<void> = Promise.resolve()
+  /** The journal's last append: an unlock reads the journal after it. */
+  private journalWrites: Promise<void> = Promise.resolve()
+  private readonly anchors?: AnchorStore
+  private readonly journal?: ActivityJournal
 
   constructor(
     private readonly vaults: VaultService,
@@ -80,28 +95,37 @@ export class ActivityService {
     private readonly actor: Actor = { type: 'app' },
     /** The app's save dialog (Export); the CLI writes to --out or standard output. */
     private readonly saveFileDialog?: SaveFileDialog,
-    /** Where the newest head seen is kept outside the vault (roll-back check); absent: no check. */
-    private readonly anchors?: AnchorStore,
+    /**
+     * Kept outside the vault (Keyhold's data folder): the newest head seen, for the roll-back
+     * check, and the journal of what cannot be written into the vault when it happens. Absent:
+     * neither.
+     */
+    outside?: { anchors: AnchorStore; journal: ActivityJournal },
   ) {
+    this.anchors = outside?.anchors
+    this.journal = outside?.journal
     vaults.onBeforeLock((vault) => {
-      // A CLI command that only read (list, search, info) writes nothing: its unlock and lock
-      // are kept only with something else it recorded (docs/activity-log.md §2).
-      if (this.actor.type === 'cli' && this.pending.every((entry) => entry.event === 'vault.unlocked')) {
+      // A CLI command that only read (list, search, info) does not rewrite the vault: its unlock
+      // and lock go to the journal, taken in by the next process that writes (docs/activity-log.md §2).
+      if (this.actor.type === 'cli' && !this.wrote && this.pending.every((entry) => entry.event === 'vault.unlocked')) {
+        const read = this.pending
         this.pending = []
+        for (const entry of read) this.toJournal(vault.id, entry)
+        if (read.length > 0) this.toJournal(vault.id, { at: this.now(), event: 'vault.locked', actor: this.actor, target: null, outcome: 'ok', detail: {} })
         return
       }
       this.add({ event: 'vault.locked', target: { type: 'vault', id: vault.id } })
       this.flushInto(vault)
     })
     // `locked()` waits for the last write and its anchor (bounded by the vault's settle time).
-    vaults.onLock(() => this.flushing)
+    vaults.onLock(() => Promise.all([this.flushing, this.journalWrites]).then(() => undefined))
     // The head of the chain goes in the vault's authenticated header with every save (§3).
     vaults.useCommitments((db): Record<string, string> => {
       const last = lastEntry(db)
       return last ? { activity: `${last.seq}:${last.mac}` } : {}
     })
     vaults.onEvent((event) => {
-      if (event.type === 'unlock-failed') return this.failedUnlock()
+      if (event.type === 'unlock-failed') return this.failedUnlock(event.vaultId)
       if (event.type === 'unlocked') return this.unlocked(event.with)
       this.record({ event: event.type === 'password-changed' ? 'vault.password-changed' : 'vault.rekeyed', target: { type: 'vault', id: this.vaults.vault().id } })
     })
@@ -114,9 +138,16 @@ export class ActivityService {
     this.schedule()
   }
 
-  /** A wrong password: counted while locked, written as one entry after the next unlock. */
-  failedUnlock(): void {
+  /**
+   * A wrong password: kept in the journal (so it outlives this process), or without one counted
+   * here; written as one entry after the next unlock.
+   */
+  failedUnlock(vaultId?: string): void {
     const at = this.now()
+    if (this.journal && vaultId) {
+      this.toJournal(vaultId, { at, event: 'vault.unlock-failed', actor: this.actor, target: null, outcome: 'failed', detail: { count: 1, first: at, last: at } })
+      return
+    }
     this.failedUnlocks = { count: (this.failedUnlocks?.count ?? 0) + 1, first: this.failedUnlocks?.first ?? at, last: at }
   }
 
@@ -124,11 +155,15 @@ export class ActivityService {
   unlocked(how: 'password' | 'device'): void {
     if (this.anchors) {
       this.anchor = undefined
-      void this.anchors.get(this.vaults.vault().id).then(
-        (anchor) => (this.anchor = anchor),
-        () => (this.anchor = null),
+      this.anchorRead = this.anchors.get(this.vaults.vault().id).then(
+        (anchor) => void (this.anchor = anchor),
+        () => void (this.anchor = null),
       )
     }
+    this.wrote = false
+    this.takenFromJournal = new Set()
+    this.journaled = null
+    this.readJournal()
     const actor = this.actor
     const failed = this.failedUnlocks
     this.failedUnlocks = null
@@ -139,10 +174,41 @@ export class ActivityService {
     if (this.actor.type === 'app') void this.prune(this.retention()).catch(() => undefined)
   }
 
-  /** Writes what is pending now (tests, the CLI before it exits, `list` and `verify`). */
+  /**
+   * Resolves once what is kept outside the vault was read after the unlock (the anchor and the
+   * journal), so that a write soon after takes them into account. The CLI waits for it: its
+   * commands lock within milliseconds of unlocking.
+   */
+  async ready(): Promise<void> {
+    await Promise.all([this.anchorRead, this.journalRead])
+  }
+
+  /** Resolves once every entry recorded so far is written (the vault, or the journal while locked): before a process exits. */
+  async settled(): Promise<void> {
+    await Promise.all([this.flushing, this.journalWrites])
+  }
+
+  /** Writes what is pending now, with what waits in the journal (tests, `list`, `verify`, export). */
   async flush(): Promise<void> {
+    this.readJournal()
+    await this.journalRead
     if (this.vaults.isUnlocked) this.flushInto(this.vaults.vault())
     await this.flushing
+  }
+
+  /** Reads what waits in the journal for the open vault (after this process's own appends), for the next write to take in. */
+  private readJournal(): void {
+    const journal = this.journal
+    if (!journal || !this.vaults.isUnlocked) return
+    const id = this.vaults.vault().id
+    this.journalRead = Promise.all([this.journalRead, this.journalWrites])
+      .then(() => journal.peek(id))
+      .then(
+        (found) => {
+          if (this.vaults.isUnlocked && this.vaults.vault().id === id) this.journaled = found
+        },
+        () => undefined,
+      )
   }
 
   async list(query: ActivityQuery = {}): Promise<ActivityPage> {
@@ -221,6 +287,41 @@ export class ActivityService {
     this.anchorChecked.add(vault)
     this.record({ event: 'log.restore-accepted', target: { type: 'vault', id: vault.id }, detail: { vaultLast: head?.seq ?? 0, seenLast: seen?.seq ?? 0 } })
     return this.verify()
+  }
+
+  /**
+   * Checks a JSON export (§7) against this vault's key: the file must be this vault's log, and
+   * its entries must chain from the base it names. Says where it breaks, as `verify` does.
+   */
+  async verifyExport(text: string): Promise<ActivityVerification> {
+    let parsed: { format?: unknown; version?: unknown; vault?: unknown; base?: { seq?: unknown; mac?: unknown }; entries?: unknown }
+    try {
+      parsed = JSON.parse(text) as typeof parsed
+    } catch {
+      throw new KeyholdError('INVALID_INPUT', 'That file is not JSON. Give the file `keyhold audit export --format json` wrote.')
+    }
+    if (parsed?.format !== 'keyhold-activity' || parsed.version !== 1 || !Array.isArray(parsed.entries))
+      throw new KeyholdError('INVALID_INPUT', 'That file is not an activity log export. Give the file `keyhold audit export --format json` wrote.')
+    const vault = this.vaults.vault()
+    if (parsed.vault !== vault.id) throw new KeyholdError('INVALID_INPUT', 'That export is of another vault. Check it with the vault it was exported from (--vault PATH).')
+    const baseSeq = parsed.base?.seq
+    const baseMac = parsed.base?.mac
+    if (!Number.isInteger(baseSeq) || (baseMac !== null && typeof baseMac !== 'string'))
+      throw new KeyholdError('INVALID_INPUT', "That export's base is malformed: the file was changed.")
+    const check = vault.read((db) => {
+      const key = logKey(db)
+      const start = baseMac === null ? { seq: 0, mac: genesisMac(key, vault.id) } : { seq: baseSeq as number, mac: Buffer.from(baseMac as string, 'base64') }
+      return checkChain(key, start, exportedEntries(parsed.entries as unknown[]))
+    })
+    return {
+      ok: check.ok,
+      count: check.count,
+      first: check.first,
+      last: check.last,
+      problem: check.problem && words(check.problem),
+      at: check.problem && position(check.problem),
+      restored: false,
+    }
   }
 
   /**
@@ -315,11 +416,18 @@ export class ActivityService {
     this.timer = undefined
     const batch = this.pending
     this.pending = []
-    if (batch.length === 0) return
+    // What waited in the journal goes first, with this write (once: a later batch takes none).
+    const journaled = this.takeJournal()
+    if (batch.length === 0 && !journaled) return
+    this.wrote = true
     // Queued at once (not after an await): at lock, the vault settles what is queued, then closes.
-    const write = this.writeBatch(vault, batch, this.anchor).catch(() => {
+    const write = this.writeBatch(vault, journaled ? [...fromJournal(journaled, vault.id), ...batch] : batch, this.anchor).then(
+      () => (journaled ? this.journal?.remove(vault.id, journaled).catch(() => undefined) : undefined),
+      () => {
         // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
-      })
+        // (Journal entries stay in the journal for the next write.)
+      },
+    )
     this.flushing = Promise.all([this.flushing, write]).then(() => undefined)
   }
 
@@ -362,6 +470,52 @@ export class ActivityService {
   private now(): string {
     return new Date(this.clock.now()).toISOString()
   }
+
+  /** The journal's entries read last and not yet taken in this unlock, or null. */
+  private takeJournal(): { entries: JournalEntry[]; dropped: number } | null {
+    const read = this.journaled
+    this.journaled = null
+    if (!read) return null
+    const entries = read.entries.filter((entry) => !this.takenFromJournal.has(JSON.stringify(entry)))
+    for (const entry of entries) this.takenFromJournal.add(JSON.stringify(entry))
+    const dropped = this.takenFromJournal.has('dropped') ? 0 : read.dropped
+    if (dropped > 0) this.takenFromJournal.add('dropped')
+    return entries.length > 0 || dropped > 0 ? { entries, dropped } : null
+  }
+
+  /** Appends to the journal, in order, and lets `locked()` wait for it. */
+  private toJournal(vaultId: string, entry: Pending): void {
+    const journal = this.journal
+    if (!journal) return
+    const kept: JournalEntry = { at: entry.at, event: entry.event as JournalEntry['event'], actor: { type: this.actor.type }, outcome: entry.outcome, detail: entry.detail }
+    this.journalWrites = this.journalWrites.then(() => journal.append(vaultId, kept)).catch(() => undefined)
+  }
+}
+
+/**
+ * The journal's entries as the log keeps them: the vault as target, only the facts each event
+ * has, and `journal: true` (they waited outside the vault, unauthenticated). Oldest first.
+ */
+function fromJournal(taken: { entries: JournalEntry[]; dropped: number }, vaultId: string): Pending[] {
+  const time = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null)
+  const entries = [...taken.entries].sort((a, b) => a.at.localeCompare(b.at))
+  return entries.map((entry, index) => {
+    const detail: ActivityDetail =
+      entry.event === 'vault.unlocked'
+        ? { with: entry.detail.with === 'device' ? 'device' : 'password' }
+        : entry.event === 'vault.unlock-failed'
+          ? { count: Number.isInteger(entry.detail.count) ? Number(entry.detail.count) : 1, first: time(entry.detail.first) ?? entry.at, last: time(entry.detail.last) ?? entry.at }
+          : {}
+    if (index === 0 && taken.dropped > 0) detail.earlierDropped = taken.dropped
+    return {
+      at: entry.at,
+      event: entry.event,
+      actor: { type: entry.actor.type },
+      target: { type: 'vault', id: vaultId },
+      outcome: entry.event === 'vault.unlock-failed' ? 'failed' : 'ok',
+      detail: { ...detail, journal: true },
+    }
+  })
 }
 
 function logKey(db: Database): Buffer {
@@ -378,6 +532,16 @@ function base(db: Database, vaultId: string): { seq: number; mac: Buffer } {
     return { seq: parsed.seq, mac: Buffer.from(parsed.mac, 'base64') }
   }
   return { seq: 0, mac: genesisMac(logKey(db), vaultId) }
+}
+
+/** An export's entries as the chain check reads them; anything malformed is an entry that does not chain. */
+function* exportedEntries(values: readonly unknown[]): Generator<ActivityEntry> {
+  for (const value of values) {
+    const entry = value as Partial<ActivityEntry> | null
+    if (!entry || typeof entry !== 'object' || !Number.isInteger(entry.seq) || typeof entry.mac !== 'string' || typeof entry.actor !== 'object' || entry.actor === null)
+      throw new KeyholdError('INVALID_INPUT', 'That export holds an entry that is not an activity entry: the file was changed.')
+    yield { seq: entry.seq!, at: String(entry.at), event: entry.event!, actor: entry.actor, target: entry.target ?? null, outcome: entry.outcome!, detail: entry.detail ?? {}, mac: entry.mac }
+  }
 }
 
 function words(problem: ChainProblem): string {

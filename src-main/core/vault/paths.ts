@@ -1,5 +1,5 @@
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 
 /**
  * Where the desktop app keeps its vault (Electron's `userData` for productName "Keyhold"),
@@ -12,6 +12,9 @@ export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform 
       ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
       : platform === 'darwin'
         ? join(home, 'Library', 'Application Support')
-        : (env.XDG_CONFIG_HOME ?? join(home, '.config'))
+        : // The XDG spec: an empty or relative XDG_CONFIG_HOME is ignored.
+          env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)
+          ? env.XDG_CONFIG_HOME
+          : join(home, '.config')
   return join(base, 'Keyhold', 'vault.keyhold')
 }

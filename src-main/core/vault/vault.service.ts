@@ -90,7 +90,7 @@ export class VaultService {
     try {
       vault = await Vault.open(this.path, { password: input.password })
     } catch (error) {
-      if (error instanceof KeyholdError && error.code === 'WRONG_PASSWORD') this.emit({ type: 'unlock-failed' })
+      if (error instanceof KeyholdError && error.code === 'WRONG_PASSWORD') this.emit({ type: 'unlock-failed', vaultId: (await Vault.peek(this.path).catch(() => null))?.vaultId })
       throw error
     }
     this.lock()
@@ -333,7 +333,7 @@ function attempt(listener: () => unknown): Promise<unknown> {
 }
 
 /** Events the vault reports (unlocks, a wrong password, password changes, re-keys). */
-export type VaultEvent = { type: 'unlocked'; with: 'password' | 'device' } | { type: 'unlock-failed' } | { type: 'password-changed' } | { type: 'rekeyed' }
+export type VaultEvent = { type: 'unlocked'; with: 'password' | 'device' } | { type: 'unlock-failed'; vaultId?: string } | { type: 'password-changed' } | { type: 'rekeyed' }
 
 /** Runs a listener; a throw is its own problem and never stops the lock. */
 function attemptSync(run: () => void): void {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src-main/core/services'
@@ -173,5 +173,129 @@ describe('the activity log over time', () => {
     expect(await found({ search: 'wrong password' })).toEqual(['secret.revealed'])
     expect(await found({ search: 'keyhold command', searchActorTypes: ['cli'] })).toEqual(['secret.copied'])
     expect(await found({ search: 'zzz', searchEvents: [], searchActorTypes: [] })).toEqual([])
+  })
+})
+
+/** What cannot be written into the vault when it happens waits in the journal outside it (docs/activity-log.md §2). */
+describe('the activity journal: wrong passwords and read-only CLI commands', () => {
+  let dir: string
+  let cleanup: () => void
+  let data: string
+  const path = () => join(dir, 'vault.keyhold')
+  const open = (actor: 'app' | 'cli') => createServices({ vaultPath: path(), keyStore: new MemoryKeyStore(), kdf: FAST_KDF, dataFolder: data, actor })
+  const journal = () => (existsSync(join(data, 'activity-journal.json')) ? (JSON.parse(readFileSync(join(data, 'activity-journal.json'), 'utf8')) as Record<string, { entries: Array<{ event: string }> }>) : {})
+  /** One CLI command: unlock, maybe do something, lock, and wait as the CLI does before it exits. */
+  const command = async (password: string, work: (services: Services) => Promise<unknown> | unknown = () => undefined) => {
+    const cli = open('cli')
+    try {
+      await cli.vault.unlock({ password })
+      await cli.activity.ready()
+      await work(cli)
+    } catch {
+      // a wrong password
+    } finally {
+      // As the CLI ends a command (src-main/cli/program.ts).
+      cli.vault.lock()
+      await cli.vault.locked()
+      await cli.activity.settled()
+    }
+  }
+
+  beforeEach(async () => {
+    ;({ dir, cleanup } = tempDir())
+    data = join(dir, 'data')
+    const made = open('app')
+    await made.vault.create({ password: PASSWORD, rememberOnDevice: false })
+    await made.secrets.add({ name: 'Stripe', url: 'https://api.stripe.com', clientId: 'ci', clientSecret: 'sk_canary', tags: [] })
+    made.vault.lock()
+    await made.vault.locked()
+  })
+  afterEach(() => cleanup())
+
+  it('a read-only command and wrong passwords leave the vault file as it was and wait in the journal; the next writer takes them in, in order', async () => {
+    const before = readFileSync(path())
+    await command(PASSWORD, (cli) => cli.secrets.list())
+    await command('wrong password one')
+    await command('wrong password two')
+    expect(readFileSync(path()).equals(before)).toBe(true)
+    const waiting = Object.values(journal())[0]!.entries
+    // Two wrong passwords in a row are one entry with a count.
+    expect(waiting.map((e) => e.event)).toEqual(['vault.unlocked', 'vault.locked', 'vault.unlock-failed'])
+    expect(waiting[2]).toMatchObject({ detail: { count: 2 }, outcome: 'failed', actor: { type: 'cli' } })
+
+    const app = open('app')
+    await app.vault.unlock({ password: PASSWORD })
+    const entries = (await app.activity.list({ limit: 500 })).items.reverse()
+    const tail = entries.slice(-5).map((e) => [e.event, e.actor.type, e.detail.journal ?? false])
+    expect(tail).toEqual([
+      ['vault.locked', 'app', false],
+      ['vault.unlocked', 'cli', true],
+      ['vault.locked', 'cli', true],
+      ['vault.unlock-failed', 'cli', true],
+      ['vault.unlocked', 'app', false],
+    ])
+    expect(entries.find((e) => e.event === 'vault.unlock-failed')).toMatchObject({ target: { type: 'vault', id: app.vault.vault().id }, detail: { count: 2, journal: true } })
+    expect(journal()).toEqual({})
+    expect(await app.activity.verify()).toMatchObject({ ok: true })
+    // Taken in once: more writes add none of them again.
+    app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: 'x' } })
+    await app.activity.flush()
+    expect((await app.activity.list({ limit: 500 })).items.filter((e) => e.detail.journal)).toHaveLength(3)
+    app.vault.lock()
+    await app.vault.locked()
+  })
+
+  it('the app, unlocked, sees a CLI command that only read when its Activity is next listed; a CLI command that writes takes the journal in itself', async () => {
+    const app = open('app')
+    await app.vault.unlock({ password: PASSWORD })
+    await app.activity.flush()
+    await command(PASSWORD, (cli) => cli.secrets.list())
+    const seen = (await app.activity.list({ limit: 500 })).items.filter((e) => e.actor.type === 'cli').map((e) => e.event)
+    expect(seen).toEqual(['vault.locked', 'vault.unlocked'])
+    app.vault.lock()
+    await app.vault.locked()
+
+    await command('wrong password')
+    await command(PASSWORD, async (cli) => cli.secrets.reveal((await cli.secrets.list()).items[0]!.id))
+    expect(journal()).toEqual({})
+    const check = open('app')
+    await check.vault.unlock({ password: PASSWORD })
+    const cli = (await check.activity.list({ limit: 500 })).items.reverse().filter((e) => e.actor.type === 'cli')
+    expect(cli.slice(-4).map((e) => [e.event, e.detail.journal ?? false])).toEqual([
+      ['vault.unlock-failed', true],
+      ['vault.unlocked', false],
+      ['secret.revealed', false],
+      ['vault.locked', false],
+    ])
+    check.vault.lock()
+    await check.vault.locked()
+  })
+
+  it('takes in only what the journal may hold: three vault events, public facts, the kind of actor', async () => {
+    const made = open('app')
+    await made.vault.unlock({ password: PASSWORD })
+    const id = made.vault.vault().id
+    made.vault.lock()
+    await made.vault.locked()
+    const at = new Date().toISOString()
+    const planted = {
+      [id]: {
+        dropped: 0,
+        entries: [
+          { at, event: 'secret.revealed', actor: { type: 'cli' }, outcome: 'ok', detail: {} },
+          { at, event: 'vault.unlocked', actor: { type: 'pairing', id: 'p', name: 'Mallory' }, outcome: 'ok', detail: {} },
+          { at, event: 'vault.unlocked', actor: { type: 'cli', name: 'Mallory' }, outcome: 'ok', detail: { with: 'device', extra: 'x' } },
+        ],
+      },
+    }
+    mkdirSync(data, { recursive: true })
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(join(data, 'activity-journal.json'), JSON.stringify(planted))
+    const app = open('app')
+    await app.vault.unlock({ password: PASSWORD })
+    const taken = (await app.activity.list({ limit: 500 })).items.filter((e) => e.detail.journal)
+    expect(taken.map((e) => [e.event, e.actor, e.detail])).toEqual([['vault.unlocked', { type: 'cli' }, { with: 'device', journal: true }]])
+    app.vault.lock()
+    await app.vault.locked()
   })
 })

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../../src-main/core/services'
@@ -57,5 +57,75 @@ describe('keyhold audit list, verify and export', () => {
     services.vault.lock()
     await services.vault.locked()
     expect(run(['audit', 'verify'])).toMatchObject({ status: 1, stderr: 'keyhold: VAULT_CORRUPT: The activity log was tampered with. Entry 2 was changed or moved: it does not follow the entry before it. Entries up to there are intact; keep this vault file aside for inspection.\n' })
+  })
+})
+
+describe('keyhold audit: the journal, retention, an export checked, a restored vault accepted', () => {
+  let dir: string
+  let cleanup: () => void
+  let vault: string
+  const run = (args: string[], input = `${PASSWORD}\n`) => keyhold(['--vault', vault, '--password-stdin', ...args], input)
+  const log = () => JSON.parse(run(['--json', 'audit', 'list', '--limit', '500']).stdout) as ActivityEntry[]
+
+  beforeAll(() => {
+    ;({ dir, cleanup } = tempDir())
+    vault = join(dir, 'journal.keyhold')
+    expect(initVault(vault, PASSWORD).status).toBe(0)
+  })
+  afterAll(() => cleanup())
+
+  it('a command that only reads, and a wrong password, leave the vault file as it was; the log shows them later, marked as from the journal', () => {
+    expect(run(['secret', 'add', '--name', 'Stripe', '--url', 'https://api.stripe.com', '--client-id', 'cid', '--identifier', 'stripe', '--client-secret-stdin'], `${PASSWORD}\nsk_canary\n`).status).toBe(0)
+    const before = readFileSync(vault)
+    expect(run(['secret', 'list']).status).toBe(0)
+    expect(run(['secret', 'list'], 'not the password\n')).toMatchObject({ status: 1, stderr: expect.stringMatching(/WRONG_PASSWORD/) })
+    expect(readFileSync(vault).equals(before)).toBe(true)
+    const journaled = log().filter((e) => e.detail.journal === true).reverse()
+    expect(journaled.map((e) => [e.event, e.actor.type, e.outcome])).toEqual([
+      ['vault.unlocked', 'cli', 'ok'],
+      ['vault.locked', 'cli', 'ok'],
+      ['vault.unlock-failed', 'cli', 'failed'],
+    ])
+    const text = run(['audit', 'list', '--event', 'vault.unlock-failed'])
+    expect(text.stdout).toMatch(/vault\.unlock-failed\s+cli\s+vault \S+\s+failed/)
+  })
+
+  it('retention: shows the setting, changes it (recorded), and refuses values out of bounds with the bounds', () => {
+    expect(run(['audit', 'retention'])).toMatchObject({ status: 0, stdout: 'The activity log keeps entries for 365 days, at most 100,000 entries.\n' })
+    expect(run(['audit', 'retention', '--days', '0'])).toMatchObject({ status: 1, stderr: 'keyhold: INVALID_INPUT: --days must be a whole number from 1 to 3,650; 0 is not.\n' })
+    expect(run(['audit', 'retention', '--entries', 'lots'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/--entries must be a whole number from 100 to 1,000,000; lots is not\./) })
+    expect(run(['audit', 'retention', '--days', '90'])).toMatchObject({ status: 0, stdout: 'The activity log now keeps entries for 90 days, at most 100,000 entries.\n' })
+    expect(JSON.parse(run(['--json', 'audit', 'retention']).stdout)).toEqual({ days: 90, entries: 100_000 })
+    expect(log().filter((e) => e.event === 'log.retention-changed').map((e) => e.detail)).toEqual([{ days: 90, entries: 100_000, previousDays: 365, previousEntries: 100_000 }])
+  })
+
+  it('verify --file checks a JSON export against the vault, and says where an edited export breaks', () => {
+    const file = join(dir, 'export.json')
+    expect(run(['audit', 'export', '--format', 'json', '--out', file]).status).toBe(0)
+    expect(run(['audit', 'verify', '--file', file])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^All \d+ entries are intact \(entries 1 to \d+\)\.\n$/) })
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as { entries: ActivityEntry[] }
+    exported.entries[2]!.outcome = 'denied'
+    writeFileSync(file, JSON.stringify(exported))
+    expect(run(['audit', 'verify', '--file', file])).toMatchObject({
+      status: 1,
+      stderr: `keyhold: VAULT_CORRUPT: This export of the activity log was changed. Entry ${exported.entries[2]!.seq} was changed or moved: it does not follow the entry before it. Entries up to there are intact; keep this file aside for inspection.\n`,
+    })
+    writeFileSync(file, '{"format":"something else"}')
+    expect(run(['audit', 'verify', '--file', file])).toMatchObject({ status: 1, stderr: expect.stringMatching(/INVALID_INPUT: That file is not an activity log export/) })
+    expect(run(['audit', 'verify', '--file', join(dir, 'missing.json')])).toMatchObject({ status: 1, stderr: expect.stringMatching(/missing\.json/) })
+  })
+
+  it('an older copy of the vault put back is reported by verify; accept-restore accepts it, recorded, and verify is clean again', () => {
+    copyFileSync(vault, join(dir, 'older.keyhold'))
+    expect(run(['secret', 'get', 'stripe', '--field', 'client-secret']).stdout).toBe('sk_canary\n')
+    copyFileSync(join(dir, 'older.keyhold'), vault)
+    expect(run(['audit', 'verify'])).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/^keyhold: VAULT_CORRUPT: The vault file is older than the activity log this computer saw: .* If you put it back on purpose, run `keyhold audit accept-restore`; if not, keep this vault file aside for inspection\.\n$/),
+    })
+    expect(run(['audit', 'accept-restore'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Accepted: this vault's activity log is now the one this computer checks against\. All \d+ entries are intact\.\n$/) })
+    expect(run(['audit', 'verify']).status).toBe(0)
+    expect(log().filter((e) => e.event === 'log.restore-accepted')).toHaveLength(1)
+    expect(run(['audit', 'accept-restore'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/CONFLICT: There is no older copy of the vault to accept/) })
   })
 })

@@ -13,7 +13,7 @@ const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest()
 
 /** Runs plain `node ARGS` (no flags from the test runner, which would make V8 refuse any cache). */
 function node(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 60_000 })
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME }, timeout: 60_000 })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

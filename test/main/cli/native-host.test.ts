@@ -11,7 +11,7 @@ const ORIGIN = `chrome-extension://${CHROMIUM_EXTENSION_ID}/`
 
 /** `keyhold native-host` as the browser starts it: messages in, messages out, the exit status. */
 function startHost(env: NodeJS.ProcessEnv, args = [ORIGIN]) {
-  const child = spawn(process.execPath, [bin, 'native-host', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
+  const child = spawn(process.execPath, [bin, 'native-host', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
   const reader = new NativeMessageReader()
   const messages: Array<Record<string, unknown>> = []
   const waiters: Array<() => void> = []

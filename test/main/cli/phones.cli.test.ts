@@ -27,7 +27,7 @@ describe('keyhold agent --phones: a phone pairs over the network with a key made
     env = { KEYHOLD_AGENT_DIR: join(dir, 'run') }
     expect(initVault(vault, PASSWORD).status).toBe(0)
     expect(keyhold(['--vault', vault, '--password-stdin', 'secret', 'add', '--name', 'Stripe prod', '--url', 'https://api.stripe.com', '--client-id', 'stripe-id'], `${PASSWORD}\n`).status).toBe(0)
-    agent = spawn(process.execPath, [bin, '--vault', vault, '--password-stdin', '--json', 'agent', '--phones-address', '127.0.0.1'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } })
+    agent = spawn(process.execPath, [bin, '--vault', vault, '--password-stdin', '--json', 'agent', '--phones-address', '127.0.0.1'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
     agent.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
     agent.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
     agent.stdin!.write(`${PASSWORD}\n`)

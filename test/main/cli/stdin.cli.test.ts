@@ -58,7 +58,7 @@ describe('keyhold standard input', () => {
   it('exits once it has the lines it needs, with more standard input unread and the pipe still open', async () => {
     expect(initVault(vault, PASSWORD).status).toBe(0)
     const child = spawn(process.execPath, [join(__dirname, '../../../bin/keyhold.js'), '--vault', vault, '--password-stdin', 'info'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
     })
     child.stdin.on('error', () => {})
     child.stdin.write(lines(PASSWORD, 'a line the command does not read'))

@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import type { ActivityDetail, Actor, Outcome } from '../../../src-shared/types/activity'
+import { writeDataFile } from './activity.anchors'
+
+/** An event kept outside the vault until a process that writes the vault takes it in. */
+export interface JournalEntry {
+  at: string
+  event: 'vault.unlocked' | 'vault.unlock-failed' | 'vault.locked'
+  actor: Actor
+  outcome: Outcome
+  detail: ActivityDetail
+}
+
+/** At most this many entries wait per vault; older ones are counted, not kept. */
+export const JOURNAL_MAX = 1_000
+
+interface VaultJournal {
+  entries: JournalEntry[]
+  /** Entries dropped because more than JOURNAL_MAX waited (reported when taken in). */
+  dropped: number
+}
+
+/**
+ * What cannot be written into the vault when it happens (docs/activity-log.md §2): a wrong
+ * password (the vault stays locked), and the unlock and lock of a CLI command that only read
+ * (writing them would rewrite the whole vault file for every `list`). Kept in
+ * `<app data>/activity-journal.json` (mode 0600, public facts only: times, event names, the
+ * actor's kind), and moved into the log by the next process that writes the vault.
+ *
+ * SECURITY: the journal is outside the vault and not authenticated: whoever can write the
+ * person's files can remove entries from it before they are taken in. The log says which
+ * entries came from it (`detail.journal`). A lost update between two processes only loses
+ * such entries, never the log's own.
+ */
+export class ActivityJournal {
+  private readonly file: string
+
+  constructor(folder: string) {
+    this.file = join(folder, 'activity-journal.json')
+  }
+
+  /** Adds an entry for a vault. Consecutive wrong passwords by one kind of actor become one entry with a count. */
+  async append(vaultId: string, entry: JournalEntry): Promise<void> {
+    const all = await this.readAll()
+    const journal = (all[vaultId] ??= { entries: [], dropped: 0 })
+    const last = journal.entries[journal.entries.length - 1]
+    if (entry.event === 'vault.unlock-failed' && last?.event === 'vault.unlock-failed' && last.actor.type === entry.actor.type) {
+      last.detail = { count: Number(last.detail.count ?? 1) + Number(entry.detail.count ?? 1), first: last.detail.first ?? last.at, last: entry.at }
+    } else {
+      journal.entries.push(entry)
+    }
+    const over = journal.entries.length - JOURNAL_MAX
+    if (over > 0) {
+      journal.entries.splice(0, over)
+      journal.dropped += over
+    }
+    await this.writeAll(all)
+  }
+
+  /** What waits for a vault (oldest first). */
+  async peek(vaultId: string): Promise<VaultJournal> {
+    const journal = (await this.readAll())[vaultId]
+    return { entries: journal?.entries ?? [], dropped: journal?.dropped ?? 0 }
+  }
+
+  /** Removes the entries that were taken into the vault's log (as read by peek); others, appended since, stay. */
+  async remove(vaultId: string, taken: VaultJournal): Promise<void> {
+    const all = await this.readAll()
+    const journal = all[vaultId]
+    if (!journal) return
+    const gone = new Set(taken.entries.map((entry) => JSON.stringify(entry)))
+    journal.entries = journal.entries.filter((entry) => !gone.has(JSON.stringify(entry)))
+    journal.dropped = Math.max(0, journal.dropped - taken.dropped)
+    if (journal.entries.length === 0 && journal.dropped === 0) delete all[vaultId]
+    await this.writeAll(all)
+  }
+
+  private async readAll(): Promise<Record<string, VaultJournal>> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as unknown
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {}
+      const all: Record<string, VaultJournal> = {}
+      for (const [id, value] of Object.entries(parsed as Record<string, unknown>)) {
+        const journal = value as Partial<VaultJournal> | null
+        if (!journal || !Array.isArray(journal.entries)) continue
+        all[id] = { entries: journal.entries.filter(isEntry).slice(-JOURNAL_MAX), dropped: Number.isInteger(journal.dropped) ? journal.dropped! : 0 }
+      }
+      return all
+    } catch {
+      return {}
+    }
+  }
+
+  private async writeAll(all: Record<string, VaultJournal>): Promise<void> {
+    await writeDataFile(this.file, all)
+  }
+}
+
+const JOURNAL_EVENTS = new Set(['vault.unlocked', 'vault.unlock-failed', 'vault.locked'])
+
+/** Only what the journal writes is taken in: a hand-edited file cannot put other events in the log. */
+function isEntry(value: unknown): value is JournalEntry {
+  const entry = value as Partial<JournalEntry> | null
+  return (
+    !!entry &&
+    typeof entry.at === 'string' &&
+    !Number.isNaN(Date.parse(entry.at)) &&
+    JOURNAL_EVENTS.has(entry.event as string) &&
+    !!entry.actor &&
+    (entry.actor.type === 'cli' || entry.actor.type === 'app') &&
+    (entry.outcome === 'ok' || entry.outcome === 'failed') &&
+    !!entry.detail &&
+    typeof entry.detail === 'object' &&
+    JSON.stringify(entry.detail).length <= 256
+  )
+}
