@@ -81,6 +81,26 @@ function cold(size: number): ColdResult {
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1))
 const mib = (n: number) => n.toFixed(0)
 
+interface LogCostInput {
+  save: { medianMs: number }
+  agent: { getPerSecond: number; getPerSecondUnlogged: number }
+}
+
+/** What logging adds to one request: the difference between the rates with and without it. */
+function logPerRequestUs(r: LogCostInput): number {
+  return Math.max(0, 1e6 / r.agent.getPerSecond - 1e6 / r.agent.getPerSecondUnlogged)
+}
+
+/**
+ * Logging's share of one core at the agent's limit (20 requests/s per connection): the entries,
+ * and the save that writes them, once a second or every 20 saves' time when a save is slow
+ * (activity.service.ts FLUSH_DUTY).
+ */
+function logShareAtLimit(r: LogCostInput): number {
+  const savesPerSecond = 1 / Math.max(1, (20 * r.save.medianMs) / 1000)
+  return ((20 * logPerRequestUs(r)) / 1e6 + (r.save.medianMs / 1000) * savesPerSecond) * 100
+}
+
 function main(): void {
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
   process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
@@ -143,6 +163,8 @@ function main(): void {
     ['  secrets.get, one at a time (requests/s)', (r) => r.agent.getPerSecond.toFixed(0)],
     ['  secrets.get, 8 in flight (requests/s)', (r) => r.agent.getPerSecond8.toFixed(0)],
     ['  the same two without the activity log, one at a time / 8 in flight (requests/s)', (r) => `${r.agent.getPerSecondUnlogged.toFixed(0)} / ${r.agent.getPerSecond8Unlogged.toFixed(0)}`],
+    ['  the activity log per secrets.get: its entries recorded, chained and inserted (µs)', (r) => logPerRequestUs(r).toFixed(0)],
+    ["  the activity log at the agent's limit, 20 requests/s on a connection, its saves included (% of one core)", (r) => logShareAtLimit(r).toFixed(1)],
     ['  phones (WebSocket on TLS 1.3, 127.0.0.1): pairing until approved, TLS and pin included (ms)', (r) => ms(r.agent.tlsPairUntilApprovedMs)],
     ['  phones: TLS + IK session handshake and a first ping (ms)', (r) => ms(r.agent.tlsSessionHandshakeMs)],
     ['  phones: secrets.list (50 per page), one at a time (requests/s)', (r) => r.agent.tlsListPerSecond.toFixed(0)],

@@ -31,30 +31,44 @@ function entryOf(row: Row): ActivityEntry {
   }
 }
 
-/** Inserts a batch with one prepared statement (a burst of requests writes thousands at once). */
+const COLUMNS = '(seq, at, event, actor_type, actor_id, actor_name, target_type, target_id, target_name, outcome, detail, mac)'
+/** Rows per INSERT: sql.js pays per statement step, so a burst is written 200 rows a statement (2,400 parameters). */
+const ROWS_PER_INSERT = 200
+
+function values(e: ActivityEntry): unknown[] {
+  return [
+    e.seq,
+    e.at,
+    e.event,
+    e.actor.type,
+    e.actor.id ?? null,
+    e.actor.name ?? null,
+    e.target?.type ?? null,
+    e.target?.id ?? null,
+    e.target?.name ?? null,
+    e.outcome,
+    JSON.stringify(e.detail),
+    Buffer.from(e.mac, 'base64'),
+  ]
+}
+
+/** Inserts a batch (a burst of requests writes thousands at once) with multi-row statements. */
 export function insertEntries(db: Database, entries: readonly ActivityEntry[]): void {
-  const stmt = db.prepare(
-    `INSERT INTO activity (seq, at, event, actor_type, actor_id, actor_name, target_type, target_id, target_name, outcome, detail, mac)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
+  const row = `(${Array(12).fill('?').join(', ')})`
+  let full: ReturnType<Database['prepare']> | null = null
   try {
-    for (const e of entries)
-      stmt.run([
-        e.seq,
-        e.at,
-        e.event,
-        e.actor.type,
-        e.actor.id ?? null,
-        e.actor.name ?? null,
-        e.target?.type ?? null,
-        e.target?.id ?? null,
-        e.target?.name ?? null,
-        e.outcome,
-        JSON.stringify(e.detail),
-        Buffer.from(e.mac, 'base64'),
-      ])
+    for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+      const chunk = entries.slice(i, i + ROWS_PER_INSERT)
+      const params = chunk.flatMap(values)
+      if (chunk.length === ROWS_PER_INSERT) {
+        full ??= db.prepare(`INSERT INTO activity ${COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`)
+        full.run(params as never)
+      } else {
+        run(db, `INSERT INTO activity ${COLUMNS} VALUES ${Array(chunk.length).fill(row).join(', ')}`, params)
+      }
+    }
   } finally {
-    stmt.free()
+    full?.free()
   }
 }
 
