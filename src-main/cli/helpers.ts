@@ -25,3 +25,21 @@ export function columns(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')
 }
+
+/** Ends a command with this exit status and nothing printed (`keyhold run`: the command's own status). */
+export class ExitStatus extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`)
+  }
+}
+
+/** A KeyholdError that ends the command with another status than 1 (127: a command not found, as shells say it). */
+export class StatusError extends KeyholdError {
+  constructor(
+    code: ConstructorParameters<typeof KeyholdError>[0],
+    message: string,
+    readonly exitStatus: number,
+  ) {
+    super(code, message)
+  }
+}

@@ -5,7 +5,9 @@ import { registerAuditCommands } from './audit.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { registerBrowserCommands } from './browser.commands'
 import { CliContext } from './context'
+import { ExitStatus, StatusError } from './helpers'
 import { UsageError } from './io'
+import { registerRunCommands } from './run.commands'
 import { registerSecretCommands } from './secrets.commands'
 import { registerAppCommands } from './apps.commands'
 import { registerVaultCommands } from './vault.commands'
@@ -48,6 +50,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerAgentCommands(program, ctx, io)
   registerBrowserCommands(program, ctx)
   registerAuditCommands(program, ctx)
+  registerRunCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)
@@ -62,6 +65,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0
       return 2
     }
+    if (error instanceof ExitStatus) return error.status
     if (error instanceof UsageError) {
       io.stderr.write(`keyhold: usage: ${error.message}\n`)
       return 2
@@ -69,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { code, message } = toSerializedError(error)
     if (!(error instanceof KeyholdError) && io.env.KEYHOLD_DEBUG) io.stderr.write(`${String((error as Error)?.stack)}\n`)
     io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
-    return 1
+    return error instanceof StatusError ? error.exitStatus : 1
   } finally {
     // What the command recorded reaches the vault (or the activity journal) before it returns.
     ctx.services().vault.lock()
