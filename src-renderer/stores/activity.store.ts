@@ -7,11 +7,13 @@ import type {
   ActivityExport,
   ActivityExportFormat,
   ActivityQuery,
+  ActivityRetention,
   ActivityVerification,
   ActorType,
 } from '../../src-shared/types/activity'
 import { client } from '../api/client'
 import { errorText } from '../api/errors'
+import { searchMatches } from '../components/activity/words'
 import { useVaultStore } from './vault.store'
 
 /** Entries per page; "Load more" asks for the next ones before the last shown. */
@@ -46,7 +48,8 @@ function dayBound(day: string, end: boolean): string | null {
 
 /**
  * Activity as the page sees it: the entries shown (newest first, page after page), the
- * filters that chose them, the last check of the chain and the export. Filters typed fast may
+ * filters that chose them, the last check of the chain (and accepting a restored vault), the
+ * export, and how long entries are kept (Settings > Activity log). Filters typed fast may
  * send many requests; only the answer to the latest one is kept.
  * SECURITY: entries hold public facts only (names, ids, counts); nothing here asks for more.
  */
@@ -64,6 +67,11 @@ export const useActivityStore = defineStore('activity', () => {
   const verification = ref<ActivityVerification | null>(null)
   const verifyError = ref<string | null>(null)
   const verifying = ref(false)
+  /** Whether the verification shown is the answer to accepting a restored vault. */
+  const acceptedRestore = ref(false)
+  /** How long entries are kept (Settings > Activity log), once read. */
+  const retention = ref<ActivityRetention | null>(null)
+  const retentionError = ref<string | null>(null)
   let latest = 0
 
   /** Whether a filter of the page narrows the list (the target aside). */
@@ -82,12 +90,16 @@ export const useActivityStore = defineStore('activity', () => {
     const since = f.from ? dayBound(f.from, false) : null
     const until = f.to ? dayBound(f.to, true) : null
     const search = f.search.trim().slice(0, 100)
+    // The words on screen ("Wrong password", "The keyhold command") find their entries too.
+    const { events, actorTypes } = searchMatches(search)
     return {
       ...(f.event && { event: f.event }),
       ...(f.actorType && { actorType: f.actorType }),
       ...(since && { since }),
       ...(until && { until }),
       ...(search && { search }),
+      ...(events.length > 0 && { searchEvents: events }),
+      ...(actorTypes.length > 0 && { searchActorTypes: actorTypes }),
       ...(target.value && { targetId: target.value.id }),
       limit: ACTIVITY_PAGE_SIZE,
       ...(before !== undefined && { before }),
@@ -155,6 +167,7 @@ export const useActivityStore = defineStore('activity', () => {
     target.value = from
     verification.value = null
     verifyError.value = null
+    acceptedRestore.value = false
     return load()
   }
 
@@ -162,10 +175,40 @@ export const useActivityStore = defineStore('activity', () => {
   async function verify(): Promise<void> {
     verifying.value = true
     verifyError.value = null
+    acceptedRestore.value = false
     const result = await client.activityVerify({})
     verifying.value = false
     verification.value = result.ok ? result.value : null
     verifyError.value = result.ok ? null : errorText(result.error)
+  }
+
+  /**
+   * "Accept this vault as restored": the person put back an older copy on purpose, so the
+   * check follows this vault from now on (main records it in the log). Shows the new answer
+   * and the list with the entry that records it.
+   */
+  async function acceptRestore(): Promise<Result<ActivityVerification>> {
+    const result = await client.activityAcceptRestore({})
+    if (!result.ok) return result
+    verification.value = result.value
+    verifyError.value = null
+    acceptedRestore.value = true
+    void load()
+    return result
+  }
+
+  /** Reads how long entries are kept. */
+  async function loadRetention(): Promise<void> {
+    const result = await client.activityRetention({})
+    retention.value = result.ok ? result.value : retention.value
+    retentionError.value = result.ok ? null : errorText(result.error)
+  }
+
+  /** Changes how long entries are kept; main removes at once what falls outside it and says how many. */
+  async function setRetention(next: ActivityRetention): Promise<Result<ActivityRetention & { removed: number }>> {
+    const result = await client.activitySetRetention(next)
+    if (result.ok) retention.value = { days: result.value.days, entries: result.value.entries }
+    return result
   }
 
   /** Export CSV / JSON through the save dialog; `saved` is false when the person closed it. */
@@ -174,6 +217,7 @@ export const useActivityStore = defineStore('activity', () => {
   function dismissVerification(): void {
     verification.value = null
     verifyError.value = null
+    acceptedRestore.value = false
   }
 
   function reset(): void {
@@ -188,6 +232,9 @@ export const useActivityStore = defineStore('activity', () => {
     loadError.value = null
     verification.value = null
     verifyError.value = null
+    acceptedRestore.value = false
+    retention.value = null
+    retentionError.value = null
   }
   vault.onLocked(reset)
 
@@ -203,6 +250,9 @@ export const useActivityStore = defineStore('activity', () => {
     verification,
     verifyError,
     verifying,
+    acceptedRestore,
+    retention,
+    retentionError,
     narrowed,
     filtered,
     filterProblem,
@@ -213,7 +263,10 @@ export const useActivityStore = defineStore('activity', () => {
     setTarget,
     open,
     verify,
+    acceptRestore,
     exportAs,
     dismissVerification,
+    loadRetention,
+    setRetention,
   }
 })

@@ -1,6 +1,6 @@
 import type { Result } from '../../src-shared/errors'
 import type { KeyholdApi } from '../../src-shared/ipc/contract'
-import type { ActivityEntry, ActivityExport, ActivityQuery, ActivityVerification } from '../../src-shared/types/activity'
+import type { ActivityEntry, ActivityExport, ActivityQuery, ActivityRetention, ActivityVerification } from '../../src-shared/types/activity'
 
 type Api = Partial<KeyholdApi>
 
@@ -44,15 +44,37 @@ export function sampleLog(): ActivityEntry[] {
   ]
 }
 
+/** What Verify says of a vault put back from an older copy (main's words). */
+export const RESTORED: ActivityVerification = {
+  ok: false,
+  count: 9,
+  first: 1,
+  last: 9,
+  problem:
+    'The vault file is older than the activity log this computer saw: its log ends at entry 9, but entry 14 was written here before. An older copy of the vault was put back.',
+  at: 10,
+  restored: true,
+}
+
 /**
  * The activity channels in memory, for store and page tests: the list's filters and pages as
- * main applies them (newest first, `before`, `limit`), Verify's answer, and Export through a
- * pretend save dialog (`exportPath` null: the person cancelled). Logs each list request.
+ * main applies them (newest first, `before`, `limit`, a search by names, event names and the
+ * events and kinds of actor named by the words on screen), Verify's answer, accepting a
+ * restored vault, the retention setting (lowering it removes the oldest entries beyond the
+ * count), and Export through a pretend save dialog (`exportPath` null: the person cancelled).
+ * Logs each list request and each retention change.
  */
 export class FakeActivity {
   entries: ActivityEntry[] = sampleLog()
   readonly listCalls: ActivityQuery[] = []
   verification: ActivityVerification = { ok: true, count: 9, first: 1, last: 9, problem: null, at: null, restored: false }
+  retention: ActivityRetention = { days: 365, entries: 100_000 }
+  readonly retentionCalls: ActivityRetention[] = []
+  /** Answers activity:retention instead (main cannot read the setting). */
+  retentionReadFailure: Result<never> | null = null
+  /** Answers activity:set-retention instead, once (e.g. main's field errors). */
+  retentionFailure: Result<never> | null = null
+  acceptCalls = 0
   exportPath: string | null = '/home/me/keyhold-activity-2026-05-01.csv'
   exportFailure: Result<never> | null = null
   readonly exports: string[] = []
@@ -85,13 +107,38 @@ export class FakeActivity {
           .filter((e) => !input.targetId || e.target?.id === input.targetId)
           .filter((e) => !input.since || e.at >= input.since)
           .filter((e) => !input.until || e.at <= input.until)
-          .filter((e) => !search || [e.event, e.actor.name ?? '', e.target?.name ?? ''].some((f) => f.toLowerCase().includes(search)))
+          .filter(
+            (e) =>
+              !search ||
+              [e.event, e.actor.name ?? '', e.target?.name ?? ''].some((f) => f.toLowerCase().includes(search)) ||
+              input.searchEvents?.includes(e.event) ||
+              input.searchActorTypes?.includes(e.actor.type),
+          )
           .sort((a, b) => b.seq - a.seq)
         const limit = input.limit ?? 50
         const items = matches.slice(0, limit)
         return ok({ items, nextBefore: matches.length > limit ? items[items.length - 1]!.seq : null })
       },
       activityVerify: async () => ok(this.verification),
+      activityAcceptRestore: async () => {
+        this.acceptCalls++
+        if (!this.verification.restored) return { ok: false, error: { code: 'CONFLICT', message: 'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.' } }
+        const last = this.entries.length + 1
+        this.entries.push(entry(last, { event: 'log.restore-accepted', detail: { vaultLast: last - 1, seenLast: 14 } }))
+        this.verification = { ok: true, count: last, first: 1, last, problem: null, at: null, restored: false }
+        return ok(this.verification)
+      },
+      activityRetention: async () => this.retentionReadFailure ?? ok({ ...this.retention }),
+      activitySetRetention: async (input) => {
+        this.retentionCalls.push(input)
+        const failure = this.retentionFailure
+        this.retentionFailure = null
+        if (failure) return failure
+        const removed = Math.max(0, this.entries.length - input.entries)
+        this.entries = this.entries.slice(removed)
+        this.retention = { ...input }
+        return ok({ ...input, removed })
+      },
       activityExport: async ({ format }) => {
         this.exports.push(format)
         if (this.exportFailure) return this.exportFailure

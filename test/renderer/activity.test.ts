@@ -3,12 +3,12 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setClient } from '../../src-renderer/api/client'
-import { detailText, EVENT_WORDS, eventOptions, eventText } from '../../src-renderer/components/activity/words'
+import { detailText, EVENT_WORDS, eventOptions, eventText, searchMatches } from '../../src-renderer/components/activity/words'
 import { ACTIVITY_PAGE_SIZE, useActivityStore } from '../../src-renderer/stores/activity.store'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import { ACTIVITY_EVENTS } from '../../src-shared/types/activity'
 import type { AppId, AppSummary } from '../../src-shared/types/apps'
-import { FakeActivity, PHONE_APP_ID, STRIPE_ID } from './activity.fake'
+import { FakeActivity, PHONE_APP_ID, RESTORED, STRIPE_ID } from './activity.fake'
 import { FakeVault } from './fake-api'
 import { mountWith } from './mount'
 import { FakeSecrets } from './secrets.fake'
@@ -32,6 +32,32 @@ describe('activity words', () => {
     expect(detailText({ event: 'appkey.roles-changed', detail: { roles: ['Apps reader', 'Audit reader'] } })).toBe('Roles: Apps reader, Audit reader')
     expect(detailText({ event: 'log.exported', detail: { format: 'csv', count: 1 } })).toBe('CSV, 1 entry')
     expect(detailText({ event: 'vault.unlock-failed', detail: { count: 3 } })).toBe('3 times')
+  })
+
+  it('say how long entries are kept now and before, and where an accepted older copy ends', () => {
+    expect(detailText({ event: 'log.retention-changed', detail: { days: 30, entries: 1000, previousDays: 365, previousEntries: 100_000 } })).toBe(
+      '30 days, 1,000 entries (was 365 days, 100,000 entries)',
+    )
+    expect(detailText({ event: 'log.retention-changed', detail: { days: 1, entries: 100 } })).toBe('1 day, 100 entries')
+    expect(detailText({ event: 'log.restore-accepted', detail: { vaultLast: 1204, seenLast: 1310 } })).toBe(
+      "The vault's log ends at entry 1,204; this computer had seen entry 1,310",
+    )
+    expect(detailText({ event: 'log.restore-accepted', detail: {} })).toBe('')
+  })
+
+  it('find the events and kinds of actor a search names by their words on screen, whatever the case', () => {
+    expect(searchMatches('wrong password')).toEqual({ events: ['vault.unlock-failed'], actorTypes: [] })
+    expect(searchMatches('  WRONG   Password ')).toEqual({ events: ['vault.unlock-failed'], actorTypes: [] })
+    expect(searchMatches('copied')).toEqual({ events: ['secret.copied'], actorTypes: [] })
+    expect(searchMatches('Client secret copied').events).toEqual(['secret.copied'])
+    expect(searchMatches('client id')).toEqual({ events: ['secret.copied'], actorTypes: [] })
+    expect(searchMatches('shown')).toEqual({ events: ['secret.revealed'], actorTypes: [] })
+    expect(searchMatches('Paired')).toEqual({ events: ['app.paired'], actorTypes: ['pairing'] })
+    expect(searchMatches('The keyhold command')).toEqual({ events: [], actorTypes: ['cli'] })
+    expect(searchMatches('the cli')).toEqual({ events: [], actorTypes: ['cli'] })
+    expect(searchMatches('older vault copy').events).toEqual(['log.restore-accepted'])
+    expect(searchMatches('Stripe prod')).toEqual({ events: [], actorTypes: [] })
+    expect(searchMatches(' ')).toEqual({ events: [], actorTypes: [] })
   })
 })
 
@@ -75,6 +101,48 @@ describe('useActivityStore', () => {
       limit: ACTIVITY_PAGE_SIZE,
     })
     expect(store.items.map((e) => e.seq)).toEqual([4])
+  })
+
+  it('sends the events and kinds of actor whose words on screen match the search, and no list when none does', async () => {
+    const store = useActivityStore()
+    await store.open(null)
+    await store.setFilters({ search: 'wrong password' })
+    expect(fake.listCalls.at(-1)).toEqual({ search: 'wrong password', searchEvents: ['vault.unlock-failed'], limit: ACTIVITY_PAGE_SIZE })
+    expect(store.items.map((e) => e.seq)).toEqual([9])
+    await store.setFilters({ search: 'The keyhold command' })
+    expect(fake.listCalls.at(-1)).toEqual({ search: 'The keyhold command', searchActorTypes: ['cli'], limit: ACTIVITY_PAGE_SIZE })
+    await store.setFilters({ search: 'Paired' })
+    expect(fake.listCalls.at(-1)).toMatchObject({ searchEvents: ['app.paired'], searchActorTypes: ['pairing'] })
+    expect(store.items.map((e) => e.seq)).toEqual([7, 6, 5])
+    await store.setFilters({ search: 'work phone' })
+    expect(fake.listCalls.at(-1)).toEqual({ search: 'work phone', limit: ACTIVITY_PAGE_SIZE })
+  })
+
+  it('reads and changes how long entries are kept, and forgets it at lock', async () => {
+    const store = useActivityStore()
+    await store.loadRetention()
+    expect(store.retention).toEqual({ days: 365, entries: 100_000 })
+    const result = await store.setRetention({ days: 30, entries: 1000 })
+    expect(result).toEqual({ ok: true, value: { days: 30, entries: 1000, removed: 0 } })
+    expect(store.retention).toEqual({ days: 30, entries: 1000 })
+    await useVaultStore().lock()
+    expect(store.retention).toBeNull()
+  })
+
+  it('accepts a restored vault: keeps main\'s new verification and shows the entry that records it', async () => {
+    fake.verification = { ...RESTORED }
+    const store = useActivityStore()
+    await store.open(null)
+    await store.verify()
+    expect(store.verification).toMatchObject({ ok: false, restored: true })
+    const result = await store.acceptRestore()
+    await flushPromises()
+    expect(result.ok).toBe(true)
+    expect(store.verification).toMatchObject({ ok: true, restored: false, count: 10 })
+    expect(store.acceptedRestore).toBe(true)
+    expect(store.items[0]).toMatchObject({ seq: 10, event: 'log.restore-accepted' })
+    await store.verify()
+    expect(store.acceptedRestore).toBe(false)
   })
 
   it('asks nothing for a range that ends before it starts, and says why', async () => {
@@ -249,6 +317,84 @@ describe('ActivityView', () => {
     expect(alert.text()).toContain('The activity log was changed outside Keyhold.')
     expect(alert.text()).toContain('Entry 57 was changed or moved')
     expect(alert.text()).toContain('Entries before 57 are intact; from entry 57 on, the log cannot be trusted.')
+    // Not a restored copy: nothing to accept.
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Accept this vault as restored')).toBe(false)
+  })
+
+  it('finds entries by the words on screen as they are typed into the search', async () => {
+    await open()
+    await wrapper.get('#activity-search').setValue('Wrong password')
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    await flushPromises()
+    expect(fake.listCalls.at(-1)).toMatchObject({ search: 'Wrong password', searchEvents: ['vault.unlock-failed'] })
+    expect(rows().map((r) => r.attributes('data-seq'))).toEqual(['9'])
+    await wrapper.get('#activity-search').setValue('client secret copied')
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    await flushPromises()
+    expect(rows().map((r) => r.attributes('data-seq'))).toEqual(['4'])
+  })
+
+  it('explains a vault put back from an older copy, and accepts it as restored after a confirmation', async () => {
+    fake.verification = { ...RESTORED }
+    await open()
+    await button('Verify').trigger('click')
+    await flushPromises()
+    const alert = wrapper.get('[role="alert"].tone-error')
+    expect(alert.text()).toContain('This vault is an older copy.')
+    expect(alert.text()).toContain('its log ends at entry 9, but entry 14 was written here before')
+    expect(alert.text()).toContain('a backup, or the .bak file next to the vault, is put back')
+    expect(alert.text()).not.toContain('cannot be trusted')
+
+    // Cancel changes nothing.
+    await button('Accept this vault as restored').trigger('click')
+    await flushPromises()
+    const dialog = () => wrapper.get('dialog')
+    expect(dialog().get('h2').text()).toBe('Accept this vault as restored?')
+    expect(dialog().text()).toContain('Verify checks the activity log against this vault as it is now')
+    expect(dialog().text()).toContain('Your acceptance is recorded in the activity log as “Older vault copy accepted”')
+    await dialog().findAll('button').find((b) => b.text() === 'Cancel')!.trigger('click')
+    await flushPromises()
+    expect(wrapper.find('dialog').exists()).toBe(false)
+    expect(fake.acceptCalls).toBe(0)
+
+    await button('Accept this vault as restored').trigger('click')
+    await flushPromises()
+    await dialog().findAll('button').find((b) => b.text() === 'Accept as restored')!.trigger('click')
+    await flushPromises()
+    expect(fake.acceptCalls).toBe(1)
+    expect(wrapper.find('dialog').exists()).toBe(false)
+    expect(wrapper.get('[role="status"].tone-success').text()).toBe(
+      'This vault is accepted as restored, and the activity log records it. All 10 entries are intact (entries 1 to 10).',
+    )
+    const accepted = wrapper.get('tr[data-seq="10"]')
+    expect(accepted.get('th').text()).toBe('Older vault copy accepted')
+    expect(accepted.get('td.detail').text()).toBe("The vault's log ends at entry 9; this computer had seen entry 14")
+  })
+
+  it("keeps the dialog open with main's words when accepting fails", async () => {
+    fake.verification = { ...RESTORED }
+    await open()
+    await button('Verify').trigger('click')
+    await flushPromises()
+    // Meanwhile the log is no longer behind: main refuses.
+    fake.verification = { ...RESTORED, restored: false }
+    await button('Accept this vault as restored').trigger('click')
+    await flushPromises()
+    await wrapper.get('dialog').findAll('button').find((b) => b.text() === 'Accept as restored')!.trigger('click')
+    await flushPromises()
+    expect(wrapper.get('dialog [role="alert"].tone-error').text()).toBe(
+      'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.',
+    )
+  })
+
+  it('says how long entries are kept, with a link to the setting', async () => {
+    await open()
+    const note = wrapper.get('.page-body > p.small')
+    expect(note.text()).toContain('Entries are kept for 365 days, at most 100,000 entries; you can change that in Settings.')
+    await note.get('a').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/settings#settings-activity')
+    expect(wrapper.get('#settings-activity').text()).toBe('Activity log')
   })
 
   it('exports CSV and JSON, says where, says nothing when the dialog is closed, and shows errors', async () => {

@@ -1,4 +1,4 @@
-import type { ActivityDetail, ActivityEntry, ActivityEvent, Actor, ActorType, Outcome, Target } from '../../../src-shared/types/activity'
+import { ACTIVITY_EVENTS, ACTOR_TYPES, type ActivityDetail, type ActivityEntry, type ActivityEvent, type Actor, type ActorType, type Outcome, type Target } from '../../../src-shared/types/activity'
 
 /**
  * How the activity log is worded for people, one definition each: an event, who did it, what
@@ -50,10 +50,12 @@ export function eventOptions(): Array<{ group: EventGroup; events: Array<{ value
   const events = Object.entries(EVENT_WORDS) as Array<[ActivityEvent, { label: string; group: EventGroup }]>
   return EVENT_GROUPS.map((group) => ({
     group,
-    // "Copied" alone is the row's word when the field is unknown; the filter names both fields.
-    events: events.filter(([, w]) => w.group === group).map(([value, w]) => ({ value, label: value === 'secret.copied' ? 'Client ID or client secret copied' : w.label })),
+    events: events.filter(([, w]) => w.group === group).map(([value, w]) => ({ value, label: value === 'secret.copied' ? COPIED_OPTION : w.label })),
   }))
 }
+
+/** "Copied" alone is the row's word when the field is unknown; the filter names both fields. */
+const COPIED_OPTION = 'Client ID or client secret copied'
 
 const FIELD_WORDS: Record<string, string> = {
   clientId: 'Client ID',
@@ -70,9 +72,17 @@ const FIELD_WORDS: Record<string, string> = {
 export function eventText(entry: Pick<ActivityEntry, 'event' | 'detail'>): string {
   if (entry.event === 'secret.copied') {
     const field = typeof entry.detail.field === 'string' ? FIELD_WORDS[entry.detail.field] : undefined
-    return field ? `${field} copied` : EVENT_WORDS['secret.copied'].label
+    return field ? copiedText(field) : EVENT_WORDS['secret.copied'].label
   }
   return EVENT_WORDS[entry.event]?.label ?? entry.event
+}
+
+const copiedText = (field: string) => `${field} copied`
+
+/** Every way an event can read on screen: its row's words (each field a copy can name) and its filter option. */
+function eventWords(event: ActivityEvent): string[] {
+  const { label } = EVENT_WORDS[event]
+  return event === 'secret.copied' ? [label, COPIED_OPTION, ...Object.values(FIELD_WORDS).map(copiedText)] : [label]
 }
 
 /** The actor filter's options. */
@@ -101,11 +111,33 @@ export function actorText(actor: Actor): { text: string; mono: boolean } {
   return { text: ACTOR_NAMES[actor.type] ?? actor.type, mono: false }
 }
 
+const ACTOR_KINDS: Partial<Record<ActorType, string>> = { pairing: 'Paired app', appkey: 'Application key' }
+
 /** What kind of actor, under its name: nothing for the app and the CLI, which say it already. */
 export function actorKind(actor: Actor): string | null {
-  if (actor.type === 'pairing') return actor.name ? 'Paired app' : null
-  if (actor.type === 'appkey') return 'Application key'
-  return null
+  if (actor.type === 'pairing') return actor.name ? (ACTOR_KINDS.pairing ?? null) : null
+  return ACTOR_KINDS[actor.type] ?? null
+}
+
+/** Every way a kind of actor can read on screen: its filter option, its name in a row, the kind under a name. */
+function actorWords(type: ActorType): string[] {
+  return [ACTOR_WORDS[type], ACTOR_NAMES[type], ACTOR_KINDS[type]].filter((words): words is string => words !== undefined)
+}
+
+/**
+ * What a search typed in Activity matches among the words on screen, besides the names the
+ * log holds: the events and the kinds of actor whose words contain it, case-insensitively
+ * ("wrong password" is vault.unlock-failed, "the keyhold command" the CLI). Main matches their
+ * entries too (ActivityQuery.searchEvents, searchActorTypes).
+ */
+export function searchMatches(search: string): { events: ActivityEvent[]; actorTypes: ActorType[] } {
+  const words = search.trim().replace(/\s+/g, ' ').toLowerCase()
+  if (!words) return { events: [], actorTypes: [] }
+  const has = (texts: string[]) => texts.some((text) => text.toLowerCase().includes(words))
+  return {
+    events: ACTIVITY_EVENTS.filter((event) => has(eventWords(event))),
+    actorTypes: ACTOR_TYPES.filter((type) => has(actorWords(type))),
+  }
 }
 
 const TARGET_KINDS: Record<Target['type'], string> = {
@@ -198,6 +230,15 @@ export function detailText(entry: Pick<ActivityEntry, 'event' | 'detail'>): stri
       return [str(d.format)?.toUpperCase(), num(d.count) === null ? null : entriesText(num(d.count)!)].filter(Boolean).join(', ')
     case 'log.pruned':
       return num(d.removed) === null ? '' : `${entriesText(num(d.removed)!)} (${num(d.firstSeq)} to ${num(d.lastSeq)})`
+    case 'log.retention-changed': {
+      const now = retentionText(num(d.days), num(d.entries))
+      const was = retentionText(num(d.previousDays), num(d.previousEntries))
+      return now ? `${now}${was ? ` (was ${was})` : ''}` : ''
+    }
+    case 'log.restore-accepted':
+      return num(d.vaultLast) === null || num(d.seenLast) === null
+        ? ''
+        : `The vault's log ends at entry ${num(d.vaultLast)!.toLocaleString()}; this computer had seen entry ${num(d.seenLast)!.toLocaleString()}`
     default:
       return ''
   }
@@ -216,6 +257,16 @@ const REASONS: Record<string, string> = {
 
 function reasonText(reason: string | null): string | null {
   return reason === null ? null : (REASONS[reason] ?? reason)
+}
+
+/** How long entries are kept, as Settings says it: "365 days, 100,000 entries"; null without both numbers. */
+export function retentionText(days: number | null, entries: number | null): string | null {
+  return days === null || entries === null ? null : `${daysText(days)}, ${entriesText(entries)}`
+}
+
+/** "365 days". */
+export function daysText(n: number): string {
+  return plural(n, 'day')
 }
 
 /** "1,204 entries". */
