@@ -30,13 +30,17 @@ export async function runOp(
   connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
 ): Promise<unknown> {
   const seen: Seen = {}
+  // Named before serving: a request that ends its pairing (pairing.signOut) is still logged by its application.
+  if (request.op !== 'session.ping' && ctx.services.vault.isUnlocked) actorOf(ctx, caller)
   try {
     const result = await serve(ctx, caller, request, connection, seen)
     logRequest(ctx, caller, request, 'ok', seen)
     return result
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    logRequest(ctx, caller, request, code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'forbidden' : 'failed', seen)
+    // A reveal the person denied is `denied`; one refused by a rule (scope, an ended pairing, a role) `forbidden`.
+    const outcome = deniedByPerson.has(error as Error) ? 'denied' : code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'forbidden' : 'failed'
+    logRequest(ctx, caller, request, outcome, seen)
     throw error
   }
 }
@@ -46,6 +50,9 @@ interface Seen {
   secretName?: string
 }
 
+/** The errors of reveals the person at the computer denied (logged `denied`, not `forbidden`). */
+const deniedByPerson = new WeakSet<Error>()
+
 /** Who each connection's caller is, as the log names it: looked up once per connection, not per request. */
 const actors = new WeakMap<Caller, Actor>()
 
@@ -54,7 +61,7 @@ const actors = new WeakMap<Caller, Actor>()
  * pings): who, which op, which secret, and whether it was allowed. SECURITY: the op and the
  * secret's id only, never an argument's value.
  */
-function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'forbidden' | 'failed', seen: Seen): void {
+function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'denied' | 'forbidden' | 'failed', seen: Seen): void {
   if (request.op === 'session.ping' || !ctx.services.vault.isUnlocked) return
   const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
   // The secret's Name as the log shows it (never a field's value); one out of scope or missing has only its id.
@@ -84,10 +91,12 @@ function actorOf(ctx: AgentContext, caller: Caller): Actor {
 
 function lookUpActor(ctx: AgentContext, caller: Caller): Actor {
   if (caller.type === 'appkey') {
-    const label = attempt(() => ctx.services.appKeys.get(caller.key).label)
-    return { type: 'appkey' as const, id: caller.key, ...(label && { name: label }) }
+    // Named as the key's other entries name it (app-keys.service.ts logKey): a third-party key has an account, not a label.
+    const key = attempt(() => ctx.services.appKeys.get(caller.key))
+    const name = key?.label ?? key?.account
+    return { type: 'appkey' as const, id: caller.key, ...(name && { name }) }
   }
-  const pairing = attempt(() => ctx.services.pairings.live(caller.pairingId))
+  const pairing = attempt(() => ctx.services.pairings.record(caller.pairingId))
   return pairing ? { type: 'pairing' as const, id: pairing.appId, name: pairing.appName } : { type: 'pairing' as const, id: caller.pairingId }
 }
 
@@ -229,7 +238,11 @@ async function confirmReveal(
     if (gone.aborted) throw forbidden()
     if (timedOut) throw new KeyholdError('TIMEOUT', 'Nobody answered on the computer within a minute. Try again and answer there.')
     if (!ctx.services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked before the reveal was allowed. Unlock Keyhold, then try again.')
-    if (decision === 'deny') throw new KeyholdError('FORBIDDEN', 'The person at the computer denied showing this client secret.')
+    if (decision === 'deny') {
+      const denied = new KeyholdError('FORBIDDEN', 'The person at the computer denied showing this client secret.')
+      deniedByPerson.add(denied)
+      throw denied
+    }
     if (!ctx.services.pairings.live(pairing.id)) throw forbidden()
     if (decision === 'ten-minutes') grantsOf(ctx).set(pairing.id, ctx.clock.now() + GRANT_MS)
     return 'asked'

@@ -177,6 +177,11 @@ export class PairingsService {
     return record && this.isLive(record) ? record : undefined
   }
 
+  /** A pairing whether or not it is still live (the activity log names a pairing that just ended), or undefined. */
+  record(id: PairingId): PairingRecord | undefined {
+    return this.vault.read((db) => repo.getPairing(db, id))
+  }
+
   /** Why a pairing is no longer live, as the `pairing.ended` event says it. */
   endReason(id: PairingId): string {
     const record = this.vault.read((db) => repo.getPairing(db, id))
