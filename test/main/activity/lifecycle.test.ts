@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src-main/core/services'
+import { createAppDispatch } from '../../../src-main/ipc/handlers'
 import type { ActivityEntry } from '../../../src-shared/types/activity'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { codeOf, FakeClock, FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
@@ -297,5 +298,51 @@ describe('the activity journal: wrong passwords and read-only CLI commands', () 
     expect(taken.map((e) => [e.event, e.actor, e.detail])).toEqual([['vault.unlocked', { type: 'cli' }, { with: 'device', journal: true }]])
     app.vault.lock()
     await app.vault.locked()
+  })
+})
+
+/** The window's channels for retention and for accepting a restored vault, through the validating dispatch. */
+describe('activity:retention, activity:set-retention and activity:accept-restore', () => {
+  let dir: string
+  let cleanup: () => void
+  let app: Services
+  let dispatch: ReturnType<typeof createAppDispatch>
+  beforeEach(async () => {
+    ;({ dir, cleanup } = tempDir())
+    app = createServices({ vaultPath: join(dir, 'vault.keyhold'), keyStore: new MemoryKeyStore(), kdf: FAST_KDF, dataFolder: join(dir, 'data') })
+    await app.vault.create({ password: PASSWORD, rememberOnDevice: false })
+    dispatch = createAppDispatch(app)
+  })
+  afterEach(async () => {
+    app.vault.lock()
+    await app.vault.locked()
+    cleanup()
+  })
+
+  it('reads and changes retention; a value out of bounds is a field error that changes nothing', async () => {
+    expect(await dispatch('activity:retention', {})).toEqual({ ok: true, value: { days: 365, entries: 100_000 } })
+    const refused = await dispatch('activity:set-retention', { days: 0, entries: 50 })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { days: expect.any(String), entries: expect.any(String) } } })
+    expect(app.activity.retention()).toEqual({ days: 365, entries: 100_000 })
+    expect(await dispatch('activity:set-retention', { days: 30, entries: 1000 })).toEqual({ ok: true, value: { days: 30, entries: 1000, removed: 0 } })
+    await app.activity.flush()
+    const entries = (await app.activity.list({ event: 'log.retention-changed' })).items
+    expect(entries).toEqual([expect.objectContaining({ actor: { type: 'app' }, target: { type: 'log' } })])
+  })
+
+  it('accept-restore: CONFLICT when nothing was put back; after a copy is put back, accepted and recorded by the app', async () => {
+    expect(await dispatch('activity:accept-restore', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    await app.activity.flush()
+    await app.vault.settle()
+    copyFileSync(join(dir, 'vault.keyhold'), join(dir, 'older.keyhold'))
+    for (let i = 0; i < 3; i++) app.activity.record({ event: 'secret.revealed', target: { type: 'secret', id: `s${i}` } })
+    app.vault.lock()
+    await app.vault.locked()
+    copyFileSync(join(dir, 'older.keyhold'), join(dir, 'vault.keyhold'))
+    await app.vault.unlock({ password: PASSWORD })
+    expect(await dispatch('activity:verify', {})).toMatchObject({ ok: true, value: { ok: false, restored: true } })
+    expect(await dispatch('activity:accept-restore', {})).toMatchObject({ ok: true, value: { ok: true, restored: false } })
+    await app.activity.flush()
+    expect((await app.activity.list({ event: 'log.restore-accepted' })).items).toEqual([expect.objectContaining({ actor: { type: 'app' }, target: { type: 'vault', id: app.vault.vault().id } })])
   })
 })
