@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { SaveFileDialog } from '../../src-main/core/ports'
+import { writeMeta } from '../../src-main/core/vault/meta'
 import { secretInput } from '../../src-shared/ipc/secrets.contract'
 import { launchChromium, openApp, type E2eApp } from '../support/e2e'
 import { PASSWORD } from '../support/vault'
@@ -177,6 +178,139 @@ describe('Activity in Chromium, through the real core', () => {
     await page.locator('tbody tr').first().getByRole('rowheader', { name: 'Activity exported' }).waitFor()
     await expectNoSidewaysScroll()
     await screenshots('05-exported')
+  })
+
+  it('finds entries by the words on screen, and keeps fewer entries after a confirmation in Settings', async () => {
+    dialog = new FakeSaveDialog()
+    app = await openApp(browser, { saveFileDialog: dialog })
+    page = app.page
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await services().vault.create({ password: PASSWORD, rememberOnDevice: false })
+    const stripe = await services().secrets.add(secretInput.parse({ name: 'Stripe prod', url: 'https://api.stripe.com/v1', clientId: 'ca_activity_e2e', clientSecret: CLIENT_SECRET }))
+    // More than the 100 entries the lowest setting keeps: the client secret shown 150 times, and its Client ID copied.
+    for (let i = 0; i < 150; i++) services().secrets.reveal(stripe.id)
+    await services().secrets.copy(stripe.id, 'clientId')
+    await services().vault.lock()
+    await expect(services().vault.unlock({ password: 'not the password' })).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
+    await services().vault.unlock({ password: PASSWORD })
+    await page.reload()
+    await page.getByRole('heading', { name: 'Welcome to Keyhold' }).waitFor()
+
+    // Search by what the rows say, not by the stored event names.
+    await openActivityFromMenu()
+    await entryRow('vault.unlocked').first().waitFor()
+    const search = page.getByRole('searchbox', { name: 'Search the activity' })
+    const shownEvents = () => page.locator('tbody tr').evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-event')))])
+    await search.fill('Wrong password')
+    await expect.poll(shownEvents).toEqual(['vault.unlock-failed'])
+    expect(await entryRow('vault.unlock-failed').getByRole('rowheader').textContent()).toBe('Wrong password')
+    await expectNoSidewaysScroll()
+    await screenshots('07-search-words')
+    await search.fill('client id copied')
+    await expect.poll(shownEvents).toEqual(['secret.copied'])
+    expect(await entryRow('secret.copied').getByRole('rowheader').textContent()).toBe('Client ID copied')
+    await search.fill('shown')
+    await expect.poll(shownEvents).toEqual(['secret.revealed'])
+    await search.fill('The keyhold command')
+    await page.getByRole('heading', { name: 'No entries match' }).waitFor()
+    await search.fill('')
+    await entryRow('vault.unlocked').first().waitFor()
+    const note = page.locator('p').filter({ hasText: /^\s*The log is kept inside your encrypted vault\./ })
+    await expect.poll(() => note.textContent()).toContain('Entries are kept for 365 days, at most 100,000 entries; you can change that in Settings.')
+    const before = await services().activity.count()
+    expect(before).toBeGreaterThan(150)
+
+    // Settings > Activity log, from the note's link.
+    await note.getByRole('link', { name: 'Settings' }).click()
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    const section = page.getByRole('region', { name: 'Activity log' })
+    const days = section.getByLabel('Keep entries for (days)')
+    const entries = section.getByLabel('At most (entries)')
+    expect(await days.inputValue()).toBe('365')
+    expect(await entries.inputValue()).toBe('100000')
+    const save = section.getByRole('button', { name: 'Save how long entries are kept' })
+
+    // Out of bounds: said next to the field, nothing saved.
+    await entries.fill('50')
+    await save.click()
+    await section.getByText('Enter a whole number of entries from 100 to 1,000,000.').waitFor()
+    expect(await entries.getAttribute('aria-invalid')).toBe('true')
+    await expectNoSidewaysScroll()
+    await screenshots('08-retention-error')
+
+    // Lowering asks first, and says how the log records it.
+    await entries.fill('100')
+    await save.click()
+    const confirm = dialogNamed('Remove older entries?')
+    await confirm.waitFor()
+    await confirm.getByText('The log records the change as “How long entries are kept changed”', { exact: false }).waitFor()
+    await screenshots('09-retention-confirm')
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    await confirm.waitFor({ state: 'detached' })
+    expect(await services().activity.count()).toBe(before)
+    expect(services().activity.retention()).toEqual({ days: 365, entries: 100_000 })
+
+    await save.click()
+    await confirm.getByRole('button', { name: 'Save and remove older entries' }).click()
+    await confirm.waitFor({ state: 'detached' })
+    const saved = section.getByRole('status')
+    await saved.filter({ hasText: /^Saved\. Entries are kept for 365 days, at most 100 entries\. [\d,]+ entries were removed; the activity log records the change and the removal\.$/ }).waitFor()
+    const removed = Number(/([\d,]+) entries were removed/.exec((await saved.textContent())!)![1]!.replace(/,/g, ''))
+    expect(removed).toBeGreaterThan(50)
+    expect(services().activity.retention()).toEqual({ days: 365, entries: 100 })
+    await expectNoSidewaysScroll()
+    await screenshots('10-retention-saved')
+
+    // Activity: the change and the removal on top, the note with the new setting, and the chain still intact.
+    await openActivityFromMenu()
+    await expect.poll(() => page.locator('tbody tr').first().getAttribute('data-event')).toBe('log.pruned')
+    expect(await entryRow('log.pruned').locator('td.detail').textContent()).toMatch(new RegExp(`^${removed.toLocaleString('en-US')} entries \\(1 to \\d+\\)$`))
+    const changed = entryRow('log.retention-changed')
+    expect(await changed.getByRole('rowheader').textContent()).toBe('How long entries are kept changed')
+    expect(await changed.locator('td.detail').textContent()).toBe('365 days, 100 entries (was 365 days, 100,000 entries)')
+    await expect.poll(() => note.textContent()).toContain('Entries are kept for 365 days, at most 100 entries;')
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByRole('status').filter({ hasText: /^All [\d,]+ entries are intact \(entries [\d,]+ to [\d,]+\)\.$/ }).waitFor()
+    await expectNoSidewaysScroll()
+    await screenshots('11-retention-in-log')
+  })
+
+  // Accepting it needs the roll-back anchors, which Keyhold keeps in its data folder: the test
+  // bridge gives the core none, so here main refuses, and the acceptance itself is tested in
+  // the renderer's tests and test/main/activity/lifecycle.test.ts.
+  it('explains a vault put back from an older copy in plain words, and asks before accepting it', async () => {
+    dialog = new FakeSaveDialog()
+    app = await openApp(browser, { saveFileDialog: dialog })
+    page = app.page
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await services().vault.create({ password: PASSWORD, rememberOnDevice: false })
+    await services().secrets.add(secretInput.parse({ name: 'Stripe prod', url: 'https://api.stripe.com/v1', clientId: 'ca_activity_e2e', clientSecret: CLIENT_SECRET }))
+    await services().activity.flush()
+    // What the app keeps in the vault when it finds, at a write, that the log ends before the entry it saw last (§3).
+    const last = (await services().activity.list({ limit: 1 })).items[0]!.seq
+    await services().vault.vault().mutate((db) => writeMeta(db, 'activity_break', JSON.stringify({ kind: 'rolled-back', last, expected: last + 5 })))
+    await page.reload()
+    await page.getByRole('heading', { name: 'Welcome to Keyhold' }).waitFor()
+
+    await openActivityFromMenu()
+    await page.getByRole('button', { name: 'Verify' }).click()
+    const alert = page.getByRole('alert').filter({ hasText: 'This vault is an older copy.' })
+    await alert.waitFor()
+    await alert.getByText(`its log ends at entry ${last}, but entry ${last + 5} was written here before`, { exact: false }).waitFor()
+    expect(await alert.textContent()).not.toContain('cannot be trusted')
+    await expectNoSidewaysScroll()
+    await screenshots('12-restored')
+
+    await alert.getByRole('button', { name: 'Accept this vault as restored' }).click()
+    const confirm = dialogNamed('Accept this vault as restored?')
+    await confirm.waitFor()
+    await confirm.getByText('Your acceptance is recorded in the activity log as “Older vault copy accepted”', { exact: false }).waitFor()
+    await screenshots('13-restored-confirm')
+    await confirm.getByRole('button', { name: 'Accept as restored' }).click()
+    await confirm.getByRole('alert').filter({ hasText: 'There is no older copy of the vault to accept' }).waitFor()
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    await confirm.waitFor({ state: 'detached' })
+    expect((await services().activity.list({ event: 'log.restore-accepted' })).items).toEqual([])
   })
 
   it("opens an application's entries from its row in My apps", async () => {
