@@ -82,6 +82,47 @@ export function findDetail(db: Database, id: SecretId): SecretDetail | undefined
   return row && { ...toSummary(row), notes: row[10] }
 }
 
+/**
+ * Every record, client secret included, in name order: for the export only. The rows come back
+ * as one JSON text (see summariesByRowids).
+ */
+export function allRecords(db: Database): SecretRecord[] {
+  const json = one<{ rows: string }>(
+    db,
+    `SELECT json_group_array(json_array(${SUMMARY_COLUMNS}, client_secret, notes) ORDER BY name_key, id) AS rows FROM secret`,
+  )?.rows
+  return (JSON.parse(json ?? '[]') as Array<[...SummaryValues, string | null, string]>).map((row) => {
+    const { hasClientSecret: _has, ...summary } = toSummary(row)
+    return { ...summary, clientSecret: row[10], notes: row[11] }
+  })
+}
+
+/** A secret as a message names it when a reference fits more than one: its id and Identifier. */
+export interface SecretHandle {
+  id: SecretId
+  identifier: string | null
+}
+
+/** The secrets named exactly `name` (whose folded name is `nameKey`), in id order. */
+export function handlesByName(db: Database, nameKey: string, name: string): SecretHandle[] {
+  return values<[SecretId, string | null]>(db, 'SELECT id, identifier FROM secret WHERE name_key = ? AND name = ? ORDER BY id', [nameKey, name]).map(
+    ([id, identifier]) => ({ id, identifier }),
+  )
+}
+
+/** Up to `limit` secrets whose id starts with `prefix` (lower-case hex and "-"), in id order. */
+export function handlesByIdPrefix(db: Database, prefix: string, limit: number): SecretHandle[] {
+  // A range over the primary key: every id that starts with `prefix` sorts between it and prefix + "~".
+  return values<[SecretId, string | null]>(db, 'SELECT id, identifier FROM secret WHERE id >= ? AND id < ? ORDER BY id LIMIT ?', [prefix, `${prefix}~`, limit]).map(
+    ([id, identifier]) => ({ id, identifier }),
+  )
+}
+
+/** Whether the first `length` characters of every id are different. */
+export function idPrefixesUnique(db: Database, length: number): boolean {
+  return one<{ unique: number }>(db, 'SELECT count(DISTINCT substr(id, 1, ?)) = count(*) AS "unique" FROM secret', [length])?.unique === 1
+}
+
 /** The id of the secret whose folded Identifier is `identifierKey`, if any. */
 export function idByIdentifierKey(db: Database, identifierKey: string): SecretId | undefined {
   return one<{ id: SecretId }>(db, 'SELECT id FROM secret WHERE identifier_key = ?', [identifierKey])?.id

@@ -21,7 +21,8 @@ import { fold } from '../../../src-shared/fold'
 import { SecretsIndex } from './secrets.index'
 import { scanMatches, searchTerms } from './secrets.match'
 import * as repo from './secrets.repo'
-import type { SecretRecord } from './secrets.repo'
+import type { SecretHandle, SecretRecord } from './secrets.repo'
+import { secretsCsv, secretsJson, type SecretsExportFormat } from './secrets.transfer'
 
 export const DEFAULT_PAGE_SIZE = 50
 
@@ -72,11 +73,12 @@ function withDefaults(query: SecretQuery) {
 }
 
 /**
- * API secrets: add, list and search, view, reveal, copy, edit, delete, import.
+ * API secrets: add, list and search, view, reveal, copy, edit, delete, import, export.
  *
  * What must stay true:
  * - SECURITY: the client secret leaves the vault only through `reveal` and `copy` (and the
- *   CLI's explicit `get`); summaries, details, errors and the search index never carry it.
+ *   CLI's explicit `get`) and `exportAll`; summaries, details, errors and the search index
+ *   never carry it.
  * - Identifiers are unique after fold(): checked here with a message naming the field, and
  *   enforced by the UNIQUE index on `identifier_key` whatever path writes the table.
  * - Ids and times are drawn before `mutate`, whose function must be re-runnable.
@@ -205,12 +207,30 @@ export class SecretsService {
     return this.vault.read((db) => repo.findDetail(db, id)) ?? throwError(notFound())
   }
 
-  /** The CLI's lookup: an id, or else an Identifier (compared as uniqueness compares them). */
-  resolve(idOrIdentifier: string): SecretDetail {
+  /**
+   * The CLI's lookup of a REF (README "API secrets"): an id; else an Identifier (compared as
+   * uniqueness compares them); else an exact name; else the start of an id, at least
+   * SHORT_ID_MIN characters (what `secret list` shows for a secret without an Identifier).
+   * A name or a start of an id that fits several secrets is CONFLICT, naming them.
+   */
+  resolve(ref: string): SecretDetail {
     return this.vault.read((db) => {
-      const id = repo.findDetail(db, idOrIdentifier as SecretId) ? (idOrIdentifier as SecretId) : repo.idByIdentifierKey(db, fold(idOrIdentifier))
+      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'named', repo.handlesByName(db, fold(ref), ref)) ?? byIdPrefix(db, ref))
       return id ? repo.findDetail(db, id) : undefined
-    }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id or Identifier in this vault. List them with `keyhold secret list`.'))
+    }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name in this vault. List them with `keyhold secret list`.'))
+  }
+
+  /**
+   * How many characters of an id tell every secret of the vault apart (at least SHORT_ID_MIN):
+   * `secret list` shows that much of the id of a secret without an Identifier, and `resolve`
+   * finds it by it.
+   */
+  shortIdLength(): number {
+    return this.vault.read((db) => {
+      let length = SHORT_ID_MIN
+      while (length < 36 && !repo.idPrefixesUnique(db, length)) length++
+      return length
+    })
   }
 
   /** "Show": the client secret of one API secret, recorded as seen by `by` (this process's actor by default). */
@@ -220,14 +240,31 @@ export class SecretsService {
     return { clientSecret: record.clientSecret }
   }
 
-  /** Copies the Client ID or client secret to the clipboard; cleared later if it still holds it. */
-  async copy(id: SecretId, field: 'clientId' | 'clientSecret'): Promise<SecretCopy> {
+  /**
+   * Copies the Client ID or client secret to the clipboard; cleared later if it still holds it.
+   * `guard`: the process's guard, or another over another clipboard (the CLI's, over the system's).
+   */
+  async copy(id: SecretId, field: 'clientId' | 'clientSecret', guard: ClipboardGuard = this.options.clipboardGuard): Promise<SecretCopy> {
     const record = this.vault.read((db) => repo.findRecord(db, id)) ?? throwError(notFound())
     const text = field === 'clientId' ? record.clientId : record.clientSecret
     if (text === null) throw new KeyholdError('NOT_FOUND', 'This API secret has no client secret to copy. Edit it to add one.')
-    const copied = await this.options.clipboardGuard.copy(text)
+    const copied = await guard.copy(text)
     this.options.activity?.record({ event: 'secret.copied', target: secretTarget(record), detail: { field } })
     return copied
+  }
+
+  /**
+   * Every API secret with its client secret, in name order, as the file `secret import` reads
+   * (secrets.transfer.ts). `deliver` writes the text; the export is recorded once it has.
+   * SECURITY: only after the master password was confirmed lately (the CLI's unlock counts);
+   * the log gets the format and the count, never a value.
+   */
+  async exportAll(format: SecretsExportFormat, deliver: (text: string) => Promise<void>): Promise<{ count: number }> {
+    this.options.vault.requireRecentConfirmation()
+    const records = this.vault.read((db) => repo.allRecords(db))
+    await deliver(format === 'csv' ? secretsCsv(records) : secretsJson(records))
+    this.options.activity?.record({ event: 'secrets.exported', detail: { format, count: records.length } })
+    return { count: records.length }
   }
 
   /** "Add API secret": CONFLICT (naming the Identifier) when the Identifier is taken; nothing is saved then. */
@@ -325,6 +362,28 @@ export class SecretsService {
 function detailOf(record: SecretRecord): SecretDetail {
   const { clientSecret, ...rest } = record
   return { ...rest, hasClientSecret: clientSecret !== null } satisfies SecretSummary & { notes: string }
+}
+
+/** The fewest characters of an id that `resolve` takes as its start: what `secret list` shows at least. */
+export const SHORT_ID_MIN = 8
+
+/** How many secrets a CONFLICT for an ambiguous reference lists. */
+const LISTED = 10
+
+/** The id of the one secret in `found`, undefined for none; CONFLICT, naming them, for more. */
+function onlyOne(ref: string, how: 'named' | 'with an id starting', found: readonly SecretHandle[]): SecretId | undefined {
+  if (found.length <= 1) return found[0]?.id
+  const listed = found.slice(0, LISTED).map((s) => (s.identifier === null ? s.id : `${s.id} (Identifier ${s.identifier})`))
+  throw new KeyholdError(
+    'CONFLICT',
+    `${found.length > LISTED ? `More than ${LISTED}` : found.length} API secrets are ${how} "${ref.replace(/\s+/g, ' ').slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`,
+  )
+}
+
+/** The one secret whose id starts with `ref`, when `ref` can be the start of an id at least SHORT_ID_MIN long. */
+function byIdPrefix(db: Database, ref: string): SecretId | undefined {
+  if (ref.length < SHORT_ID_MIN || !/^[0-9a-f-]+$/.test(ref)) return undefined
+  return onlyOne(ref, 'with an id starting', repo.handlesByIdPrefix(db, ref, LISTED + 1))
 }
 
 /** Scoped lists walk the matches in chunks this big (below SQLite's limit on bound values). */
