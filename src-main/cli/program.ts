@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander'
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { version } from '../../package.json'
 import { registerAgentCommands } from './agent.commands'
 import { registerAuditCommands } from './audit.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { registerBrowserCommands } from './browser.commands'
 import { CliContext } from './context'
+import { registerGenerateCommands } from './generate.commands'
 import { ExitStatus, StatusError } from './helpers'
 import { UsageError } from './io'
 import { registerRunCommands } from './run.commands'
@@ -39,6 +41,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--app-key <KEY>', 'read through the running agent as this application key (secret list, secret get), without the master password')
     .option('--token-stdin', "with --app-key: read the key's token from standard input (one line)")
     .option('--pairing <FILE>', 'read through the running agent as the pairing `keyhold connect` saved in FILE (secret list, secret get)')
+    // Bundled from package.json by scripts/build-cli.mjs: the version of the code that runs.
+    .version(version, '-V, --version', 'print the version of keyhold')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput(output)
@@ -51,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerBrowserCommands(program, ctx)
   registerAuditCommands(program, ctx)
   registerRunCommands(program, ctx)
+  registerGenerateCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)
