@@ -5,6 +5,7 @@ import { registerAgentCommands } from './agent.commands'
 import { registerAuditCommands } from './audit.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { registerBrowserCommands } from './browser.commands'
+import { registerCompletionCommands } from './completion.commands'
 import { CliContext } from './context'
 import { registerGenerateCommands } from './generate.commands'
 import { ExitStatus, StatusError } from './helpers'
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerAuditCommands(program, ctx)
   registerRunCommands(program, ctx)
   registerGenerateCommands(program, ctx)
+  registerCompletionCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)
