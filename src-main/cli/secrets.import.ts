@@ -1,13 +1,16 @@
 import { constants, promises as fs } from 'node:fs'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { z } from 'zod'
 import { KeyholdError } from '../../src-shared/errors'
 import { secretInput, type SecretInput } from '../../src-shared/ipc/secrets.contract'
-import { describeIssues } from '../../src-shared/validation'
+import { importCell, TAG_SEPARATOR, TRANSFER_KEYS } from '../core/secrets/secrets.transfer'
+import { bitwardenEntries, isBitwardenExport, parseBitwardenJson } from './imports/bitwarden.import'
+import { csvHeader, describeRowIssue, describeSkipped, toSecretInputs, type ForeignEntry, type Skipped } from './imports/entries'
+import { isKeepassCsvHeader, keepassCsvEntries, keepassXmlEntries } from './imports/keepassxc.import'
+import { isOnePasswordCsvHeader, onePasswordEntries } from './imports/onepassword.import'
 import { decodeUtf8 } from './io'
 
-/** The keys of an import row, as in `--json` output. */
-export const IMPORT_KEYS = ['name', 'url', 'clientId', 'clientSecret', 'identifier', 'method', 'tags', 'notes'] as const
+/** The keys of an import row, as in `--json` output and `secret export`. */
+export const IMPORT_KEYS = TRANSFER_KEYS
 /** The keys every row must have, as the add form's fields marked with an asterisk. */
 const REQUIRED_KEYS = ['name', 'url', 'clientId'] as const
 /** Keys that `--json` output has and import accepts and ignores, so that output can be imported again. */
@@ -98,18 +101,83 @@ export function parseImport(text: string, format: 'json' | 'csv'): ImportRows {
   return { inputs, label }
 }
 
+/** The programs whose exports `secret import --from` reads: Keyhold's own file, and other password managers'. */
+export const IMPORT_SOURCES = ['keyhold', 'keepassxc', 'bitwarden', '1password'] as const
+export type ImportSource = (typeof IMPORT_SOURCES)[number]
+
+/** How messages name each program. */
+export const SOURCE_NAMES: Record<ImportSource, string> = { keyhold: 'Keyhold', keepassxc: 'KeePassXC', bitwarden: 'Bitwarden', '1password': '1Password' }
+
+/** What an import will add, and, from another program's export, what it leaves out and why. */
+export interface ImportPlan extends ImportRows {
+  source: ImportSource
+  skipped: Skipped[]
+}
+
+/** The most skipped entries an error message lists (the report after an import lists them all). */
+const LISTED_SKIPPED = 10
+
+/**
+ * The API secrets of an import file from `from`, or from the program its content shows when
+ * `from` is absent (detectSource). Keyhold's own file is all or nothing (parseImport); another
+ * program's entries that cannot be API secrets are left out and reported (toSecretInputs), and
+ * the rest are imported together. INVALID_INPUT when none is left.
+ */
+export function planImport(file: string, text: string, from?: ImportSource): ImportPlan {
+  const json = from === 'bitwarden' || (from === undefined && text.trimStart().startsWith('{')) ? tryJson(text, from === 'bitwarden') : undefined
+  const source = from ?? (json !== undefined && isBitwardenExport(json.data) ? 'bitwarden' : detectSource(file, text))
+  if (source === 'keyhold') return { ...parseImport(text, detectFormat(file, text)), source, skipped: [] }
+  const entries: ForeignEntry[] =
+    source === 'bitwarden'
+      ? bitwardenEntries(json!.data)
+      : source === '1password'
+        ? onePasswordEntries(text)
+        : text.trimStart().startsWith('<')
+          ? keepassXmlEntries(text)
+          : keepassCsvEntries(text)
+  if (entries.length === 0) throw invalid(`The file has no entries to import.`)
+  if (entries.length > IMPORT_MAX_ROWS) throw invalid(`The file has more than ${IMPORT_MAX_ROWS} entries. Split it into smaller files.`)
+  const { inputs, names, skipped } = toSecretInputs(entries)
+  if (inputs.length === 0) {
+    const listed = describeSkipped(skipped.slice(0, LISTED_SKIPPED)) + (skipped.length > LISTED_SKIPPED ? `; and ${skipped.length - LISTED_SKIPPED} more` : '')
+    throw invalid(`None of the ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} of the file can be an API secret, so nothing was imported: ${listed}.`)
+  }
+  return { inputs, label: (i) => `Entry '${names[i]}': `, source, skipped }
+}
+
+/** JSON.parse of the file, or undefined when it is not JSON (then Keyhold's own reader says so), unless `required`. */
+function tryJson(text: string, required: boolean): { data: unknown } | undefined {
+  if (required) return { data: parseBitwardenJson(text) }
+  try {
+    return { data: JSON.parse(text) }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Which program wrote a file that is not a Bitwarden export, by its content: XML is KeePass's;
+ * JSON (or a .json name) Keyhold's; a CSV file by its header: Keyhold's columns, KeePassXC's
+ * ("Group","Title","Username",...), or 1Password's (Title, Url, Username, ...). INVALID_INPUT
+ * asking for --from when the header is none of them.
+ */
+function detectSource(file: string, text: string): ImportSource {
+  const start = text.trimStart()
+  if (start.startsWith('<')) return 'keepassxc'
+  if (start.startsWith('[') || start.startsWith('{') || /\.json$/i.test(file)) return 'keyhold'
+  const header = csvHeader(text)
+  // Any of Keyhold's own columns (as spelt there): Keyhold's reader names what else is wrong.
+  if (header.length === 0 || header.some((cell) => (IMPORT_KEYS as readonly string[]).includes(cell))) return 'keyhold'
+  if (isKeepassCsvHeader(header)) return 'keepassxc'
+  if (isOnePasswordCsvHeader(header)) return '1password'
+  throw invalid(`Keyhold cannot tell which program wrote ${file}. Name it with --from: ${IMPORT_SOURCES.join(', ')}.`)
+}
+
 /** `json` for a .json name or text starting with "[", else `csv`. */
 export function detectFormat(fileName: string, text: string): 'json' | 'csv' {
   if (/\.json$/i.test(fileName)) return 'json'
   if (/\.csv$/i.test(fileName)) return 'csv'
   return text.trimStart().startsWith('[') ? 'json' : 'csv'
-}
-
-function describeRowIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!
-  const field = issue.path[0]
-  const text = describeIssues(new z.ZodError([issue])).replace(/^Invalid input: /, '')
-  return typeof field === 'string' ? `field ${field}: ${text.replace(new RegExp(`^${field}(\\.\\d+)? `), '')}` : text
 }
 
 function jsonRows(text: string): { rows: unknown[]; label: (i: number) => string } {
@@ -154,10 +222,11 @@ function csvRows(text: string): { rows: unknown[]; label: (i: number) => string 
   const rows = body.map(({ record }) => {
     const row: Record<string, unknown> = {}
     columns.forEach((column, c) => {
-      const cell = record[c] ?? ''
+      // A leading ' that `secret export` added against spreadsheet formulas is taken off (importCell).
+      const cell = importCell(record[c] ?? '')
       if (column === 'tags')
         row.tags = cell
-          .split(';')
+          .split(TAG_SEPARATOR)
           .map((tag) => tag.trim())
           .filter(Boolean)
       else if (cell !== '' || (REQUIRED_KEYS as readonly string[]).includes(column)) row[column] = cell
