@@ -244,6 +244,12 @@ export function registerAgentCommands(
   program
     .command('agent')
     .description('serve this vault to paired apps and application keys on the local socket, until Ctrl+C')
+    .addHelpText('after', `
+Examples:
+  keyhold agent
+  keyhold agent --lock-after 60
+  keyhold agent --phones
+  keyhold agent --phones-address 192.168.1.20`)
     .option('--lock-after <MINUTES>', 'lock after this many minutes without a request (default 15)', parseInteger('--lock-after'))
     .option('--phones', "also serve phones on this computer's private network addresses (WebSocket over TLS, pinned; until the vault locks)")
     .option('--phones-address <IP>', 'serve phones on this address only (a private or loopback address of this computer; repeatable)', collect, [] as string[])
@@ -295,6 +301,11 @@ export function registerAgentCommands(
   program
     .command('connect')
     .description('pair this terminal with the running Keyhold app or agent, by an authorization key from My apps')
+    .addHelpText('after', `
+Examples:
+  keyhold connect --code 0CTP-Q855-ZXR2-GSR3-3975-SKS6-5054 --name build-box
+  keyhold connect --code "$PAIRING_URI" --save ./build-box.pairing.json
+  keyhold --pairing ./build-box.pairing.json secret list`)
     .requiredOption('--code <CODE>', 'the authorization key: the code under the QR code, or the pairing URI')
     .option('--name <N>', 'how this device is named in the approval dialog (default: the host name)')
     .option('--save <FILE>', "where to keep this terminal's pairing (mode 0600; default: connections/<vault id>.json in Keyhold's data folder)")
@@ -358,6 +369,9 @@ export function registerAgentCommands(
   program
     .command('native-host')
     .description("the browser extension's native messaging host (the browser starts it; not for typing)")
+    .addHelpText('after', `
+Examples:
+  keyhold browser install   # then the browser starts keyhold native-host itself`)
     .argument('[caller...]', 'what the browser passes: the calling extension (origin or id)')
     .allowUnknownOption()
     .action(async (caller: string[]) => {
@@ -368,6 +382,9 @@ export function registerAgentCommands(
   program
     .command('disconnect')
     .description("sign this terminal's pairing out (it ends for good) and delete its file")
+    .addHelpText('after', `
+Examples:
+  keyhold --pairing ./build-box.pairing.json disconnect`)
     .action(async () => {
       const file = ctx.options.pairing
       if (!file) throw new KeyholdError('INVALID_INPUT', 'Name the pairing file with --pairing FILE (keyhold connect printed it).')

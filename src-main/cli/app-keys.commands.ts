@@ -47,10 +47,19 @@ const TOKEN_CHARS = Math.ceil((TOKEN_BYTES * 8) / 6)
  */
 export function registerAppKeyCommands(program: Command, ctx: CliContext): void {
   const key = program.command('key').description('application keys: internal keys (key + token) and third-party keys, with roles')
+  .addHelpText('after', `
+Examples:
+  keyhold key generate --label 'CI deploy' --role 'API secrets reader'
+  keyhold key list
+  printf '%s\\n%s\\n' "$MASTER" "$TOKEN" | keyhold --password-stdin key check "$KEY" --permission secrets:read --token-stdin`)
 
   key
     .command('generate')
     .description('generate an internal key; prints the key and its token ONCE (with --json: { key, token })')
+    .addHelpText('after', `
+Examples:
+  keyhold key generate --label 'CI deploy' --role 'API secrets reader'
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json key generate --label nightly --role secrets-reader --role audit-reader`)
     .option('--label <LABEL>', 'what the key is for; set once, defaults to the key')
     .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable; none: no permission)', collect)
     .action(async (opts: { label?: string; role?: string[] }) => {
@@ -75,6 +84,10 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('add-external')
     .description('add a third-party key with roles, or bring back a removed one')
+    .addHelpText('after', `
+Examples:
+  keyhold key add-external "$PARTNER_KEY" --account partner.example.com --role 'API secrets reader'
+  keyhold key add-external "$PARTNER_KEY" --role secrets-reader --public-key "$(cat partner_ed25519.pub)"`)
     .argument('<KEY>', 'the key given by the third party')
     .option('--account <ACCOUNT>', 'the account or origin that issued the key')
     .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable)', collect)
@@ -89,6 +102,11 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('list')
     .description('list application keys (never a token)')
+    .addHelpText('after', `
+Examples:
+  keyhold key list
+  keyhold key list --external
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json key list --internal`)
     .option('--internal', 'only keys generated in this vault (My Keys)')
     .option('--external', 'only third-party keys')
     .action(async (opts: { internal?: boolean; external?: boolean }) => {
@@ -101,6 +119,10 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('roles')
     .description("show a key's roles, or add and remove roles (by name or id)")
+    .addHelpText('after', `
+Examples:
+  keyhold key roles "$KEY"
+  keyhold key roles "$KEY" --add 'API secrets editor' --remove secrets-reader`)
     .argument('<KEY>', 'the key')
     .option('--add <ROLE>', 'a role to add (repeatable)', collect)
     .option('--remove <ROLE>', 'a role to remove (repeatable)', collect)
@@ -115,6 +137,9 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('activate')
     .description(`reactivate an internal key (${REACTIVATE_WARNING.toLowerCase()})`)
+    .addHelpText('after', `
+Examples:
+  keyhold key activate "$KEY"`)
     .argument('<KEY>', 'the key')
     .action(async (keyArg: string) => {
       const services = await ctx.unlocked()
@@ -125,6 +150,9 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('deactivate')
     .description('deactivate an internal key: it is refused until activated again')
+    .addHelpText('after', `
+Examples:
+  keyhold key deactivate "$KEY"`)
     .argument('<KEY>', 'the key')
     .action(async (keyArg: string) => {
       const services = await ctx.unlocked()
@@ -135,6 +163,9 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('remove')
     .description('remove a third-party key (its roles are dropped; add it again to restore it)')
+    .addHelpText('after', `
+Examples:
+  keyhold key remove "$PARTNER_KEY"`)
     .argument('<KEY>', 'the key')
     .action(async (keyArg: string) => {
       const services = await ctx.unlocked()
@@ -145,6 +176,10 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('export-csv')
     .description('export the keys with access (with roles) as CSV for an audit: Key, Type, Label, Account, Status, Roles, Created, Last used')
+    .addHelpText('after', `
+Examples:
+  keyhold key export-csv --out keys.csv
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin key export-csv > keys.csv`)
     .option('--out <FILE>', 'write to FILE (mode 0600) instead of standard output')
     .action(async (opts: { out?: string }) => {
       const services = await ctx.unlocked()
@@ -159,6 +194,10 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   key
     .command('check')
     .description('exit 0 if KEY may perform the permission, else exit 1 with FORBIDDEN and the reason')
+    .addHelpText('after', `
+Examples:
+  printf '%s\\n%s\\n' "$MASTER" "$TOKEN" | keyhold --password-stdin key check "$KEY" --permission secrets:read --token-stdin
+  keyhold key check "$PARTNER_KEY" --permission secrets:read --resource stripe-prod`)
     .argument('<KEY>', 'the key presented')
     .requiredOption('--permission <PERMISSION>', PERMISSIONS.join(', '))
     .option('--resource <ID>', 'the API secret asked for, by id or Identifier (its tags decide tag-scoped reads)')
@@ -179,10 +218,19 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
     })
 
   const role = program.command('role').description('roles: named sets of permissions given to application keys')
+  .addHelpText('after', `
+Examples:
+  keyhold role list
+  keyhold role create deployers --permission secrets:read --tag prod
+  keyhold role delete deployers`)
 
   role
     .command('list')
     .description('list built-in and custom roles')
+    .addHelpText('after', `
+Examples:
+  keyhold role list
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json role list`)
     .action(async () => {
       const services = await ctx.unlocked()
       const roles = services.appKeys.listRoles()
@@ -192,6 +240,10 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   role
     .command('create')
     .description('create a custom role')
+    .addHelpText('after', `
+Examples:
+  keyhold role create deployers --permission secrets:read --tag prod --tag deploy
+  keyhold role create auditors --permission audit:read --permission apps:read`)
     .argument('<NAME>', 'the role name')
     .requiredOption('--permission <PERMISSION>', `a permission (repeatable): ${PERMISSIONS.join(', ')}`, collect)
     .option('--tag <TAG>', 'limit secrets:read to secrets with this tag (repeatable)', collect)
@@ -205,6 +257,9 @@ export function registerAppKeyCommands(program: Command, ctx: CliContext): void 
   role
     .command('delete')
     .description('delete a custom role that no key holds')
+    .addHelpText('after', `
+Examples:
+  keyhold role delete deployers`)
     .argument('<ROLE>', 'the role, by name or id')
     .action(async (ref: string) => {
       const services = await ctx.unlocked()

@@ -17,10 +17,20 @@ function table(apps: AppSummary[]): string {
 /** `keyhold app new|list|edit|revoke`: My apps authorization keys. */
 export function registerAppCommands(program: Command, ctx: CliContext): void {
   const app = program.command('app').description('My apps: authorization keys for your mobile app and browser extension')
+  .addHelpText('after', `
+Examples:
+  keyhold app new --name 'My phone' --type mobile
+  keyhold app list
+  keyhold app revoke "$APP_ID"`)
 
   app
     .command('new')
     .description('create an authorization key and print it ONCE as a code and a QR code (with --json: { id, code, uri, network })')
+    .addHelpText('after', `
+Examples:
+  keyhold app new --name 'My phone' --type mobile
+  keyhold app new --name 'Work browser' --type extension --expires 2026-12-31T18:00:00Z
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json app new --name 'Build box' --type extension`)
     .requiredOption('--name <NAME>', 'name of the application')
     .requiredOption('--type <TYPE>', 'mobile or extension')
     .option('--expires <ISO-8601>', 'expiration date and time with a time zone, e.g. 2026-12-31T18:00:00Z (default: until revoked)')
@@ -56,6 +66,10 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
   app
     .command('list')
     .description('list the registered applications with their status (never a key)')
+    .addHelpText('after', `
+Examples:
+  keyhold app list
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json app list`)
     .action(async () => {
       const services = await ctx.unlocked()
       const apps = services.apps.list('all')
@@ -65,6 +79,11 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
   app
     .command('edit')
     .description('change the name and/or the expiration of an application')
+    .addHelpText('after', `
+Examples:
+  keyhold app edit "$APP_ID" --name 'Old phone'
+  keyhold app edit "$APP_ID" --expires 2026-06-30T00:00:00Z
+  keyhold app edit "$APP_ID" --no-expiry`)
     .argument('<ID>', 'application id (see keyhold app list)')
     .option('--name <NAME>', 'new name')
     .option('--expires <ISO-8601>', 'new expiration date and time with a time zone')
@@ -87,6 +106,9 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
   app
     .command('revoke')
     .description('revoke an application\'s authorization key for good (irreversible)')
+    .addHelpText('after', `
+Examples:
+  keyhold app revoke "$APP_ID"`)
     .argument('<ID>', 'application id (see keyhold app list)')
     .action(async (id: string) => {
       const input = parse(appsChannels.appsRevoke.input, { id })

@@ -26,10 +26,21 @@ function table(entries: ActivityEntry[]): string {
 /** `keyhold audit list|verify`: the activity log (docs/activity-log.md). */
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('the activity log: who saw, copied, paired, used and revoked what, and when')
+  .addHelpText('after', `
+Examples:
+  keyhold audit list --limit 20
+  keyhold audit verify
+  keyhold audit export --format csv --out activity.csv`)
 
   audit
     .command('list')
     .description('list the activity log, newest first (never a secret, token or key)')
+    .addHelpText('after', `
+Examples:
+  keyhold audit list
+  keyhold audit list --since 2026-12-01T00:00:00Z --event secret.revealed
+  keyhold audit list --actor cli --limit 500
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json audit list --event vault.unlock-failed`)
     .option('--since <ISO-8601>', 'only entries from this time on, e.g. 2026-12-01T00:00:00Z')
     .option('--event <EVENT>', `only this event: ${ACTIVITY_EVENTS.join(', ')}`)
     .option('--actor <TYPE>', `only entries by this kind of actor: ${ACTOR_TYPES.join(', ')}`)
@@ -51,6 +62,11 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   audit
     .command('export')
     .description('write the whole activity log as CSV or JSON (oldest first; never a secret, token or key)')
+    .addHelpText('after', `
+Examples:
+  keyhold audit export --format json --out activity.json
+  keyhold audit export --format csv --out activity.csv --force
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin audit export --format csv > activity.csv`)
     .requiredOption('--format <FORMAT>', 'csv or json')
     .option('--out <FILE>', 'write to FILE (mode 0600) instead of standard output')
     .option('--force', 'replace FILE if it exists')
@@ -69,6 +85,10 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   audit
     .command('verify')
     .description("check that no entry of the activity log was changed, removed or moved; exits 1 and says where if one was")
+    .addHelpText('after', `
+Examples:
+  keyhold audit verify
+  keyhold audit verify --file activity.json`)
     .option('--file <FILE>', 'check a JSON export (`audit export --format json`) of this vault instead of the vault\'s own log')
     .action(async (opts: { file?: string }) => {
       const text = opts.file === undefined ? undefined : await readFile(opts.file, 'utf8').catch((error: unknown) => {
@@ -90,6 +110,9 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   audit
     .command('accept-restore')
     .description('accept this vault after putting back an older copy on purpose: the roll-back check follows it from now on (recorded in the log)')
+    .addHelpText('after', `
+Examples:
+  keyhold audit accept-restore`)
     .action(async () => {
       const services = await ctx.unlocked()
       const result = await services.activity.acceptRestore()
@@ -103,6 +126,11 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   audit
     .command('retention')
     .description('show or change how long the activity log keeps entries (default 365 days and 100,000 entries, whichever keeps fewer)')
+    .addHelpText('after', `
+Examples:
+  keyhold audit retention
+  keyhold audit retention --days 90
+  keyhold audit retention --days 730 --entries 200000`)
     .option('--days <N>', `keep entries for N days (${RETENTION_LIMITS.days.min} to ${RETENTION_LIMITS.days.max})`)
     .option('--entries <N>', `keep at most N entries (${RETENTION_LIMITS.entries.min.toLocaleString('en-US')} to ${RETENTION_LIMITS.entries.max.toLocaleString('en-US')})`)
     .action(async (opts: { days?: string; entries?: string }) => {

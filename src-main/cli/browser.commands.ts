@@ -27,6 +27,10 @@ const table = (rows: HostStatus[]) =>
 /** `keyhold browser install|uninstall|status`: the native messaging host manifests for the browser extension. */
 export function registerBrowserCommands(program: Command, ctx: CliContext): void {
   const browser = program.command('browser').description('browser integration: let the Keyhold extension reach this computer\'s Keyhold (native messaging)')
+    .addHelpText('after', `
+Examples:
+  keyhold browser install
+  keyhold browser status`)
   const withOptions = (command: Command) =>
     command
       .option('--browser <B>', `only this browser (repeatable): ${BROWSERS.join(', ')}`, collect)
@@ -38,7 +42,23 @@ export function registerBrowserCommands(program: Command, ctx: CliContext): void
     const lead = { install: 'Browser integration installed. Reload the Keyhold extension, then pair it.', uninstall: 'Browser integration removed.', status: '' }[what]
     ctx.print({ launcher: command.launcher, browsers: rows }, () => [lead, table(rows)].filter(Boolean).join('\n'))
   }
-  withOptions(browser.command('install').description('write the host manifests (and the launcher) so the extension can start Keyhold\'s host')).action((opts) => run('install', opts))
-  withOptions(browser.command('uninstall').description('remove the host manifests and the launcher')).action((opts) => run('uninstall', opts))
-  withOptions(browser.command('status').description('which browsers have the host manifest')).action((opts) => run('status', opts))
+  withOptions(browser.command('install').description('write the host manifests (and the launcher) so the extension can start Keyhold\'s host'))
+    .addHelpText('after', `
+Examples:
+  keyhold browser install
+  keyhold browser install --browser firefox --browser chromium
+  keyhold browser install --dir ~/.config/chromium-work/NativeMessagingHosts`)
+    .action((opts) => run('install', opts))
+  withOptions(browser.command('uninstall').description('remove the host manifests and the launcher'))
+    .addHelpText('after', `
+Examples:
+  keyhold browser uninstall
+  keyhold browser uninstall --browser chrome`)
+    .action((opts) => run('uninstall', opts))
+  withOptions(browser.command('status').description('which browsers have the host manifest'))
+    .addHelpText('after', `
+Examples:
+  keyhold browser status
+  keyhold --json browser status --browser firefox`)
+    .action((opts) => run('status', opts))
 }

@@ -36,6 +36,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(program, io)
   program
     .description('Keyhold: an offline vault for API secrets and application keys')
+    .addHelpText('after', `
+Examples:
+  keyhold init
+  keyhold secret add --name 'Stripe payments' --url https://api.stripe.com/v1 --client-id ci_123 --client-secret-stdin
+  keyhold secret list --search stripe
+  keyhold run --env STRIPE_KEY=keyhold://stripe-prod/client-secret -- node server.js
+  keyhold generate --length 40
+  keyhold help secret`)
     .option('--vault <PATH>', 'vault file (default: $KEYHOLD_VAULT, else the desktop app\'s vault)')
     .option('--password-stdin', 'read the master password (and then any other secret) from standard input, one per line')
     .option('--json', 'machine-readable output')

@@ -38,6 +38,11 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .description('create a new vault (Argon2id calibrated to this machine unless --kdf-* are given)')
+    .addHelpText('after', `
+Examples:
+  keyhold init
+  keyhold --vault ./team.keyhold init --kdf-memory 64 --kdf-iterations 3
+  printf '%s\\n' "$MASTER" | keyhold --vault ./team.keyhold --password-stdin --json init`)
     .option('--kdf-memory <MiB>', 'Argon2id memory in MiB (19 to 2048)', parseInteger('--kdf-memory'))
     .option('--kdf-iterations <N>', 'Argon2id iterations (at least 2)', parseInteger('--kdf-iterations'))
     .action(async (opts: { kdfMemory?: number; kdfIterations?: number }) => {
@@ -62,6 +67,10 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
     .command('info')
     .description('show the vault format, key-derivation settings and item counts (never a secret)')
+    .addHelpText('after', `
+Examples:
+  keyhold info
+  printf '%s\\n' "$MASTER" | keyhold --vault ./team.keyhold --password-stdin --json info`)
     .action(async () => {
       const services = await ctx.unlocked()
       const info = services.vault.info(itemCounts(services))
@@ -81,6 +90,10 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
     .command('passwd')
     .description('change the master password (with --password-stdin: line 1 current, line 2 new)')
+    .addHelpText('after', `
+Examples:
+  keyhold passwd
+  printf '%s\\n%s\\n' "$MASTER" "$NEW_MASTER" | keyhold --password-stdin passwd`)
     .action(async () => {
       const services = ctx.services()
       const current = await ctx.password('Current master password: ', 'the current master password')
@@ -95,6 +108,10 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
     .command('rekey')
     .description('rotate the encryption key: re-encrypt the vault with a new random key (the master password stays)')
+    .addHelpText('after', `
+Examples:
+  keyhold rekey
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin --json rekey`)
     .action(async () => {
       const services = ctx.services()
       const password = await ctx.password('Master password: ', 'the master password')
