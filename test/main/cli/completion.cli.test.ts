@@ -28,10 +28,12 @@ function runShell(shell: string, args: string[], script: string, cwd: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
-/** The top-level commands as `keyhold --help` lists them. */
+/** The commands `keyhold ARGS --help` lists. */
 function helpCommands(args: string[] = []): string[] {
   const help = keyhold([...args, '--help']).stdout
-  const section = help.slice(help.indexOf('\nCommands:\n') + '\nCommands:\n'.length)
+  const rest = help.slice(help.indexOf('\nCommands:\n') + '\nCommands:\n'.length)
+  // Up to the blank line that ends the section (Examples follow).
+  const section = rest.slice(0, rest.search(/\n\n|$/))
   return [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!)
 }
 
