@@ -1,15 +1,22 @@
-import { basename } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
+import { CLIPBOARD_CLEAR_MAX_SECONDS } from '../../src-shared/types/settings'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
 import { fold } from '../../src-shared/fold'
 import type { Session } from '../../src-shared/local-access/client'
 import { UUID } from '../../src-shared/text'
+import { ClipboardGuard } from '../core/clipboard-guard'
+import { SHORT_ID_MIN } from '../core/secrets/secrets.service'
+import { SECRETS_EXPORT_FORMATS, type SecretsExportFormat } from '../core/secrets/secrets.transfer'
 import { throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
 import { columns, oneLine, parse, when } from './helpers'
-import { detectFormat, parseImport, readImportFile } from './secrets.import'
+import { describeSkipped } from './imports/entries'
+import { checkExportFile, writeExportFile } from './secrets.export'
+import { IMPORT_SOURCES, planImport, readImportFile, SOURCE_NAMES, type ImportSource } from './secrets.import'
+import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
 
 interface FieldOptions {
   name?: string
@@ -72,12 +79,16 @@ function summaryJson(s: SecretSummary) {
   }
 }
 
-function secretTable(items: SecretSummary[], total: number): string {
+/**
+ * The list as a table. REF is what refers to the row in `get`, `edit`, `rm` and `copy`: its
+ * Identifier, or else the start of its id, `idLength` characters (enough to tell it apart).
+ */
+function secretTable(items: SecretSummary[], total: number, idLength: number): string {
   if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
   return [
     columns([
-      ['NAME', 'IDENTIFIER', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
-      ...items.map((s) => [oneLine(s.name), s.identifier ?? '-', s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
+      ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
+      ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
     ]),
     `${total} API secret${total === 1 ? '' : 's'}`,
   ].join('\n')
@@ -155,7 +166,7 @@ async function listAll(session: Session, search?: string, tag?: string): Promise
  */
 async function getThroughAgent(ctx: CliContext, ref: string, field: string | undefined): Promise<void> {
   await throughAgent(ctx, async (session) => {
-    const summary = UUID.test(ref) ? await session.get(ref) : await byIdentifier(session, ref)
+    const summary = UUID.test(ref) ? await session.get(ref) : await byRef(session, ref)
     const detail: SecretDetail = { ...summary, notes: '' }
     if (field === 'client-secret') {
       // SECURITY: printed only because this command asked for exactly this value.
@@ -174,15 +185,41 @@ async function getThroughAgent(ctx: CliContext, ref: string, field: string | und
   })
 }
 
-async function byIdentifier(session: Session, identifier: string): Promise<SecretSummary> {
-  const wanted = fold(identifier)
-  const { items } = await listAll(session, identifier)
-  const found = items.find((item) => item.identifier !== null && fold(item.identifier) === wanted)
-  if (!found) throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id or Identifier that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')
+/**
+ * A REF through the agent, as the vault's `resolve` finds it among what the key may read: an
+ * Identifier, an exact name, or the start of an id (an id itself is asked for directly).
+ */
+async function byRef(session: Session, ref: string): Promise<SecretSummary> {
+  const wanted = fold(ref)
+  const { items } = await listAll(session, ref)
+  const found =
+    items.find((item) => item.identifier !== null && fold(item.identifier) === wanted) ??
+    only(ref, 'are named', items.filter((item) => item.name === ref)) ??
+    (ref.length >= SHORT_ID_MIN && /^[0-9a-f-]+$/.test(ref) ? only(ref, 'have an id starting with', (await listAll(session)).items.filter((item) => item.id.startsWith(ref))) : undefined)
+  if (!found)
+    throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')
   return found
 }
 
-/** `keyhold secret add|list|get|edit|rm|import`. */
+/** The one of `items`, undefined for none, CONFLICT naming them for more (as the vault's `resolve` says it). */
+function only(ref: string, how: string, items: SecretSummary[]): SecretSummary | undefined {
+  if (items.length <= 1) return items[0]
+  const listed = items.slice(0, 10).map((s) => (s.identifier === null ? s.id : `${s.id} (Identifier ${s.identifier})`))
+  throw new KeyholdError('CONFLICT', `${items.length} API secrets ${how} "${oneLine(ref).slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`)
+}
+
+/** How much of an id tells `ids` apart: at least SHORT_ID_MIN characters (the vault's shortIdLength, over what is listed). */
+function idLengthOf(ids: readonly string[]): number {
+  for (let length = SHORT_ID_MIN; length < 36; length++) if (new Set(ids.map((id) => id.slice(0, length))).size === ids.length) return length
+  return 36
+}
+
+/** `--field` of `secret copy`: the Client ID or the client secret. */
+const COPY_FIELDS = { 'client-secret': 'clientSecret', 'client-id': 'clientId' } as const
+
+const REF_ARGUMENT = ['<REF>', "the API secret: its id, Identifier or exact name, or the start of its id as `secret list` shows it"] as const
+
+/** `keyhold secret add|list|get|copy|edit|rm|import|export`. */
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
   const secret = program.command('secret').description('API secrets: name, URL, Client ID, client secret, Identifier, method, tags, notes')
 
@@ -205,17 +242,19 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag })
       if (ctx.options.appKey || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
-        return ctx.print(items.map(summaryJson), () => secretTable(items, total))
+        return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id))))
       }
       const services = await ctx.unlocked()
       const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
-      ctx.print(page.items.map(summaryJson), () => secretTable(page.items, page.total))
+      ctx.print(page.items.map(summaryJson), () =>
+        secretTable(page.items, page.total, page.items.every((item) => item.identifier !== null) ? SHORT_ID_MIN : services.secrets.shortIdLength()),
+      )
     })
 
   secret
     .command('get')
     .description('show one API secret; the client secret only with --json or --field client-secret')
-    .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret')
+    .argument(...REF_ARGUMENT)
     .option('--field <F>', `print only this field: ${FIELD_NAMES.join(', ')}`)
     .action(async (ref: string, opts: { field?: string }) => {
       if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
@@ -244,7 +283,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     secret
       .command('edit')
       .description('change fields of an API secret; fields not given are kept')
-      .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret'),
+      .argument(...REF_ARGUMENT),
     false,
   ).action(async (ref: string, opts: FieldOptions) => {
     const changes = parse(secretEditInput.omit({ id: true }), fieldsFrom(opts))
@@ -258,7 +297,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('rm')
     .description('delete an API secret')
-    .argument('<ID_OR_IDENTIFIER>', 'the id or the Identifier of the API secret')
+    .argument(...REF_ARGUMENT)
     .action(async (ref: string) => {
       const services = await ctx.unlocked()
       const { id, name } = services.secrets.resolve(ref)
@@ -267,14 +306,82 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     })
 
   secret
+    .command('copy')
+    .description("copy the client secret (or with --field client-id the Client ID) to the clipboard; cleared after the vault's clipboard delay if it still holds it")
+    .argument(...REF_ARGUMENT)
+    .option('--field <F>', `what to copy: ${Object.keys(COPY_FIELDS).join(' or ')} (default client-secret)`, 'client-secret')
+    .action(async (ref: string, opts: { field: string }) => {
+      if (!(opts.field in COPY_FIELDS)) throw new KeyholdError('INVALID_INPUT', `--field must be ${Object.keys(COPY_FIELDS).join(' or ')}.`)
+      const field = COPY_FIELDS[opts.field as keyof typeof COPY_FIELDS]
+      // Before the master password: is there a clipboard at all?
+      const clipboard = new SystemClipboard(findClipboardTool(ctx.env), ctx.env)
+      const services = await ctx.unlocked()
+      const { id, name } = services.secrets.resolve(ref)
+      // SECURITY: this guard only ever holds the copy's digest; the core records the copy.
+      const guard = new ClipboardGuard(clipboard, () => services.settings.clipboardClearMs())
+      const { clearsAfterMs } = await services.secrets.copy(id, field, guard)
+      // The clear is handed to a process of its own, so the command returns now; failing that, this one waits.
+      const handedOff = await handOffClear(clipboard.written!, clearsAfterMs, ctx.env)
+      const what = field === 'clientId' ? 'Client ID' : 'client secret'
+      ctx.print({ copied: field, id, clearsAfterMs }, () => `Copied the ${what} of ${oneLine(name)} to the clipboard. It is cleared in ${clearsAfterMs / 1000} s if it still holds it.`)
+      if (!handedOff) {
+        await sleep(clearsAfterMs)
+        await guard.clearIfOurs()
+      }
+    })
+
+  // The background half of `secret copy` (handOffClear): not for people, so not in the help.
+  secret
+    .command('clear-clipboard', { hidden: true })
+    .requiredOption('--after-ms <MS>', 'wait this long first')
+    .action(async (opts: { afterMs: string }) => {
+      const afterMs = Number(opts.afterMs)
+      if (!Number.isInteger(afterMs) || afterMs < 0 || afterMs > CLIPBOARD_CLEAR_MAX_SECONDS * 1000)
+        throw new KeyholdError('INVALID_INPUT', `--after-ms must be a whole number from 0 to ${CLIPBOARD_CLEAR_MAX_SECONDS * 1000}.`)
+      const digest = await ctx.stdin.take({ what: 'the SHA-256 of the copy, in hex', max: 64 })
+      if (!/^[0-9a-f]{64}$/.test(digest)) throw new KeyholdError('INVALID_INPUT', 'Standard input must be the SHA-256 of the copy, in hex.')
+      const clipboard = new SystemClipboard(findClipboardTool(ctx.env), ctx.env)
+      await sleep(afterMs)
+      await clearIfHolds(clipboard, Buffer.from(digest, 'hex'))
+    })
+
+  secret
     .command('import')
-    .description('add every API secret of a JSON array or CSV file (tags separated by ";"), all or none')
-    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes')
-    .action(async (file: string) => {
+    .description('add every API secret of a file in one save: Keyhold\'s JSON or CSV (all or none), or an export of KeePassXC, Bitwarden or 1Password (entries that cannot be API secrets are left out and listed)')
+    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes; or another program\'s export (see --from)')
+    .option('--from <PROGRAM>', `the program that wrote FILE: ${IMPORT_SOURCES.join(', ')} (default: told by its content)`)
+    .action(async (file: string, opts: { from?: string }) => {
+      if (opts.from !== undefined && !(IMPORT_SOURCES as readonly string[]).includes(opts.from))
+        throw new KeyholdError('INVALID_INPUT', `--from must be one of ${IMPORT_SOURCES.join(', ')}.`)
       const text = await readImportFile(file)
-      const { inputs, label } = parseImport(text, detectFormat(basename(file), text))
+      const { inputs, label, source, skipped } = planImport(file, text, opts.from as ImportSource | undefined)
       const services = await ctx.unlocked()
       const added = await services.secrets.addMany(inputs, label)
-      ctx.print({ imported: added.length, ids: added.map((s) => s.id) }, () => `Imported ${added.length} API secret${added.length === 1 ? '' : 's'}.`)
+      const imported = `Imported ${added.length} API secret${added.length === 1 ? '' : 's'}`
+      if (source === 'keyhold') return ctx.print({ imported: added.length, ids: added.map((s) => s.id) }, () => `${imported}.`)
+      ctx.print({ imported: added.length, ids: added.map((s) => s.id), from: source, skipped }, () =>
+        [`${imported} from ${SOURCE_NAMES[source]}.`, ...(skipped.length > 0 ? [`Skipped ${skipped.length}: ${describeSkipped(skipped)}.`] : [])].join('\n'),
+      )
+    })
+
+  secret
+    .command('export')
+    .description('write every API secret WITH its client secret, as `secret import` reads it (treat the output as a secret)')
+    .requiredOption('--format <FORMAT>', SECRETS_EXPORT_FORMATS.join(' or '))
+    .option('--out <FILE>', 'write to FILE (mode 0600, atomically) instead of standard output')
+    .option('--force', 'replace FILE if it exists')
+    .action(async (opts: { format: string; out?: string; force?: boolean }) => {
+      if (!(SECRETS_EXPORT_FORMATS as readonly string[]).includes(opts.format))
+        throw new KeyholdError('INVALID_INPUT', `--format must be one of ${SECRETS_EXPORT_FORMATS.join(', ')}.`)
+      const format = opts.format as SecretsExportFormat
+      const out = opts.out
+      if (out !== undefined) await checkExportFile(out, opts.force === true)
+      // Unlocking with the master password is the confirmation the export needs (as for `key` commands).
+      const services = await ctx.unlocked()
+      const { count } = await services.secrets.exportAll(format, async (text) => (out === undefined ? ctx.write(text) : writeExportFile(out, text)))
+      if (out === undefined) return
+      ctx.print({ exported: count, format, path: out }, () =>
+        `Exported ${count} API secret${count === 1 ? '' : 's'}, with ${count === 1 ? 'its client secret' : 'their client secrets'}, to ${out} (readable only by you). Delete it when it is no longer needed.`,
+      )
     })
 }

@@ -81,12 +81,46 @@ describe('keyhold secret', () => {
     // As the issue writes it: --json after the subcommand.
     expect(JSON.parse(run(['secret', 'list', '--search', 'stripe', '--json']).stdout)).toMatchObject([{ name: 'Stripe payments' }])
     const human = run(['secret', 'list'])
-    expect(human.stdout).toMatch(/^NAME\s+IDENTIFIER\s+METHOD\s+URL\s+CLIENT ID\s+TAGS\s+UPDATED\n/)
+    expect(human.stdout).toMatch(/^NAME\s+REF\s+METHOD\s+URL\s+CLIENT ID\s+TAGS\s+UPDATED\n/)
+    // REF: the Identifier, or else the start of the id.
+    const github = all.find((s) => s.name === 'GitHub CI')!
+    expect(human.stdout).toMatch(new RegExp(`\\nGitHub CI\\s+${(github.id as string).slice(0, 8)}\\s`))
+    expect(human.stdout).toMatch(/\nStripe payments\s+stripe-prod\s/)
     expect(human.stdout).toMatch(/2 API secrets\n$/)
     for (const out of [JSON.stringify(all), human.stdout]) {
       expect(out).not.toContain('sk_live_CLI_SECRET_1')
       expect(out).not.toContain('gh_SECRET_2')
     }
+  })
+
+  it('finds a secret by its exact name, and by the start of its id that the list shows', () => {
+    addStripe()
+    expect(run(['secret', 'get', 'Stripe payments', '--field', 'client-id'])).toMatchObject({ status: 0, stdout: 'ci_live_1\n' })
+    const { id } = json<{ id: string }>(['secret', 'get', 'Stripe payments'])
+    expect(run(['secret', 'get', id.slice(0, 8), '--field', 'name']).stdout).toBe('Stripe payments\n')
+    // A name is matched exactly: another case or a part of it is no name.
+    expect(run(['secret', 'get', 'stripe payments'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no API secret with that id, Identifier or name/) })
+    expect(run(['secret', 'get', 'Stripe']).status).toBe(1)
+    // Fewer than 8 characters of an id are not taken as its start.
+    expect(run(['secret', 'get', id.slice(0, 7)]).status).toBe(1)
+  })
+
+  it('refuses a name that two secrets have with CONFLICT listing their ids and Identifiers, changing nothing', () => {
+    addStripe()
+    expect(run(['secret', 'add', '--name', 'Stripe payments', '--url', 'https://b.example', '--client-id', 'b']).status).toBe(0)
+    const ids = json<Array<{ id: string; name: string }>>(['secret', 'list']).map((s) => s.id)
+    const before = sha(vault)
+    for (const args of [['get', 'Stripe payments'], ['rm', 'Stripe payments'], ['edit', 'Stripe payments', '--notes', 'x']]) {
+      const result = run(['secret', ...args])
+      expect(result.status, args.join(' ')).toBe(1)
+      expect(result.stderr).toMatch(/^keyhold: CONFLICT: 2 API secrets are named "Stripe payments": /)
+      for (const id of ids) expect(result.stderr).toContain(id)
+      expect(result.stderr).toContain('(Identifier stripe-prod)')
+      expect(result.stderr).toMatch(/Give the id or the Identifier of the one you mean\.\n$/)
+    }
+    expect(sha(vault)).toBe(before)
+    // The Identifier still tells them apart.
+    expect(run(['secret', 'get', 'stripe-prod', '--field', 'url']).stdout).toBe('https://api.stripe.com/v1\n')
   })
 
   it('refuses a duplicate Identifier with CONFLICT and exit status 1, saving nothing', () => {
