@@ -219,7 +219,7 @@ function zshScript(root: CommandSpec): string {
     return `    (${sq(spec.path.join(' '))})\n      cmds=(${cmds.join(' ')})\n      opts=(${opts.join(' ')})\n      operand=${sq(spec.operand ? kindWord(spec.operand) : 'text')} ;;`
   })
   return `#compdef keyhold
-${HEADER('zsh', 'source <(keyhold completion zsh)   (after compinit)', 'keyhold completion zsh > "${fpath[1]}/_keyhold"   (a folder on $fpath; then run compinit again)')}
+${HEADER('zsh', 'source <(keyhold completion zsh)   (after compinit)', 'keyhold completion zsh > ~/.zfunc/_keyhold   (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)')}
 
 # Sets cmds (NAME:DESCRIPTION of its subcommands), opts (its options and the program's) and operand (what its arguments are) for the command at path $1.
 _keyhold_spec() {
@@ -429,7 +429,7 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
 Examples:
   source <(keyhold completion bash)
   keyhold completion bash > ~/.local/share/bash-completion/completions/keyhold
-  keyhold completion zsh > "\${fpath[1]}/_keyhold"
+  mkdir -p ~/.zfunc && keyhold completion zsh > ~/.zfunc/_keyhold
   keyhold completion fish > ~/.config/fish/completions/keyhold.fish`,
     )
     .action((shell: Shell) => ctx.write(completionScript(program, shell)))
