@@ -221,9 +221,26 @@ const REF_ARGUMENT = ['<REF>', "the API secret: its id, Identifier or exact name
 
 /** `keyhold secret add|list|get|copy|edit|rm|import|export`. */
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
-  const secret = program.command('secret').description('API secrets: name, URL, Client ID, client secret, Identifier, method, tags, notes')
+  const secret = program
+    .command('secret')
+    .description('API secrets: name, URL, Client ID, client secret, Identifier, method, tags, notes')
+    .addHelpText('after', `
+Examples:
+  keyhold secret list --search stripe
+  keyhold secret get stripe-prod --field client-secret
+  keyhold secret copy stripe-prod
+  keyhold secret import bitwarden-export.json`)
 
-  fieldOptions(secret.command('add').description('add an API secret (prints it without the client secret)'), true).action(
+  fieldOptions(
+    secret
+      .command('add')
+      .description('add an API secret (prints it without the client secret)')
+      .addHelpText('after', `
+Examples:
+  keyhold secret add --name 'Stripe payments' --url https://api.stripe.com/v1 --client-id ci_123 --client-secret-stdin --identifier stripe-prod --tag prod
+  printf '%s\\n%s\\n' "$MASTER" "$CLIENT_SECRET" | keyhold --password-stdin secret add --name Mailgun --url https://api.mailgun.net/v3 --client-id api --client-secret-stdin`),
+    true,
+  ).action(
     async (opts: FieldOptions) => {
       const fields = parse(secretInput, fieldsFrom(opts))
       const services = await ctx.unlocked()
@@ -236,6 +253,11 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('list')
     .description('list API secrets, sorted by name (never a client secret)')
+    .addHelpText('after', `
+Examples:
+  keyhold secret list
+  keyhold secret list --search 'stripe prod' --tag payments
+  keyhold --json secret list --tag ci`)
     .option('--search <Q>', 'only those whose name, URL, Client ID, Identifier, method or tags contain every word of Q (ignoring case)')
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
@@ -254,6 +276,11 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('get')
     .description('show one API secret; the client secret only with --json or --field client-secret')
+    .addHelpText('after', `
+Examples:
+  keyhold secret get stripe-prod
+  keyhold secret get 'Stripe payments' --field client-id
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin secret get stripe-prod --field client-secret`)
     .argument(...REF_ARGUMENT)
     .option('--field <F>', `print only this field: ${FIELD_NAMES.join(', ')}`)
     .action(async (ref: string, opts: { field?: string }) => {
@@ -283,6 +310,11 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     secret
       .command('edit')
       .description('change fields of an API secret; fields not given are kept')
+      .addHelpText('after', `
+Examples:
+  keyhold secret edit stripe-prod --name 'Stripe EU' --tag eu
+  keyhold secret edit stripe-prod --client-secret-stdin
+  keyhold secret edit stripe-prod --method '' --identifier ''`)
       .argument(...REF_ARGUMENT),
     false,
   ).action(async (ref: string, opts: FieldOptions) => {
@@ -297,6 +329,9 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('rm')
     .description('delete an API secret')
+    .addHelpText('after', `
+Examples:
+  keyhold secret rm stripe-prod`)
     .argument(...REF_ARGUMENT)
     .action(async (ref: string) => {
       const services = await ctx.unlocked()
@@ -308,6 +343,10 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('copy')
     .description("copy the client secret (or with --field client-id the Client ID) to the clipboard; cleared after the vault's clipboard delay if it still holds it")
+    .addHelpText('after', `
+Examples:
+  keyhold secret copy stripe-prod
+  keyhold secret copy 'Stripe payments' --field client-id`)
     .argument(...REF_ARGUMENT)
     .option('--field <F>', `what to copy: ${Object.keys(COPY_FIELDS).join(' or ')} (default client-secret)`, 'client-secret')
     .action(async (ref: string, opts: { field: string }) => {
@@ -347,6 +386,12 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
 
   secret
     .command('import')
+    .addHelpText('after', `
+Examples:
+  keyhold secret import secrets.csv
+  keyhold secret import keepassxc-export.xml
+  keyhold secret import passwords.csv --from 1password
+  keyhold --json secret import bitwarden-export.json --from bitwarden`)
     .description('add every API secret of a file in one save: Keyhold\'s JSON or CSV (all or none), or an export of KeePassXC, Bitwarden or 1Password (entries that cannot be API secrets are left out and listed)')
     .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes; or another program\'s export (see --from)')
     .option('--from <PROGRAM>', `the program that wrote FILE: ${IMPORT_SOURCES.join(', ')} (default: told by its content)`)
@@ -367,6 +412,11 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
   secret
     .command('export')
     .description('write every API secret WITH its client secret, as `secret import` reads it (treat the output as a secret)')
+    .addHelpText('after', `
+Examples:
+  keyhold secret export --format json --out secrets.json
+  keyhold secret export --format csv --out secrets.csv --force
+  printf '%s\\n' "$MASTER" | keyhold --password-stdin secret export --format json > secrets.json`)
     .requiredOption('--format <FORMAT>', SECRETS_EXPORT_FORMATS.join(' or '))
     .option('--out <FILE>', 'write to FILE (mode 0600, atomically) instead of standard output')
     .option('--force', 'replace FILE if it exists')
