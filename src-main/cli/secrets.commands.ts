@@ -269,7 +269,7 @@ Examples:
       const services = await ctx.unlocked()
       const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
       ctx.print(page.items.map(summaryJson), () =>
-        secretTable(page.items, page.total, page.items.every((item) => item.identifier !== null) ? SHORT_ID_MIN : services.secrets.shortIdLength()),
+        secretTable(page.items, page.total, services.secrets.shortIdLength(page.items.filter((item) => item.identifier === null).map((item) => item.id))),
       )
     })
 

@@ -118,9 +118,20 @@ export function handlesByIdPrefix(db: Database, prefix: string, limit: number): 
   )
 }
 
-/** Whether the first `length` characters of every id are different. */
-export function idPrefixesUnique(db: Database, length: number): boolean {
-  return one<{ unique: number }>(db, 'SELECT count(DISTINCT substr(id, 1, ?)) = count(*) AS "unique" FROM secret', [length])?.unique === 1
+/** The ids just before and after `id` in id order (the primary key's), those that exist. */
+export function neighbourIds(db: Database, id: SecretId): SecretId[] {
+  const row = values<[SecretId | null, SecretId | null]>(
+    db,
+    'SELECT (SELECT id FROM secret WHERE id < $id ORDER BY id DESC LIMIT 1), (SELECT id FROM secret WHERE id > $id ORDER BY id LIMIT 1)',
+    { $id: id },
+  )[0]
+  return (row ?? []).flatMap((other) => (other === null ? [] : [other]))
+}
+
+/** Every id, in id order, read as one text from the primary key. */
+export function sortedIds(db: Database): SecretId[] {
+  const text = one<{ ids: string | null }>(db, `SELECT group_concat(id, ',') AS ids FROM (SELECT id FROM secret ORDER BY id)`)?.ids
+  return text ? (text.split(',') as SecretId[]) : []
 }
 
 /** The id of the secret whose folded Identifier is `identifierKey`, if any. */

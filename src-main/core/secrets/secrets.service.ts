@@ -215,21 +215,27 @@ export class SecretsService {
    */
   resolve(ref: string): SecretDetail {
     return this.vault.read((db) => {
-      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'named', repo.handlesByName(db, fold(ref), ref)) ?? byIdPrefix(db, ref))
+      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'are named', repo.handlesByName(db, fold(ref), ref)) ?? byIdPrefix(db, ref))
       return id ? repo.findDetail(db, id) : undefined
     }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name in this vault. List them with `keyhold secret list`.'))
   }
 
   /**
-   * How many characters of an id tell every secret of the vault apart (at least SHORT_ID_MIN):
-   * `secret list` shows that much of the id of a secret without an Identifier, and `resolve`
-   * finds it by it.
+   * How many characters of an id tell the secrets `ids` (all by default) apart from every other
+   * secret of the vault, at least SHORT_ID_MIN: `secret list` shows that much of the id of a
+   * secret without an Identifier, and `resolve` finds it by it. A few ids are compared with
+   * their neighbours in id order; many, all ids in one pass.
    */
-  shortIdLength(): number {
+  shortIdLength(ids?: readonly SecretId[]): number {
     return this.vault.read((db) => {
-      let length = SHORT_ID_MIN
-      while (length < 36 && !repo.idPrefixesUnique(db, length)) length++
-      return length
+      let common = 0
+      if (ids && ids.length <= PROBED_IDS) {
+        for (const id of ids) for (const other of repo.neighbourIds(db, id)) common = Math.max(common, commonPrefix(id, other))
+      } else {
+        const all = repo.sortedIds(db)
+        for (let i = 1; i < all.length; i++) common = Math.max(common, commonPrefix(all[i - 1]!, all[i]!))
+      }
+      return Math.max(SHORT_ID_MIN, common + 1)
     })
   }
 
@@ -367,23 +373,33 @@ function detailOf(record: SecretRecord): SecretDetail {
 /** The fewest characters of an id that `resolve` takes as its start: what `secret list` shows at least. */
 export const SHORT_ID_MIN = 8
 
+/** Up to this many ids, shortIdLength compares each with its neighbours; more, it reads every id once. */
+const PROBED_IDS = 256
+
+/** The length of the common start of two strings. */
+function commonPrefix(a: string, b: string): number {
+  let i = 0
+  while (i < a.length && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  return i
+}
+
 /** How many secrets a CONFLICT for an ambiguous reference lists. */
 const LISTED = 10
 
 /** The id of the one secret in `found`, undefined for none; CONFLICT, naming them, for more. */
-function onlyOne(ref: string, how: 'named' | 'with an id starting', found: readonly SecretHandle[]): SecretId | undefined {
+function onlyOne(ref: string, how: 'are named' | 'have an id starting with', found: readonly SecretHandle[]): SecretId | undefined {
   if (found.length <= 1) return found[0]?.id
   const listed = found.slice(0, LISTED).map((s) => (s.identifier === null ? s.id : `${s.id} (Identifier ${s.identifier})`))
   throw new KeyholdError(
     'CONFLICT',
-    `${found.length > LISTED ? `More than ${LISTED}` : found.length} API secrets are ${how} "${ref.replace(/\s+/g, ' ').slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`,
+    `${found.length > LISTED ? `More than ${LISTED}` : found.length} API secrets ${how} "${ref.replace(/\s+/g, ' ').slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`,
   )
 }
 
 /** The one secret whose id starts with `ref`, when `ref` can be the start of an id at least SHORT_ID_MIN long. */
 function byIdPrefix(db: Database, ref: string): SecretId | undefined {
   if (ref.length < SHORT_ID_MIN || !/^[0-9a-f-]+$/.test(ref)) return undefined
-  return onlyOne(ref, 'with an id starting', repo.handlesByIdPrefix(db, ref, LISTED + 1))
+  return onlyOne(ref, 'have an id starting with', repo.handlesByIdPrefix(db, ref, LISTED + 1))
 }
 
 /** Scoped lists walk the matches in chunks this big (below SQLite's limit on bound values). */

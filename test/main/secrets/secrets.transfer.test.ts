@@ -91,7 +91,12 @@ describe('SecretsService export and lookup', () => {
     await insertWithId('0123456789-a-0000-0000-000000000000', 'one')
     expect(ctx.services.secrets.shortIdLength()).toBe(8)
     await insertWithId('0123456789-b-0000-0000-000000000000', 'two')
+    await insertWithId('fedcba98-0000-0000-0000-000000000000', 'three')
     expect(ctx.services.secrets.shortIdLength()).toBe(12)
+    // Only the ids asked about count, each against every other id of the vault.
+    expect(ctx.services.secrets.shortIdLength(['fedcba98-0000-0000-0000-000000000000' as SecretId])).toBe(8)
+    expect(ctx.services.secrets.shortIdLength(['0123456789-b-0000-0000-000000000000' as SecretId])).toBe(12)
+    expect(ctx.services.secrets.shortIdLength([])).toBe(8)
     expect(ctx.services.secrets.resolve('0123456789-a').name).toBe('one')
     const error = await errorOf(() => ctx.services.secrets.resolve('01234567'))
     expect(error).toMatchObject({ code: 'CONFLICT' })
