@@ -253,11 +253,14 @@ Examples:
     .option('--lock-after <MINUTES>', 'lock after this many minutes without a request (default 15)', parseInteger('--lock-after'))
     .option('--phones', "also serve phones on this computer's private network addresses (WebSocket over TLS, pinned; until the vault locks)")
     .option('--phones-address <IP>', 'serve phones on this address only (a private or loopback address of this computer; repeatable)', collect, [] as string[])
-    .action(async (opts: { lockAfter?: number; phones?: boolean; phonesAddress: string[] }) => {
+    .option('--exit-on-lock', 'stop when the vault locks (how `keyhold unlock` starts it)')
+    .action(async (opts: { lockAfter?: number; phones?: boolean; phonesAddress: string[]; exitOnLock?: boolean }) => {
       const minutes = opts.lockAfter ?? 15
       if (minutes < 1 || minutes > 24 * 60) throw new KeyholdError('INVALID_INPUT', '--lock-after must be between 1 and 1440 minutes.')
       const phoneAddresses = opts.phones || opts.phonesAddress.length > 0 ? phonesAddresses(opts.phonesAddress) : null
       const services = await ctx.unlocked({ autoLockMs: minutes * 60_000 })
+      // This person's terminals run their commands here without asking: they started it with the master password (docs/terminal-sessions.md §3).
+      const { cliTerminalHost } = await import('./terminal-host')
       const agent = new LocalAgent({
         services,
         clock: services.clock,
@@ -265,11 +268,18 @@ Examples:
         holder: 'agent',
         software: SOFTWARE,
         activity: () => services.vault.activity(),
+        terminals: cliTerminalHost(services, async () => true),
       })
       const endpoint = await agent.start()
+      let stopped: () => void = () => undefined
       services.vault.onLock(() => {
         // Phones are never served while locked (docs/pairing-protocol.md §2.4.4).
         void agent.stopNetwork()
+        if (opts.exitOnLock) {
+          io.stderr.write('The vault locked; the agent stops.\n')
+          stopped()
+          return
+        }
         io.stderr.write(`The vault locked after ${minutes} minutes without requests; requests now get VAULT_LOCKED. Stop this agent (Ctrl+C) and start it again to unlock.\n`)
       })
       if (phoneAddresses) {
@@ -290,9 +300,9 @@ Examples:
         ].join('\n'),
       )
       await new Promise<void>((resolve) => {
-        const stop = () => resolve()
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
+        stopped = () => resolve()
+        process.once('SIGINT', stopped)
+        process.once('SIGTERM', stopped)
       })
       await agent.stop()
       io.stderr.write('Agent stopped.\n')

@@ -78,7 +78,7 @@ Examples:
         ctx.write((await services.activity.exportText(format)).text)
         return
       }
-      const written = await services.activity.exportTo(opts.out, format, opts.force === true)
+      const written = await services.activity.exportTo(ctx.path(opts.out), format, opts.force === true)
       ctx.print(written, () => `Exported ${written.count.toLocaleString('en-US')} entries to ${written.path}.`)
     })
 
@@ -91,8 +91,9 @@ Examples:
   keyhold audit verify --file activity.json`)
     .option('--file <FILE>', 'check a JSON export (`audit export --format json`) of this vault instead of the vault\'s own log')
     .action(async (opts: { file?: string }) => {
-      const text = opts.file === undefined ? undefined : await readFile(opts.file, 'utf8').catch((error: unknown) => {
-        throw fileSystemError(error, { reading: opts.file! })
+      const file = opts.file === undefined ? undefined : ctx.path(opts.file)
+      const text = file === undefined ? undefined : await readFile(file, 'utf8').catch((error: unknown) => {
+        throw fileSystemError(error, { reading: file })
       })
       const services = await ctx.unlocked()
       const result = text === undefined ? await services.activity.verify() : await services.activity.verifyExport(text)

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { MASTER_PASSWORD_MAX } from '../../src-shared/ipc/vault.contract'
@@ -18,6 +18,21 @@ export interface GlobalOptions {
   appKey?: string
   tokenStdin?: boolean
   pairing?: string
+  /** False with --no-agent. */
+  agent?: boolean
+}
+
+/**
+ * A command run inside the agent for a terminal (docs/terminal-sessions.md §4): the agent's
+ * services, already unlocked; the terminal's folder, for relative paths; and how to ask the
+ * person something on that terminal.
+ */
+export interface CliHost {
+  services: Services
+  cwd: string
+  prompt(question: string): Promise<string>
+  /** The terminal's standard input, a line at a time. */
+  lines: { take(line: InputLine): Promise<string> }
 }
 
 /**
@@ -25,14 +40,24 @@ export interface GlobalOptions {
  * password and other secrets (stdin lines or a hidden prompt), and how to print.
  */
 export class CliContext {
-  readonly stdin: StdinLines
+  readonly stdin: { take(line: InputLine): Promise<string> }
   private servicesInstance: Services | undefined
 
   constructor(
     readonly program: Command,
-    private readonly io: { stdout: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; env: NodeJS.ProcessEnv },
+    private readonly io: { stdout: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; env: NodeJS.ProcessEnv; host?: CliHost },
   ) {
-    this.stdin = new StdinLines(io.stdin)
+    this.stdin = io.host?.lines ?? new StdinLines(io.stdin)
+  }
+
+  /** Set when the command runs in the agent for a terminal: then the vault is the agent's, already unlocked. */
+  get host(): CliHost | undefined {
+    return this.io.host
+  }
+
+  /** A path the person gave, as a path of their terminal's folder (the agent runs elsewhere). */
+  path(given: string): string {
+    return resolve(this.io.host?.cwd ?? process.cwd(), given)
   }
 
   get options(): GlobalOptions {
@@ -52,6 +77,7 @@ export class CliContext {
   }
 
   services(kdf?: KdfParams, autoLockMs?: number): Services {
+    if (this.io.host) return this.io.host.services
     // The CLI never uses the OS keychain: scripts unlock with the master password.
     // Keyhold's data folder (the desktop app's): the activity log's anchors and journal, shared with the app.
     this.servicesInstance ??= createServices({ vaultPath: this.vaultPath, keyStore: noKeyStore, kdf, autoLockMs, actor: 'cli', dataFolder: dirname(defaultVaultPath(this.io.env)) })
@@ -61,7 +87,7 @@ export class CliContext {
   /** A secret from the next stdin line (with --password-stdin) or a hidden prompt, within the bound of `line`. */
   async secret(prompt: string, line: InputLine): Promise<string> {
     if (this.options.passwordStdin) return this.stdin.take(line)
-    const answer = await promptHidden(prompt)
+    const answer = this.io.host ? await this.io.host.prompt(prompt) : await promptHidden(prompt)
     // readline decodes the terminal leniently: bytes that are not UTF-8 arrive as U+FFFD, and
     // two different passwords would become one.
     if (answer.includes('\uFFFD'))
@@ -80,6 +106,12 @@ export class CliContext {
 
   /** Unlocks the vault with the master password and returns the services. */
   async unlocked(options: { autoLockMs?: number } = {}): Promise<Services> {
+    if (this.io.host) {
+      // In the agent: the vault is open already. A script's --password-stdin line is read and not needed.
+      if (this.options.passwordStdin) await this.password('Master password: ', 'the master password')
+      if (!this.io.host.services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked meanwhile. Unlock Keyhold, or run the command again with --no-agent.')
+      return this.io.host.services
+    }
     // Typed at a prompt, the password takes seconds: sql.js loads meanwhile. Piped in, it is
     // there at once, and the unlock starts the KDF first and loads sql.js while it runs.
     if (!this.options.passwordStdin) preloadSqlJs()

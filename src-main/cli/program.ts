@@ -6,11 +6,13 @@ import { registerAuditCommands } from './audit.commands'
 import { registerAppKeyCommands } from './app-keys.commands'
 import { registerBrowserCommands } from './browser.commands'
 import { registerCompletionCommands } from './completion.commands'
-import { CliContext } from './context'
+import { CliContext, type CliHost } from './context'
 import { registerGenerateCommands } from './generate.commands'
 import { ExitStatus, StatusError } from './helpers'
 import { UsageError } from './io'
 import { registerRunCommands } from './run.commands'
+import { registerSessionCommands } from './session.commands'
+import { route, runInAgent, terminalSession } from './terminal-client'
 import { registerSecretCommands } from './secrets.commands'
 import { registerAppCommands } from './apps.commands'
 import { registerVaultCommands } from './vault.commands'
@@ -20,6 +22,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream
   stdin: NodeJS.ReadableStream
   env: NodeJS.ProcessEnv
+  /** Set when the agent runs the command for a terminal (terminal-host.ts). */
+  host?: CliHost
 }
 
 /**
@@ -50,6 +54,7 @@ Examples:
     .option('--app-key <KEY>', 'read through the running agent as this application key (secret list, secret get), without the master password')
     .option('--token-stdin', "with --app-key: read the key's token from standard input (one line)")
     .option('--pairing <FILE>', 'read through the running agent as the pairing `keyhold connect` saved in FILE (secret list, secret get)')
+    .option('--no-agent', 'open the vault file with the master password even when Keyhold or keyhold agent holds it unlocked (also KEYHOLD_NO_AGENT=1)')
     // Bundled from package.json by scripts/build-cli.mjs: the version of the code that runs.
     .version(version, '-V, --version', 'print the version of keyhold')
     .exitOverride()
@@ -64,6 +69,7 @@ Examples:
   registerBrowserCommands(program, ctx)
   registerAuditCommands(program, ctx)
   registerRunCommands(program, ctx)
+  registerSessionCommands(program, ctx)
   registerGenerateCommands(program, ctx)
   registerCompletionCommands(program, ctx)
   program.commands.forEach(function override(command: Command) {
@@ -73,6 +79,15 @@ Examples:
   })
 
   try {
+    // Unlock once: with the vault unlocked in Keyhold or keyhold agent, the command runs there (docs/terminal-sessions.md).
+    if (!io.host) {
+      const routed = await route(argv, io.env)
+      const session = routed.path === 'agent' ? await terminalSession(routed, argv) : null
+      if (session) return await runInAgent(session, argv, io)
+      // Held but locked, and no way to give the password here: say so, rather than "no terminal".
+      if (routed.path === 'file' && routed.why === 'locked' && !argv.includes('--password-stdin') && !(io.stdin as { isTTY?: boolean }).isTTY)
+        throw new KeyholdError('VAULT_LOCKED', 'Keyhold holds this vault but has it locked. Unlock it in Keyhold (or run `keyhold unlock`), or pass --password-stdin to open the vault file with the master password.')
+    }
     await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (error) {
@@ -91,8 +106,11 @@ Examples:
     return error instanceof StatusError ? error.exitStatus : 1
   } finally {
     // What the command recorded reaches the vault (or the activity journal) before it returns.
-    ctx.services().vault.lock()
-    await ctx.services().vault.locked()
-    await ctx.services().activity.settled()
+    // In the agent, the vault is the agent's: it stays open.
+    if (!io.host) {
+      ctx.services().vault.lock()
+      await ctx.services().vault.locked()
+      await ctx.services().activity.settled()
+    }
   }
 }

@@ -19,6 +19,7 @@ import {
   type PairingView,
   type PairOffer,
   type ServerHello,
+  type TerminalClaim,
 } from './messages'
 import { generateKeyPair, Handshake, keyPairFromPrivate, type CipherState } from './noise'
 import { pairingPsk } from './psk'
@@ -231,6 +232,37 @@ export async function openAppKeySession(transport: FrameTransport, target: { vau
   return new Session(link)
 }
 
+/**
+ * A terminal session (docs/terminal-sessions.md §2): NX pinned to the agent's published key,
+ * then the terminal's claim; the agent allows it (a live grant, the person's answer, or
+ * `keyhold agent`'s rule) or refuses with FORBIDDEN.
+ */
+export async function openTerminalSession(transport: FrameTransport, target: { vaultId: string; desktopKey: string }, claim: TerminalClaim): Promise<{ session: Session; grant: { until: string; idleMs: number } }> {
+  const pinned = fromBase64Url(target.desktopKey, 32)
+  if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
+  const link = new Link(transport)
+  const { prologue: pro } = await link.hello('terminal', { vault: target.vaultId })
+  const hs = new Handshake({ pattern: 'NX', initiator: true, prologue: pro })
+  link.send('handshake', hs.writeMessage(new Uint8Array(0)))
+  const msg2 = await link.expect('handshake', 'terminal')
+  try {
+    hs.readMessage(msg2)
+  } catch {
+    throw link.abort('PROTOCOL_ERROR', 'The agent sent a handshake this client cannot read.')
+  }
+  if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
+  link.keys(hs)
+  link.sendTransport({ t: 'terminal', claim })
+  const result = await link.readTransport()
+  if (result.t !== 'terminal.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the terminal.')
+  if (result.ok !== true) {
+    link.close()
+    const error = result.error as SerializedError | undefined
+    throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
+  }
+  return { session: new Session(link), grant: result.grant as { until: string; idleMs: number } }
+}
+
 /** The events that announce the end of a session, as the error pending requests get. */
 const ENDINGS: Record<string, (event: Record<string, unknown>) => CompanionError> = {
   'pairing.ended': (event) =>
@@ -243,6 +275,8 @@ const ENDINGS: Record<string, (event: Record<string, unknown>) => CompanionError
   'key.ended': () => new CompanionError('FORBIDDEN', 'forbidden'),
   'session.expired': () => new CompanionError('CLOSED', 'The session reached its time limit. Connect again.'),
   'agent.stopping': () => new CompanionError('AGENT_NOT_RUNNING', 'Keyhold stopped serving this vault. Start it again, then connect again.'),
+  'terminal.ended': (event) =>
+    new CompanionError('FORBIDDEN', event.reason === 'locked' ? 'The vault locked while the command ran. Unlock Keyhold, then run it again.' : 'This terminal is no longer allowed. Run the command again.'),
 }
 
 /** A page of `secrets.list`. */
@@ -374,7 +408,14 @@ class Link {
       const data = await this.expect('clear', mode)
       const hello = serverHelloSchema.safeParse(parseJsonObject(data))
       if (!hello.success) throw this.abort('PROTOCOL_ERROR', 'The agent answered with a hello this companion cannot read.')
-      if (hello.data.locked) continue
+      if (hello.data.locked) {
+        // A terminal does not wait for the window: it uses the master password instead (docs/terminal-sessions.md §5).
+        if (mode === 'terminal') {
+          this.close()
+          throw new CompanionError('VAULT_LOCKED', 'The vault is locked in Keyhold.')
+        }
+        continue
+      }
       return { prologue: prologue(clientBytes, data), hello: hello.data }
     }
   }

@@ -12,7 +12,7 @@ export const PROTOCOL_VERSION = 1
 export const SUPPORTED_VERSIONS = [PROTOCOL_VERSION] as const
 export const PROLOGUE_LABEL = 'keyhold-local/1'
 
-export const MODES = ['pair', 'session', 'appkey'] as const
+export const MODES = ['pair', 'session', 'appkey', 'terminal'] as const
 export type Mode = (typeof MODES)[number]
 
 export const PLATFORMS = ['android', 'ios', 'linux', 'macos', 'windows', 'chrome', 'firefox', 'edge', 'safari', 'other'] as const
@@ -30,6 +30,8 @@ export const OPS = [
   'vault.requestUnlock',
   'apps.list',
   'audit.list',
+  'cli.run',
+  'cli.input',
 ] as const
 export type Op = (typeof OPS)[number]
 
@@ -38,6 +40,7 @@ export const REFUSAL = {
   pair: 'This authorization key is not valid for this vault. Generate a new key in My apps and pair again.',
   session: 'This device is not paired with this vault. Pair it again with a new key from My apps.',
   appkey: 'forbidden',
+  terminal: 'Keyhold did not allow this terminal. Allow it in the Keyhold app, or run the command with --no-agent to use the master password.',
 } as const
 
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -124,6 +127,26 @@ export const authSchema = z.union([
 ])
 export type AuthMessage = z.infer<typeof authSchema>
 
+/**
+ * A terminal's first transport frame (docs/terminal-sessions.md §2): what it says about itself,
+ * shown to the person and used to key its grant. None of it can be checked by the agent.
+ */
+export const terminalClaimSchema = z.object({
+  t: z.literal('terminal'),
+  claim: z.object({
+    command: z.string().max(200),
+    cwd: z.string().max(1024),
+    tty: z.string().max(64).nullable(),
+    sid: z.number().int().min(0).max(2 ** 31).nullable(),
+    pid: z.number().int().min(0).max(2 ** 31),
+    ppid: z.number().int().min(0).max(2 ** 31),
+  }),
+})
+export type TerminalClaim = z.infer<typeof terminalClaimSchema>['claim']
+
+/** The longest answer a terminal sends a command: a line of its standard input or a typed password. */
+export const CLI_INPUT_MAX = 32 * 1024
+
 /** During the approval wait the companion may only cancel. */
 export const pairCancelSchema = z.object({ t: z.literal('pair.cancel') })
 
@@ -162,6 +185,15 @@ export const OP_ARGS = {
     before: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   }),
+  'cli.run': z.object({
+    argv: z.array(z.string().max(4096)).max(64),
+    cwd: z.string().min(1).max(4096),
+    columns: z.number().int().min(10).max(1000).optional(),
+  }),
+  'cli.input': z.union([
+    z.object({ text: z.string().max(CLI_INPUT_MAX) }),
+    z.object({ error: z.object({ code: z.string().max(64), message: z.string().max(500) }), usage: z.boolean().optional() }),
+  ]),
 } satisfies Record<Op, z.ZodType>
 
 /**

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { promises as fs } from 'node:fs'
 import { dirname } from 'node:path'
 import { canonicalTime } from '../../../src-shared/apps/iso-time'
@@ -94,6 +95,8 @@ export class ActivityService {
   private journalWrites: Promise<void> = Promise.resolve()
   /** How long the last write of entries took (ms), for the next wait. */
   private lastWriteMs = 0
+  /** Who acts inside `as()`: a terminal's command run in the agent is the CLI's, not the app's. */
+  private readonly acting = new AsyncLocalStorage<Actor>()
   private readonly anchors?: AnchorStore
   private readonly journal?: ActivityJournal
 
@@ -138,6 +141,11 @@ export class ActivityService {
       if (event.type === 'unlocked') return this.unlocked(event.with)
       this.record({ event: event.type === 'password-changed' ? 'vault.password-changed' : 'vault.rekeyed', target: { type: 'vault', id: this.vaults.vault().id } })
     })
+  }
+
+  /** Runs `work` with `actor` as who acts, for every record it makes that names nobody (a terminal's command run in the agent). */
+  as<T>(actor: Actor, work: () => Promise<T>): Promise<T> {
+    return this.acting.run(actor, work)
   }
 
   /** Records one event (never throws, never waits). Dropped while the vault is locked, except a wrong password (see failedUnlock). */
@@ -403,7 +411,7 @@ export class ActivityService {
     this.pending.push({
       at: this.now(),
       event: record.event,
-      actor: record.actor ?? this.actor,
+      actor: record.actor ?? this.acting.getStore() ?? this.actor,
       target: record.target ?? null,
       outcome: record.outcome ?? 'ok',
       detail,

@@ -10,6 +10,7 @@ import type { VaultService } from '../vault/vault.service'
 import type { Approver } from './approvals'
 import type { Connection } from './connection'
 import type { AgentLimits, ConnectionTimings } from './limits'
+import type { TerminalGrants, TerminalHost } from './terminals'
 
 /**
  * Where a connection came from: this computer (the socket, or the browser's relay to it), or
@@ -20,7 +21,7 @@ export type ConnectionOrigin = { kind: 'local' } | { kind: 'network'; address: s
 export const LOCAL: ConnectionOrigin = { kind: 'local' }
 
 /** Who an authenticated connection speaks for. */
-export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string }
+export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string } | { type: 'terminal'; grant: string }
 
 /** The services the agent serves from. */
 export interface AgentServices {
@@ -49,4 +50,6 @@ export interface AgentContext {
   requestUnlock(): void
   /** A request arrived (the headless agent's idle lock counts it). */
   activity(): void
+  /** Who runs terminals' commands here, and which terminals are allowed (docs/terminal-sessions.md); absent: terminals are refused. */
+  terminals?: { host: TerminalHost; grants: TerminalGrants }
 }

@@ -39,6 +39,8 @@ export interface AgentInfo {
   since: string
   /** Where phones reach it (§2.4), while its network endpoint listens; null or absent otherwise. */
   network?: { hosts: string[]; fp: string } | null
+  /** Whether it runs terminals' commands (docs/terminal-sessions.md); absent in older agents: no. */
+  terminals?: boolean
 }
 
 const unsafe = (folder: string, why: string) =>

@@ -17,6 +17,7 @@ import {
   type AgentEndpoint,
 } from './agent-paths'
 import type { Approver } from './approvals'
+import { TerminalGrants, type TerminalHost } from './terminals'
 import { Connection, type FrameLink } from './connection'
 import { AgentLimits, DEFAULT_TIMINGS, type ConnectionTimings } from './limits'
 import type { NetworkEndpoint, NetworkListening } from './network/network-endpoint'
@@ -48,6 +49,8 @@ export interface LocalAgentOptions {
   activity?: () => void
   /** False lifts the per-connection and per-caller request rates (`npm run bench` only). */
   requestLimits?: boolean
+  /** Serves the CLI's commands for this user's terminals (docs/terminal-sessions.md); absent: terminals are refused. */
+  terminals?: TerminalHost
 }
 
 /**
@@ -231,6 +234,7 @@ export class LocalAgent {
         approver.requestUnlock()
       },
       activity: () => this.options.activity?.(),
+      ...(this.options.terminals && { terminals: { host: this.options.terminals, grants: new TerminalGrants(clock) } }),
     }
   }
 
@@ -261,6 +265,13 @@ export class LocalAgent {
           // A peer that stops reading would make the agent hold every answer: it is dropped.
           if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
         },
+        buffered: () => socket.writableLength,
+        drained: () =>
+          new Promise<void>((resolve) => {
+            if (socket.destroyed || socket.writableLength === 0) return resolve()
+            socket.once('drain', resolve)
+            socket.once('close', resolve)
+          }),
         close: () => {
           if (!socket.destroyed) socket.end()
           setTimeout(() => socket.destroy(), 1_000).unref()
@@ -326,6 +337,8 @@ export class LocalAgent {
         if (caller.type === 'pairing') {
           const live = services.pairings.live(caller.pairingId)
           if (!live) connection.end({ event: 'pairing.ended', reason: services.pairings.endReason(caller.pairingId) })
+        } else if (caller.type === 'terminal') {
+          if (!this.ctx?.terminals?.grants.allowed(caller.grant)) connection.end({ event: 'terminal.ended', reason: 'expired' })
         } else if (!services.appKeys.stillAllowed(caller.key)) {
           connection.end({ event: 'key.ended' })
         }
@@ -345,8 +358,13 @@ export class LocalAgent {
 
   private locked(): void {
     if (this.ctx) dropGrants(this.ctx)
+    // Locking ends every terminal's grant, and its connections with it.
+    this.ctx?.terminals?.grants.clear()
+    for (const connection of this.connections) if (connection.caller?.type === 'terminal') connection.end({ event: 'terminal.ended', reason: 'locked' })
     for (const listener of [...this.lockListeners]) listener()
     for (const connection of this.connections) connection.notify({ event: 'vault.locked' })
+    // The facts say locked (dpk null): terminals and scripts take the master password instead.
+    void this.publish().catch(() => undefined)
   }
 
   private async publish(): Promise<void> {
@@ -363,6 +381,7 @@ export class LocalAgent {
       holder: this.options.holder,
       since: new Date().toISOString(),
       network: network ? { hosts: network.hosts, fp: network.fingerprint } : null,
+      terminals: this.options.terminals !== undefined,
     })
   }
 }
@@ -370,7 +389,7 @@ export class LocalAgent {
 function callerId(connection: Connection): string | null {
   const caller = connection.caller
   if (!caller) return null
-  return caller.type === 'pairing' ? `p:${caller.pairingId}` : `k:${caller.key}`
+  return caller.type === 'pairing' ? `p:${caller.pairingId}` : caller.type === 'terminal' ? `t:${caller.grant}` : `k:${caller.key}`
 }
 
 const TOO_MANY = { t: 'error', code: 'RATE_LIMITED', message: 'Too many connections to Keyhold. Close some and try again.' }

@@ -8,6 +8,7 @@ import {
   prologue,
   PROTOCOL_VERSION,
   REFUSAL,
+  terminalClaimSchema,
   requestSchema,
   type ClientHello,
   type DeviceClaim,
@@ -18,7 +19,8 @@ import type { PairingId } from '../../../src-shared/types/pairings'
 import type { ClaimedApp } from '../pairings/pairings.service'
 import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './agent-context'
 import { burnKey, waitForApproval } from './approval-wait'
-import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession } from './handshakes'
+import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession, respondTerminal } from './handshakes'
+import { grantKey } from './terminals'
 import { RequestBucket } from './limits'
 import { internal, runOp, serialize } from './requests'
 
@@ -26,6 +28,9 @@ import { internal, runOp, serialize } from './requests'
 export interface FrameLink {
   send(body: Uint8Array): void
   close(): void
+  /** Bytes sent and not yet taken by the peer, and a wait until they are (a terminal's output is paced by them). */
+  buffered?(): number
+  drained?(): Promise<void>
 }
 
 type State =
@@ -36,10 +41,14 @@ type State =
   | { s: 'approval'; appId: AppId; abort: AbortController }
   | { s: 'confirm'; pairingId: PairingId }
   | { s: 'auth'; h: Uint8Array; challenge: Uint8Array }
+  | { s: 'terminal' }
+  | { s: 'terminal-wait'; abort: AbortController }
   | { s: 'open'; caller: Caller }
   | { s: 'closed' }
 
 const MAX_OUTSTANDING = 8
+/** A terminal's output waits while more than this is unread by it (well under the 1 MiB that closes a connection). */
+const PACE_BYTES = 256 * 1024
 
 class Refusal extends Error {}
 
@@ -132,6 +141,12 @@ export class Connection {
         return this.onConfirm(this.state, this.decrypt(expectKind(frame, 'transport')))
       case 'auth':
         return this.onAuth(this.state, this.decrypt(expectKind(frame, 'transport')))
+      case 'terminal':
+        return this.onTerminalClaim(this.decrypt(expectKind(frame, 'transport')))
+      case 'terminal-wait':
+        // While the person decides, a terminal says nothing: anything it sends ends the wait.
+        this.decrypt(expectKind(frame, 'transport'))
+        return this.finish()
       case 'open':
         return this.onRequest(this.state.caller, this.decrypt(expectKind(frame, 'transport')))
     }
@@ -198,6 +213,13 @@ export class Connection {
       this.sendBody(encodeBody('handshake', session.reply))
       this.split(session.hs)
       this.state = { s: 'confirm', pairingId: session.pairing.id }
+      return
+    }
+    if (hello.mode === 'terminal') {
+      const { hs, reply } = respondTerminal(pro, s, message)
+      this.sendBody(encodeBody('handshake', reply))
+      this.split(hs)
+      this.state = { s: 'terminal' }
       return
     }
     if (hello.mode === 'appkey') {
@@ -310,6 +332,49 @@ export class Connection {
     this.open({ type: 'appkey', key: auth.key, token: 'token' in auth ? auth.token : undefined })
   }
 
+  /**
+   * A terminal's claim (docs/terminal-sessions.md §2, §3): allowed at once while its grant
+   * lives, else the person is asked (the app) or it is allowed (keyhold agent).
+   */
+  private async onTerminalClaim(data: Uint8Array): Promise<void> {
+    const { claim } = parseWith(terminalClaimSchema, parseJsonObject(data))
+    const terminals = this.ctx.terminals
+    if (!terminals) return this.refuseTerminal()
+    const key = grantKey(claim)
+    if (terminals.grants.allowed(key, true)) return this.openTerminal(key, terminals.grants.grant(key))
+    const abort = new AbortController()
+    this.state = { s: 'terminal-wait', abort }
+    this.clearTimer()
+    // The wait is bounded like a pairing's approval; a lock or the terminal leaving ends it.
+    const timer = setTimeout(() => abort.abort(), this.ctx.timings.approvalMs)
+    timer.unref?.()
+    const stopLock = this.ctx.onLocked(() => abort.abort())
+    this.gone.signal.addEventListener('abort', () => abort.abort(), { once: true })
+    let allowed = false
+    try {
+      allowed = await Promise.race([
+        terminals.host.allow(claim, abort.signal).catch(() => false),
+        new Promise<false>((resolve) => abort.signal.addEventListener('abort', () => resolve(false), { once: true })),
+      ])
+    } finally {
+      clearTimeout(timer)
+      stopLock()
+    }
+    if (this.state.s !== 'terminal-wait') return
+    if (!allowed || !this.ctx.services.vault.isUnlocked) return this.refuseTerminal()
+    this.openTerminal(key, terminals.grants.grant(key))
+  }
+
+  private openTerminal(key: string, grant: { until: string; idleMs: number }): void {
+    this.sendTransport({ t: 'terminal.result', ok: true, grant })
+    this.open({ type: 'terminal', grant: key })
+  }
+
+  private refuseTerminal(): void {
+    this.sendTransport({ t: 'terminal.result', ok: false, error: { code: 'FORBIDDEN', message: REFUSAL.terminal } })
+    this.finish()
+  }
+
   private split(hs: Handshake): void {
     const { send, receive } = hs.split()
     this.send = send
@@ -336,7 +401,15 @@ export class Connection {
       return
     }
     this.outstanding.add(request.id)
-    void runOp(this.ctx, caller, request, { end: (event) => this.end(event), signal: this.gone.signal, fromNetwork: this.origin.kind === 'network' })
+    void runOp(this.ctx, caller, request, {
+      end: (event) => this.end(event),
+      signal: this.gone.signal,
+      fromNetwork: this.origin.kind === 'network',
+      notify: (event) => this.sendTransport(event),
+      writable: async () => {
+        if ((this.link.buffered?.() ?? 0) > PACE_BYTES) await this.link.drained?.()
+      },
+    })
       .then(
         (value) => ({ id: request.id, ok: true as const, value }),
         (error: unknown) => {
@@ -408,7 +481,7 @@ export class Connection {
 
   private finish(): void {
     const wasOpen = this.state.s !== 'closed' || this.send !== null
-    const approval = this.state.s === 'approval' ? this.state.abort : null
+    const approval = this.state.s === 'approval' || this.state.s === 'terminal-wait' ? this.state.abort : null
     this.state = { s: 'closed' }
     // The approval wait (it burns the key) and reveal questions stop with the connection.
     approval?.abort()

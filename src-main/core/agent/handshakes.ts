@@ -30,8 +30,10 @@ export function admitHello(ctx: AgentContext, data: Uint8Array, origin: Connecti
   if (hello.app !== undefined && hello.mode !== 'pair') throw new FrameError('Only a pairing hello names an application.')
   if (origin.kind === 'network') {
     if (hello.mode === 'appkey') return refuse('FORBIDDEN', 'Application keys connect on this computer only, not over the network.')
+    if (hello.mode === 'terminal') return refuse('FORBIDDEN', 'Terminals connect on this computer only.')
     if (hello.mode === 'pair' && hello.app === undefined) return refuse('FORBIDDEN', 'Over the network a phone pairs by scanning the QR code; a typed code works on this computer only.')
   }
+  if (hello.mode === 'terminal' && !ctx.terminals) return refuse('FORBIDDEN', 'This Keyhold does not serve terminals.')
   if (hello.mode === 'pair' && hello.app === undefined && ctx.limits.typedCodesBlocked())
     return refuse('RATE_LIMITED', 'Too many wrong codes were typed. Wait 10 minutes, or scan the QR code instead.')
   if (hello.mode === 'pair' && !ctx.limits.takePairingHandshake(origin))
@@ -52,6 +54,17 @@ export function respondSession(ctx: AgentContext, prologue: Uint8Array, s: KeyPa
   if (!pairing) return null
   const payload = { pairing: ctx.services.pairings.view(pairing), clipboardClearSeconds: ctx.services.settings.get().clipboardClearSeconds }
   return { hs, reply: hs.writeMessage(jsonBytes(payload)), pairing }
+}
+
+/** A terminal's NX message 1 → message 2 (empty payload: a terminal proves nothing; the person allows it). */
+export function respondTerminal(prologue: Uint8Array, s: KeyPair, message: Uint8Array): { hs: Handshake; reply: Uint8Array } {
+  const hs = new Handshake({ pattern: 'NX', initiator: false, prologue, s })
+  try {
+    hs.readMessage(message)
+  } catch {
+    throw new FrameError('The first handshake message is malformed.')
+  }
+  return { hs, reply: hs.writeMessage(jsonBytes({})) }
 }
 
 /** NX message 1 → message 2 with a fresh challenge; FrameError for a malformed message. */

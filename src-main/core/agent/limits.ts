@@ -95,7 +95,7 @@ export class AgentLimits {
   /** 50 requests per second per pairing or key, burst 100, over all its connections. */
   takeRequest(caller: Caller): boolean {
     if (!this.requestsLimited) return true
-    const id = caller.type === 'pairing' ? `p:${caller.pairingId}` : `k:${caller.key}`
+    const id = caller.type === 'pairing' ? `p:${caller.pairingId}` : caller.type === 'terminal' ? `t:${caller.grant}` : `k:${caller.key}`
     const now = this.clock.now()
     const bucket = this.perCaller.get(id) ?? { tokens: 100, at: now }
     bucket.tokens = Math.min(100, bucket.tokens + ((now - bucket.at) / 1000) * 50)

@@ -27,7 +27,7 @@ export async function runOp(
   ctx: AgentContext,
   caller: Caller,
   request: Request,
-  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
+  connection: RequestConnection,
 ): Promise<unknown> {
   const seen: Seen = {}
   // Named before serving: a request that ends its pairing (pairing.signOut) is still logged by its application.
@@ -45,9 +45,87 @@ export async function runOp(
   }
 }
 
+/** What a request may do with its connection: end it, learn it went, send it events (paced by `writable`). */
+export interface RequestConnection {
+  end(event: Record<string, unknown>): void
+  signal: AbortSignal
+  fromNetwork?: boolean
+  notify?(event: Record<string, unknown>): void
+  writable?(): Promise<void>
+}
+
 /** What serving a request learnt that the log names: the secret's Name (no second read for it). */
 interface Seen {
   secretName?: string
+}
+
+/** Output events of a terminal's command carry at most this much (base64 keeps a frame under 64 KiB). */
+const OUTPUT_CHUNK = 45 * 1024
+/** How long a command's question waits for the terminal's answer. */
+const PROMPT_MS = 60_000
+/** The command running on each terminal connection (one at a time), and its question waiting for an answer. */
+const runs = new WeakMap<AbortSignal, { answer: ((input: TerminalInput) => void) | null }>()
+
+/** A terminal's answer: the text, or why it has none (its standard input ended: a usage error, as the CLI says it). */
+type TerminalInput = { text: string; error?: undefined; usage?: undefined } | { text?: undefined; error: { code: string; message: string }; usage?: boolean }
+
+/** The terminal's standard input had no line for the command: the CLI's usage error (exit 2). */
+export class TerminalUsageError extends Error {}
+
+/** A terminal's ops (docs/terminal-sessions.md §4): a command run here, and the answers to its questions. */
+async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 'terminal' }>, op: Op, args: Record<string, unknown>, connection: RequestConnection): Promise<unknown> {
+  const terminals = ctx.terminals
+  if (!terminals || (op !== 'cli.run' && op !== 'cli.input')) throw forbidden()
+  if (!terminals.grants.allowed(caller.grant, true)) {
+    connection.end({ event: 'terminal.ended', reason: 'expired' })
+    throw new KeyholdError('FORBIDDEN', 'This terminal is no longer allowed (10 minutes idle, 12 hours, or the vault locked). Run the command again.')
+  }
+  if (op === 'cli.input') {
+    const state = runs.get(connection.signal)
+    if (!state?.answer) throw new KeyholdError('INVALID_INPUT', 'No command is waiting for an answer.')
+    const answer = state.answer
+    state.answer = null
+    answer(args as TerminalInput)
+    return {}
+  }
+  if (runs.has(connection.signal)) throw new KeyholdError('RATE_LIMITED', 'A command is already running on this connection. Wait for it to end.')
+  const state: { answer: ((input: TerminalInput) => void) | null } = { answer: null }
+  runs.set(connection.signal, state)
+  /** Sends a question (a hidden prompt, or a request for the next line of standard input) and waits for its cli.input. */
+  const ask = (event: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        state.answer = null
+        reject(new KeyholdError('TIMEOUT', 'Nobody answered the question on the terminal within a minute. Run the command again.'))
+      }, PROMPT_MS)
+      timer.unref?.()
+      state.answer = (input) => {
+        clearTimeout(timer)
+        if (input.text !== undefined) resolve(input.text)
+        else reject(input.usage ? new TerminalUsageError(input.error.message) : new KeyholdError(input.error.code as never, input.error.message))
+      }
+      connection.notify?.(event)
+    })
+  try {
+    const status = await terminals.host.run({
+      argv: args.argv as string[],
+      cwd: args.cwd as string,
+      columns: args.columns as number | undefined,
+      signal: connection.signal,
+      write: async (fd, data) => {
+        for (let at = 0; at < data.length; at += OUTPUT_CHUNK) {
+          if (connection.signal.aborted) return
+          await connection.writable?.()
+          connection.notify?.({ event: 'cli.output', fd, data: Buffer.from(data.subarray(at, at + OUTPUT_CHUNK)).toString('base64') })
+        }
+      },
+      prompt: (question) => ask({ event: 'cli.prompt', prompt: question.slice(0, 200) }),
+      readLine: (what, max) => ask({ event: 'cli.stdin', what: what.slice(0, 200), max }),
+    })
+    return { status }
+  } finally {
+    runs.delete(connection.signal)
+  }
 }
 
 /** The errors of reveals the person at the computer denied (logged `denied`, not `forbidden`). */
@@ -62,7 +140,8 @@ const actors = new WeakMap<Caller, Actor>()
  * secret's id only, never an argument's value.
  */
 function logRequest(ctx: AgentContext, caller: Caller, request: Request, outcome: 'ok' | 'denied' | 'forbidden' | 'failed', seen: Seen): void {
-  if (request.op === 'session.ping' || !ctx.services.vault.isUnlocked) return
+  // A terminal's commands record their own events (with the CLI as actor), not each request.
+  if (request.op === 'session.ping' || caller.type === 'terminal' || !ctx.services.vault.isUnlocked) return
   const id = typeof request.args?.id === 'string' && request.args.id.length <= 64 ? request.args.id : undefined
   // The secret's Name as the log shows it (never a field's value); one out of scope or missing has only its id.
   const name = seen.secretName
@@ -90,6 +169,7 @@ function actorOf(ctx: AgentContext, caller: Caller): Actor {
 }
 
 function lookUpActor(ctx: AgentContext, caller: Caller): Actor {
+  if (caller.type === 'terminal') return { type: 'cli' }
   if (caller.type === 'appkey') {
     // Named as the key's other entries name it (app-keys.service.ts logKey): a third-party key has an account, not a label.
     const key = attempt(() => ctx.services.appKeys.get(caller.key))
@@ -112,7 +192,7 @@ async function serve(
   ctx: AgentContext,
   caller: Caller,
   request: Request,
-  connection: { end(event: Record<string, unknown>): void; signal: AbortSignal; fromNetwork?: boolean },
+  connection: RequestConnection,
   seen: Seen,
 ): Promise<unknown> {
   const op = request.op as Op
@@ -133,6 +213,8 @@ async function serve(
     return {}
   }
   if (!services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock Keyhold on the computer, then try again.')
+  if (caller.type === 'terminal') return serveTerminal(ctx, caller, op, args, connection)
+  if (op === 'cli.run' || op === 'cli.input') throw forbidden()
 
   const pairing = caller.type === 'pairing' ? services.pairings.live(caller.pairingId) : undefined
   if (caller.type === 'pairing') {

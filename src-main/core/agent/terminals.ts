@@ -1,0 +1,79 @@
+import type { TerminalClaim } from '../../../src-shared/local-access/messages'
+import type { Clock } from '../ports'
+
+/**
+ * Terminal sessions (docs/terminal-sessions.md): a `keyhold` command of this user's terminal
+ * runs in the agent's core instead of opening the vault with the master password.
+ */
+
+/** One command to run for a terminal, and how it talks back to it. */
+export interface TerminalRun {
+  argv: string[]
+  cwd: string
+  columns?: number
+  /** Sends output to the terminal; resolves once the connection can take more. */
+  write(fd: 1 | 2, data: Uint8Array): Promise<void>
+  /** Asks the person on the terminal, hidden (the master password to confirm an export); its answer. */
+  prompt(question: string): Promise<string>
+  /** The next line of the terminal's standard input (`--password-stdin`, `--token-stdin`), at most `max` characters. */
+  readLine(what: string, max: number): Promise<string>
+  /** Aborted when the terminal goes away. */
+  signal: AbortSignal
+}
+
+/**
+ * What serves terminals in an agent: whoever started the agent provides it (the CLI's command
+ * program runs in the agent; the core does not know it). Absent: terminals are refused.
+ */
+export interface TerminalHost {
+  /** Whether the person allows this terminal: the app asks in its window; `keyhold agent` allows. */
+  allow(claim: TerminalClaim, signal: AbortSignal): Promise<boolean>
+  /** Runs one command; its exit status. */
+  run(run: TerminalRun): Promise<number>
+}
+
+/** How long a terminal stays allowed: renewed by each request, up to its lifetime; every grant ends at lock. */
+export const GRANT_IDLE_MS = 10 * 60 * 1000
+export const GRANT_LIFETIME_MS = 12 * 60 * 60 * 1000
+
+/** Which terminal a claim speaks for: its session and tty when known, else its shell (the parent process). */
+export function grantKey(claim: TerminalClaim): string {
+  return claim.sid !== null && claim.tty !== null ? `sid:${claim.sid}:${claim.tty}` : `ppid:${claim.ppid}`
+}
+
+/** The terminals allowed now, in memory only. */
+export class TerminalGrants {
+  private readonly grants = new Map<string, { until: number; idleUntil: number }>()
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Allows the terminal `key`: until its lifetime ends, and while it is used. */
+  grant(key: string): { until: string; idleMs: number } {
+    const now = this.clock.now()
+    const until = now + GRANT_LIFETIME_MS
+    this.grants.set(key, { until, idleUntil: now + GRANT_IDLE_MS })
+    return { until: new Date(until).toISOString(), idleMs: GRANT_IDLE_MS }
+  }
+
+  /** Whether `key` is allowed now; `touch` renews its idle time (a request). */
+  allowed(key: string, touch = false): boolean {
+    const grant = this.grants.get(key)
+    const now = this.clock.now()
+    if (!grant || now >= grant.until || now >= grant.idleUntil) {
+      this.grants.delete(key)
+      return false
+    }
+    if (touch) grant.idleUntil = Math.min(now + GRANT_IDLE_MS, grant.until)
+    return true
+  }
+
+  /** When the grant of `key` ends at the latest (for `keyhold status`), or null. */
+  until(key: string): string | null {
+    return this.allowed(key) ? new Date(this.grants.get(key)!.until).toISOString() : null
+  }
+
+  /** Every grant ends (the vault locked). */
+  clear(): void {
+    this.grants.clear()
+  }
+}

@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import { REFUSAL } from '../../../src-shared/local-access/messages'
+import type { ActivityEntry } from '../../../src-shared/types/activity'
+import { startAgent, type TestAgent } from '../../support/agent'
+import { initVault, keyhold, startKeyhold, until, type RunningKeyhold } from '../../support/cli'
+import { PASSWORD, tempDir } from '../../support/vault'
+
+const bin = join(__dirname, '../../../bin/keyhold.js')
+
+/** Unlock once (docs/terminal-sessions.md): commands run in the agent that holds the vault unlocked. */
+describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real processes, real socket)', () => {
+  let dir: string
+  let cleanup: () => void
+  let vault: string
+  let env: NodeJS.ProcessEnv
+  let agent: RunningKeyhold | undefined
+  /** `keyhold --vault V ARGS` with `input` on stdin (not a terminal), as a script runs it. */
+  const run = (args: string[], input = '') => keyhold(['--vault', vault, ...args], input, env)
+  const unlocks = () => (JSON.parse(run(['--json', 'audit', 'list', '--event', 'vault.unlocked', '--limit', '500']).stdout) as ActivityEntry[]).length
+
+  beforeAll(() => {
+    ;({ dir, cleanup } = tempDir())
+    vault = join(dir, 'vault.keyhold')
+    const folder = join(dir, 'run')
+    mkdirSync(folder, { mode: 0o700 })
+    env = { KEYHOLD_AGENT_DIR: folder }
+    expect(initVault(vault, PASSWORD).status).toBe(0)
+    const added = run(['--password-stdin', 'secret', 'add', '--name', 'Stripe prod', '--url', 'https://api.stripe.com', '--client-id', 'cid', '--identifier', 'stripe', '--client-secret-stdin'], `${PASSWORD}\nsk_live_once\n`)
+    expect(added.status).toBe(0)
+  })
+  afterAll(async () => {
+    agent?.child.kill('SIGKILL')
+    run(['lock'])
+    cleanup()
+  })
+
+  it('without an agent, status says commands open the vault file, and a command without a password is refused as before', () => {
+    expect(run(['status'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/Held by {4}nothing: no Keyhold app or keyhold agent has it open\nCommands {3}open the vault file with the master password, because neither the Keyhold app nor keyhold agent holds this vault\n$/) })
+    expect(run(['secret', 'list'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no terminal to ask for secrets on/) })
+  })
+
+  it('with keyhold agent unlocked, commands need no password and unlock nothing: one vault.unlocked for many commands, each by the CLI', async () => {
+    agent = startKeyhold(['--vault', vault, '--password-stdin', 'agent'], env, `${PASSWORD}\n`)
+    await until(() => agent!.out().includes('Serving vault'))
+    expect(JSON.parse(run(['--json', 'status']).stdout)).toMatchObject({ agent: { holder: 'agent', unlocked: true }, commands: 'agent' })
+    const before = unlocks()
+    expect(run(['secret', 'list'])).toMatchObject({ status: 0, stderr: '', stdout: expect.stringContaining('Stripe prod') })
+    expect(run(['secret', 'get', 'stripe', '--field', 'client-secret'])).toMatchObject({ status: 0, stdout: 'sk_live_once\n' })
+    // A script that still sends the password keeps working: the line is read and not needed.
+    expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], 'not even the password\n')).toMatchObject({ status: 0, stdout: 'cid\n' })
+    // Standard input still reaches the command, a line at a time.
+    expect(run(['--password-stdin', 'secret', 'edit', 'stripe', '--client-secret-stdin'], `${PASSWORD}\nsk_live_twice\n`)).toMatchObject({ status: 0 })
+    expect(run(['secret', 'get', 'stripe', '--field', 'client-secret']).stdout).toBe('sk_live_twice\n')
+    // A usage error and a refusal read as they do without the agent.
+    expect(run(['--password-stdin', 'secret', 'edit', 'stripe', '--client-secret-stdin'], `${PASSWORD}\n`)).toMatchObject({ status: 2, stderr: 'keyhold: usage: expected the client secret on line 2 of standard input\n' })
+    expect(run(['secret', 'get', 'nope'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no API secret/) })
+    // No unlock happened for any of them (a KDF would have been an unlock, recorded or journaled).
+    expect(unlocks()).toBe(before)
+    const reveals = JSON.parse(run(['--json', 'audit', 'list', '--event', 'secret.revealed']).stdout) as ActivityEntry[]
+    expect(reveals[0]).toMatchObject({ actor: { type: 'cli' }, target: { name: 'Stripe prod' } })
+  })
+
+  it('relative paths are the terminal folder\'s; output larger than the connection\'s 1 MiB bound arrives whole', () => {
+    const rows = Array.from({ length: 4_000 }, (_, i) => ({ name: `Service ${i} ${'x'.repeat(80)}`, url: `https://api.example.com/${i}`, clientId: `client-${i}-${'y'.repeat(100)}` }))
+    writeFileSync(join(dir, 'many.json'), JSON.stringify(rows))
+    const imported = run(['secret', 'import', join(dir, 'many.json')])
+    expect(imported).toMatchObject({ status: 0, stdout: expect.stringMatching(/Imported 4,?000 API secrets/) })
+    const exported = spawnSync(process.execPath, [bin, '--vault', vault, 'audit', 'export', '--format', 'csv', '--out', 'log.csv'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
+    expect(exported.status).toBe(0)
+    expect(readFileSync(join(dir, 'log.csv'), 'utf8')).toMatch(/^"Seq","Time","Event"/)
+    const viaAgent = run(['--json', 'secret', 'list'])
+    const viaFile = run(['--no-agent', '--password-stdin', '--json', 'secret', 'list'], `${PASSWORD}\n`)
+    expect(viaAgent.stdout.length).toBeGreaterThan(1024 * 1024)
+    expect(viaAgent.stdout).toBe(viaFile.stdout)
+  })
+
+  it('a locked agent: VAULT_LOCKED when there is no way to give the password; --password-stdin opens the file', () => {
+    expect(run(['lock'])).toMatchObject({ status: 0, stdout: 'Locked in keyhold agent.\n' })
+    expect(JSON.parse(run(['--json', 'status']).stdout)).toMatchObject({ agent: { unlocked: false }, commands: 'vault file', why: 'locked' })
+    expect(run(['secret', 'list'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: VAULT_LOCKED: Keyhold holds this vault but has it locked\./) })
+    expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], `${PASSWORD}\n`)).toMatchObject({ status: 0, stdout: 'cid\n' })
+  })
+
+  it('unlock starts keyhold agent in the background (a wrong password says so); lock stops it', async () => {
+    agent!.child.kill('SIGTERM')
+    await agent!.exited
+    agent = undefined
+    expect(run(['--password-stdin', 'unlock'], 'not the password\n')).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: AGENT_NOT_RUNNING: The background agent did not start: WRONG_PASSWORD: /) })
+    const unlocked = run(['--password-stdin', 'unlock', '--lock-after', '5'], `${PASSWORD}\n`)
+    expect(unlocked).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Unlocked\. keyhold agent \(pid \d+\) holds the vault until 5 minutes without a command, or `keyhold lock`\.\n$/) })
+    expect(run(['--password-stdin', 'unlock'], `${PASSWORD}\n`).stdout).toMatch(/^Already unlocked by keyhold agent/)
+    expect(run(['secret', 'get', 'stripe', '--field', 'client-id'])).toMatchObject({ status: 0, stdout: 'cid\n' })
+    expect(run(['lock'])).toMatchObject({ status: 0, stdout: 'Locked in keyhold agent.\n' })
+    const pid = Number(/pid (\d+)/.exec(unlocked.stdout)![1])
+    await until(() => {
+      try {
+        process.kill(pid, 0)
+        return false
+      } catch {
+        return true
+      }
+    })
+    expect(run(['lock'])).toMatchObject({ status: 0, stdout: 'Nothing holds this vault unlocked.\n' })
+  })
+})
+
+/** The app's side: it asks the person once per terminal; the grant lasts while used, and ends at lock. */
+describe('terminals of an agent that asks (as the app does)', () => {
+  let t: TestAgent
+  let asking: { stop(): Promise<void> }
+  const asked: string[] = []
+  let answer = false
+  /** Spawned without waiting (the agent runs in this process): its status and output once it exits. */
+  const run = async (args: string[]) => {
+    const child = startKeyhold(['--vault', t.path, ...args], { KEYHOLD_AGENT_DIR: t.endpoint.folder })
+    child.child.stdin.end()
+    const status = await child.exited
+    return { status, stdout: child.out(), stderr: child.err() }
+  }
+
+  beforeAll(async () => {
+    t = await startAgent()
+    await t.services.secrets.add({ name: 'GitHub', url: 'https://api.github.com', clientId: 'gh', clientSecret: 'ghp_once', identifier: 'github', tags: [] })
+    // The same agent, serving terminals through the CLI's own commands, with a person who answers `answer`.
+    await t.agent.stop()
+    const { LocalAgent } = await import('../../../src-main/core/agent/agent')
+    const agent = new LocalAgent({
+      services: t.services,
+      clock: t.services.clock,
+      approver: t.approver,
+      holder: 'app',
+      software: 'keyhold/test',
+      folder: t.endpoint.folder,
+      terminals: cliTerminalHost(t.services, async (claim) => {
+        asked.push(claim.command)
+        return answer
+      }),
+    })
+    await agent.start()
+    asking = agent
+  })
+  afterAll(async () => {
+    await asking.stop()
+    await t.stop()
+  })
+
+  it('asks with the command; a denied terminal is refused with FORBIDDEN and nothing runs', async () => {
+    answer = false
+    expect(await run(['secret', 'get', 'github', '--field', 'client-secret'])).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(asked).toEqual([`keyhold --vault ${t.path} secret get github --field client-secret`])
+  })
+
+  it('allowed once, the same terminal is not asked again until the vault locks', async () => {
+    answer = true
+    asked.length = 0
+    expect(await run(['secret', 'get', 'github', '--field', 'client-secret'])).toMatchObject({ status: 0, stdout: 'ghp_once\n' })
+    expect(await run(['secret', 'list'])).toMatchObject({ status: 0 })
+    expect(asked).toHaveLength(1)
+    t.services.vault.lock()
+    await t.services.vault.locked()
+    await t.services.vault.unlock({ password: PASSWORD })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await run(['secret', 'list'])).toMatchObject({ status: 0 })
+    expect(asked).toHaveLength(2)
+  })
+})
