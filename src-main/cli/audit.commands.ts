@@ -20,7 +20,9 @@ function what(entry: ActivityEntry): string {
 
 function table(entries: ActivityEntry[]): string {
   if (entries.length === 0) return 'No activity matches.'
-  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), e.outcome])])
+  // An entry that waited in the journal outside the vault is marked: it is not tamper-evident from before it was taken in.
+  const outcome = (e: ActivityEntry) => (e.detail.journal === true ? `${e.outcome} (from the journal)` : e.outcome)
+  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), outcome(e)])])
 }
 
 /** `keyhold audit list|verify`: the activity log (docs/activity-log.md). */
@@ -117,11 +119,9 @@ Examples:
     .action(async () => {
       const services = await ctx.unlocked()
       const result = await services.activity.acceptRestore()
-      ctx.print(result, () =>
-        result.ok
-          ? `Accepted: this vault's activity log is now the one this computer checks against. All ${result.count.toLocaleString('en-US')} entries are intact.`
-          : `Accepted the restored copy, but the log has another problem: ${result.problem}`,
-      )
+      if (!result.ok)
+        throw new KeyholdError('VAULT_CORRUPT', `The restored copy is accepted, but the activity log has another problem: ${result.problem} Keep this vault file aside for inspection.`)
+      ctx.print(result, () => `Accepted: this vault's activity log is now the one this computer checks against. All ${result.count.toLocaleString('en-US')} entries are intact.`)
     })
 
   audit

@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
+import { canonicalTime } from '../../../src-shared/apps/iso-time'
 import type { ActivityDetail, Actor, Outcome } from '../../../src-shared/types/activity'
 import { writeDataFile } from './activity.anchors'
 
 /** An event kept outside the vault until a process that writes the vault takes it in. */
 export interface JournalEntry {
+  /** Random, so an entry is taken into the log once however many processes read the journal. */
+  id: string
   at: string
   event: 'vault.unlocked' | 'vault.unlock-failed' | 'vault.locked'
   actor: Actor
@@ -40,16 +44,11 @@ export class ActivityJournal {
     this.file = join(folder, 'activity-journal.json')
   }
 
-  /** Adds an entry for a vault. Consecutive wrong passwords by one kind of actor become one entry with a count. */
-  async append(vaultId: string, entry: JournalEntry): Promise<void> {
+  /** Adds an entry for a vault (its id drawn here). Entries are never changed once written: a reader may have taken them. */
+  async append(vaultId: string, entry: Omit<JournalEntry, 'id'>): Promise<void> {
     const all = await this.readAll()
     const journal = (all[vaultId] ??= { entries: [], dropped: 0 })
-    const last = journal.entries[journal.entries.length - 1]
-    if (entry.event === 'vault.unlock-failed' && last?.event === 'vault.unlock-failed' && last.actor.type === entry.actor.type) {
-      last.detail = { count: Number(last.detail.count ?? 1) + Number(entry.detail.count ?? 1), first: last.detail.first ?? last.at, last: entry.at }
-    } else {
-      journal.entries.push(entry)
-    }
+    journal.entries.push({ id: randomBytes(12).toString('hex'), ...entry })
     const over = journal.entries.length - JOURNAL_MAX
     if (over > 0) {
       journal.entries.splice(0, over)
@@ -64,13 +63,13 @@ export class ActivityJournal {
     return { entries: journal?.entries ?? [], dropped: journal?.dropped ?? 0 }
   }
 
-  /** Removes the entries that were taken into the vault's log (as read by peek); others, appended since, stay. */
+  /** Removes the entries that were taken into the vault's log, by id; others, appended since, stay. */
   async remove(vaultId: string, taken: VaultJournal): Promise<void> {
     const all = await this.readAll()
     const journal = all[vaultId]
     if (!journal) return
-    const gone = new Set(taken.entries.map((entry) => JSON.stringify(entry)))
-    journal.entries = journal.entries.filter((entry) => !gone.has(JSON.stringify(entry)))
+    const gone = new Set(taken.entries.map((entry) => entry.id))
+    journal.entries = journal.entries.filter((entry) => !gone.has(entry.id))
     journal.dropped = Math.max(0, journal.dropped - taken.dropped)
     if (journal.entries.length === 0 && journal.dropped === 0) delete all[vaultId]
     await this.writeAll(all)
@@ -99,13 +98,20 @@ export class ActivityJournal {
 
 const JOURNAL_EVENTS = new Set(['vault.unlocked', 'vault.unlock-failed', 'vault.locked'])
 
-/** Only what the journal writes is taken in: a hand-edited file cannot put other events in the log. */
+/**
+ * Only what the journal writes is taken in: a hand-edited file cannot put other events, or a
+ * time in another form, in the log (a time is canonical UTC and not in the future; the details
+ * are rebuilt from known fields when taken in: activity.service.ts fromJournal).
+ */
 function isEntry(value: unknown): value is JournalEntry {
   const entry = value as Partial<JournalEntry> | null
   return (
     !!entry &&
+    typeof entry.id === 'string' &&
+    /^[0-9a-f]{24}$/.test(entry.id) &&
     typeof entry.at === 'string' &&
-    !Number.isNaN(Date.parse(entry.at)) &&
+    canonicalTime(entry.at) === entry.at &&
+    Date.parse(entry.at) <= Date.now() + 5 * 60_000 &&
     JOURNAL_EVENTS.has(entry.event as string) &&
     !!entry.actor &&
     (entry.actor.type === 'cli' || entry.actor.type === 'app') &&

@@ -136,9 +136,14 @@ export function deleteThrough(db: Database, seq: number): number {
   return run(db, 'DELETE FROM activity WHERE seq <= ?', [seq])
 }
 
-/** The seq of the last entry older than `at`, or of the entry that leaves `keep` newer ones. */
+/**
+ * The seq through which entries go: those before the first entry that is not older than
+ * `olderThan` (one old time further on, such as a journaled entry, does not pull the boundary
+ * past newer entries), or those beyond the newest `keep`.
+ */
 export function pruneBoundary(db: Database, olderThan: string, keep: number): number {
-  const byAge = one<{ seq: number | null }>(db, 'SELECT max(seq) AS seq FROM activity WHERE at < ?', [olderThan])?.seq ?? 0
+  const firstKept = one<{ seq: number | null }>(db, 'SELECT min(seq) AS seq FROM activity WHERE at >= ?', [olderThan])?.seq ?? null
+  const byAge = firstKept === null ? (one<{ seq: number | null }>(db, 'SELECT max(seq) AS seq FROM activity')?.seq ?? 0) : firstKept - 1
   const byCount = one<{ seq: number | null }>(db, 'SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?', [keep])?.seq ?? 0
   return Math.max(byAge, byCount)
 }
@@ -146,4 +151,14 @@ export function pruneBoundary(db: Database, olderThan: string, keep: number): nu
 export function entryAt(db: Database, seq: number): ActivityEntry | undefined {
   const row = one<Row>(db, 'SELECT * FROM activity WHERE seq = ?', [seq])
   return row && entryOf(row)
+}
+
+/** Whether the log has an entry of `event` on the target `targetId`. */
+export function hasEntryFor(db: Database, event: string, targetId: string): boolean {
+  return one<{ n: number }>(db, 'SELECT count(*) AS n FROM activity WHERE event = ? AND target_id = ?', [event, targetId])!.n > 0
+}
+
+/** The newest time among the entries through `seq` ('' when none). */
+export function newestTimeThrough(db: Database, seq: number): string {
+  return one<{ at: string | null }>(db, 'SELECT max(at) AS at FROM activity WHERE seq <= ?', [seq])?.at ?? ''
 }

@@ -27,7 +27,7 @@ import type { VaultService } from '../vault/vault.service'
 import type { Anchor, AnchorStore } from './activity.anchors'
 import type { ActivityJournal, JournalEntry } from './activity.journal'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
-import { allEntries, countEntries, deleteThrough, entryAt, insertEntries, lastEntry, pruneBoundary, queryEntries } from './activity.repo'
+import { allEntries, countEntries, deleteThrough, entryAt, hasEntryFor, insertEntries, lastEntry, newestTimeThrough, pruneBoundary, queryEntries } from './activity.repo'
 
 /**
  * Pending entries are written at most this long after their action (docs/activity-log.md §6):
@@ -75,6 +75,10 @@ export class ActivityService {
   private flushing: Promise<void> = Promise.resolve()
   /** Wrong passwords while locked: written as one entry at the next unlock. */
   private failedUnlocks: { count: number; first: string; last: string } | null = null
+  /** The header's head of each vault as it was opened, before any save of this process recommits it (§3). */
+  private readonly openedHeads = new WeakMap<Vault, { seq: number; mac: string } | null>()
+  /** Writes of entries that failed in a row (retried, then dropped). */
+  private failedWrites = 0
   /** Vaults whose log was compared with their header's head since they were opened. */
   private readonly checked = new WeakSet<Vault>()
   /** The anchor read at unlock, for the roll-back check (undefined while it is being read). */
@@ -129,6 +133,12 @@ export class ActivityService {
       this.add({ event: 'vault.locked', target: { type: 'vault', id: vault.id } })
       this.flushInto(vault)
     })
+    // The head as opened: a save of anything else (a secret added before the first entry is
+    // written) recommits the table's last entry, and would hide entries removed from the end.
+    vaults.onUnlock(() => {
+      const vault = this.vaults.vault()
+      this.openedHeads.set(vault, parseHead(vault.commitments.activity))
+    })
     // `locked()` waits for the last write and its anchor (bounded by the vault's settle time).
     vaults.onLock(() => Promise.all([this.flushing, this.journalWrites]).then(() => undefined))
     // The head of the chain goes in the vault's authenticated header with every save (§3).
@@ -152,6 +162,9 @@ export class ActivityService {
   record(record: ActivityRecord): void {
     if (!this.vaults.isUnlocked) return
     this.add(record)
+    // A CLI command that has only unlocked so far may stay read-only: nothing is written for it
+    // on a timer (a long `list` would otherwise rewrite the vault a second after unlocking).
+    if (this.actor.type === 'cli' && !this.wrote && this.pending.every((entry) => entry.event === 'vault.unlocked')) return
     this.schedule()
   }
 
@@ -230,6 +243,8 @@ export class ActivityService {
 
   async list(query: ActivityQuery = {}): Promise<ActivityPage> {
     await this.flush()
+    // What another process (the CLI next to the app) wrote meanwhile is read too.
+    await this.vaults.vault().refresh().catch(() => false)
     const limit = Math.min(Math.max(query.limit ?? PAGE_DEFAULT, 1), PAGE_MAX)
     // Times are compared as stored: UTC in toISOString form.
     const utc = (time: string | undefined) => (time === undefined ? undefined : (canonicalTime(time) ?? time))
@@ -242,6 +257,8 @@ export class ActivityService {
   async verify(): Promise<ActivityVerification> {
     await this.flush()
     const vault = this.vaults.vault()
+    // Compared with the anchor as the file is now: another process may have written (and moved the anchor).
+    await vault.refresh().catch(() => false)
     const committed = parseHead(vault.commitments.activity)
     const anchor = this.anchors ? await this.anchors.get(vault.id).catch(() => null) : null
     return vault.read((db) => {
@@ -288,11 +305,12 @@ export class ActivityService {
    * with the log is still reported.
    */
   async acceptRestore(): Promise<ActivityVerification> {
+    if (!this.anchors) throw new KeyholdError('CONFLICT', 'Keyhold keeps no record of this vault outside it here, so there is no older copy to accept.')
+    const seen = await this.anchors.get(this.vaults.vault().id)
     const found = await this.verify()
-    if (!found.restored || !this.anchors)
+    if (!found.restored)
       throw new KeyholdError('CONFLICT', 'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.')
     const vault = this.vaults.vault()
-    const seen = await this.anchors.get(vault.id)
     const head = await vault.mutate((db) => {
       const kept = readMeta(db, 'activity_break')
       if (kept !== null && ['rolled-back', 'forked'].includes((JSON.parse(kept) as ChainProblem).kind)) deleteMeta(db, 'activity_break')
@@ -354,8 +372,11 @@ export class ActivityService {
       const last = through > 0 ? entryAt(db, through) : undefined
       if (!last) return null
       const firstRemoved = base(db, vault.id).seq + 1
+      // The newest time removed: an expiry before it was recorded (and removed) or came before the log (apps.repo expiredUnrecorded).
+      const prunedAt = [newestTimeThrough(db, through), readMeta(db, 'activity_pruned_at') ?? ''].sort().pop()!
       const count = deleteThrough(db, through)
       writeMeta(db, 'activity_base', JSON.stringify({ seq: last.seq, mac: last.mac }))
+      writeMeta(db, 'activity_pruned_at', prunedAt)
       return { count, first: firstRemoved, last: last.seq }
     })
     if (!removed) return 0
@@ -365,7 +386,7 @@ export class ActivityService {
   }
 
   /** The whole log as CSV or JSON, oldest first (docs/activity-log.md §7), and records that it was exported. */
-  async exportText(format: ActivityExportFormat): Promise<{ text: string; count: number }> {
+  async exportText(format: ActivityExportFormat, record = true): Promise<{ text: string; count: number }> {
     await this.flush()
     const vault = this.vaults.vault()
     const { entries, start } = vault.read((db) => {
@@ -373,7 +394,7 @@ export class ActivityService {
       return { entries: [...allEntries(db)], start: stored === null ? { seq: 0, mac: null } : (JSON.parse(stored) as { seq: number; mac: string }) }
     })
     const text = format === 'csv' ? activityCsv(entries) : activityJson(vault.id, start, entries)
-    this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count: entries.length } })
+    if (record) this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count: entries.length } })
     return { text, count: entries.length }
   }
 
@@ -381,11 +402,13 @@ export class ActivityService {
   async exportTo(path: string, format: ActivityExportFormat, overwrite = false): Promise<ActivityExport> {
     if (!overwrite && (await fs.stat(path).then(() => true, () => false)))
       throw new KeyholdError('CONFLICT', `${path} already exists. Choose another file, or add --force to replace it.`)
-    const { text, count } = await this.exportText(format)
+    const { text, count } = await this.exportText(format, false)
     const { default: writeFileAtomic } = await import('write-file-atomic')
     await writeFileAtomic(path, text, { mode: 0o600 }).catch((error: unknown) => {
       throw fileSystemError(error, { writing: path, folder: dirname(path) })
     })
+    // Recorded once the file is there: an export that failed was not one.
+    this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count } })
     return { saved: true, path, count }
   }
 
@@ -436,57 +459,75 @@ export class ActivityService {
     this.timer = undefined
     const batch = this.pending
     this.pending = []
-    // What waited in the journal goes first, with this write (once: a later batch takes none).
+    // What waited in the journal goes first, with this write (taken once: see writeBatch).
     const journaled = this.takeJournal()
     if (batch.length === 0 && !journaled) return
     this.wrote = true
     // Queued at once (not after an await): at lock, the vault settles what is queued, then closes.
-    const write = this.writeBatch(vault, journaled ? [...fromJournal(journaled, vault.id), ...batch] : batch, this.anchor).then(
-      () => (journaled ? this.journal?.remove(vault.id, journaled).catch(() => undefined) : undefined),
+    const write = this.writeBatch(vault, batch, journaled, this.anchor).then(
       () => {
-        // A write that failed (disk full, locked meanwhile) loses this batch, never the action it records.
-        // (Journal entries stay in the journal for the next write.)
+        this.failedWrites = 0
+        return journaled ? this.journal?.remove(vault.id, journaled).catch(() => undefined) : undefined
+      },
+      () => {
+        // A write that failed (a disk fault) is tried again with the next, twice; journal entries
+        // stay in the journal. The action it records is never undone.
+        if (++this.failedWrites <= 2 && this.vaults.isUnlocked && this.vaults.vault() === vault) {
+          this.pending = [...batch, ...this.pending]
+          this.schedule()
+        }
       },
     )
     this.flushing = Promise.all([this.flushing, write]).then(() => undefined)
   }
 
-  private async writeBatch(vault: Vault, batch: readonly Pending[], anchor: Anchor | null | undefined): Promise<void> {
+  private async writeBatch(vault: Vault, batch: readonly Pending[], journaled: TakenJournal | null, anchor: Anchor | null | undefined): Promise<void> {
     const checkAnchor = anchor !== undefined && !this.anchorChecked.has(vault)
+    const opened = this.openedHeads.has(vault) ? this.openedHeads.get(vault)! : parseHead(vault.commitments.activity)
     const started = performance.now()
-    const head = await vault.mutate((db) => {
-        const key = logKey(db)
-        const last = lastEntry(db)
-        // Before the first entry this vault adds: does the log end where the header says it did?
-        // (A tool that edited the database but not the header leaves them apart; the next save
-        // would commit the new head, so the break is kept in meta for verify to report.)
-        if (!this.checked.has(vault)) {
-          const committed = parseHead(vault.commitments.activity)
-          const broken = committed && (!last || last.seq < committed.seq ? { kind: 'truncated' as const, last: last?.seq ?? 0, expected: committed.seq } : entryAt(db, committed.seq)?.mac !== committed.mac ? { kind: 'changed' as const, seq: committed.seq } : null)
-          if (broken && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(broken))
-        }
-        // A vault file put back from an older copy: its log ends before what this computer saw.
-        const rolledBack = checkAnchor && anchor ? againstAnchor(db, anchor, last?.seq ?? 0) : null
-        if (rolledBack && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(rolledBack))
-        let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
-        let seq = last?.seq ?? base(db, vault.id).seq
-        const entries = batch.map((entry) => {
-          seq++
-          const mac = chainMac(key, previous, { ...entry, seq })
-          previous = mac
-          return { ...entry, seq, mac: mac.toString('base64') }
-        })
-        insertEntries(db, entries)
-        const newest = entries[entries.length - 1]!
-        return { seq: newest.seq, mac: newest.mac }
+    const written = await vault.mutate((db) => {
+      const key = logKey(db)
+      const last = lastEntry(db)
+      // Before the first entry this vault adds: does the log end where the header said it did
+      // when the vault was opened? (A tool that edited the database but not the header leaves
+      // them apart; the next save commits the new head, so the break is kept in meta.)
+      if (!this.checked.has(vault)) {
+        const broken = opened && (!last || last.seq < opened.seq ? { kind: 'truncated' as const, last: last?.seq ?? 0, expected: opened.seq } : entryAt(db, opened.seq)?.mac !== opened.mac ? { kind: 'changed' as const, seq: opened.seq } : null)
+        if (broken && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(broken))
+      }
+      // A vault file put back from an older copy: its log ends before what this computer saw.
+      const rolledBack = checkAnchor && anchor ? againstAnchor(db, anchor, last?.seq ?? 0) : null
+      if (rolledBack && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(rolledBack))
+      // Journal entries another process took in already are not taken again (their ids are kept).
+      const taken = new Set<string>(JSON.parse(readMeta(db, 'activity_journal_taken') ?? '[]') as string[])
+      const fresh = journaled ? journaled.entries.filter((entry) => !taken.has(entry.id)) : []
+      const dropped = journaled && journaled.dropped > 0 && !taken.has(`dropped:${journaled.droppedId}`) ? journaled.dropped : 0
+      const newlyTaken = [...fresh.map((entry) => entry.id), ...(dropped > 0 ? [`dropped:${journaled!.droppedId}`] : [])]
+      if (newlyTaken.length > 0) writeMeta(db, 'activity_journal_taken', JSON.stringify([...taken, ...newlyTaken].slice(-JOURNAL_TAKEN_KEPT)))
+      // A key's expiry is recorded once, also when two processes noticed it.
+      const mine = batch.filter((entry) => entry.event !== 'app.expired' || !entry.target?.id || !hasEntryFor(db, 'app.expired', entry.target.id))
+      const all = [...fromJournal({ entries: fresh, dropped }, vault.id), ...mine]
+      if (all.length === 0) return null
+      let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
+      let seq = last?.seq ?? base(db, vault.id).seq
+      const entries = all.map((entry) => {
+        seq++
+        const mac = chainMac(key, previous, { ...entry, seq })
+        previous = mac
+        return { ...entry, seq, mac: mac.toString('base64') }
       })
+      insertEntries(db, entries)
+      const newest = entries[entries.length - 1]!
+      return { head: { seq: newest.seq, mac: newest.mac }, broken: readMeta(db, 'activity_break') !== null }
+    })
     this.lastWriteMs = performance.now() - started
     this.checked.add(vault)
     // An anchor still being read at unlock was not compared: moving it past this head would
-    // hide a copy put back. The next write compares it.
-    if (anchor === undefined) return
+    // hide a copy put back. The next write compares it. Nor does it move while a break is
+    // reported: the person accepts a restored copy first (acceptRestore).
+    if (anchor === undefined || !written) return
     this.anchorChecked.add(vault)
-    await this.anchors?.advance(vault.id, head).catch(() => undefined)
+    if (!written.broken) await this.anchors?.advance(vault.id, written.head).catch(() => undefined)
   }
 
   private now(): string {
@@ -494,50 +535,63 @@ export class ActivityService {
   }
 
   /** The journal's entries read last and not yet taken in this unlock, or null. */
-  private takeJournal(): { entries: JournalEntry[]; dropped: number } | null {
+  private takeJournal(): TakenJournal | null {
     const read = this.journaled
     this.journaled = null
     if (!read) return null
-    const entries = read.entries.filter((entry) => !this.takenFromJournal.has(JSON.stringify(entry)))
-    for (const entry of entries) this.takenFromJournal.add(JSON.stringify(entry))
+    const entries = read.entries.filter((entry) => !this.takenFromJournal.has(entry.id))
+    for (const entry of entries) this.takenFromJournal.add(entry.id)
     const dropped = this.takenFromJournal.has('dropped') ? 0 : read.dropped
     if (dropped > 0) this.takenFromJournal.add('dropped')
-    return entries.length > 0 || dropped > 0 ? { entries, dropped } : null
+    return entries.length > 0 || dropped > 0 ? { entries, dropped, droppedId: entries[0]?.id ?? 'none' } : null
   }
 
   /** Appends to the journal, in order, and lets `locked()` wait for it. */
   private toJournal(vaultId: string, entry: Pending): void {
     const journal = this.journal
     if (!journal) return
-    const kept: JournalEntry = { at: entry.at, event: entry.event as JournalEntry['event'], actor: { type: this.actor.type }, outcome: entry.outcome, detail: entry.detail }
+    const kept: Omit<JournalEntry, 'id'> = { at: entry.at, event: entry.event as JournalEntry['event'], actor: { type: this.actor.type }, outcome: entry.outcome, detail: entry.detail }
     this.journalWrites = this.journalWrites.then(() => journal.append(vaultId, kept)).catch(() => undefined)
   }
 }
 
+/** The journal's entries taken in one write, and the count dropped before them (taken once, under `dropped:<droppedId>`). */
+type TakenJournal = { entries: JournalEntry[]; dropped: number; droppedId: string }
+
+/** Journal ids the vault remembers as taken in (enough for any journal: it holds at most 1,000). */
+const JOURNAL_TAKEN_KEPT = 2_000
+const MAX_FAILED_COUNT = 1_000_000
+
 /**
  * The journal's entries as the log keeps them: the vault as target, only the facts each event
- * has, and `journal: true` (they waited outside the vault, unauthenticated). Oldest first.
+ * has (rebuilt: a canonical time no later than now, a count from 1 to 1,000,000), consecutive
+ * wrong passwords of one kind of actor as one entry, and `journal: true` (they waited outside
+ * the vault, unauthenticated). Oldest first.
  */
 function fromJournal(taken: { entries: JournalEntry[]; dropped: number }, vaultId: string): Pending[] {
-  const time = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null)
-  const entries = [...taken.entries].sort((a, b) => a.at.localeCompare(b.at))
-  return entries.map((entry, index) => {
-    const detail: ActivityDetail =
-      entry.event === 'vault.unlocked'
-        ? { with: entry.detail.with === 'device' ? 'device' : 'password' }
-        : entry.event === 'vault.unlock-failed'
-          ? { count: Number.isInteger(entry.detail.count) ? Number(entry.detail.count) : 1, first: time(entry.detail.first) ?? entry.at, last: time(entry.detail.last) ?? entry.at }
-          : {}
-    if (index === 0 && taken.dropped > 0) detail.earlierDropped = taken.dropped
-    return {
-      at: entry.at,
-      event: entry.event,
-      actor: { type: entry.actor.type },
-      target: { type: 'vault', id: vaultId },
-      outcome: entry.event === 'vault.unlock-failed' ? 'failed' : 'ok',
-      detail: { ...detail, journal: true },
+  const now = new Date().toISOString()
+  const time = (value: unknown, fallback: string) => {
+    const canonical = typeof value === 'string' ? canonicalTime(value) : null
+    return canonical !== null && canonical <= now ? canonical : fallback
+  }
+  const out: Pending[] = []
+  for (const entry of [...taken.entries].sort((a, b) => a.at.localeCompare(b.at))) {
+    const at = time(entry.at, now)
+    const previous = out[out.length - 1]
+    if (entry.event === 'vault.unlock-failed') {
+      const count = Number.isInteger(entry.detail.count) ? Math.min(Math.max(Number(entry.detail.count), 1), MAX_FAILED_COUNT) : 1
+      if (previous?.event === 'vault.unlock-failed' && previous.actor.type === entry.actor.type) {
+        previous.detail = { ...previous.detail, count: Math.min(Number(previous.detail.count) + count, MAX_FAILED_COUNT), last: at }
+        continue
+      }
+      out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'failed', detail: { count, first: at, last: at, journal: true } })
+      continue
     }
-  })
+    const detail: ActivityDetail = entry.event === 'vault.unlocked' ? { with: entry.detail.with === 'device' ? 'device' : 'password' } : {}
+    out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'ok', detail: { ...detail, journal: true } })
+  }
+  if (taken.dropped > 0 && out[0]) out[0].detail = { ...out[0].detail, earlierDropped: Math.min(taken.dropped, MAX_FAILED_COUNT) }
+  return out
 }
 
 function logKey(db: Database): Buffer {
@@ -577,7 +631,7 @@ function words(problem: ChainProblem): string {
     case 'rolled-back':
       return `The vault file is older than the activity log this computer saw: its log ends at entry ${problem.last}, but entry ${problem.expected} was written here before. An older copy of the vault was put back.`
     case 'forked':
-      return `The vault file is older than the activity log this computer saw: entry ${problem.seq} is not the one written here before, so an older copy of the vault was put back and used since.`
+      return `The vault file is older than the activity log this computer saw: entry ${problem.seq} is not the one written here before, so an older copy of the vault was put back and used since (or someone with the master password rewrote the log).`
   }
 }
 

@@ -74,8 +74,8 @@ export { vaultHashKey as hashKey } from '../vault/meta'
 
 /**
  * Keys whose expiration is at or before `now`, not revoked before it, with no `app.expired`
- * entry in the activity log, and that expired after the oldest entry the log keeps (an older
- * one was recorded and removed by retention, or came before the log). Oldest first.
+ * entry in the activity log, and that expired after the newest entry retention removed (an
+ * older one was recorded and removed, or came before the log). Oldest first.
  */
 export function expiredUnrecorded(db: Database, now: string): Array<Pick<AppRecord, 'id' | 'name' | 'expires_at'>> {
   return all(
@@ -83,7 +83,7 @@ export function expiredUnrecorded(db: Database, now: string): Array<Pick<AppReco
     `SELECT id, name, expires_at FROM apps
      WHERE expires_at IS NOT NULL AND expires_at <= ?
        AND (revoked_at IS NULL OR revoked_at > expires_at)
-       AND expires_at >= coalesce((SELECT min(at) FROM activity), '')
+       AND expires_at > coalesce((SELECT value FROM meta WHERE key = 'activity_pruned_at'), '')
        AND NOT EXISTS (SELECT 1 FROM activity WHERE event = 'app.expired' AND target_id = apps.id)
      ORDER BY expires_at`,
     [now],

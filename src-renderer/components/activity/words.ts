@@ -187,6 +187,14 @@ const list = (value: unknown): string[] | null => (Array.isArray(value) ? value.
 
 /** The short detail of an entry (the field copied, the op of a request, the roles), or '' when there is nothing to add. */
 export function detailText(entry: Pick<ActivityEntry, 'event' | 'detail'>): string {
+  const text = eventDetailText(entry)
+  // Waited in the journal outside the vault (a wrong password, a command that only read): not tamper-evident until taken in.
+  if (entry.detail?.journal !== true) return text
+  const dropped = num(entry.detail.earlierDropped)
+  return [text, 'From the journal (not tamper-evident)', dropped ? `${dropped.toLocaleString()} earlier ones were not kept` : ''].filter(Boolean).join(' · ')
+}
+
+function eventDetailText(entry: Pick<ActivityEntry, 'event' | 'detail'>): string {
   const d: ActivityDetail = entry.detail ?? {}
   switch (entry.event) {
     case 'secret.copied':

@@ -220,9 +220,8 @@ describe('the activity journal: wrong passwords and read-only CLI commands', () 
     await command('wrong password two')
     expect(readFileSync(path()).equals(before)).toBe(true)
     const waiting = Object.values(journal())[0]!.entries
-    // Two wrong passwords in a row are one entry with a count.
-    expect(waiting.map((e) => e.event)).toEqual(['vault.unlocked', 'vault.locked', 'vault.unlock-failed'])
-    expect(waiting[2]).toMatchObject({ detail: { count: 2 }, outcome: 'failed', actor: { type: 'cli' } })
+    expect(waiting.map((e) => e.event)).toEqual(['vault.unlocked', 'vault.locked', 'vault.unlock-failed', 'vault.unlock-failed'])
+    expect(waiting[2]).toMatchObject({ detail: { count: 1 }, outcome: 'failed', actor: { type: 'cli' } })
 
     const app = open('app')
     await app.vault.unlock({ password: PASSWORD })
@@ -283,9 +282,13 @@ describe('the activity journal: wrong passwords and read-only CLI commands', () 
       [id]: {
         dropped: 0,
         entries: [
-          { at, event: 'secret.revealed', actor: { type: 'cli' }, outcome: 'ok', detail: {} },
-          { at, event: 'vault.unlocked', actor: { type: 'pairing', id: 'p', name: 'Mallory' }, outcome: 'ok', detail: {} },
-          { at, event: 'vault.unlocked', actor: { type: 'cli', name: 'Mallory' }, outcome: 'ok', detail: { with: 'device', extra: 'x' } },
+          { id: 'a'.repeat(24), at, event: 'secret.revealed', actor: { type: 'cli' }, outcome: 'ok', detail: {} },
+          { id: 'b'.repeat(24), at, event: 'vault.unlocked', actor: { type: 'pairing', id: 'p', name: 'Mallory' }, outcome: 'ok', detail: {} },
+          { id: 'c'.repeat(24), at, event: 'vault.unlocked', actor: { type: 'cli', name: 'Mallory' }, outcome: 'ok', detail: { with: 'device', extra: 'x' } },
+          // A time in another form (free text Date.parse would take), or long ago to pull retention's boundary: refused.
+          { id: 'd'.repeat(24), at: '2030-01-01 (nothing happened here)', event: 'vault.locked', actor: { type: 'cli' }, outcome: 'ok', detail: {} },
+          { id: 'e'.repeat(24), at: '2099-01-01T00:00:00.000Z', event: 'vault.locked', actor: { type: 'cli' }, outcome: 'ok', detail: {} },
+          { id: 'f'.repeat(24), at, event: 'vault.unlock-failed', actor: { type: 'cli' }, outcome: 'failed', detail: { count: -5, first: 'yesterday', last: at } },
         ],
       },
     }
@@ -295,7 +298,10 @@ describe('the activity journal: wrong passwords and read-only CLI commands', () 
     const app = open('app')
     await app.vault.unlock({ password: PASSWORD })
     const taken = (await app.activity.list({ limit: 500 })).items.filter((e) => e.detail.journal)
-    expect(taken.map((e) => [e.event, e.actor, e.detail])).toEqual([['vault.unlocked', { type: 'cli' }, { with: 'device', journal: true }]])
+    expect(taken.map((e) => [e.event, e.actor, e.detail]).reverse()).toEqual([
+      ['vault.unlocked', { type: 'cli' }, { with: 'device', journal: true }],
+      ['vault.unlock-failed', { type: 'cli' }, { count: 1, first: at, last: at, journal: true }],
+    ])
     app.vault.lock()
     await app.vault.locked()
   })
