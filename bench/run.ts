@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { BENCH_DIR, BENCH_KDF, BENCH_PASSWORD, paths, QUERIES, WORKER, type AgentResult, type AppResult, type MemoryResult, type SizeResult } from './measure'
 import { median } from './stats'
+import { buildKdbx, compareAgentPath, compareCold, kdbxPath, keepassxcVersion, type KeepassxcRow } from './keepassxc'
+import { realisticSecret } from './data'
 
 const ROOT = resolve(__dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
@@ -101,7 +103,7 @@ function logShareAtLimit(r: LogCostInput): number {
   return ((20 * logPerRequestUs(r)) / 1e6 + (r.save.medianMs / 1000) * savesPerSecond) * 100
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
   process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
   const results: Array<SizeResult & { cold: ColdResult; rss: MemoryResult; app: AppResult; agent: AgentResult }> = []
@@ -181,8 +183,49 @@ function main(): void {
     process.stdout.write(
       `\nNODE_EXTRA_CA_CERTS is set here, so every Node process parses CA certificates before it runs\na line of script (nodejs/node#40524); the CLI never uses them. Cold starts are shown with and without it.\n`,
     )
-  writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({ machine, runs: RUNS, coldRuns: COLD_RUNS, extraCaCerts: !!EXTRA_CA_CERTS, results }, null, 2))
+  const side = await sideBySide()
+  writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({ machine, runs: RUNS, coldRuns: COLD_RUNS, extraCaCerts: !!EXTRA_CA_CERTS, results, sideBySide: side }, null, 2))
   process.stdout.write(`\nRaw numbers: .bench/results.json\n`)
 }
 
-main()
+/**
+ * Issue 19's comparisons: `keyhold secret get` through a running agent against opening the
+ * vault, and keyhold against keepassxc-cli (when installed) on the same items and KDF.
+ */
+async function sideBySide() {
+  const bin = join(ROOT, 'bin/keyhold.js')
+  const runs = Number(process.env.BENCH_SIDE_RUNS ?? 5)
+  const rows: Array<{ size: number; agent: { agentMs: number; fileMs: number }; keepassxc: KeepassxcRow | null }> = []
+  const version = keepassxcVersion()
+  for (const size of SIZES) {
+    const index = Math.floor(size / 2)
+    const item = realisticSecret(index)
+    const agent = await compareAgentPath({ keyholdBin: bin, vault: paths(size).vault, password: BENCH_PASSWORD, identifier: item.identifier!, runs })
+    let keepassxc: KeepassxcRow | null = null
+    if (version) {
+      const kdbx = kdbxPath(BENCH_DIR, size)
+      await buildKdbx(kdbx, BENCH_PASSWORD, Array.from({ length: size }, (_, i) => realisticSecret(i)))
+      keepassxc = compareCold({ keyholdBin: bin, vault: paths(size).vault, kdbx, password: BENCH_PASSWORD, term: item.name, identifier: item.identifier!, index, runs })
+    }
+    rows.push({ size, agent, keepassxc })
+  }
+  const ratio = (pair: [number, number]) => `${ms(pair[0])} / ${ms(pair[1])} (${(pair[1] / pair[0]).toFixed(1)}x)`
+  const table: Array<[string, (r: (typeof rows)[number]) => string]> = [
+    ['UNLOCK ONCE: cold `keyhold secret get`, new processes interleaved', () => ''],
+    ['  through a running keyhold agent / opening the vault file, KDF included (ms)', (r) => `${ms(r.agent.agentMs)} / ${ms(r.agent.fileMs)}`],
+    ...(version
+      ? ([
+          [`KEEPASSXC-CLI ${version}: keyhold / keepassxc-cli, same items and KDF, cold processes interleaved (ms, keyhold's lead)`, () => ''],
+          ['  search one name', (r) => ratio(r.keepassxc!.searchMs)],
+          ['  list (keyhold secret list / keepassxc-cli ls)', (r) => ratio(r.keepassxc!.listMs)],
+          ['  get one client secret (secret get --field / show -s -a Password)', (r) => ratio(r.keepassxc!.getMs)],
+        ] as typeof table)
+      : [['KEEPASSXC-CLI: not installed here, so no comparison (apt-get install keepassxc)', () => ''] as (typeof table)[number]]),
+  ]
+  const lines = [['', ...rows.map((r) => r.size.toLocaleString('en'))], ...table.map(([label, cell]) => [label, ...rows.map(cell)])]
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)))
+  process.stdout.write(`\n${lines.map((line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n')}\n`)
+  return rows
+}
+
+void main()

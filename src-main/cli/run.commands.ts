@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { constants as osConstants } from 'node:os'
 import { dirname } from 'node:path'
+import { Writable } from 'node:stream'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { fileSystemError } from '../core/vault/fs-errors'
@@ -9,6 +10,7 @@ import { collect } from './context'
 import { ExitStatus, StatusError } from './helpers'
 import { decodeUtf8 } from './io'
 import { MaskingStream, parseReference, REFERENCE_PREFIX, resolveReferences, shown, type Reference } from './references'
+import { route, runInAgent, terminalSession } from './terminal-client'
 
 /** Template and env files are small text files: refused above this size before they are read whole. */
 const TEXT_FILE_MAX_BYTES = 4 * 1024 * 1024
@@ -88,22 +90,37 @@ With --password-stdin, the command's standard input is empty.`,
       for (const option of opts.env.map(envOption)) wanted.push({ ...option, from: `--env ${option.name}` })
 
       const references = wanted.filter((w) => w.from !== 'plain')
-      const services = await ctx.unlocked()
-      const values = resolveReferences(
-        services,
+      const values = await resolveAll(
+        ctx,
         references.map((w) => w.reference),
-        (i) => references[i]!.from,
+        references.map((w) => w.from),
       )
       const env: NodeJS.ProcessEnv = { ...ctx.env }
       let r = 0
       for (const w of wanted) env[w.name] = w.from === 'plain' ? w.reference.text : values[r++]!
       // The vault closes before the command starts: it runs as long as it likes, the vault does not stay open.
-      services.vault.lock()
-      await services.vault.locked()
-      await services.activity.settled()
+      // (Opened here only when no agent resolved the references.)
+      if (!ctx.host) {
+        const services = ctx.services()
+        services.vault.lock()
+        await services.vault.locked()
+        await services.activity.settled()
+      }
       // Client secrets are what is masked: a URL or a Client ID in the output is left readable.
       const secrets = values.filter((_, i) => references[i]!.reference.field === 'client-secret')
       throw new ExitStatus(await runChild(command, env, opts.masking ? secrets : null, !ctx.options.passwordStdin))
+    })
+
+  // Run in the agent for `run` and `inject`: resolves references there and prints their values as JSON.
+  program
+    .command('resolve-references', { hidden: true })
+    .option('--ref <REF>', 'a reference', collect, [] as string[])
+    .option('--label <WHERE>', 'where it was written', collect, [] as string[])
+    .action(async (opts: { ref: string[]; label: string[] }) => {
+      const references = opts.ref.map(parseReference)
+      const services = await ctx.unlocked()
+      const values = resolveReferences(services, references, (i) => opts.label[i] ?? references[i]!.text)
+      ctx.print(values, () => JSON.stringify(values))
     })
 
   program
@@ -134,8 +151,11 @@ Every reference must resolve, or nothing is written.`,
       })
       if (opts.outFile !== undefined && !opts.force && (await import('node:fs/promises').then((fs) => fs.lstat(opts.outFile!)).then(() => true, () => false)))
         throw new KeyholdError('CONFLICT', `${opts.outFile} already exists. Choose another file, or add --force to replace it.`)
-      const services = await ctx.unlocked()
-      const values = resolveReferences(services, references, (i) => `${where}, line ${lineOf(template, found[i]!.index)}`)
+      const values = await resolveAll(
+        ctx,
+        references,
+        found.map((m) => `${where}, line ${lineOf(template, m.index)}`),
+      )
       let i = 0
       const text = template.replace(/\{\{\s*(keyhold:\/\/[^\s{}]*)\s*\}\}/g, () => values[i++]!)
       if (opts.outFile === undefined) return ctx.write(text)
@@ -150,6 +170,40 @@ Every reference must resolve, or nothing is written.`,
 }
 
 const lineOf = (text: string, index: number | undefined) => text.slice(0, index ?? 0).split('\n').length
+
+/**
+ * The values of `references`, all or none: in the agent when one holds the vault unlocked (no
+ * password: the hidden `resolve-references` command runs there), else from the vault file.
+ * `labels[i]` says where reference i was written, for the error.
+ */
+async function resolveAll(ctx: CliContext, references: readonly Reference[], labels: readonly string[]): Promise<string[]> {
+  if (references.length === 0) return []
+  const args = ['resolve-references', ...references.flatMap((reference, i) => ['--ref', reference.text, '--label', labels[i]!])]
+  const argv = [...globalArgv(ctx), '--json', ...args]
+  const routed = ctx.host ? null : await route(argv, ctx.env)
+  const session = routed?.path === 'agent' ? await terminalSession(routed, argv) : null
+  if (!session) return resolveReferences(await ctx.unlocked(), references, (i) => labels[i]!)
+  let out = ''
+  let err = ''
+  const status = await runInAgent(session, argv, {
+    stdout: new Writable({ write: (chunk, _encoding, done) => ((out += String(chunk)), done()) }),
+    stderr: new Writable({ write: (chunk, _encoding, done) => ((err += String(chunk)), done()) }),
+    stdin: process.stdin,
+    env: ctx.env,
+  })
+  if (status !== 0) {
+    const said = /^keyhold: ([A-Z_]+): (.*)$/s.exec(err.trim())
+    if (said) throw new KeyholdError(said[1] as never, said[2]!)
+    throw new KeyholdError('INTERNAL', `The agent could not resolve the references (exit ${status}). Run the command again with --no-agent.`)
+  }
+  return JSON.parse(out) as string[]
+}
+
+/** This run's global options, to pass on to the agent (the vault, --password-stdin, --no-agent). */
+function globalArgv(ctx: CliContext): string[] {
+  const { vault, passwordStdin, agent } = ctx.options
+  return [...(vault ? ['--vault', vault] : []), ...(passwordStdin ? ['--password-stdin'] : []), ...(agent === false ? ['--no-agent'] : [])]
+}
 
 /**
  * Starts the command with `env` and waits for it: its exit status, or 128 + the signal's

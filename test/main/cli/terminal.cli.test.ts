@@ -58,6 +58,11 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     // A usage error and a refusal read as they do without the agent.
     expect(run(['--password-stdin', 'secret', 'edit', 'stripe', '--client-secret-stdin'], `${PASSWORD}\n`)).toMatchObject({ status: 2, stderr: 'keyhold: usage: expected the client secret on line 2 of standard input\n' })
     expect(run(['secret', 'get', 'nope'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no API secret/) })
+    // run and inject resolve their references in the agent: no password either.
+    expect(run(['run', '--no-masking', '--env', 'K=keyhold://stripe/client-secret', '--', 'sh', '-c', 'echo "$K"'])).toMatchObject({ status: 0, stdout: 'sk_live_twice\n' })
+    expect(run(['run', '--env', 'K=keyhold://gone/client-secret', '--', 'true'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: A reference does not resolve, so nothing was run or written\. --env K: keyhold:\/\/gone\/client-secret/) })
+    writeFileSync(join(dir, 'app.tpl'), 'key: {{ keyhold://stripe/client-id }}\n')
+    expect(run(['inject', '-i', join(dir, 'app.tpl')])).toMatchObject({ status: 0, stdout: 'key: cid\n' })
     // No unlock happened for any of them (a KDF would have been an unlock, recorded or journaled).
     expect(unlocks()).toBe(before)
     const reveals = JSON.parse(run(['--json', 'audit', 'list', '--event', 'secret.revealed']).stdout) as ActivityEntry[]
