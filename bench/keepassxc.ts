@@ -114,7 +114,7 @@ export async function compareAgentPath(opts: { keyholdBin: string; vault: string
   const folder = mkdtempSync(join(tmpdir(), 'keyhold-bench-terminal-'))
   chmodSync(folder, 0o700)
   const env = { ...process.env, KEYHOLD_AGENT_DIR: folder }
-  const agent = spawn(process.execPath, [opts.keyholdBin, '--vault', opts.vault, '--password-stdin', 'agent'], { env, stdio: ['pipe', 'pipe', 'inherit'] })
+  const agent = spawn(process.execPath, [opts.keyholdBin, '--vault', opts.vault, '--password-stdin', 'agent'], { env, stdio: ['pipe', 'pipe', 'ignore'] })
   agent.stdin.write(`${opts.password}\n`)
   try {
     await new Promise<void>((resolve, reject) => {

@@ -272,7 +272,9 @@ Examples:
       })
       const endpoint = await agent.start()
       let stopped: () => void = () => undefined
+      let stopping = false
       services.vault.onLock(() => {
+        if (stopping) return
         // Phones are never served while locked (docs/pairing-protocol.md §2.4.4).
         void agent.stopNetwork()
         if (opts.exitOnLock) {
@@ -304,6 +306,7 @@ Examples:
         process.once('SIGINT', stopped)
         process.once('SIGTERM', stopped)
       })
+      stopping = true
       await agent.stop()
       io.stderr.write('Agent stopped.\n')
     })
