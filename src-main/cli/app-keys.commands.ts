@@ -187,7 +187,7 @@ Examples:
         ctx.write(services.appKeys.exportCsv().csv)
         return
       }
-      const result = await services.appKeys.exportCsvTo(opts.out)
+      const result = await services.appKeys.exportCsvTo(ctx.path(opts.out))
       ctx.print(result, () => `Exported ${result.count} key${result.count === 1 ? '' : 's'} with access to ${result.path}`)
     })
 

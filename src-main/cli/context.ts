@@ -33,6 +33,11 @@ export interface CliHost {
   prompt(question: string): Promise<string>
   /** The terminal's standard input, a line at a time. */
   lines: { take(line: InputLine): Promise<string> }
+  /**
+   * The command exports secrets or manages keys: the master password is asked (or read from
+   * --password-stdin's line) and confirmed, as opening the vault file would have.
+   */
+  confirm: boolean
 }
 
 /**
@@ -107,10 +112,13 @@ export class CliContext {
   /** Unlocks the vault with the master password and returns the services. */
   async unlocked(options: { autoLockMs?: number } = {}): Promise<Services> {
     if (this.io.host) {
-      // In the agent: the vault is open already. A script's --password-stdin line is read and not needed.
-      if (this.options.passwordStdin) await this.password('Master password: ', 'the master password')
-      if (!this.io.host.services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked meanwhile. Unlock Keyhold, or run the command again with --no-agent.')
-      return this.io.host.services
+      // In the agent: the vault is open already. A script's --password-stdin line is read, and
+      // checked only for a command that needs the master password confirmed.
+      const { services, confirm } = this.io.host
+      if (!services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked meanwhile. Unlock Keyhold, or run the command again with --no-agent.')
+      if (confirm) await services.vault.confirmPassword(await this.password('Master password: ', 'the master password'))
+      else if (this.options.passwordStdin) await this.password('Master password: ', 'the master password')
+      return services
     }
     // Typed at a prompt, the password takes seconds: sql.js loads meanwhile. Piped in, it is
     // there at once, and the unlock starts the KDF first and loads sql.js while it runs.

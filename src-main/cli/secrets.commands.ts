@@ -398,7 +398,7 @@ Examples:
     .action(async (file: string, opts: { from?: string }) => {
       if (opts.from !== undefined && !(IMPORT_SOURCES as readonly string[]).includes(opts.from))
         throw new KeyholdError('INVALID_INPUT', `--from must be one of ${IMPORT_SOURCES.join(', ')}.`)
-      const text = await readImportFile(file)
+      const text = await readImportFile(ctx.path(file))
       const { inputs, label, source, skipped } = planImport(file, text, opts.from as ImportSource | undefined)
       const services = await ctx.unlocked()
       const added = await services.secrets.addMany(inputs, label)
@@ -424,7 +424,7 @@ Examples:
       if (!(SECRETS_EXPORT_FORMATS as readonly string[]).includes(opts.format))
         throw new KeyholdError('INVALID_INPUT', `--format must be one of ${SECRETS_EXPORT_FORMATS.join(', ')}.`)
       const format = opts.format as SecretsExportFormat
-      const out = opts.out
+      const out = opts.out === undefined ? undefined : ctx.path(opts.out)
       if (out !== undefined) await checkExportFile(out, opts.force === true)
       // Unlocking with the master password is the confirmation the export needs (as for `key` commands).
       const services = await ctx.unlocked()

@@ -51,7 +51,7 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
           stderr,
           stdin: process.stdin,
           env: {},
-          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines },
+          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines, confirm: needsConfirmation(run.argv) },
         }),
       )
       await Promise.all([finished(stdout), finished(stderr)])
@@ -62,4 +62,21 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
 
 function finished(stream: Writable): Promise<void> {
   return new Promise((resolve) => stream.end(() => resolve()))
+}
+
+/**
+ * Commands that export secrets or manage keys: opening the vault file with the master password
+ * is their confirmation, so in the agent the password is asked and confirmed instead.
+ */
+const CONFIRMED: ReadonlyMap<string, ReadonlySet<string> | 'all'> = new Map<string, ReadonlySet<string> | 'all'>([
+  ['secret', new Set(['export'])],
+  ['key', new Set(['generate', 'add-external', 'roles', 'activate', 'deactivate', 'remove', 'export-csv'])],
+  ['role', new Set(['create', 'delete'])],
+])
+
+function needsConfirmation(argv: readonly string[]): boolean {
+  const command = commandOf(argv)
+  const sub = command === undefined ? undefined : argv.slice(argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
+  const subs = command === undefined ? undefined : CONFIRMED.get(command)
+  return subs !== undefined && (subs === 'all' || (sub !== undefined && subs.has(sub)))
 }

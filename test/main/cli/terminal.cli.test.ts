@@ -63,6 +63,13 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     expect(run(['run', '--env', 'K=keyhold://gone/client-secret', '--', 'true'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: A reference does not resolve, so nothing was run or written\. --env K: keyhold:\/\/gone\/client-secret/) })
     writeFileSync(join(dir, 'app.tpl'), 'key: {{ keyhold://stripe/client-id }}\n')
     expect(run(['inject', '-i', join(dir, 'app.tpl')])).toMatchObject({ status: 0, stdout: 'key: cid\n' })
+    // Exporting secrets or managing keys confirms the master password in the agent too, as opening the file would.
+    expect(run(['secret', 'export', '--format', 'json'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no terminal to ask for secrets on/) })
+    expect(run(['--password-stdin', 'secret', 'export', '--format', 'json'], 'not the password\n')).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: WRONG_PASSWORD: /) })
+    const exported = run(['--password-stdin', 'secret', 'export', '--format', 'json'], `${PASSWORD}\n`)
+    expect(exported.status).toBe(0)
+    expect(exported.stdout).toContain('sk_live_twice')
+    expect(run(['--password-stdin', '--json', 'key', 'generate', '--role', 'secrets-reader'], `${PASSWORD}\n`)).toMatchObject({ status: 0, stdout: expect.stringContaining('"token"') })
     // No unlock happened for any of them (a KDF would have been an unlock, recorded or journaled).
     expect(unlocks()).toBe(before)
     const reveals = JSON.parse(run(['--json', 'audit', 'list', '--event', 'secret.revealed']).stdout) as ActivityEntry[]
@@ -72,7 +79,7 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
   it('relative paths are the terminal folder\'s; output larger than the connection\'s 1 MiB bound arrives whole', () => {
     const rows = Array.from({ length: 4_000 }, (_, i) => ({ name: `Service ${i} ${'x'.repeat(80)}`, url: `https://api.example.com/${i}`, clientId: `client-${i}-${'y'.repeat(100)}` }))
     writeFileSync(join(dir, 'many.json'), JSON.stringify(rows))
-    const imported = run(['secret', 'import', join(dir, 'many.json')])
+    const imported = spawnSync(process.execPath, [bin, '--vault', vault, 'secret', 'import', 'many.json'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
     expect(imported).toMatchObject({ status: 0, stdout: expect.stringMatching(/Imported 4,?000 API secrets/) })
     const exported = spawnSync(process.execPath, [bin, '--vault', vault, 'audit', 'export', '--format', 'csv', '--out', 'log.csv'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
     expect(exported.status).toBe(0)
