@@ -17,6 +17,7 @@ export function agentHandlers({ agent, pairings }: Services): AgentHandlers {
     agentAnswerPairing: (input) =>
       agent.answerPairing(input.id, input.approved ? { approved: true, scope: input.scope, reveal: input.reveal } : { approved: false }),
     agentAnswerReveal: (input) => agent.answerReveal(input.id, input.decision),
+    agentAnswerTerminal: (input) => agent.answerTerminal(input.id, input.allow),
     pairingsList: () => pairings.list(),
     pairingsRevoke: (input) => pairings.end(input.id, 'revoked'),
     pairingsRevokeAll: async () => ({ ended: await pairings.endAll() }),

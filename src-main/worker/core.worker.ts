@@ -1,11 +1,13 @@
 /**
  * The core's thread: the entry point of the worker that Electron's main process starts (see
  * core-host.ts). It composes the same services as the CLI and the test bridge, with the OS
- * boundary (keychain, clipboard, save dialog) answered by the main thread.
+ * boundary (keychain, clipboard, save dialog) answered by the main thread, and gives the agent
+ * the CLI's command program for terminals (the core may not import the CLI; this file may).
  * Never imports electron (lint-enforced, like all of the core).
  */
 import { dirname } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
+import { cliTerminalHost } from '../cli/terminal-host'
 import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import { createServices } from '../core/services'
 import { createAppDispatch } from '../ipc/handlers'
@@ -50,7 +52,8 @@ const services = createServices({
   kdf: data.kdf,
   autoLockMs: data.autoLockMs,
   clipboardClearMs: data.clipboardClearMs,
-  agent: { holder: 'app', software: data.software },
+  // Terminals run their commands here once the person allows them in the window (docs/terminal-sessions.md §3).
+  agent: { holder: 'app', software: data.software, terminals: (allow) => cliTerminalHost(services, allow) },
   browser: data.browser,
 })
 services.vault.onLock(() => void main.$callEvent('locked'))

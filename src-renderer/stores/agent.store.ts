@@ -13,13 +13,14 @@ export const PROMPT_POLL_MS = 1_000
 
 export type PairingPrompt = Extract<AgentPrompt, { kind: 'pairing' }>
 export type RevealPrompt = Extract<AgentPrompt, { kind: 'reveal' }>
+export type TerminalPrompt = Extract<AgentPrompt, { kind: 'terminal' }>
 
 /**
  * Local access as the window sees it: the agent's switch and status, the questions it waits
- * on (a device to approve, a client secret to reveal), polled while the vault is unlocked
- * and something shows them, and Settings > Connected apps (the pairings, revoke, Phones on
- * this network). Polling
- * `agent:prompts` is not activity for the idle lock, in main or here (POLLED_METHODS).
+ * on (a device to approve, a client secret to reveal, a terminal to allow), polled while the
+ * vault is unlocked and something shows them, and Settings > Connected apps (the pairings,
+ * revoke, Phones on this network). Polling `agent:prompts` is not activity for the idle
+ * lock, in main or here (POLLED_METHODS).
  */
 export const useAgentStore = defineStore('agent', () => {
   const vault = useVaultStore()
@@ -37,9 +38,10 @@ export const useAgentStore = defineStore('agent', () => {
   const networkError = ref<string | null>(null)
 
   const open = computed(() => prompts.value.filter((prompt) => !answered.value.has(prompt.id)))
-  /** One question at a time: a device to approve first, then a reveal. */
+  /** One question at a time: a device to approve first, then a reveal, then a terminal. */
   const pairingPrompt = computed(() => open.value.find((prompt): prompt is PairingPrompt => prompt.kind === 'pairing') ?? null)
   const revealPrompt = computed(() => open.value.find((prompt): prompt is RevealPrompt => prompt.kind === 'reveal') ?? null)
+  const terminalPrompt = computed(() => open.value.find((prompt): prompt is TerminalPrompt => prompt.kind === 'terminal') ?? null)
   const liveCount = computed(() => pairings.value.filter((pairing) => pairing.status === 'live').length)
 
   let watchers = 0
@@ -161,6 +163,13 @@ export const useAgentStore = defineStore('agent', () => {
     return result
   }
 
+  /** Allow or deny a terminal's commands; the dialog goes once main has the answer, or the question is gone. */
+  async function answerTerminal(id: string, allow: boolean): Promise<Result<{ answered: boolean }>> {
+    const result = await client.agentAnswerTerminal({ id, allow })
+    if (result.ok) hide(id)
+    return result
+  }
+
   /** Ends one pairing; its device is disconnected at once. */
   async function revoke(id: PairingId): Promise<Result<PairingSummary>> {
     const result = await client.pairingsRevoke({ id })
@@ -203,6 +212,7 @@ export const useAgentStore = defineStore('agent', () => {
     networkError,
     pairingPrompt,
     revealPrompt,
+    terminalPrompt,
     liveCount,
     watchPrompts,
     pollPrompts,
@@ -216,6 +226,7 @@ export const useAgentStore = defineStore('agent', () => {
     qrClosed,
     answerPairing,
     answerReveal,
+    answerTerminal,
     revoke,
     revokeAll,
   }

@@ -31,8 +31,8 @@ export const idleRevokeDays = z
   .max(PAIRING_IDLE_MAX_DAYS, `The number of days is at most ${PAIRING_IDLE_MAX_DAYS}.`)
 
 /**
- * Local access: the agent that companions and scripts connect to, the questions it asks
- * the person (pairing approval, reveal confirmation), and Settings > Connected apps.
+ * Local access: the agent that companions, scripts and terminals connect to, the questions it
+ * asks the person (pairing approval, reveal confirmation, a terminal), and Settings > Connected apps.
  */
 export const agentChannels = {
   agentStatus: channel<AgentStatus>()('agent:status', z.strictObject({})),
@@ -60,6 +60,8 @@ export const agentChannels = {
     ]),
   ),
   agentAnswerReveal: channel<{ answered: boolean }>()('agent:answer-reveal', z.strictObject({ id: promptId, decision: z.enum(REVEAL_DECISIONS) })),
+  /** Allow or deny a terminal's commands in the unlocked app (docs/terminal-sessions.md §3). */
+  agentAnswerTerminal: channel<{ answered: boolean }>()('agent:answer-terminal', z.strictObject({ id: promptId, allow: z.boolean() })),
   pairingsList: channel<PairingSummary[]>()('pairings:list', z.strictObject({})),
   /** Ends one pairing now; its live connections close within a second. */
   pairingsRevoke: channel<PairingSummary>()('pairings:revoke', z.strictObject({ id: pairingId })),

@@ -26,6 +26,26 @@ export type AgentPrompt =
       secret: { id: string; name: string }
       deadline: string
     }
+  | {
+      id: string
+      kind: 'terminal'
+      /** What the terminal says about itself (docs/terminal-sessions.md §2): shown, never checked. */
+      claim: TerminalPromptClaim
+      /** What Allow gives: the grant ends after this long unused, or this long after Allow (and at lock). */
+      grant: { idleMs: number; lifetimeMs: number }
+      deadline: string
+    }
+
+/**
+ * A terminal asking to run its commands in the unlocked app: the command (never an argument
+ * read from standard input), its folder, its tty (null when it has none) and its process id.
+ */
+export interface TerminalPromptClaim {
+  command: string
+  cwd: string
+  tty: string | null
+  pid: number
+}
 
 /** Whether the agent listens, where, and what it is waiting on. */
 export interface AgentStatus {

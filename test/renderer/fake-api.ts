@@ -167,6 +167,7 @@ export class FakeAgent {
       agentQrClosed: (input) => ok('agentQrClosed', input, () => (this.network = { ...this.network, ...listeningAs(false), on: false })),
       agentAnswerPairing: (input) => ok('agentAnswerPairing', input, () => ({ answered: take(input.id) })),
       agentAnswerReveal: (input) => ok('agentAnswerReveal', input, () => ({ answered: take(input.id) })),
+      agentAnswerTerminal: (input) => ok('agentAnswerTerminal', input, () => ({ answered: take(input.id) })),
       pairingsList: (input) => ok('pairingsList', input, () => this.pairings),
       pairingsRevoke: (input) =>
         ok('pairingsRevoke', input, () => {
@@ -216,6 +217,18 @@ export function pairingPrompt(over: Partial<Extract<AgentPrompt, { kind: 'pairin
     phrase: 'acorn bagel cider drum',
     contested: false,
     deadline: new Date(Date.now() + 120_000).toISOString(),
+    ...over,
+  }
+}
+
+/** A terminal asking to run its commands in the app, as main sends it (on /dev/pts/3, a minute left). */
+export function terminalPrompt(over: Partial<Extract<AgentPrompt, { kind: 'terminal' }>> = {}): AgentPrompt {
+  return {
+    id: '99999999-9999-4999-8999-999999999999',
+    kind: 'terminal',
+    claim: { command: 'keyhold secret get stripe', cwd: '/home/ada/src/shop', tty: '/dev/pts/3', pid: 4242 },
+    grant: { idleMs: 10 * 60_000, lifetimeMs: 12 * 3_600_000 },
+    deadline: new Date(Date.now() + 60_000).toISOString(),
     ...over,
   }
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { methodByChannel } from '../../src-shared/ipc/contract'
+import { cliTerminalHost } from '../../src-main/cli/terminal-host'
 import { agentEndpoint, type AgentEndpoint } from '../../src-main/core/agent/agent-paths'
 import type { ConnectionTimings } from '../../src-main/core/agent/limits'
 import type { Clock, SaveFileDialog } from '../../src-main/core/ports'
@@ -65,7 +66,8 @@ export interface Bridge {
  * the BUILT renderer and answers `POST /ipc/<channel>` with the same dispatch ipcMain uses,
  * over real services (real vault file in a temp folder, real Argon2id at FAST_KDF), with
  * only the OS keychain faked. As in the app, the local access agent listens after each unlock
- * (while Settings > Connected apps has it on), on a real socket in the bridge's temp folder.
+ * (while Settings > Connected apps has it on), on a real socket in the bridge's temp folder,
+ * and serves terminals (`keyhold` with KEYHOLD_AGENT_DIR set to `agentFolder`).
  * Lives under test/ and is never part of a build.
  * SECURITY: it listens on 127.0.0.1 only, on a random port; every /ipc call must carry the
  * per-run random token, come with our own Host (against DNS rebinding) and, when the browser
@@ -93,6 +95,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       timings: options.agentTimings,
       // Phones on this network listens on loopback only in tests.
       networkAddresses: () => [{ address: '127.0.0.1', family: 'IPv4', interface: 'lo', loopback: true }],
+      // Terminals, as the app's core thread serves them (core.worker.ts): the window allows each.
+      terminals: (allow) => cliTerminalHost(services, allow),
     },
     // Browser integration writes under a home of the test's own, never the person's browser profiles.
     browser: {

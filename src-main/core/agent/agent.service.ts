@@ -14,6 +14,7 @@ import type { ConnectionTimings } from './limits'
 import { servableAddresses, type ServableAddress } from './network/addresses'
 import { readTlsIdentity } from './network/certificate'
 import { NETWORK_PORT_KEY, servePhones } from './network/serve-phones'
+import type { TerminalHost } from './terminals'
 
 const ENABLED_KEY = 'agent_enabled'
 const NETWORK_KEYS = { on: 'network_on', keepOn: 'network_keep_on', whileLocked: 'network_while_locked', port: NETWORK_PORT_KEY } as const
@@ -28,6 +29,11 @@ export interface AgentServiceOptions {
   timings?: Partial<ConnectionTimings>
   /** The addresses phones may use; this computer's private and loopback ones by default (tests: 127.0.0.1). */
   networkAddresses?: () => ServableAddress[]
+  /**
+   * Serves terminals' commands (docs/terminal-sessions.md), given how to ask the person: the app
+   * passes the CLI's host (the core does not know the CLI). Absent: terminals are refused.
+   */
+  terminals?: (allow: TerminalHost['allow']) => TerminalHost
 }
 
 /**
@@ -37,7 +43,7 @@ export interface AgentServiceOptions {
  * when switched off. Its questions wait in `approvals` until the window answers them.
  */
 export class AgentService {
-  readonly approvals = new ApprovalQueue()
+  readonly approvals: ApprovalQueue
   private agent: LocalAgent | null = null
   private problem: string | null = null
   /** Every start and stop, one after the other: two callers never apply at once. */
@@ -57,6 +63,7 @@ export class AgentService {
     /** Absent (the CLI, unit tests): the service keeps the setting and the questions, but never listens. */
     private readonly options?: AgentServiceOptions,
   ) {
+    this.approvals = new ApprovalQueue(clock)
     if (options) {
       services.vault.onUnlock(() => void this.sync())
       services.vault.onLock(() => {
@@ -161,6 +168,10 @@ export class AgentService {
 
   answerReveal(id: string, decision: RevealDecision): { answered: boolean } {
     return { answered: this.approvals.answerReveal(id, decision) }
+  }
+
+  answerTerminal(id: string, allow: boolean): { answered: boolean } {
+    return { answered: this.approvals.answerTerminal(id, allow) }
   }
 
   /** Stops listening (quit). */
@@ -268,6 +279,8 @@ export class AgentService {
         software: this.options.software,
         folder: this.options.folder,
         timings: this.options.timings,
+        // SECURITY: the person allows each terminal in the window (60 s to answer; no answer is Deny).
+        terminals: this.options.terminals?.((claim, signal) => this.approvals.approveTerminal(claim, signal)),
       })
       try {
         await agent.start()

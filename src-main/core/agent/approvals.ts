@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { DeviceClaim, PairingScope, RevealPolicy } from '../../../src-shared/local-access/messages'
+import type { DeviceClaim, PairingScope, RevealPolicy, TerminalClaim } from '../../../src-shared/local-access/messages'
 import type { AgentPrompt, PairingDecision, RevealDecision } from '../../../src-shared/types/agent'
+import { systemClock, type Clock } from '../ports'
+import { GRANT_IDLE_MS, GRANT_LIFETIME_MS } from './terminals'
 
 /** What the desktop is asked when a companion has proved its key (docs/pairing-protocol.md §5.3). */
 export interface PairingRequest {
@@ -41,18 +43,27 @@ export const refuseAll: Approver = {
   requestUnlock: () => undefined,
 }
 
+/** How long the window has to answer a terminal (docs/terminal-sessions.md §3); no answer is Deny. */
+export const TERMINAL_ANSWER_MS = 60_000
+
+/** What Allow gives, as the dialog says it. */
+const TERMINAL_GRANT = { idleMs: GRANT_IDLE_MS, lifetimeMs: GRANT_LIFETIME_MS }
+
 type Pending =
   | { prompt: AgentPrompt; resolve: (d: PairingDecision) => void; kind: 'pairing' }
   | { prompt: AgentPrompt; resolve: (d: RevealDecision) => void; kind: 'reveal' }
+  | { prompt: AgentPrompt; resolve: (allow: boolean) => void; kind: 'terminal' }
 
 /**
  * The app's approver: the agent's questions wait here until the window answers them
- * (`agent:prompts`, `agent:answer`). `onChange` tells main to bring the window forward.
+ * (`agent:prompts`, `agent:answer-*`). `onChange` tells main to bring the window forward.
  */
 export class ApprovalQueue implements Approver {
   private readonly pending = new Map<string, Pending>()
   private readonly listeners = new Set<() => void>()
   private unlockListeners = new Set<() => void>()
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   approvePairing(request: PairingRequest, signal: AbortSignal): Promise<PairingDecision> {
     return this.ask(signal, (id) => ({ id, kind: 'pairing', ...request }), 'pairing')
@@ -60,6 +71,28 @@ export class ApprovalQueue implements Approver {
 
   confirmReveal(request: RevealRequest, signal: AbortSignal): Promise<RevealDecision> {
     return this.ask(signal, (id) => ({ id, kind: 'reveal', ...request }), 'reveal')
+  }
+
+  /**
+   * Whether the person lets a terminal run its commands in the unlocked app (the TerminalHost's
+   * `allow`). False when denied or unanswered within TERMINAL_ANSWER_MS; rejects when the
+   * agent withdraws it (its own bound, a lock, the terminal left).
+   */
+  async approveTerminal(claim: TerminalClaim, signal: AbortSignal): Promise<boolean> {
+    const expired = new AbortController()
+    const timer = setTimeout(() => expired.abort(), TERMINAL_ANSWER_MS)
+    timer.unref?.()
+    const deadline = new Date(this.clock.now() + TERMINAL_ANSWER_MS).toISOString()
+    // The window shows what it needs to recognise the terminal; the session id and shell only key the grant.
+    const { command, cwd, tty, pid } = claim
+    try {
+      return await this.ask<boolean>(AbortSignal.any([signal, expired.signal]), (id) => ({ id, kind: 'terminal', claim: { command, cwd, tty, pid }, grant: TERMINAL_GRANT, deadline }), 'terminal')
+    } catch (error) {
+      if (expired.signal.aborted && !signal.aborted) return false
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   requestUnlock(): void {
@@ -73,19 +106,15 @@ export class ApprovalQueue implements Approver {
 
   /** The person's answer. False when the question is gone (answered, timed out, cancelled). */
   answerPairing(id: string, decision: PairingDecision): boolean {
-    const entry = this.pending.get(id)
-    if (!entry || entry.kind !== 'pairing') return false
-    this.settle(id)
-    entry.resolve(decision)
-    return true
+    return this.answer(id, 'pairing', decision)
   }
 
   answerReveal(id: string, decision: RevealDecision): boolean {
-    const entry = this.pending.get(id)
-    if (!entry || entry.kind !== 'reveal') return false
-    this.settle(id)
-    entry.resolve(decision)
-    return true
+    return this.answer(id, 'reveal', decision)
+  }
+
+  answerTerminal(id: string, allow: boolean): boolean {
+    return this.answer(id, 'terminal', allow)
   }
 
   /** Marks a pairing question contested (another device proved the same key). */
@@ -105,6 +134,14 @@ export class ApprovalQueue implements Approver {
   onUnlockRequest(listener: () => void): () => void {
     this.unlockListeners.add(listener)
     return () => this.unlockListeners.delete(listener)
+  }
+
+  private answer<K extends Pending['kind']>(id: string, kind: K, value: Parameters<Extract<Pending, { kind: K }>['resolve']>[0]): boolean {
+    const entry = this.pending.get(id)
+    if (!entry || entry.kind !== kind) return false
+    this.settle(id)
+    ;(entry.resolve as (value: unknown) => void)(value)
+    return true
   }
 
   private ask<D>(signal: AbortSignal, make: (id: string) => AgentPrompt, kind: Pending['kind']): Promise<D> {

@@ -82,3 +82,16 @@ export function countdownText(deadline: string, now: number): string {
   const seconds = Number.isNaN(left) ? 0 : Math.max(0, Math.ceil(left / 1000))
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
 }
+
+/** "10 minutes", "12 hours", "1 hour": whole hours as hours, else minutes. */
+function durationText(ms: number): string {
+  const hours = ms / 3_600_000
+  if (Number.isInteger(hours)) return hours === 1 ? '1 hour' : `${hours} hours`
+  const minutes = Math.round(ms / 60_000)
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`
+}
+
+/** What Allow gives a terminal, from the agent's own grant (docs/terminal-sessions.md §3). */
+export function terminalGrantText(grant: { idleMs: number; lifetimeMs: number }): string {
+  return `Commands from this terminal run without the master password until it has been idle ${durationText(grant.idleMs)} or ${durationText(grant.lifetimeMs)} have passed, or Keyhold locks.`
+}

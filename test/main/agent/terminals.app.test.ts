@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto'
+import { chmodSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import { ApprovalQueue, TERMINAL_ANSWER_MS } from '../../../src-main/core/agent/approvals'
+import { createServices, type Services } from '../../../src-main/core/services'
+import type { Dispatch } from '../../../src-main/ipc/handle'
+import { createAppDispatch } from '../../../src-main/ipc/handlers'
+import { REFUSAL, type TerminalClaim } from '../../../src-shared/local-access/messages'
+import type { AgentPrompt } from '../../../src-shared/types/agent'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { eventually } from '../../support/agent'
+import { startKeyhold, type RunningKeyhold } from '../../support/cli'
+import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
+
+type TerminalPrompt = Extract<AgentPrompt, { kind: 'terminal' }>
+
+/**
+ * The app's agent as the core's worker composes it (core.worker.ts): createServices with the
+ * CLI's TerminalHost, asking the person through the ApprovalQueue, on a real socket; the
+ * window's side is the IPC dispatch (agent:prompts, agent:answer-terminal). A spawned
+ * `keyhold` is the terminal, started without waiting: the agent answers in this process.
+ */
+describe('the app serves terminals, asking the person first (docs/terminal-sessions.md §3)', () => {
+  let dir: ReturnType<typeof tempDir>
+  let services: Services
+  let dispatch: Dispatch
+  let vaultPath: string
+  let folder: string
+  /** Every terminal question the window was asked, by id. */
+  const asked = new Map<string, TerminalPrompt>()
+
+  /** `keyhold --vault V ARGS` in the background, as a terminal runs it (standard input closed). */
+  const start = (args: string[]): RunningKeyhold => {
+    const child = startKeyhold(['--vault', vaultPath, ...args], { KEYHOLD_AGENT_DIR: folder })
+    child.child.stdin.end()
+    return child
+  }
+  const result = async (child: RunningKeyhold) => ({ status: await child.exited, stdout: child.out(), stderr: child.err() })
+  const terminalPrompts = async (): Promise<TerminalPrompt[]> => {
+    const prompts = await dispatch('agent:prompts', {})
+    if (!prompts.ok) throw new Error(prompts.error.message)
+    return (prompts.value as AgentPrompt[]).filter((prompt): prompt is TerminalPrompt => prompt.kind === 'terminal')
+  }
+  /** The terminal questions the window is shown, polled as the window does, once `done` holds. */
+  const promptsWhen = async (done: (prompts: TerminalPrompt[]) => boolean): Promise<TerminalPrompt[]> => {
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+      const prompts = await terminalPrompts()
+      if (done(prompts)) return prompts
+    }
+    throw new Error('the window was not shown that within 10 s')
+  }
+  /** The question the window shows next, once the agent asks it. */
+  const question = async (): Promise<TerminalPrompt> => (await promptsWhen((p) => p.length > 0))[0]!
+  const answer = (id: string, allow: unknown) => dispatch('agent:answer-terminal', { id, allow })
+
+  beforeAll(async () => {
+    dir = tempDir()
+    vaultPath = join(dir.dir, 'vault.keyhold')
+    folder = join(dir.dir, 'agent')
+    mkdirSync(folder, { mode: 0o700 })
+    chmodSync(folder, 0o700)
+    services = createServices({
+      vaultPath,
+      keyStore: new MemoryKeyStore(),
+      kdf: FAST_KDF,
+      agent: { holder: 'app', software: 'keyhold/test', folder, terminals: (allow) => cliTerminalHost(services, allow) },
+    })
+    dispatch = createAppDispatch(services)
+    services.agent.approvals.onChange(() => {
+      for (const prompt of services.agent.prompts()) if (prompt.kind === 'terminal') asked.set(prompt.id, prompt)
+    })
+    await services.vault.create({ password: PASSWORD, rememberOnDevice: false })
+    await services.secrets.add({ name: 'GitHub', url: 'https://api.github.com', clientId: 'gh', clientSecret: 'ghp_once', identifier: 'github', tags: [] })
+    await eventually(() => services.agent.status().listening, 5_000)
+  })
+  afterAll(async () => {
+    await services.agent.stop()
+    await services.vault.settle()
+    services.vault.lock()
+    dir.cleanup()
+  })
+
+  it('asks in the window with what the terminal says (command, folder, tty, pid), what Allow gives and a 60 s deadline; Deny refuses it with FORBIDDEN', async () => {
+    const child = start(['secret', 'get', 'github', '--field', 'client-secret'])
+    const prompt = await question()
+    expect(prompt).toEqual({
+      id: expect.any(String),
+      kind: 'terminal',
+      // A pipe, not a terminal: no tty. The session id and the shell key the grant and are not shown.
+      claim: { command: `keyhold --vault ${vaultPath} secret get github --field client-secret`, cwd: process.cwd(), tty: null, pid: child.child.pid },
+      grant: { idleMs: 10 * 60_000, lifetimeMs: 12 * 3_600_000 },
+      deadline: expect.any(String),
+    })
+    expect(Date.parse(prompt.deadline) - Date.now()).toBeGreaterThan(TERMINAL_ANSWER_MS - 10_000)
+    expect(Date.parse(prompt.deadline) - Date.now()).toBeLessThanOrEqual(TERMINAL_ANSWER_MS)
+    // Another kind's answer does not answer it.
+    expect(await dispatch('agent:answer-reveal', { id: prompt.id, decision: 'once' })).toEqual({ ok: true, value: { answered: false } })
+
+    expect(await answer(prompt.id, false)).toEqual({ ok: true, value: { answered: true } })
+    expect(await result(child)).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(await terminalPrompts()).toEqual([])
+    expect(await answer(prompt.id, true)).toEqual({ ok: true, value: { answered: false } })
+  })
+
+  it('Allow runs the command on the unlocked vault, and the same terminal is not asked again', async () => {
+    asked.clear()
+    const child = start(['secret', 'get', 'github', '--field', 'client-secret'])
+    expect(await answer((await question()).id, true)).toEqual({ ok: true, value: { answered: true } })
+    expect(await result(child)).toEqual({ status: 0, stdout: 'ghp_once\n', stderr: '' })
+    expect(await result(start(['secret', 'list']))).toMatchObject({ status: 0, stdout: expect.stringContaining('GitHub') })
+    expect(asked.size).toBe(1)
+  })
+
+  it('a lock ends the grant; a terminal that leaves while asked withdraws its question', async () => {
+    services.vault.lock()
+    await services.vault.locked()
+    await services.vault.unlock({ password: PASSWORD })
+    await eventually(() => services.agent.status().listening, 5_000)
+    asked.clear()
+    const child = start(['secret', 'list'])
+    await question()
+    child.child.kill('SIGKILL')
+    await child.exited
+    await promptsWhen((p) => p.length === 0)
+    expect(asked.size).toBe(1)
+  })
+
+  it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {
+    const id = randomUUID()
+    for (const input of [{ id: 'not-an-id', allow: true }, { id, allow: 'yes' }, { id }, { id, allow: true, scope: 'all' }, { allow: true }]) {
+      expect(await dispatch('agent:answer-terminal', input)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    }
+    expect(await answer(id, true)).toEqual({ ok: true, value: { answered: false } })
+  })
+})
+
+describe('ApprovalQueue: a terminal question', () => {
+  const claim: TerminalClaim = { command: 'keyhold secret list', cwd: '/home/ada', tty: '/dev/pts/3', sid: 4000, pid: 4242, ppid: 4100 }
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('unanswered for 60 s is Deny, and the question goes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const queue = new ApprovalQueue()
+    const allowed = queue.approveTerminal(claim, new AbortController().signal)
+    expect(queue.prompts()).toEqual([expect.objectContaining({ kind: 'terminal', claim: { command: 'keyhold secret list', cwd: '/home/ada', tty: '/dev/pts/3', pid: 4242 } })])
+    await vi.advanceTimersByTimeAsync(TERMINAL_ANSWER_MS - 1)
+    expect(queue.prompts()).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await allowed).toBe(false)
+    expect(queue.prompts()).toEqual([])
+  })
+
+  it('withdrawn by the agent (its bound, a lock, the terminal left), the question goes and nothing is allowed', async () => {
+    const queue = new ApprovalQueue()
+    const abort = new AbortController()
+    const allowed = queue.approveTerminal(claim, abort.signal)
+    const id = queue.prompts()[0]!.id
+    abort.abort()
+    await expect(allowed).rejects.toThrow('aborted')
+    expect(queue.prompts()).toEqual([])
+    expect(queue.answerTerminal(id, true)).toBe(false)
+  })
+
+  it('answers only the question asked: a second terminal waits with its own', async () => {
+    const queue = new ApprovalQueue()
+    const first = queue.approveTerminal(claim, new AbortController().signal)
+    const second = queue.approveTerminal({ ...claim, pid: 5000 }, new AbortController().signal)
+    const [a, b] = queue.prompts()
+    expect(queue.answerPairing(a!.id, { approved: false })).toBe(false)
+    expect(queue.answerTerminal(a!.id, true)).toBe(true)
+    expect(await first).toBe(true)
+    expect(queue.prompts()).toEqual([b])
+    expect(queue.answerTerminal(b!.id, false)).toBe(true)
+    expect(await second).toBe(false)
+  })
+})
