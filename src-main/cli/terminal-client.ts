@@ -76,6 +76,9 @@ export async function route(argv: readonly string[], env: NodeJS.ProcessEnv, com
   if (hasGlobal(argv, '--no-agent') || (env.KEYHOLD_NO_AGENT !== undefined && env.KEYHOLD_NO_AGENT !== '' && env.KEYHOLD_NO_AGENT !== '0')) return { path: 'file', why: 'no-agent-flag' }
   if (hasGlobal(argv, '--app-key') || hasGlobal(argv, '--pairing') || env.KEYHOLD_APP_KEY) return { path: 'file', why: 'companion' }
   if (command === undefined || !AGENT_COMMANDS.has(command)) return { path: 'file', why: 'not-in-agent' }
+  // The clipboard is the terminal's desktop, not the agent's: a copy runs here.
+  const sub = argv.slice(argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
+  if (command === 'secret' && (sub === 'copy' || sub === 'clear-clipboard')) return { path: 'file', why: 'not-in-agent' }
   const header = await Vault.peek(vaultPathOf(argv, env)).catch(() => null)
   if (!header) return { path: 'file', why: 'no-vault' }
   const info = await readAgentInfo(agentEndpoint(header.vaultId))

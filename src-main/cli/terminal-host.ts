@@ -24,7 +24,8 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
     allow,
     async run(run: TerminalRun): Promise<number> {
       const command = commandOf(run.argv)
-      if (command === undefined || !AGENT_COMMANDS.has(command))
+      const sub = command === undefined ? undefined : run.argv.slice(run.argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
+      if (command === undefined || !AGENT_COMMANDS.has(command) || (command === 'secret' && (sub === 'copy' || sub === 'clear-clipboard')))
         throw new KeyholdError('INVALID_INPUT', `\`keyhold ${command ?? ''}\` does not run in the agent. Run it with --no-agent.`)
       const out = (fd: 1 | 2) =>
         new Writable({
