@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { endianness } from 'node:os'
 import { KeyholdError, toSerializedError, type SerializedError } from '../../src-shared/errors'
 import type { FrameTransport } from '../../src-shared/local-access/client'
-import { fromBase64Url, MAX_FRAME_BODY, MIN_FRAME_BODY, toBase64Url } from '../../src-shared/local-access/frames'
+import { decodeBody, fromBase64Url, MAX_FRAME_BODY, MIN_FRAME_BODY, parseJsonObject, toBase64Url } from '../../src-shared/local-access/frames'
 import { agentEndpoint, agentFolder, agentGone, readAgentInfo } from '../core/agent/agent-paths'
 import { connectSocket } from '../core/agent/socket-transport'
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../core/browser/native-hosts'
@@ -118,6 +118,7 @@ export async function runNativeHost(io: { stdin: NodeJS.ReadableStream; stdout: 
   let agent: FrameTransport | null = null
   let connecting = false
   const pendingBodies: Uint8Array[] = []
+  let firstBody = true
 
   const status = await new Promise<number>((resolve) => {
     let done = false
@@ -155,6 +156,12 @@ export async function runNativeHost(io: { stdin: NodeJS.ReadableStream; stdout: 
       if (typeof text !== 'string') throw protocol('A relayed message must be {"f":"<base64url>"}.')
       const body = fromBase64Url(text)
       if (!body || body.length < MIN_FRAME_BODY || body.length > MAX_FRAME_BODY) throw protocol('A relayed frame is not base64url of 2 to 65,536 bytes.')
+      // SECURITY: a browser extension pairs and opens sessions; it never speaks as a terminal or
+      // an application key, whose access is not a pairing's (docs/terminal-sessions.md §2).
+      if (firstBody) {
+        firstBody = false
+        if (!isCompanionHello(body)) throw protocol('Through the browser relay, a connection starts with a pairing or session hello.')
+      }
       if (agent) agent.send(body)
       else pendingBodies.push(body)
     }
@@ -188,4 +195,16 @@ function drained(stdout: NodeJS.WritableStream, status: number): Promise<number>
     stream.once('close', done)
     setTimeout(done, 2_000).unref?.()
   })
+}
+
+/** Whether a relayed connection's first frame is a CLEAR hello for pairing or a session (what the extension sends). */
+function isCompanionHello(body: Uint8Array): boolean {
+  try {
+    const frame = decodeBody(body)
+    if (frame.kind !== 'clear') return false
+    const hello = parseJsonObject(frame.data) as { t?: unknown; mode?: unknown }
+    return hello.t === 'hello' && (hello.mode === 'pair' || hello.mode === 'session')
+  } catch {
+    return false
+  }
 }

@@ -103,6 +103,17 @@ describe('keyhold native-host: the relay between the browser extension and the a
     }
   })
 
+  it('SECURITY: only a pairing or session hello goes through: a terminal or application-key hello is refused before the agent sees it', async () => {
+    for (const mode of ['terminal', 'appkey']) {
+      const host = startHost(env())
+      host.send({ relay: 1 })
+      expect(await host.next()).toMatchObject({ connected: true })
+      host.send({ f: toBase64Url(encodeBody('clear', jsonBytes({ t: 'hello', v: [1], mode, vault: t.services.vault.vault().id }))) })
+      expect(await host.next()).toMatchObject({ relay: 1, error: { code: 'PROTOCOL_ERROR', message: expect.stringMatching(/pairing or session hello/) } })
+      expect(await host.exited).toBe(1)
+    }
+  })
+
   it('a stream cut short (a truncated message) is a PROTOCOL_ERROR, not a silent end', async () => {
     const host = startHost(env())
     host.raw(Buffer.from([10, 0, 0, 0, 0x7b]))
