@@ -33,11 +33,6 @@ export interface CliHost {
   prompt(question: string): Promise<string>
   /** The terminal's standard input, a line at a time. */
   lines: { take(line: InputLine): Promise<string> }
-  /**
-   * The command exports secrets or manages keys: the master password is asked (or read from
-   * --password-stdin's line) and confirmed, as opening the vault file would have.
-   */
-  confirm: boolean
 }
 
 /**
@@ -47,6 +42,8 @@ export interface CliHost {
 export class CliContext {
   readonly stdin: { take(line: InputLine): Promise<string> }
   private servicesInstance: Services | undefined
+  /** In the agent: the command exports secrets, manages keys or shortens the log (terminal-host.ts checkInAgent). */
+  confirmInAgent = false
 
   constructor(
     readonly program: Command,
@@ -114,10 +111,10 @@ export class CliContext {
     if (this.io.host) {
       // In the agent: the vault is open already. A script's --password-stdin line is read, and
       // checked only for a command that needs the master password confirmed.
-      const { services, confirm } = this.io.host
+      // A --password-stdin line is checked too: a script sending a wrong one fails here as it would on the file.
+      const { services } = this.io.host
       if (!services.vault.isUnlocked) throw new KeyholdError('VAULT_LOCKED', 'The vault locked meanwhile. Unlock Keyhold, or run the command again with --no-agent.')
-      if (confirm) await services.vault.confirmPassword(await this.password('Master password: ', 'the master password'))
-      else if (this.options.passwordStdin) await this.password('Master password: ', 'the master password')
+      if (this.confirmInAgent || this.options.passwordStdin) await services.vault.confirmPassword(await this.password('Master password: ', 'the master password'))
       return services
     }
     // Typed at a prompt, the password takes seconds: sql.js loads meanwhile. Piped in, it is

@@ -13,6 +13,7 @@ import { UsageError } from './io'
 import { registerRunCommands } from './run.commands'
 import { registerSessionCommands } from './session.commands'
 import { route, runInAgent, terminalSession } from './terminal-client'
+import { checkInAgent } from './terminal-host'
 import { registerSecretCommands } from './secrets.commands'
 import { registerAppCommands } from './apps.commands'
 import { registerVaultCommands } from './vault.commands'
@@ -72,6 +73,15 @@ Examples:
   registerSessionCommands(program, ctx)
   registerGenerateCommands(program, ctx)
   registerCompletionCommands(program, ctx)
+  // In the agent, commander's own reading of the line decides what may run and what is confirmed.
+  if (io.host) {
+    const host = io.host
+    program.hook('preAction', async (_program, action) => {
+      const path: string[] = []
+      for (let command: Command | null = action; command?.parent; command = command.parent) path.unshift(command.name())
+      ctx.confirmInAgent = await checkInAgent(host.services, path, ctx.options, (given) => ctx.path(given))
+    })
+  }
   program.commands.forEach(function override(command: Command) {
     command.exitOverride()
     command.configureOutput(output)

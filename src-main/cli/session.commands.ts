@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { constants, promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
@@ -18,6 +18,8 @@ const WHY: Record<Extract<Route, { path: 'file' }>['why'], string> = {
   'no-agent': 'neither the Keyhold app nor keyhold agent holds this vault',
   locked: 'the agent holding this vault has it locked',
   'no-terminals': 'the agent holding this vault does not run terminals\' commands',
+  'too-long': 'the command is too long to send to the agent',
+  'other-file': 'the agent holds another file of this vault (this one is a copy, such as its .bak)',
   companion: 'it acts as an application key or a pairing (--app-key, $KEYHOLD_APP_KEY, --pairing)',
 }
 
@@ -80,11 +82,15 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       await fs.mkdir(endpoint.folder, { recursive: true, mode: 0o700 })
       const logPath = join(endpoint.folder, `${header.vaultId}.log`)
       const log = await fs.open(logPath, constants.O_CREAT | constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
-      const child = spawn(process.execPath, [process.argv[1]!, '--vault', path, '--password-stdin', 'agent', '--lock-after', String(minutes), '--exit-on-lock'], {
+      const child = spawn(process.execPath, [resolve(process.argv[1]!), '--vault', resolve(path), '--password-stdin', 'agent', '--lock-after', String(minutes), '--exit-on-lock'], {
         detached: true,
         stdio: ['pipe', log.fd, log.fd],
         env: ctx.env,
+        // Not the terminal's folder: the agent outlives it, and must not hold it busy.
+        cwd: endpoint.folder,
       })
+      // An agent that exits at once closes its end: the exit below says why, not an EPIPE.
+      child.stdin!.on('error', () => undefined)
       child.stdin!.end(`${password}\n`)
       const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
       child.unref()

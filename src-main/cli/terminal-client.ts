@@ -29,38 +29,55 @@ export interface TerminalIo {
  */
 export const AGENT_COMMANDS: ReadonlySet<string> = new Set(['info', 'secret', 'app', 'key', 'role', 'audit', 'resolve-references', 'lock-vault'])
 
-/** The first word of `argv` that is not a global option (and its value): the command. */
-export function commandOf(argv: readonly string[]): string | undefined {
-  const withValue = new Set(['--vault', '--app-key', '--pairing'])
+/** The global options that take a value (their value is not a word of the command). */
+const VALUE_OPTIONS = new Set(['--vault', '--app-key', '--pairing'])
+
+/**
+ * The words of `argv` that are not options: the command, its subcommand, their arguments.
+ * Commander takes the program's options anywhere on the line, so their values are skipped
+ * wherever they are. (The agent checks the command again with commander itself: terminal-host.ts.)
+ */
+export function wordsOf(argv: readonly string[]): string[] {
+  const words: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!
-    if (withValue.has(word)) i++
-    else if (!word.startsWith('-')) return word
+    if (VALUE_OPTIONS.has(word)) i++
+    else if (!word.startsWith('-')) words.push(word)
   }
-  return undefined
+  return words
+}
+
+/** The command of `argv` (`secret`, `info`, …), or undefined. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  return wordsOf(argv)[0]
+}
+
+/** Whether the command of `argv` may run in an agent: its group is served there, and it is not `secret copy` (the clipboard is the terminal's). */
+export function servedInAgent(path: readonly string[]): boolean {
+  const [command, sub] = path
+  if (command === undefined || !AGENT_COMMANDS.has(command)) return false
+  return !(command === 'secret' && (sub === 'copy' || sub === 'clear-clipboard'))
 }
 
 /** Which way a command goes, as `keyhold status` says it. */
 export type Route =
   | { path: 'agent'; info: AgentInfo; vaultId: string }
-  | { path: 'file'; why: 'no-agent-flag' | 'not-in-agent' | 'no-vault' | 'no-agent' | 'no-terminals' | 'locked' | 'companion' }
+  | { path: 'file'; why: 'no-agent-flag' | 'not-in-agent' | 'no-vault' | 'no-agent' | 'no-terminals' | 'locked' | 'companion' | 'too-long' | 'other-file' }
 
-/** The global options that take a value (so their value is not taken for the command). */
-const VALUE_OPTIONS = new Set(['--vault', '--app-key', '--pairing'])
-
+/** The value of option `name` anywhere on the line (`--vault X` or `--vault=X`), as commander reads it. */
 function optionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === name) return argv[i + 1]
-    if (argv[i]!.startsWith(`${name}=`)) return argv[i]!.slice(name.length + 1)
-    if (!argv[i]!.startsWith('-')) return undefined
-    if (VALUE_OPTIONS.has(argv[i]!)) i++
+    if (argv[i] === name) value = argv[++i]
+    else if (argv[i]!.startsWith(`${name}=`)) value = argv[i]!.slice(name.length + 1)
+    else if (VALUE_OPTIONS.has(argv[i]!)) i++
   }
-  return undefined
+  return value
 }
 
-const hasGlobal = (argv: readonly string[], name: string) => {
-  for (let i = 0; i < argv.length && argv[i]!.startsWith('-'); i++) {
-    if (argv[i] === name) return true
+const hasOption = (argv: readonly string[], name: string) => {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name || argv[i]!.startsWith(`${name}=`)) return true
     if (VALUE_OPTIONS.has(argv[i]!)) i++
   }
   return false
@@ -73,18 +90,18 @@ export function vaultPathOf(argv: readonly string[], env: NodeJS.ProcessEnv): st
 
 /** Decides whether `argv` runs in an agent (and which), or opens the vault file. */
 export async function route(argv: readonly string[], env: NodeJS.ProcessEnv, command = commandOf(argv)): Promise<Route> {
-  if (hasGlobal(argv, '--no-agent') || (env.KEYHOLD_NO_AGENT !== undefined && env.KEYHOLD_NO_AGENT !== '' && env.KEYHOLD_NO_AGENT !== '0')) return { path: 'file', why: 'no-agent-flag' }
-  if (hasGlobal(argv, '--app-key') || hasGlobal(argv, '--pairing') || env.KEYHOLD_APP_KEY) return { path: 'file', why: 'companion' }
-  if (command === undefined || !AGENT_COMMANDS.has(command)) return { path: 'file', why: 'not-in-agent' }
-  // The clipboard is the terminal's desktop, not the agent's: a copy runs here.
-  const sub = argv.slice(argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
-  if (command === 'secret' && (sub === 'copy' || sub === 'clear-clipboard')) return { path: 'file', why: 'not-in-agent' }
+  if (hasOption(argv, '--no-agent') || (env.KEYHOLD_NO_AGENT !== undefined && env.KEYHOLD_NO_AGENT !== '' && env.KEYHOLD_NO_AGENT !== '0')) return { path: 'file', why: 'no-agent-flag' }
+  if (hasOption(argv, '--app-key') || hasOption(argv, '--pairing') || env.KEYHOLD_APP_KEY) return { path: 'file', why: 'companion' }
+  if (command === undefined || !servedInAgent(wordsOf(argv))) return { path: 'file', why: 'not-in-agent' }
+  if (!fitsRequest(argv)) return { path: 'file', why: 'too-long' }
   const header = await Vault.peek(vaultPathOf(argv, env)).catch(() => null)
   if (!header) return { path: 'file', why: 'no-vault' }
   const info = await readAgentInfo(agentEndpoint(header.vaultId))
   if (!info || !alive(info.pid)) return { path: 'file', why: 'no-agent' }
   if (info.terminals !== true) return { path: 'file', why: 'no-terminals' }
   if (!info.dpk) return { path: 'file', why: 'locked' }
+  // A copy of the vault (its .bak, a backup) has the same id: it is opened as a file, not answered by the live one's agent.
+  if (info.path === undefined || (await realPath(vaultPathOf(argv, env))) !== info.path) return { path: 'file', why: 'other-file' }
   return { path: 'agent', info, vaultId: header.vaultId }
 }
 
@@ -122,7 +139,9 @@ export function claimOf(argv: readonly string[]): TerminalClaim {
       // not Linux, or not a terminal
     }
   }
-  return { command: ['keyhold', ...argv].join(' ').slice(0, 200), cwd: process.cwd().slice(0, 1024), tty, sid, pid: process.pid, ppid: process.ppid }
+  // One line each, as the approval dialog shows them (a multi-line --notes is not a second line of the command).
+  const line = (text: string, max: number) => text.replace(/\s+/g, ' ').slice(0, max) || '-'
+  return { command: line(['keyhold', ...argv].join(' '), 200), cwd: line(process.cwd(), 1024), tty, sid, pid: process.pid, ppid: process.ppid }
 }
 
 /** Opens a terminal session on the agent of `vaultId`; null when there is no agent to use after all (fall back to the file). */
@@ -177,4 +196,14 @@ export async function runInAgent(session: Session, argv: readonly string[], io: 
     off()
     session.close()
   }
+}
+
+/** Whether `argv` fits one `cli.run` request (messages.ts OP_ARGS: 64 words of 4,096 characters, one frame). */
+export function fitsRequest(argv: readonly string[]): boolean {
+  return argv.length <= 64 && argv.every((word) => word.length <= 4096) && Buffer.byteLength(JSON.stringify(argv)) <= 48 * 1024
+}
+
+async function realPath(path: string): Promise<string> {
+  const { realpath } = await import('node:fs/promises')
+  return realpath(path).catch(() => path)
 }

@@ -3,10 +3,11 @@ import { KeyholdError } from '../../src-shared/errors'
 import type { TerminalClaim } from '../../src-shared/local-access/messages'
 import type { TerminalHost, TerminalRun } from '../core/agent/terminals'
 import type { Services } from '../core/services'
+import type { GlobalOptions } from './context'
 import { TerminalUsageError } from '../core/agent/requests'
 import { checkLength, UsageError, type InputLine } from './io'
 import { runCli } from './program'
-import { AGENT_COMMANDS, commandOf } from './terminal-client'
+import { commandOf, servedInAgent, wordsOf } from './terminal-client'
 
 /** A line of the terminal's standard input, asked for when a command reads one (`--password-stdin`, `--token-stdin`). */
 export interface RemoteLines {
@@ -23,10 +24,8 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
   return {
     allow,
     async run(run: TerminalRun): Promise<number> {
-      const command = commandOf(run.argv)
-      const sub = command === undefined ? undefined : run.argv.slice(run.argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
-      if (command === undefined || !AGENT_COMMANDS.has(command) || (command === 'secret' && (sub === 'copy' || sub === 'clear-clipboard')))
-        throw new KeyholdError('INVALID_INPUT', `\`keyhold ${command ?? ''}\` does not run in the agent. Run it with --no-agent.`)
+      // A first look; commander's own reading of the line is checked before the action runs (checkInAgent).
+      if (!servedInAgent(wordsOf(run.argv))) throw new KeyholdError('INVALID_INPUT', `\`keyhold ${commandOf(run.argv) ?? ''}\` does not run in the agent. Run it with --no-agent.`)
       const out = (fd: 1 | 2) =>
         new Writable({
           write(chunk: Buffer, _encoding, done) {
@@ -52,7 +51,7 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
           stderr,
           stdin: process.stdin,
           env: {},
-          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines, confirm: needsConfirmation(run.argv) },
+          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines },
         }),
       )
       await Promise.all([finished(stdout), finished(stderr)])
@@ -66,18 +65,38 @@ function finished(stream: Writable): Promise<void> {
 }
 
 /**
- * Commands that export secrets or manage keys: opening the vault file with the master password
- * is their confirmation, so in the agent the password is asked and confirmed instead.
+ * Commands that export secrets, manage keys or shorten the activity log: opening the vault
+ * file with the master password is their confirmation, so in the agent the password is asked
+ * and confirmed instead.
  */
-const CONFIRMED: ReadonlyMap<string, ReadonlySet<string> | 'all'> = new Map<string, ReadonlySet<string> | 'all'>([
+const CONFIRMED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['secret', new Set(['export'])],
   ['key', new Set(['generate', 'add-external', 'roles', 'activate', 'deactivate', 'remove', 'export-csv'])],
   ['role', new Set(['create', 'delete'])],
+  ['audit', new Set(['retention', 'accept-restore'])],
 ])
 
-function needsConfirmation(argv: readonly string[]): boolean {
-  const command = commandOf(argv)
-  const sub = command === undefined ? undefined : argv.slice(argv.indexOf(command) + 1).find((word) => !word.startsWith('-'))
-  const subs = command === undefined ? undefined : CONFIRMED.get(command)
-  return subs !== undefined && (subs === 'all' || (sub !== undefined && subs.has(sub)))
+/** Whether the command at `path` (as commander found it: `['key', 'generate']`) confirms the master password in the agent. */
+export function needsConfirmation(path: readonly string[]): boolean {
+  const [command, sub] = path
+  return command !== undefined && sub !== undefined && (CONFIRMED.get(command)?.has(sub) ?? false)
+}
+
+/**
+ * Checked in the agent before a command's action runs, on commander's own reading of the line
+ * (the program's options may come anywhere): the command is one the agent serves, it acts on
+ * the agent's vault and as the person (no --app-key, --pairing or --no-agent). Returns whether
+ * the master password is to be confirmed.
+ */
+export async function checkInAgent(services: Services, path: readonly string[], options: GlobalOptions, resolvePath: (given: string) => string): Promise<boolean> {
+  if (!servedInAgent(path)) throw new KeyholdError('INVALID_INPUT', `\`keyhold ${path.join(' ')}\` does not run in the agent. Run it with --no-agent.`)
+  if (options.appKey !== undefined || options.pairing !== undefined || options.agent === false)
+    throw new KeyholdError('INVALID_INPUT', 'In the agent, a command acts as you: --app-key, --pairing and --no-agent do not apply. Run it again without the agent.')
+  if (options.vault !== undefined) {
+    const { realpath } = await import('node:fs/promises')
+    const real = (path: string) => realpath(path).catch(() => path)
+    if ((await real(resolvePath(options.vault))) !== (await real(services.vault.path)))
+      throw new KeyholdError('INVALID_INPUT', `The agent holds another vault file than --vault ${options.vault}. Run the command with --no-agent to open that file.`)
+  }
+  return needsConfirmation(path)
 }

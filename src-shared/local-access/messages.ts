@@ -134,9 +134,9 @@ export type AuthMessage = z.infer<typeof authSchema>
 export const terminalClaimSchema = z.object({
   t: z.literal('terminal'),
   claim: z.object({
-    command: z.string().max(200),
-    cwd: z.string().max(1024),
-    tty: z.string().max(64).nullable(),
+    command: oneLine(200),
+    cwd: oneLine(1024),
+    tty: oneLine(64).nullable(),
     sid: z.number().int().min(0).max(2 ** 31).nullable(),
     pid: z.number().int().min(0).max(2 ** 31),
     ppid: z.number().int().min(0).max(2 ** 31),

@@ -41,6 +41,8 @@ export interface AgentInfo {
   network?: { hosts: string[]; fp: string } | null
   /** Whether it runs terminals' commands (docs/terminal-sessions.md); absent in older agents: no. */
   terminals?: boolean
+  /** The vault file it holds (symlinks resolved): a copy of the vault shares its id, not its path. */
+  path?: string
 }
 
 const unsafe = (folder: string, why: string) =>

@@ -269,8 +269,13 @@ export class LocalAgent {
         drained: () =>
           new Promise<void>((resolve) => {
             if (socket.destroyed || socket.writableLength === 0) return resolve()
-            socket.once('drain', resolve)
-            socket.once('close', resolve)
+            const done = () => {
+              socket.off('drain', done)
+              socket.off('close', done)
+              resolve()
+            }
+            socket.on('drain', done)
+            socket.on('close', done)
           }),
         close: () => {
           if (!socket.destroyed) socket.end()
@@ -382,6 +387,7 @@ export class LocalAgent {
       since: new Date().toISOString(),
       network: network ? { hosts: network.hosts, fp: network.fingerprint } : null,
       terminals: this.options.terminals !== undefined,
+      path: await fs.realpath(services.vault.path).catch(() => services.vault.path),
     })
   }
 }

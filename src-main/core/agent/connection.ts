@@ -341,7 +341,9 @@ export class Connection {
     const terminals = this.ctx.terminals
     if (!terminals) return this.refuseTerminal()
     const key = grantKey(claim)
-    if (terminals.grants.allowed(key, true)) return this.openTerminal(key, terminals.grants.grant(key))
+    // Allowed already: the same grant, its 12 hours counted from when the person allowed it.
+    const live = terminals.grants.allowed(key, true) ? terminals.grants.current(key) : null
+    if (live) return this.openTerminal(key, live)
     const abort = new AbortController()
     this.state = { s: 'terminal-wait', abort }
     this.clearTimer()

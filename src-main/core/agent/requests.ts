@@ -99,7 +99,16 @@ async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 
         reject(new KeyholdError('TIMEOUT', 'Nobody answered the question on the terminal within a minute. Run the command again.'))
       }, PROMPT_MS)
       timer.unref?.()
+      // The terminal went away (Ctrl+C, closed): the command stops at its question.
+      const gone = () => {
+        clearTimeout(timer)
+        state.answer = null
+        reject(new KeyholdError('TIMEOUT', 'The terminal went away before it answered.'))
+      }
+      if (connection.signal.aborted) return gone()
+      connection.signal.addEventListener('abort', gone, { once: true })
       state.answer = (input) => {
+        connection.signal.removeEventListener('abort', gone)
         clearTimeout(timer)
         if (input.text !== undefined) resolve(input.text)
         else reject(input.usage ? new TerminalUsageError(input.error.message) : new KeyholdError(input.error.code as never, input.error.message))

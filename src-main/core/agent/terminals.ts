@@ -67,9 +67,9 @@ export class TerminalGrants {
     return true
   }
 
-  /** When the grant of `key` ends at the latest (for `keyhold status`), or null. */
-  until(key: string): string | null {
-    return this.allowed(key) ? new Date(this.grants.get(key)!.until).toISOString() : null
+  /** The live grant of `key` as a terminal is told it (its lifetime is not renewed by a new connection), or null. */
+  current(key: string): { until: string; idleMs: number } | null {
+    return this.allowed(key) ? { until: new Date(this.grants.get(key)!.until).toISOString(), idleMs: GRANT_IDLE_MS } : null
   }
 
   /** Every grant ends (the vault locked). */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
@@ -50,8 +50,16 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     const before = unlocks()
     expect(run(['secret', 'list'])).toMatchObject({ status: 0, stderr: '', stdout: expect.stringContaining('Stripe prod') })
     expect(run(['secret', 'get', 'stripe', '--field', 'client-secret'])).toMatchObject({ status: 0, stdout: 'sk_live_once\n' })
-    // A script that still sends the password keeps working: the line is read and not needed.
-    expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], 'not even the password\n')).toMatchObject({ status: 0, stdout: 'cid\n' })
+    // A script that still sends the password keeps working, and a wrong one fails as it would on the file.
+    expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], `${PASSWORD}\n`)).toMatchObject({ status: 0, stdout: 'cid\n' })
+    expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], 'not even the password\n')).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: WRONG_PASSWORD: /) })
+    // The program's options count wherever they are: --no-agent after the command, another --vault.
+    expect(run(['secret', 'list', '--no-agent'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no terminal to ask for secrets on/) })
+    copyFileSync(vault, join(dir, 'copy.keyhold'))
+    // A copy of the vault (same id, another file) is opened as a file, not answered by the live vault's agent.
+    expect(keyhold(['--vault', join(dir, 'copy.keyhold'), 'secret', 'get', 'stripe', '--field', 'client-id'], '', env)).toMatchObject({ status: 2, stderr: expect.stringMatching(/no terminal to ask for secrets on/) })
+    expect(JSON.parse(keyhold(['--vault', join(dir, 'copy.keyhold'), '--json', 'status'], '', env).stdout)).toMatchObject({ commands: 'vault file', why: 'other-file' })
+    expect(run(['key', '--vault', vault, 'generate', '--role', 'secrets-reader'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no terminal to ask for secrets on/) })
     // Standard input still reaches the command, a line at a time.
     expect(run(['--password-stdin', 'secret', 'edit', 'stripe', '--client-secret-stdin'], `${PASSWORD}\nsk_live_twice\n`)).toMatchObject({ status: 0 })
     expect(run(['secret', 'get', 'stripe', '--field', 'client-secret']).stdout).toBe('sk_live_twice\n')
