@@ -305,22 +305,24 @@ export class ActivityService {
    * with the log is still reported.
    */
   async acceptRestore(): Promise<ActivityVerification> {
-    if (!this.anchors) throw new KeyholdError('CONFLICT', 'Keyhold keeps no record of this vault outside it here, so there is no older copy to accept.')
-    const seen = await this.anchors.get(this.vaults.vault().id)
+    const seen = this.anchors ? await this.anchors.get(this.vaults.vault().id) : null
     const found = await this.verify()
     if (!found.restored)
       throw new KeyholdError('CONFLICT', 'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.')
     const vault = this.vaults.vault()
-    const head = await vault.mutate((db) => {
-      const kept = readMeta(db, 'activity_break')
-      if (kept !== null && ['rolled-back', 'forked'].includes((JSON.parse(kept) as ChainProblem).kind)) deleteMeta(db, 'activity_break')
+    const { head, kept } = await vault.mutate((db) => {
+      const stored = readMeta(db, 'activity_break')
+      const problem = stored === null ? null : (JSON.parse(stored) as ChainProblem)
+      if (problem && (problem.kind === 'rolled-back' || problem.kind === 'forked')) deleteMeta(db, 'activity_break')
       const last = lastEntry(db)
-      return last ? { seq: last.seq, mac: last.mac } : null
+      return { head: last ? { seq: last.seq, mac: last.mac } : null, kept: problem }
     })
-    await this.anchors.reset(vault.id, head)
+    // Where the check follows this vault from now on (without a data folder, only the kept break goes).
+    if (this.anchors) await this.anchors.reset(vault.id, head)
     this.anchor = head
     this.anchorChecked.add(vault)
-    this.record({ event: 'log.restore-accepted', target: { type: 'vault', id: vault.id }, detail: { vaultLast: head?.seq ?? 0, seenLast: seen?.seq ?? 0 } })
+    const seenLast = seen?.seq ?? (kept?.kind === 'rolled-back' ? kept.expected : 0)
+    this.record({ event: 'log.restore-accepted', target: { type: 'vault', id: vault.id }, detail: { vaultLast: head?.seq ?? 0, seenLast } })
     return this.verify()
   }
 
