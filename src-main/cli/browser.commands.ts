@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
@@ -6,12 +5,13 @@ import { BROWSERS, hostStatus, installHosts, uninstallHosts, type Browser, type 
 import { defaultVaultPath } from '../core/vault/paths'
 import { collect, type CliContext } from './context'
 import { columns } from './helpers'
+import { keyholdArgv } from './self'
 
 /** This Keyhold as the browser should start it: node running this checkout's bin/keyhold.js. */
 export function hostCommand(env: NodeJS.ProcessEnv): HostCommand {
-  const script = realpathSync(process.argv[1] ?? '')
+  const [node, script] = keyholdArgv('Installing the browser\'s native host')
   const launcher = join(dirname(defaultVaultPath(env)), 'native-host', process.platform === 'win32' ? 'keyhold-native-host.cmd' : 'keyhold-native-host')
-  return { launcher, argv: [process.execPath, script, 'native-host'] }
+  return { launcher, argv: [node, script, 'native-host'] }
 }
 
 function browsersFrom(names: string[] | undefined): Browser[] {

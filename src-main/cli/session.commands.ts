@@ -6,6 +6,7 @@ import { KeyholdError } from '../../src-shared/errors'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
 import { Vault } from '../core/vault/vault'
 import { parseInteger, type CliContext } from './context'
+import { keyholdArgv } from './self'
 import { alive, route, runInAgent, terminalSession, vaultPathOf, type Route } from './terminal-client'
 
 /** How long `keyhold unlock` waits for the agent it started to have the vault open (the KDF takes seconds). */
@@ -78,11 +79,12 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
         if (running.dpk) return ctx.print({ unlocked: true, holder: running.holder, pid: running.pid }, () => `Already unlocked by ${running.holder === 'app' ? 'the Keyhold app' : 'keyhold agent'} (pid ${running.pid}). Commands need no master password.`)
         throw new KeyholdError('CONFLICT', `The Keyhold app holds this vault and has it locked. Unlock it in the app, or stop the app and run \`keyhold unlock\` again.`)
       }
+      const [node, script] = keyholdArgv('Starting the background agent')
       const password = await ctx.password('Master password: ', 'the master password')
       await fs.mkdir(endpoint.folder, { recursive: true, mode: 0o700 })
       const logPath = join(endpoint.folder, `${header.vaultId}.log`)
       const log = await fs.open(logPath, constants.O_CREAT | constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
-      const child = spawn(process.execPath, [resolve(process.argv[1]!), '--vault', resolve(path), '--password-stdin', 'agent', '--lock-after', String(minutes), '--exit-on-lock'], {
+      const child = spawn(node, [script, '--vault', resolve(path), '--password-stdin', 'agent', '--lock-after', String(minutes), '--exit-on-lock'], {
         detached: true,
         stdio: ['pipe', log.fd, log.fd],
         env: ctx.env,

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { KeyholdError } from '../../src-shared/errors'
+import { keyholdArgvIfAny } from './self'
 import type { Clipboard } from '../core/ports'
 
 /**
@@ -133,9 +134,9 @@ export class SystemClipboard implements Clipboard {
  */
 export function handOffClear(digest: Buffer, afterMs: number, env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
-    const script = process.argv[1]
-    if (!script) return resolve(false)
-    const child = spawn(process.execPath, [script, 'secret', 'clear-clipboard', '--after-ms', String(afterMs)], {
+    const self = keyholdArgvIfAny()
+    if (!self) return resolve(false)
+    const child = spawn(self[0], [self[1], 'secret', 'clear-clipboard', '--after-ms', String(afterMs)], {
       env,
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
