@@ -72,6 +72,8 @@ export class Connection {
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private lifeTimer: ReturnType<typeof setTimeout> | undefined
   private outstanding = new Set<number>()
+  /** Sign-outs in flight: the pairing they end closes this connection after their answer, not before. */
+  private signingOut = 0
   private readonly bucket: RequestBucket
   private stopWaiting: (() => void) | null = null
   /** Aborted when the connection ends: questions asked for it stop waiting. */
@@ -113,6 +115,8 @@ export class Connection {
   /** Ends an authenticated connection with an event (revoked, expired, key ended, agent stopping). */
   end(event: Record<string, unknown>): void {
     if (this.state.s === 'closed') return
+    // This connection's own sign-out ended the pairing: its answer is sent, then the connection closes.
+    if (this.signingOut > 0 && event.event === 'pairing.ended') return
     if (this.send) this.sendTransport(event)
     this.finish()
   }
@@ -403,6 +407,7 @@ export class Connection {
       return
     }
     this.outstanding.add(request.id)
+    if (request.op === 'pairing.signOut') this.signingOut++
     void runOp(this.ctx, caller, request, {
       end: (event) => this.end(event),
       signal: this.gone.signal,
@@ -424,6 +429,7 @@ export class Connection {
       )
       .then((response) => {
         this.outstanding.delete(request.id)
+        if (request.op === 'pairing.signOut') this.signingOut--
         if (this.state.s === 'open') this.sendTransport(response)
         if (request.op === 'pairing.signOut' && response.ok) this.finish()
       })

@@ -182,6 +182,18 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     expect(await failure(openSession(await t.connect(), identity))).toEqual({ code: 'FORBIDDEN', message: REFUSAL.session })
   })
 
+  it('sign out is answered even when the agent\'s periodic check sees the pairing end before the answer goes', async () => {
+    const { session } = await t.pairWith((await t.newApp()).uri)
+    // The sweep (every few seconds) landing while the sign-out saves: forced here, between the end and the answer.
+    const end = t.services.pairings.end.bind(t.services.pairings)
+    t.services.pairings.end = async (...args: Parameters<typeof end>) => {
+      await end(...args)
+      ;(t.agent as unknown as { check(): void }).check()
+    }
+    await session.signOut()
+    expect(t.services.pairings.list()[0]).toMatchObject({ status: 'ended', endReason: 'signed-out' })
+  })
+
   it('a tag-scoped pairing sees only secrets with its tags; others do not exist for it', async () => {
     t.approver.onPairing = async () => ({ approved: true, scope: { secrets: 'tagged', tags: ['PROD'] }, reveal: 'ask' })
     t.approver.onReveal = async () => 'deny'
