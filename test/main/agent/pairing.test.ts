@@ -187,8 +187,9 @@ describe('pairing with an authorization key (agent on a real socket)', () => {
     // The sweep (every few seconds) landing while the sign-out saves: forced here, between the end and the answer.
     const end = t.services.pairings.end.bind(t.services.pairings)
     t.services.pairings.end = async (...args: Parameters<typeof end>) => {
-      await end(...args)
+      const ended = await end(...args)
       ;(t.agent as unknown as { check(): void }).check()
+      return ended
     }
     await session.signOut()
     expect(t.services.pairings.list()[0]).toMatchObject({ status: 'ended', endReason: 'signed-out' })
