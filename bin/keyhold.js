@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 'use strict'
 /**
- * The `keyhold` command. Runs the bundled CLI (out/cli/keyhold.cjs) with the V8 code cache the
- * build wrote next to it (keyhold.cjs.cache: the bundle's SHA-256, then V8's data), so a cold
- * start does not compile the whole bundle again. The cache is used only when it was made from
- * exactly this bundle and V8 accepts it (same Node, same flags); otherwise the bundle is
- * compiled as usual. scripts/build-cli.mjs makes the cache with `load` below.
+ * The `keyhold` command. First the fast path (out/cli/keyhold-fast.cjs, src-main/cli/fast.ts):
+ * when an unlocked Keyhold app or keyhold agent serves this vault, the command runs there and
+ * the session's bundle (out/cli/keyhold-session.cjs) relays it. Otherwise the whole CLI (out/cli/keyhold.cjs) runs it. Each
+ * bundle loads with the V8 code cache the build wrote next to it (.cache: the bundle's
+ * SHA-256, then V8's data), so a cold start does not compile it again. A cache is used only
+ * when it was made from exactly that bundle and V8 accepts it (same Node, same flags);
+ * otherwise the bundle is compiled as usual. scripts/build-cli.mjs makes them with `load`.
  */
 const { createHash } = require('node:crypto')
 const { readFileSync } = require('node:fs')
@@ -14,6 +16,8 @@ const { dirname, join } = require('node:path')
 const { Script } = require('node:vm')
 
 const BUNDLE = join(__dirname, '../out/cli/keyhold.cjs')
+const FAST_BUNDLE = join(__dirname, '../out/cli/keyhold-fast.cjs')
+const SESSION_BUNDLE = join(__dirname, '../out/cli/keyhold-session.cjs')
 const DIGEST_BYTES = 32
 
 /** The bundle's SHA-256, which heads its cache file. */
@@ -47,9 +51,10 @@ function load(bundle = BUNDLE, { useCache = true } = {}) {
   return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected }
 }
 
-module.exports = { load, digestOf, BUNDLE }
+module.exports = { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE }
 
-if (require.main === module) {
+/** Runs the whole CLI (main() in src-main/cli/main.ts). */
+function runWhole() {
   let cli
   try {
     cli = load()
@@ -61,4 +66,19 @@ if (require.main === module) {
     throw error
   }
   cli.exports.main()
+}
+
+if (require.main === module) {
+  let fast
+  try {
+    fast = load(FAST_BUNDLE)
+  } catch {
+    // Not built (an older build): the whole CLI does everything.
+  }
+  if (!fast) runWhole()
+  else
+    fast.exports.runFast(process.argv.slice(2), () => load(SESSION_BUNDLE).exports).then((status) => {
+      if (status === undefined) runWhole()
+      else process.exitCode = status
+    })
 }

@@ -1,5 +1,7 @@
-// Bundles the `keyhold` CLI (TypeScript under src-main/cli) into out/cli/keyhold.cjs, with its
-// V8 code cache in out/cli/keyhold.cjs.cache (see bin/keyhold.js).
+// Bundles the `keyhold` CLI (TypeScript under src-main/cli) into out/cli/keyhold.cjs, and its
+// fast path through an unlocked agent into out/cli/keyhold-fast.cjs (the routing) and
+// out/cli/keyhold-session.cjs (the session), each with its V8 code cache beside it (.cache;
+// see bin/keyhold.js).
 // Runs on `npm install` (prepare), in `npm run build`, and before the CLI tests.
 //
 // The pure-JavaScript dependencies are bundled in (whitespace and syntax minified, names kept),
@@ -13,36 +15,43 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outfile = 'out/cli/keyhold.cjs'
+// The terminal's fast path (src-main/cli/fast.ts): the routing alone, then, when an unlocked
+// agent runs the command, the session's bundle (fast-session.ts) relays it; neither holds the
+// commands, sql.js or the vault engine.
+const fastfile = 'out/cli/keyhold-fast.cjs'
+const sessionfile = 'out/cli/keyhold-session.cjs'
 // selfsigned (the phones' certificate, made once per vault) and ws (the phones' endpoint) load
 // from node_modules on first use: most commands never need them, so the bundle stays small.
 const EXTERNAL = ['@node-rs/argon2', 'keytar', 'electron', 'selfsigned', 'ws']
 
-// A cache left from an older bundle would be refused anyway (it names the bundle's digest); remove it first.
-rmSync(new URL(`../${outfile}.cache`, import.meta.url), { force: true })
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src-main/cli/main.ts'],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: EXTERNAL,
-  // bin/keyhold.js runs the bundle as a vm.Script (for its code cache), which has no import():
-  // packages loaded on first use (`await import('selfsigned')`) load through require().
-  supported: { 'dynamic-import': false },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-})
+for (const [entry, out] of [['src-main/cli/main.ts', outfile], ['src-main/cli/fast.ts', fastfile], ['src-main/cli/fast-session.ts', sessionfile]]) {
+  // A cache left from an older bundle would be refused anyway (it names the bundle's digest); remove it first.
+  rmSync(new URL(`../${out}.cache`, import.meta.url), { force: true })
+  await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    // bin/keyhold.js runs the bundle as a vm.Script (for its code cache), which has no import():
+    // packages loaded on first use (`await import('selfsigned')`) load through require().
+    supported: { 'dynamic-import': false },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  })
+}
 
 // The code cache is made by the Node that builds, in a fresh process without flags, from the
 // bundle after loading it and running `--help` (so the parsing and help code is compiled too).
 // No cache (any failure here) only makes `keyhold` start slower.
 const makeCache = `
 const { readFileSync, renameSync, writeFileSync } = require('node:fs')
-const { load, digestOf, BUNDLE } = require('./bin/keyhold.js')
+const { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE } = require('./bin/keyhold.js')
 const sink = { write: () => true }
 const { exports: cli, script } = load(BUNDLE, { useCache: false })
 cli.runCli(['--help'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {} })
@@ -50,6 +59,15 @@ cli.runCli(['--help'], { stdout: sink, stderr: sink, stdin: process.stdin, env: 
   .then(() => {
     writeFileSync(BUNDLE + '.cache.' + process.pid, Buffer.concat([digestOf(readFileSync(BUNDLE)), script.createCachedData()]))
     renameSync(BUNDLE + '.cache.' + process.pid, BUNDLE + '.cache')
+    // The fast path's bundle, after asking it to route a line (no vault there: nothing is opened).
+    const fast = load(FAST_BUNDLE, { useCache: false })
+    const session = load(SESSION_BUNDLE, { useCache: false })
+    return fast.exports.runFast(['--vault', '/nonexistent/keyhold-build.keyhold', 'secret', 'list'], () => session.exports, { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }).then(() => {
+      for (const [bundle, script] of [[FAST_BUNDLE, fast.script], [SESSION_BUNDLE, session.script]]) {
+        writeFileSync(bundle + '.cache.' + process.pid, Buffer.concat([digestOf(readFileSync(bundle)), script.createCachedData()]))
+        renameSync(bundle + '.cache.' + process.pid, bundle + '.cache')
+      }
+    })
   })
 `
 const made = spawnSync(process.execPath, ['-e', makeCache], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })

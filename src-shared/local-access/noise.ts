@@ -83,24 +83,50 @@ function checkKey(what: string, key: Uint8Array | undefined): Uint8Array {
   return key.slice()
 }
 
+/**
+ * X25519 (RFC 7748) as Noise uses it. noble's by default, which runs everywhere; a process that
+ * has a native one may install it with useX25519 (the CLI installs Node's: noble's first use
+ * builds its tables, about 50 ms of a command's start). Both must pass the same vectors.
+ */
+export interface X25519 {
+  /** 32 bytes from a CSPRNG. */
+  randomSecretKey(): Uint8Array
+  getPublicKey(privateKey: Uint8Array): Uint8Array
+  /** Throws for a public key it refuses (a low-order point); may return all zeros, which dh() refuses. */
+  getSharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array
+}
+
+const NOBLE_X25519: X25519 = {
+  randomSecretKey: () => x25519.utils.randomSecretKey(),
+  getPublicKey: (privateKey) => x25519.getPublicKey(privateKey),
+  getSharedSecret: (privateKey, publicKey) => x25519.getSharedSecret(privateKey, publicKey),
+}
+
+let curve: X25519 = NOBLE_X25519
+
+/** Uses `impl` for every X25519 operation from now on in this process (undefined: noble's again). */
+export function useX25519(impl: X25519 | undefined): void {
+  curve = impl ?? NOBLE_X25519
+}
+
 /** A fresh X25519 key pair from the platform's CSPRNG (noble uses `crypto.getRandomValues`). */
 export function generateKeyPair(): KeyPair {
-  return keyPairFromPrivate(x25519.utils.randomSecretKey())
+  return keyPairFromPrivate(curve.randomSecretKey())
 }
 
 export function keyPairFromPrivate(privateKey: Uint8Array): KeyPair {
   const priv = checkKey('A private key', privateKey)
-  return { publicKey: x25519.getPublicKey(priv), privateKey: priv }
+  return { publicKey: curve.getPublicKey(priv), privateKey: priv }
 }
 
 /**
- * DH() of spec §4.1. SECURITY: a low-order public key (noble refuses those) or an all-zero
+ * DH() of spec §4.1. SECURITY: a low-order public key (noble and Node refuse those) or an all-zero
  * result aborts the handshake: it would make the "secret" known to anyone (§3.1 of our doc).
  */
 function dh(keyPair: KeyPair, publicKey: Uint8Array): Uint8Array {
   let shared: Uint8Array
   try {
-    shared = x25519.getSharedSecret(keyPair.privateKey, publicKey)
+    shared = curve.getSharedSecret(keyPair.privateKey, publicKey)
   } catch (cause) {
     throw new NoiseError('The peer sent an unusable public key.', { cause })
   }

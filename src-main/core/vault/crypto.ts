@@ -3,13 +3,13 @@ import { hashRaw } from '@node-rs/argon2'
 import { normalizePassword } from '../../../src-shared/password'
 import type { KdfParams } from '../../../src-shared/types/vault'
 import { bufferDied } from './cipher-garbage'
+import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './sizes'
+
+export { KEY_BYTES, NONCE_BYTES, TAG_BYTES }
 
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which isolatedModules cannot import). */
 const ARGON2ID = 2
 
-export const KEY_BYTES = 32
-export const NONCE_BYTES = 12
-export const TAG_BYTES = 16
 
 /**
  * Argon2id over the master password. @node-rs/argon2 computes on libuv's thread pool,

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams } from '../../../src-shared/types/vault'
-import { checkKdfParams, KDF_LIMITS } from './kdf'
-import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './crypto'
+import { checkKdfParams, KDF_LIMITS } from './kdf-params'
+import { corrupt, FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_VAULT_BYTES, PREFIX_BYTES, readPreamble, VAULT_ID_PATTERN } from './preamble'
+import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './sizes'
+
+export { FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_HEADER_BYTES, MAX_VAULT_BYTES, PREAMBLE_MAX_BYTES } from './preamble'
 
 /**
  * The vault file:
@@ -16,26 +18,8 @@ import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './crypto'
  * so no header field can be changed without detection. The digest lets a damaged header be
  * told apart from a wrong password before any key slot is tried.
  */
-export const MAGIC = Buffer.from('KEYHOLD\x1a', 'latin1')
-export const FORMAT_MAJOR = 1
-/**
- * 1: the header declares the payload's size (payloadBytes), checked before the body is read.
- * 2: the header may carry commitments: short values a feature binds to the saved payload (the
- *    activity log's head: docs/activity-log.md §3), authenticated with it.
- */
-export const FORMAT_MINOR = 2
 /** At most this many commitments, each a short name and a value of at most 256 characters. */
 const MAX_COMMITMENTS = 8
-const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
-const DIGEST_BYTES = 32
-export const MAX_HEADER_BYTES = 16 * 1024
-/** Enough bytes to hold any valid preamble: what status checks read instead of the whole file. */
-export const PREAMBLE_MAX_BYTES = 16 + MAX_HEADER_BYTES + 32
-/**
- * SECURITY: no vault is larger (100,000 secrets take about 90 MB). A bigger file is refused
- * from its size alone, before it is read: reading it would take seconds and as much memory.
- */
-export const MAX_VAULT_BYTES = 1024 * 1024 * 1024
 
 const b64 = (min: number, max: number) =>
   z
@@ -55,7 +39,7 @@ const slotSchema = z.discriminatedUnion('type', [
 ])
 
 const headerSchema = z.strictObject({
-  vaultId: z.string().regex(/^[a-z0-9]{16,32}$/),
+  vaultId: z.string().regex(VAULT_ID_PATTERN),
   kdf: z.strictObject({
     id: z.string().max(32),
     memoryKiB: z.number(),
@@ -102,11 +86,6 @@ export interface ParsedVault {
   ciphertext: Buffer
 }
 
-const corrupt = (what: string) =>
-  new KeyholdError(
-    'VAULT_CORRUPT',
-    `The vault file is damaged (${what}). Keyhold did not change it; restore it from its .bak copy or a backup.`,
-  )
 
 /** Serializes a header; the caller encrypts the payload with the returned preamble as AAD. */
 export function encodePreamble(header: VaultHeader): Buffer {
@@ -164,36 +143,7 @@ export function decodeHead(head: Buffer, size: number, path?: string): ReturnTyp
 
 /** Parses and checks the preamble alone; `bytes` may be the whole file or just its start, of the file at `path` (for messages). */
 export function decodePreamble(bytes: Buffer, path?: string): { header: VaultHeader; minor: number; preambleEnd: number } {
-  // A file whose start differs from the magic in more than one byte (a flipped bit) is another kind of file.
-  let differing = 0
-  for (let i = 0; i < Math.min(bytes.length, MAGIC.length); i++) if (bytes[i] !== MAGIC[i]) differing++
-  if (differing > 1)
-    throw new KeyholdError(
-      'NOT_A_VAULT',
-      `${path ?? 'This file'} is not a Keyhold vault (it does not start like one). Keyhold did not change it; check that the path names your vault file.`,
-    )
-  if (bytes.length < PREFIX_BYTES) throw corrupt('it is too short to be a Keyhold vault')
-  const major = bytes.readUInt16BE(8)
-  const minor = bytes.readUInt16BE(10)
-  if (major !== FORMAT_MAJOR)
-    throw new KeyholdError(
-      'VAULT_VERSION_UNSUPPORTED',
-      `This vault uses file format ${major}, and this Keyhold reads format ${FORMAT_MAJOR}. Update Keyhold to open it; the file was not changed.`,
-    )
-  const headerLength = bytes.readUInt32BE(12)
-  if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw corrupt('its header length is out of bounds')
-  const preambleEnd = PREFIX_BYTES + headerLength + DIGEST_BYTES
-  if (bytes.length < preambleEnd) throw corrupt('it is truncated')
-  const body = bytes.subarray(0, PREFIX_BYTES + headerLength)
-  const digest = bytes.subarray(PREFIX_BYTES + headerLength, preambleEnd)
-  if (!createHash('sha256').update(body).digest().equals(digest)) throw corrupt('its header checksum does not match')
-
-  let json: unknown
-  try {
-    json = JSON.parse(body.subarray(PREFIX_BYTES).toString('utf8'))
-  } catch {
-    throw corrupt('its header is not readable')
-  }
+  const { json, minor, preambleEnd } = readPreamble(bytes, path)
   const parsed = headerSchema.safeParse(json)
   if (!parsed.success) throw corrupt('its header has invalid fields')
   const { kdf, slots, vaultId, payloadNonce, payloadBytes, commitments } = parsed.data

@@ -41,6 +41,16 @@ describe('bin/keyhold.js and the code cache of the bundle', () => {
     expect(loadIn(BUNDLE)).toEqual({ cacheUsed: true, main: 'function', runCli: 'function' })
   })
 
+  it('builds the fast path\'s two bundles with caches V8 takes too', () => {
+    for (const [name, exported] of [['keyhold-fast.cjs', 'runFast'], ['keyhold-session.cjs', 'runSession']] as const) {
+      const bundle = join(ROOT, 'out/cli', name)
+      expect(readFileSync(`${bundle}.cache`).subarray(0, 32).equals(digestOf(readFileSync(bundle))), name).toBe(true)
+      const code = `const { load } = require(${JSON.stringify(BIN)}); const r = load(${JSON.stringify(bundle)});
+        process.stdout.write(JSON.stringify({ cacheUsed: r.cacheUsed, fn: typeof r.exports.${exported} }))`
+      expect(JSON.parse(node(['-e', code]).stdout), name).toEqual({ cacheUsed: true, fn: 'function' })
+    }
+  })
+
   it('ignores a cache made from other bytes, and runs the bundle all the same', () => {
     const bundle = join(dir, 'keyhold.cjs')
     copyFileSync(BUNDLE, bundle)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
@@ -96,6 +96,30 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     const viaFile = run(['--no-agent', '--password-stdin', '--json', 'secret', 'list'], `${PASSWORD}\n`)
     expect(viaAgent.stdout.length).toBeGreaterThan(1024 * 1024)
     expect(viaAgent.stdout).toBe(viaFile.stdout)
+  })
+
+  it('the fast path alone (out/cli/keyhold-fast.cjs and keyhold-session.cjs) relays a command the agent runs; the rest need the whole CLI', () => {
+    const root = join(__dirname, '../../..')
+    // They load neither the vault engine's native and WebAssembly parts nor the commands; the routing loads no schema library either.
+    for (const bundle of ['keyhold-fast.cjs', 'keyhold-session.cjs']) {
+      const code = readFileSync(join(root, 'out/cli', bundle), 'utf8')
+      for (const heavy of ['@node-rs/argon2', 'sql-wasm', 'keytar', 'commander']) expect(code.includes(heavy), `${bundle} has ${heavy}`).toBe(false)
+    }
+    expect(readFileSync(join(root, 'out/cli/keyhold-fast.cjs')).length).toBeLessThan(64 * 1024)
+    // A copy of bin/keyhold.js with the fast bundle and without the whole CLI.
+    const copy = join(dir, 'fast-only')
+    mkdirSync(join(copy, 'bin'), { recursive: true })
+    mkdirSync(join(copy, 'out/cli'), { recursive: true })
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir')
+    copyFileSync(bin, join(copy, 'bin/keyhold.js'))
+    for (const file of ['keyhold-fast.cjs', 'keyhold-fast.cjs.cache', 'keyhold-session.cjs', 'keyhold-session.cjs.cache']) copyFileSync(join(root, 'out/cli', file), join(copy, 'out/cli', file))
+    const fastOnly = (args: string[]) =>
+      spawnSync(process.execPath, [join(copy, 'bin/keyhold.js'), '--vault', vault, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...env } })
+    expect(fastOnly(['secret', 'get', 'stripe', '--field', 'client-id'])).toMatchObject({ status: 0, stdout: 'cid\n', stderr: '' })
+    expect(fastOnly(['secret', 'get', 'nope'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: NOT_FOUND: There is no API secret/) })
+    // Not served by the agent: the whole CLI runs it, and this copy has none.
+    expect(fastOnly(['generate'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INTERNAL: the CLI is not built yet/) })
+    expect(fastOnly(['--no-agent', 'secret', 'list'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INTERNAL: the CLI is not built yet/) })
   })
 
   it('a locked agent: VAULT_LOCKED when there is no way to give the password; --password-stdin opens the file', () => {

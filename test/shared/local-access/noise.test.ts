@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   CipherState,
   Handshake,
@@ -10,7 +10,10 @@ import {
   type HandshakeOptions,
   type KeyPair,
   type NoisePattern,
+  type X25519,
+  useX25519,
 } from '../../../src-shared/local-access/noise'
+import { NODE_X25519 } from '../../../src-main/core/agent/node-x25519'
 import vectorFile from '../../vectors/noise-vectors.json'
 
 const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'))
@@ -40,6 +43,13 @@ interface Vector {
 }
 
 const vectors = vectorFile.vectors as Vector[]
+
+/** Every X25519 a process may use (noise.ts useX25519): each passes the same vectors and refusals. */
+const CURVES: Array<[string, X25519 | undefined]> = [['noble', undefined], ["Node's crypto", NODE_X25519]]
+const withCurve = (impl: X25519 | undefined) => {
+  beforeAll(() => useX25519(impl))
+  afterAll(() => useX25519(undefined))
+}
 const PROTOCOLS: Record<string, NoisePattern> = {
   Noise_XXpsk0_25519_ChaChaPoly_SHA256: 'XXpsk0',
   Noise_IK_25519_ChaChaPoly_SHA256: 'IK',
@@ -58,7 +68,8 @@ function sidesOf(v: Vector): { initiator: Handshake; responder: Handshake } {
   }
 }
 
-describe('Noise conformance vectors', () => {
+describe.each(CURVES)('Noise conformance vectors (X25519 of %s)', (_curve, impl) => {
+  withCurve(impl)
   it('cover each of the three protocols from at least two sources', () => {
     for (const name of Object.keys(PROTOCOLS)) {
       expect(new Set(vectors.filter((v) => v.protocol_name === name).map((v) => v.source)).size).toBeGreaterThanOrEqual(2)
@@ -129,7 +140,8 @@ const flip = (message: Uint8Array, bit: number) => {
   return copy
 }
 
-describe('Handshake', () => {
+describe.each(CURVES)('Handshake (X25519 of %s)', (_curve, impl) => {
+  withCurve(impl)
   it.each(['XXpsk0', 'IK', 'NX'] as const)('%s: both sides agree on the handshake hash and talk both ways', (pattern) => {
     const { initiator, responder } = handshake(pattern)
     expect(initiator.handshakeHash()).toEqual(responder.handshakeHash())
@@ -312,7 +324,8 @@ describe('CipherState', () => {
   })
 })
 
-describe('key pairs', () => {
+describe.each(CURVES)('key pairs (X25519 of %s)', (_curve, impl) => {
+  withCurve(impl)
   it('derive the RFC 7748 §6.1 public keys', () => {
     const alice = keyPairFromPrivate(bytes('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'))
     expect(hexOf(alice.publicKey)).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a')

@@ -1,0 +1,25 @@
+import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { useX25519 } from '../../src-shared/local-access/noise'
+import { NODE_X25519 } from '../core/agent/node-x25519'
+import { runInAgent, terminalSession, type TerminalIo } from './terminal-client'
+import type { Route } from './terminal-route'
+
+/**
+ * The fast path's second half (fast.ts), bundled apart as out/cli/keyhold-session.cjs: runs
+ * `argv` in the agent `routed` names. Resolves to the exit status, or to undefined when that
+ * agent cannot take it after all (gone, or locked meanwhile): the whole CLI runs it then.
+ */
+export async function runSession(routed: Extract<Route, { path: 'agent' }>, argv: string[], io: TerminalIo): Promise<number | undefined> {
+  useX25519(NODE_X25519)
+  try {
+    const session = await terminalSession(routed, argv)
+    if (!session) return undefined
+    return await runInAgent(session, argv, io)
+  } catch (error) {
+    // As runCli prints them: one line, `keyhold: CODE: message`.
+    const { code, message } = toSerializedError(error)
+    if (!(error instanceof KeyholdError) && io.env.KEYHOLD_DEBUG) io.stderr.write(`${String((error as Error)?.stack)}\n`)
+    io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
+    return 1
+  }
+}
