@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { CompanionError, openAppKeySession, openSession, pair, readPairingInput, type PairedIdentity, type Session } from '../../src-shared/local-access/client'
-import { deviceClaimSchema, pairingViewSchema, PLATFORMS, REFUSAL } from '../../src-shared/local-access/messages'
+import { deviceClaimSchema, pairingViewSchema, PLATFORMS, REFUSAL, type TerminalClaim } from '../../src-shared/local-access/messages'
 import type { PairingDecision, RevealDecision } from '../../src-shared/types/agent'
 import { LocalAgent } from '../core/agent/agent'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
@@ -177,6 +177,23 @@ class TerminalApprover implements Approver {
 
   requestUnlock(): void {}
 
+  /** `keyhold agent --ask`: a terminal's first command is asked about here, as pairings are. */
+  approveTerminal(claim: TerminalClaim, signal: AbortSignal): Promise<boolean> {
+    return this.ask(signal, false, () => {
+      this.err.write(
+        [
+          '',
+          'A terminal wants to use this vault:',
+          `  Command: ${oneLine(claim.command)}`,
+          `  Folder:  ${oneLine(claim.cwd)}`,
+          `  Terminal: ${claim.tty ?? 'none (a script or a pipe)'}, process ${claim.pid}`,
+          'Answer "allow" to let its commands run for 10 minutes idle, 12 hours at most, or until the vault locks; anything else refuses:',
+          '',
+        ].join('\n'),
+      )
+    }, (answer) => answer.toLowerCase() === 'allow')
+  }
+
   /**
    * One question at a time. A question withdrawn while it waits (timeout, the companion left)
    * stops waiting at once; the line being read then answers the next question. Once standard
@@ -248,27 +265,31 @@ export function registerAgentCommands(
 Examples:
   keyhold agent
   keyhold agent --lock-after 60
+  keyhold agent --ask
   keyhold agent --phones
   keyhold agent --phones-address 192.168.1.20`)
     .option('--lock-after <MINUTES>', 'lock after this many minutes without a request (default 15)', parseInteger('--lock-after'))
     .option('--phones', "also serve phones on this computer's private network addresses (WebSocket over TLS, pinned; until the vault locks)")
     .option('--phones-address <IP>', 'serve phones on this address only (a private or loopback address of this computer; repeatable)', collect, [] as string[])
     .option('--exit-on-lock', 'stop when the vault locks (how `keyhold unlock` starts it)')
-    .action(async (opts: { lockAfter?: number; phones?: boolean; phonesAddress: string[]; exitOnLock?: boolean }) => {
+    .option('--ask', "ask here before a terminal's first command runs (else this account's terminals are allowed: you started the agent)")
+    .action(async (opts: { lockAfter?: number; phones?: boolean; phonesAddress: string[]; exitOnLock?: boolean; ask?: boolean }) => {
       const minutes = opts.lockAfter ?? 15
       if (minutes < 1 || minutes > 24 * 60) throw new KeyholdError('INVALID_INPUT', '--lock-after must be between 1 and 1440 minutes.')
       const phoneAddresses = opts.phones || opts.phonesAddress.length > 0 ? phonesAddresses(opts.phonesAddress) : null
       const services = await ctx.unlocked({ autoLockMs: minutes * 60_000 })
-      // This person's terminals run their commands here without asking: they started it with the master password (docs/terminal-sessions.md §3).
+      // This person's terminals run their commands here without asking (they started it with the master
+      // password), unless --ask: then each new terminal is asked about on this one (docs/terminal-sessions.md §3).
       const { cliTerminalHost } = await import('./terminal-host')
+      const approver = new TerminalApprover(ctx, io.stderr)
       const agent = new LocalAgent({
         services,
         clock: services.clock,
-        approver: new TerminalApprover(ctx, io.stderr),
+        approver,
         holder: 'agent',
         software: SOFTWARE,
         activity: () => services.vault.activity(),
-        terminals: cliTerminalHost(services, async () => true),
+        terminals: cliTerminalHost(services, opts.ask ? (claim, signal) => approver.approveTerminal(claim, signal) : async () => true),
       })
       const endpoint = await agent.start()
       let stopped: () => void = () => undefined

@@ -33,6 +33,8 @@ export const ACTIVITY_EVENTS = [
   'vault.locked',
   'vault.password-changed',
   'vault.rekeyed',
+  'terminal.allowed',
+  'terminal.denied',
   'log.pruned',
   'log.exported',
   'log.retention-changed',

@@ -48,8 +48,12 @@ export interface AgentContext {
   onUnlocked(listener: () => void): () => void
   onLocked(listener: () => void): () => void
   requestUnlock(): void
+  /** Who holds the vault: the app (the person answers in its window) or `keyhold agent`. */
+  holder: 'app' | 'agent'
   /** A request arrived (the headless agent's idle lock counts it). */
   activity(): void
+  /** A terminal's command started (the app's idle lock counts it: the person is at this computer). */
+  terminalCommand(): void
   /** Who runs terminals' commands here, and which terminals are allowed (docs/terminal-sessions.md); absent: terminals are refused. */
   terminals?: { host: TerminalHost; grants: TerminalGrants }
 }

@@ -281,6 +281,8 @@ export class AgentService {
         timings: this.options.timings,
         // SECURITY: the person allows each terminal in the window (60 s to answer; no answer is Deny).
         terminals: this.options.terminals?.((claim, signal) => this.approvals.approveTerminal(claim, signal)),
+        // The person's commands in a terminal keep the app unlocked, as their clicks in the window do.
+        terminalCommand: () => this.services.vault.activity(),
       })
       try {
         await agent.start()

@@ -47,6 +47,8 @@ export interface LocalAgentOptions {
   timings?: Partial<ConnectionTimings>
   /** Called on every request (the headless agent counts requests as activity for its idle lock). */
   activity?: () => void
+  /** Called when a terminal's command starts (the app counts those as the person's activity for its idle lock). */
+  terminalCommand?: () => void
   /** False lifts the per-connection and per-caller request rates (`npm run bench` only). */
   requestLimits?: boolean
   /** Serves the CLI's commands for this user's terminals (docs/terminal-sessions.md); absent: terminals are refused. */
@@ -234,6 +236,8 @@ export class LocalAgent {
         approver.requestUnlock()
       },
       activity: () => this.options.activity?.(),
+      terminalCommand: () => this.options.terminalCommand?.(),
+      holder: this.options.holder,
       ...(this.options.terminals && { terminals: { host: this.options.terminals, grants: new TerminalGrants(clock) } }),
     }
   }

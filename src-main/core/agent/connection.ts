@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   REFUSAL,
   terminalClaimSchema,
+  type TerminalClaim,
   requestSchema,
   type ClientHello,
   type DeviceClaim,
@@ -20,7 +21,7 @@ import type { ClaimedApp } from '../pairings/pairings.service'
 import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './agent-context'
 import { burnKey, waitForApproval } from './approval-wait'
 import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession, respondTerminal } from './handshakes'
-import { grantKey } from './terminals'
+import { commandWords, grantKey } from './terminals'
 import { RequestBucket } from './limits'
 import { internal, runOp, serialize } from './requests'
 
@@ -367,8 +368,28 @@ export class Connection {
       stopLock()
     }
     if (this.state.s !== 'terminal-wait') return
-    if (!allowed || !this.ctx.services.vault.isUnlocked) return this.refuseTerminal()
+    const granted = allowed && this.ctx.services.vault.isUnlocked
+    this.recordTerminal(claim, granted)
+    if (!granted) return this.refuseTerminal()
     this.openTerminal(key, terminals.grants.grant(key))
+  }
+
+  /**
+   * A terminal allowed or refused, in the activity log, by whoever decided (the person in the
+   * app's window, or keyhold agent). SECURITY: only the command's words (`secret get`), never
+   * its arguments or folder, which may hold anything the person typed.
+   */
+  private recordTerminal(claim: TerminalClaim, allowed: boolean): void {
+    const { services } = this.ctx
+    if (!services.vault.isUnlocked) return
+    services.activity.record({
+      event: allowed ? 'terminal.allowed' : 'terminal.denied',
+      actor: { type: this.ctx.holder },
+      // What was given or refused is access to the vault; the terminal is named in the detail.
+      target: { type: 'vault', id: this.ctx.vaultId },
+      outcome: allowed ? 'ok' : 'denied',
+      detail: { command: commandWords(claim.command), terminal: claim.tty, pid: claim.pid },
+    })
   }
 
   private openTerminal(key: string, grant: { until: string; idleMs: number }): void {

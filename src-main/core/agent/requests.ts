@@ -89,6 +89,7 @@ async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 
     return {}
   }
   if (runs.has(connection.signal)) throw new KeyholdError('RATE_LIMITED', 'A command is already running on this connection. Wait for it to end.')
+  ctx.terminalCommand()
   const state: { answer: ((input: TerminalInput) => void) | null } = { answer: null }
   runs.set(connection.signal, state)
   /** Sends a question (a hidden prompt, or a request for the next line of standard input) and waits for its cli.input. */

@@ -41,6 +41,24 @@ export function grantKey(claim: TerminalClaim): string {
   return claim.sid !== null && claim.tty !== null ? `sid:${claim.sid}:${claim.tty}` : `ppid:${claim.ppid}`
 }
 
+/**
+ * The command a terminal's claim names, as its first words (`secret get`, `info`): at most
+ * two, each a command's name; the program's options and everything after are left out
+ * (arguments and values may be anything the person typed). For the activity log.
+ */
+export function commandWords(command: string): string {
+  const words: string[] = []
+  const tokens = command.split(/\s+/).filter(Boolean)
+  for (let i = tokens[0] === 'keyhold' ? 1 : 0; i < tokens.length && words.length < 2; i++) {
+    const token = tokens[i]!
+    if (token === '--vault' || token === '--app-key' || token === '--pairing') i++
+    else if (token.startsWith('-')) continue
+    else if (/^[a-z][a-z-]{0,30}$/.test(token)) words.push(token)
+    else break
+  }
+  return words.join(' ') || '-'
+}
+
 /** The terminals allowed now, in memory only. */
 export class TerminalGrants {
   private readonly grants = new Map<string, { until: number; idleUntil: number }>()

@@ -36,13 +36,15 @@ export const EVENT_WORDS: Record<ActivityEvent, { label: string; group: EventGro
   'vault.locked': { label: 'Locked', group: 'Vault' },
   'vault.password-changed': { label: 'Master password changed', group: 'Vault' },
   'vault.rekeyed': { label: 'Encryption key rotated', group: 'Vault' },
+  'terminal.allowed': { label: 'Terminal allowed', group: 'Terminals' },
+  'terminal.denied': { label: 'Terminal refused', group: 'Terminals' },
   'log.pruned': { label: 'Old entries removed', group: 'Activity log' },
   'log.exported': { label: 'Activity exported', group: 'Activity log' },
   'log.retention-changed': { label: 'How long entries are kept changed', group: 'Activity log' },
   'log.restore-accepted': { label: 'Older vault copy accepted', group: 'Activity log' },
 }
 
-export const EVENT_GROUPS = ['API secrets', 'My apps', 'Application keys', 'Vault', 'Activity log'] as const
+export const EVENT_GROUPS = ['API secrets', 'My apps', 'Application keys', 'Vault', 'Terminals', 'Activity log'] as const
 export type EventGroup = (typeof EVENT_GROUPS)[number]
 
 /** The event filter's options: every event under its group, in the order of ACTIVITY_EVENTS. */
@@ -172,7 +174,7 @@ export const OUTCOME_WORDS: Record<Outcome, { label: string; tone: 'success' | '
 }
 
 /** Events that are an access someone was given: their success reads "Allowed"; any other succeeded event reads "Done". */
-const ACCESSES: ReadonlySet<ActivityEntry['event']> = new Set(['secret.revealed', 'secret.copied', 'pairing.request', 'appkey.used', 'app.paired'])
+const ACCESSES: ReadonlySet<ActivityEntry['event']> = new Set(['secret.revealed', 'secret.copied', 'pairing.request', 'appkey.used', 'app.paired', 'terminal.allowed'])
 
 /** The badge of one entry: "Allowed" for an access given, "Done" for anything else that succeeded (a lock, an edit). */
 export function outcomeWords(entry: Pick<ActivityEntry, 'event' | 'outcome'>): { label: string; tone: 'success' | 'warning' | 'danger' } {
@@ -243,6 +245,9 @@ function eventDetailText(entry: Pick<ActivityEntry, 'event' | 'detail'>): string
       const was = retentionText(num(d.previousDays), num(d.previousEntries))
       return now ? `${now}${was ? ` (was ${was})` : ''}` : ''
     }
+    case 'terminal.allowed':
+    case 'terminal.denied':
+      return [str(d.command) && `keyhold ${str(d.command)}`, str(d.terminal), num(d.pid) === null ? null : `process ${num(d.pid)}`].filter(Boolean).join(' · ')
     case 'log.restore-accepted':
       return num(d.vaultLast) === null || num(d.seenLast) === null
         ? ''

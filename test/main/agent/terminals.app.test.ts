@@ -100,6 +100,10 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
 
     expect(await answer(prompt.id, false)).toEqual({ ok: true, value: { answered: true } })
     expect(await result(child)).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    // Recorded, by the person in the app, with the command's words only (not its arguments or folder).
+    const denied = (await services.activity.list({ event: 'terminal.denied' })).items
+    expect(denied).toEqual([expect.objectContaining({ actor: { type: 'app' }, target: { type: 'vault', id: expect.any(String) }, outcome: 'denied', detail: { command: 'secret get', terminal: null, pid: child.child.pid } })])
+    expect(JSON.stringify(denied)).not.toMatch(/github|client-secret|vault\.keyhold/)
     expect(await terminalPrompts()).toEqual([])
     expect(await answer(prompt.id, true)).toEqual({ ok: true, value: { answered: false } })
   })
@@ -111,6 +115,18 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(await result(child)).toEqual({ status: 0, stdout: 'ghp_once\n', stderr: '' })
     expect(await result(start(['secret', 'list']))).toMatchObject({ status: 0, stdout: expect.stringContaining('GitHub') })
     expect(asked.size).toBe(1)
+    // Allowed once, recorded once: the next command used the grant.
+    expect((await services.activity.list({ event: 'terminal.allowed' })).items).toEqual([expect.objectContaining({ actor: { type: 'app' }, outcome: 'ok', detail: expect.objectContaining({ command: 'secret get' }) })])
+  })
+
+  it("a terminal's command counts as the person's activity for the app's idle lock", async () => {
+    const activity = vi.spyOn(services.vault, 'activity')
+    try {
+      expect(await result(start(['secret', 'list']))).toMatchObject({ status: 0 })
+      expect(activity).toHaveBeenCalled()
+    } finally {
+      activity.mockRestore()
+    }
   })
 
   it('a lock ends the grant; a terminal that leaves while asked withdraws its question', async () => {

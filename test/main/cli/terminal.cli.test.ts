@@ -212,3 +212,51 @@ describe('terminals of an agent that asks (as the app does)', () => {
     expect(asked).toHaveLength(2)
   })
 })
+
+describe('keyhold agent --ask: each new terminal is asked about on the agent\'s own terminal (real processes)', () => {
+  let dir: string
+  let cleanup: () => void
+  let vault: string
+  let env: NodeJS.ProcessEnv
+  let agent: RunningKeyhold
+
+  beforeAll(async () => {
+    ;({ dir, cleanup } = tempDir())
+    vault = join(dir, 'ask.keyhold')
+    mkdirSync(join(dir, 'run'), { mode: 0o700 })
+    env = { KEYHOLD_AGENT_DIR: join(dir, 'run') }
+    expect(initVault(vault, PASSWORD).status).toBe(0)
+    agent = startKeyhold(['--vault', vault, '--password-stdin', 'agent', '--ask'], env, `${PASSWORD}\n`)
+    await until(() => agent.out().includes('Serving vault'))
+  })
+  afterAll(() => {
+    agent.child.kill('SIGKILL')
+    cleanup()
+  })
+
+  /** Runs `keyhold --vault V ARGS` and answers the agent's question about it with `answer`. */
+  const runAnswering = async (args: string[], answer: string) => {
+    const before = agent.err().length
+    const child = startKeyhold(['--vault', vault, ...args], env)
+    child.child.stdin.end()
+    await until(() => agent.err().slice(before).includes('anything else refuses:'))
+    agent.child.stdin.write(`${answer}\n`)
+    return { status: await child.exited, stdout: child.out(), stderr: child.err(), asked: agent.err().slice(before) }
+  }
+
+  it('refuses on anything but "allow", then allows; allowed, the terminal is not asked again; both are in the log, by the agent', async () => {
+    const refused = await runAnswering(['info'], 'no')
+    expect(refused).toMatchObject({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(refused.asked).toMatch(new RegExp(`A terminal wants to use this vault:\\n {2}Command: keyhold --vault ${vault.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} info\\n {2}Folder: {2}.+\\n {2}Terminal: none \\(a script or a pipe\\), process \\d+\\n`))
+    expect(await runAnswering(['info'], 'allow')).toMatchObject({ status: 0, stdout: expect.stringContaining('API secrets') })
+    const before = agent.err().length
+    const listed = keyhold(['--vault', vault, '--json', 'audit', 'list', '--limit', '10'], '', env)
+    expect(listed.status).toBe(0)
+    expect(agent.err().slice(before)).toBe('')
+    const entries = JSON.parse(listed.stdout) as ActivityEntry[]
+    expect(entries.filter((e) => e.event.startsWith('terminal.')).map((e) => [e.event, e.actor.type, e.outcome, e.detail.command])).toEqual([
+      ['terminal.allowed', 'agent', 'ok', 'info'],
+      ['terminal.denied', 'agent', 'denied', 'info'],
+    ])
+  })
+})
