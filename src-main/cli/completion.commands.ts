@@ -57,7 +57,8 @@ function optionSpec(option: Option): OptionSpec {
  */
 export function commandSpec(command: Command, path: string[] = [], operand: ValueKind | null = operandOf(command)): CommandSpec {
   const help = command.createHelp()
-  const names = command.commands.map((c) => c.name())
+  // What `help` completes: the visible commands only (not the hidden `secret clear-clipboard`).
+  const names = help.visibleCommands(command).filter((c) => command.commands.includes(c)).map((c) => c.name())
   return {
     path,
     description: oneLineText(command.description()),

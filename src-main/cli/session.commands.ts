@@ -77,7 +77,12 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       const running = await readAgentInfo(endpoint)
       if (running && alive(running.pid)) {
         if (running.dpk) return ctx.print({ unlocked: true, holder: running.holder, pid: running.pid }, () => `Already unlocked by ${running.holder === 'app' ? 'the Keyhold app' : 'keyhold agent'} (pid ${running.pid}). Commands need no master password.`)
-        throw new KeyholdError('CONFLICT', `The Keyhold app holds this vault and has it locked. Unlock it in the app, or stop the app and run \`keyhold unlock\` again.`)
+        throw new KeyholdError(
+          'CONFLICT',
+          running.holder === 'app'
+            ? 'The Keyhold app holds this vault and has it locked. Unlock it in the app, or stop the app and run `keyhold unlock` again.'
+            : `keyhold agent (pid ${running.pid}) holds this vault and has it locked. Stop it (Ctrl+C where it runs), then run \`keyhold unlock\` again.`,
+        )
       }
       const [node, script] = keyholdArgv('Starting the background agent')
       const password = await ctx.password('Master password: ', 'the master password')

@@ -55,7 +55,10 @@ export function claimOf(argv: readonly string[]): TerminalClaim {
 export async function terminalSession(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[]): Promise<Session | null> {
   try {
     const transport = await connectSocket(agentEndpoint(routed.vaultId))
-    const { session } = await openTerminalSession(transport, { vaultId: routed.vaultId, desktopKey: routed.info.dpk! }, claimOf(argv))
+    const where = routed.info.holder === 'app' ? 'in the Keyhold app' : 'on the terminal running keyhold agent'
+    const { session } = await openTerminalSession(transport, { vaultId: routed.vaultId, desktopKey: routed.info.dpk! }, claimOf(argv), () =>
+      process.stderr.write(`Waiting for you to allow this terminal ${where} (60 s)…\n`),
+    )
     return session
   } catch (error) {
     // Gone or locked meanwhile: the master password will do.

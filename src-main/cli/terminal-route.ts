@@ -80,6 +80,8 @@ export async function route(argv: readonly string[], env: NodeJS.ProcessEnv, com
   if (hasOption(argv, '--no-agent') || (env.KEYHOLD_NO_AGENT !== undefined && env.KEYHOLD_NO_AGENT !== '' && env.KEYHOLD_NO_AGENT !== '0')) return { path: 'file', why: 'no-agent-flag' }
   if (hasOption(argv, '--app-key') || hasOption(argv, '--pairing') || env.KEYHOLD_APP_KEY) return { path: 'file', why: 'companion' }
   if (command === undefined || !servedInAgent(wordsOf(argv))) return { path: 'file', why: 'not-in-agent' }
+  // Help needs no vault: printed here, never a reason to ask the person to allow this terminal.
+  if (hasOption(argv, '--help') || hasOption(argv, '-h')) return { path: 'file', why: 'not-in-agent' }
   if (!fitsRequest(argv)) return { path: 'file', why: 'too-long' }
   const vaultId = await peekVaultId(vaultPathOf(argv, env)).catch(() => null)
   if (!vaultId) return { path: 'file', why: 'no-vault' }

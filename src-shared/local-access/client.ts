@@ -237,7 +237,13 @@ export async function openAppKeySession(transport: FrameTransport, target: { vau
  * then the terminal's claim; the agent allows it (a live grant, the person's answer, or
  * `keyhold agent`'s rule) or refuses with FORBIDDEN.
  */
-export async function openTerminalSession(transport: FrameTransport, target: { vaultId: string; desktopKey: string }, claim: TerminalClaim): Promise<{ session: Session; grant: { until: string; idleMs: number } }> {
+export async function openTerminalSession(
+  transport: FrameTransport,
+  target: { vaultId: string; desktopKey: string },
+  claim: TerminalClaim,
+  /** Called once when the answer takes more than a second: the person is being asked. */
+  onWaiting?: () => void,
+): Promise<{ session: Session; grant: { until: string; idleMs: number } }> {
   const pinned = fromBase64Url(target.desktopKey, 32)
   if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
   const link = new Link(transport)
@@ -253,7 +259,8 @@ export async function openTerminalSession(transport: FrameTransport, target: { v
   if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
   link.keys(hs)
   link.sendTransport({ t: 'terminal', claim })
-  const result = await link.readTransport()
+  const waiting = onWaiting && setTimeout(onWaiting, 1_000)
+  const result = await link.readTransport().finally(() => clearTimeout(waiting))
   if (result.t !== 'terminal.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the terminal.')
   if (result.ok !== true) {
     link.close()

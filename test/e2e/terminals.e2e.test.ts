@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { REFUSAL } from '../../src-shared/local-access/messages'
 import { addSecrets, eventually } from '../support/agent'
 import type { BridgeOptions } from '../support/bridge'
-import { startKeyhold, type RunningKeyhold } from '../support/cli'
+import { refusedTerminal, startKeyhold, type RunningKeyhold } from '../support/cli'
 import { launchChromium, openApp, type E2eApp } from '../support/e2e'
 import { PASSWORD } from '../support/vault'
 
@@ -81,7 +81,8 @@ describe('Allow this terminal to use Keyhold? in Chromium, over the real agent a
 
     await dialog().getByRole('button', { name: 'Allow' }).click()
     await dialog().waitFor({ state: 'detached' })
-    expect(await result(terminal)).toEqual({ status: 0, stdout: 'sk_live_stripe\n', stderr: '' })
+    // While the dialog was up, the terminal said what it waited for (once the answer took over a second).
+    expect(await result(terminal)).toEqual({ status: 0, stdout: 'sk_live_stripe\n', stderr: expect.stringMatching(/^(Waiting for you to allow this terminal in the Keyhold app \(60 s\)…\n)?$/) })
 
     const list = await result(keyhold(['secret', 'list']))
     expect(list).toMatchObject({ status: 0, stdout: expect.stringContaining('GitHub CI') })
@@ -96,7 +97,7 @@ describe('Allow this terminal to use Keyhold? in Chromium, over the real agent a
     expect(await focused()).toBe('Deny')
     await page.keyboard.press('Escape')
     await dialog().waitFor({ state: 'detached' })
-    expect(await result(terminal)).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(await result(terminal)).toEqual({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
     expect((await app.bridge.services.secrets.list({})).total).toBe(3)
   })
 
@@ -110,6 +111,7 @@ describe('Allow this terminal to use Keyhold? in Chromium, over the real agent a
     const waiting = keyhold(['secret', 'list'])
     await dialog().waitFor()
     await dialog().waitFor({ state: 'detached', timeout: 6_000 })
-    expect(await result(waiting)).toMatchObject({ status: 1, stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    // It said what it waits for, and where.
+    expect(await result(waiting)).toMatchObject({ status: 1, stderr: `Waiting for you to allow this terminal in the Keyhold app (60 s)…\nkeyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
   })
 })

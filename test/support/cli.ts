@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { expect } from 'vitest'
 
 const bin = join(__dirname, '../../bin/keyhold.js')
 
@@ -56,4 +57,13 @@ export async function until(predicate: () => boolean, ms = 10_000): Promise<void
     if (Date.now() > end) throw new Error('timed out')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
+}
+
+/**
+ * A terminal's standard error when the agent refused it: the refusal, after the line that says
+ * it waits for the person when the answer took more than a second (under load, any answer may).
+ */
+export function refusedTerminal(refusal: string): string {
+  const escaped = `keyhold: FORBIDDEN: ${refusal}\n`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return expect.stringMatching(new RegExp(`^(Waiting for you to allow this terminal [^\\n]*\\n)?${escaped}$`)) as unknown as string
 }

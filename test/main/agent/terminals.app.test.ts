@@ -11,7 +11,7 @@ import { REFUSAL, type TerminalClaim } from '../../../src-shared/local-access/me
 import type { AgentPrompt } from '../../../src-shared/types/agent'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { eventually } from '../../support/agent'
-import { startKeyhold, type RunningKeyhold } from '../../support/cli'
+import { refusedTerminal, startKeyhold, type RunningKeyhold } from '../../support/cli'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
 type TerminalPrompt = Extract<AgentPrompt, { kind: 'terminal' }>
@@ -99,7 +99,7 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(await dispatch('agent:answer-reveal', { id: prompt.id, decision: 'once' })).toEqual({ ok: true, value: { answered: false } })
 
     expect(await answer(prompt.id, false)).toEqual({ ok: true, value: { answered: true } })
-    expect(await result(child)).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(await result(child)).toEqual({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
     // Recorded, by the person in the app, with the command's words only (not its arguments or folder).
     const denied = (await services.activity.list({ event: 'terminal.denied' })).items
     expect(denied).toEqual([expect.objectContaining({ actor: { type: 'app' }, target: { type: 'vault', id: expect.any(String) }, outcome: 'denied', detail: { command: 'secret get', terminal: null, pid: child.child.pid } })])
@@ -141,6 +141,14 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     await child.exited
     await promptsWhen((p) => p.length === 0)
     expect(asked.size).toBe(1)
+  })
+
+  it('help is printed by the terminal itself: nobody is asked to allow it', async () => {
+    asked.clear()
+    for (const help of [['secret', 'list', '--help'], ['key', '-h']]) {
+      expect(await result(start(help))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: keyhold /), stderr: '' })
+    }
+    expect(asked.size).toBe(0)
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {

@@ -86,6 +86,8 @@ describe('keyhold completion', () => {
     const line = /^ {4}''\) cmds='([^']*)'/m.exec(script)
     expect(line?.[1]?.split(' ')).toEqual(helpCommands())
     expect(helpCommands()).toEqual(expect.arrayContaining(['generate', 'completion', 'secret', 'help']))
+    // Hidden commands (the background half of secret copy, the agent's own) are offered nowhere, not even after `help`.
+    for (const hidden of ['clear-clipboard', 'lock-vault', 'resolve-references']) expect(script).not.toMatch(new RegExp(`\\b${hidden}\\b`))
   })
 
   describe('bash', () => {

@@ -6,7 +6,7 @@ import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
 import { REFUSAL } from '../../../src-shared/local-access/messages'
 import type { ActivityEntry } from '../../../src-shared/types/activity'
 import { startAgent, type TestAgent } from '../../support/agent'
-import { initVault, keyhold, startKeyhold, until, type RunningKeyhold } from '../../support/cli'
+import { initVault, keyhold, refusedTerminal, startKeyhold, until, type RunningKeyhold } from '../../support/cli'
 import { PASSWORD, tempDir } from '../../support/vault'
 
 const bin = join(__dirname, '../../../bin/keyhold.js')
@@ -127,6 +127,8 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     expect(JSON.parse(run(['--json', 'status']).stdout)).toMatchObject({ agent: { unlocked: false }, commands: 'vault file', why: 'locked' })
     expect(run(['secret', 'list'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: VAULT_LOCKED: Keyhold holds this vault but has it locked\./) })
     expect(run(['--password-stdin', 'secret', 'get', 'stripe', '--field', 'client-id'], `${PASSWORD}\n`)).toMatchObject({ status: 0, stdout: 'cid\n' })
+    // unlock names what holds it locked: this foreground keyhold agent, not the app.
+    expect(run(['--password-stdin', 'unlock'], `${PASSWORD}\n`)).toMatchObject({ status: 1, stderr: `keyhold: CONFLICT: keyhold agent (pid ${agent!.child.pid}) holds this vault and has it locked. Stop it (Ctrl+C where it runs), then run \`keyhold unlock\` again.\n` })
   })
 
   it('unlock starts keyhold agent in the background (a wrong password says so); lock stops it', async () => {
@@ -194,7 +196,7 @@ describe('terminals of an agent that asks (as the app does)', () => {
 
   it('asks with the command; a denied terminal is refused with FORBIDDEN and nothing runs', async () => {
     answer = false
-    expect(await run(['secret', 'get', 'github', '--field', 'client-secret'])).toEqual({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(await run(['secret', 'get', 'github', '--field', 'client-secret'])).toEqual({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
     expect(asked).toEqual([`keyhold --vault ${t.path} secret get github --field client-secret`])
   })
 
@@ -234,21 +236,23 @@ describe('keyhold agent --ask: each new terminal is asked about on the agent\'s 
     cleanup()
   })
 
-  /** Runs `keyhold --vault V ARGS` and answers the agent's question about it with `answer`. */
-  const runAnswering = async (args: string[], answer: string) => {
+  /** Runs `keyhold --vault V ARGS` and answers the agent's question about it with `answer`, after `delayMs`. */
+  const runAnswering = async (args: string[], answer: string, delayMs = 0) => {
     const before = agent.err().length
     const child = startKeyhold(['--vault', vault, ...args], env)
     child.child.stdin.end()
     await until(() => agent.err().slice(before).includes('anything else refuses:'))
+    await new Promise((resolve) => setTimeout(resolve, delayMs))
     agent.child.stdin.write(`${answer}\n`)
     return { status: await child.exited, stdout: child.out(), stderr: child.err(), asked: agent.err().slice(before) }
   }
 
   it('refuses on anything but "allow", then allows; allowed, the terminal is not asked again; both are in the log, by the agent', async () => {
     const refused = await runAnswering(['info'], 'no')
-    expect(refused).toMatchObject({ status: 1, stdout: '', stderr: `keyhold: FORBIDDEN: ${REFUSAL.terminal}\n` })
+    expect(refused).toMatchObject({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
     expect(refused.asked).toMatch(new RegExp(`A terminal wants to use this vault:\\n {2}Command: keyhold --vault ${vault.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} info\\n {2}Folder: {2}.+\\n {2}Terminal: none \\(a script or a pipe\\), process \\d+\\n`))
-    expect(await runAnswering(['info'], 'allow')).toMatchObject({ status: 0, stdout: expect.stringContaining('API secrets') })
+    // Answered after more than a second: the terminal said what it waits for.
+    expect(await runAnswering(['info'], 'allow', 1_500)).toMatchObject({ status: 0, stdout: expect.stringContaining('API secrets'), stderr: 'Waiting for you to allow this terminal on the terminal running keyhold agent (60 s)…\n' })
     const before = agent.err().length
     const listed = keyhold(['--vault', vault, '--json', 'audit', 'list', '--limit', '10'], '', env)
     expect(listed.status).toBe(0)
