@@ -21,7 +21,7 @@ import type { ClaimedApp } from '../pairings/pairings.service'
 import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './agent-context'
 import { burnKey, waitForApproval } from './approval-wait'
 import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession, respondTerminal } from './handshakes'
-import { commandWords, grantKey } from './terminals'
+import { commandWords, grantKey, MAX_TERMINALS_ASKED } from './terminals'
 import { RequestBucket } from './limits'
 import { internal, runOp, serialize } from './requests'
 
@@ -349,6 +349,20 @@ export class Connection {
     // Allowed already: the same grant, its 12 hours counted from when the person allowed it.
     const live = terminals.grants.allowed(key, true) ? terminals.grants.current(key) : null
     if (live) return this.openTerminal(key, live)
+    // The same terminal asked about already: its answer is this one's too.
+    const asked = terminals.grants.asking.get(key)
+    if (asked) {
+      this.state = { s: 'terminal-wait', abort: new AbortController() }
+      this.clearTimer()
+      const allowed = await asked
+      if (this.state.s !== 'terminal-wait') return
+      const current = allowed && this.ctx.services.vault.isUnlocked ? terminals.grants.current(key) : null
+      return current ? this.openTerminal(key, current) : this.refuseTerminal()
+    }
+    if (terminals.grants.asking.size >= MAX_TERMINALS_ASKED) {
+      this.sendTransport({ t: 'terminal.result', ok: false, error: { code: 'RATE_LIMITED', message: 'Keyhold is already asking about other terminals. Answer there, then run the command again.' } })
+      return this.finish()
+    }
     const abort = new AbortController()
     this.state = { s: 'terminal-wait', abort }
     this.clearTimer()
@@ -357,21 +371,29 @@ export class Connection {
     timer.unref?.()
     const stopLock = this.ctx.onLocked(() => abort.abort())
     this.gone.signal.addEventListener('abort', () => abort.abort(), { once: true })
-    let allowed = false
+    const answer = Promise.race([
+      terminals.host.allow(claim, abort.signal).catch(() => false),
+      new Promise<false>((resolve) => abort.signal.addEventListener('abort', () => resolve(false), { once: true })),
+    ]).then((allowed) => {
+      // Decided here, before any waiting command reads it: granted (and recorded) once.
+      const granted = allowed && this.ctx.services.vault.isUnlocked
+      this.recordTerminal(claim, granted)
+      if (granted) terminals.grants.grant(key)
+      return granted
+    })
+    terminals.grants.asking.set(key, answer)
+    let granted = false
     try {
-      allowed = await Promise.race([
-        terminals.host.allow(claim, abort.signal).catch(() => false),
-        new Promise<false>((resolve) => abort.signal.addEventListener('abort', () => resolve(false), { once: true })),
-      ])
+      granted = await answer
     } finally {
+      terminals.grants.asking.delete(key)
       clearTimeout(timer)
       stopLock()
     }
     if (this.state.s !== 'terminal-wait') return
-    const granted = allowed && this.ctx.services.vault.isUnlocked
-    this.recordTerminal(claim, granted)
-    if (!granted) return this.refuseTerminal()
-    this.openTerminal(key, terminals.grants.grant(key))
+    const current = granted ? terminals.grants.current(key) : null
+    if (!current) return this.refuseTerminal()
+    this.openTerminal(key, current)
   }
 
   /**

@@ -59,9 +59,14 @@ export function commandWords(command: string): string {
   return words.join(' ') || '-'
 }
 
-/** The terminals allowed now, in memory only. */
+/** At most this many terminals are asked about at once; more is RATE_LIMITED at once (a local process cannot queue dialogs without end). */
+export const MAX_TERMINALS_ASKED = 3
+
+/** The terminals allowed now, in memory only, and the questions about terminals under way. */
 export class TerminalGrants {
   private readonly grants = new Map<string, { until: number; idleUntil: number }>()
+  /** The question under way for each terminal: a second command of the same terminal waits for its answer instead of asking again. */
+  readonly asking = new Map<string, Promise<boolean>>()
 
   constructor(private readonly clock: Clock) {}
 

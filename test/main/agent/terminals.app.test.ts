@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +16,8 @@ import { refusedTerminal, startKeyhold, type RunningKeyhold } from '../../suppor
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
 type TerminalPrompt = Extract<AgentPrompt, { kind: 'terminal' }>
+
+const bin = join(__dirname, '../../../bin/keyhold.js')
 
 /**
  * The app's agent as the core's worker composes it (core.worker.ts): createServices with the
@@ -149,6 +152,36 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
       expect(await result(start(help))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: keyhold /), stderr: '' })
     }
     expect(asked.size).toBe(0)
+  })
+
+  it('asks once for commands of one terminal started together, and about at most 3 terminals at a time', async () => {
+    services.vault.lock()
+    await services.vault.locked()
+    await services.vault.unlock({ password: PASSWORD })
+    await eventually(() => services.agent.status().listening, 5_000)
+    asked.clear()
+    // One terminal (one shell: the same parent process), three commands at once: one question, one answer for all.
+    const same = [start(['secret', 'list']), start(['info']), start(['secret', 'get', 'github', '--field', 'client-id'])]
+    const prompt = await question()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await terminalPrompts()).toHaveLength(1)
+    await answer(prompt.id, true)
+    for (const child of same) expect(await result(child)).toMatchObject({ status: 0 })
+    expect(asked.size).toBe(1)
+    expect((await services.activity.list({ event: 'terminal.allowed' })).items.length).toBe(2)
+
+    // Four other terminals (each its own shell): three questions, and the fourth is refused at once.
+    const shells = [0, 1, 2, 3].map(() => {
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${bin}" --vault "${vaultPath}" info; exit $?`], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, KEYHOLD_AGENT_DIR: folder } })
+      let err = ''
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      return { exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), err: () => err }
+    })
+    const limited = await Promise.race(shells.map((shell, i) => shell.exited.then(() => i)))
+    expect(shells[limited]!.err()).toBe('keyhold: RATE_LIMITED: Keyhold is already asking about other terminals. Answer there, then run the command again.\n')
+    const three = await promptsWhen((p) => p.length === 3)
+    for (const p of three) await answer(p.id, false)
+    for (const [i, shell] of shells.entries()) if (i !== limited) expect(await shell.exited).toBe(1)
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {
