@@ -47,6 +47,17 @@ export interface SerializedError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError }
 
 /**
+ * What an error is about, for a front end that words it its own way: the screen's message
+ * names its buttons and pages, the CLI names its commands (src-main/cli/helpers.ts cliWords).
+ * `id` is `feature.what` (e.g. `appkey.already-added`); `subject` the key, role or name the
+ * sentence is about. Stays in the process: it is not part of SerializedError. Never a secret.
+ */
+export interface ErrorReason {
+  id: string
+  subject?: string
+}
+
+/**
  * The one exception type the core throws. The message is shown to a person as is,
  * so it must say what happened and what to do, and must never contain a secret.
  */
@@ -55,6 +66,8 @@ export class KeyholdError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    /** Set where another front end says it in other words (ErrorReason). */
+    readonly reason?: ErrorReason,
   ) {
     super(message)
     this.name = 'KeyholdError'

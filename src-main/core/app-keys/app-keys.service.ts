@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { basename, dirname } from 'node:path'
-import { KeyholdError } from '../../../src-shared/errors'
+import { KeyholdError, type ErrorCode } from '../../../src-shared/errors'
 import type {
   AppKeyId,
   AppKeysExport,
@@ -41,8 +41,14 @@ export interface AppKeysServiceOptions {
   activity?: ActivityService
 }
 
+/** An error in the screen's words, with the reason the CLI says in its own (src-main/cli/helpers.ts cliWords). */
+const refused = (code: ErrorCode, message: string, id: string, subject: string) => new KeyholdError(code, message, undefined, { id, subject })
+
 const notFound = (key: string) =>
-  new KeyholdError('NOT_FOUND', `There is no application key "${key}" in this vault. Check the key on the Application Keys or My Keys page.`)
+  refused('NOT_FOUND', `There is no application key "${key}" in this vault. Check the key on the Application Keys or My Keys page.`, 'appkey.not-found', key)
+
+/** How each status is said in "is already …". */
+const STATUS_WORDS = { inactive: 'deactivated', removed: 'removed' } as const
 
 /**
  * Application keys and roles: internal keys generated here (key + token shown once),
@@ -134,9 +140,8 @@ export class AppKeysService {
       const roleIds = resolveRoles(db, input.roleIds)
       const existing = repo.getSummary(db, input.key)
       if (existing?.type === 'internal')
-        throw new KeyholdError('CONFLICT', `${input.key} is an internal key of this vault, not a third-party key. Edit it on the My Keys page.`)
-      if (existing?.status === 'active')
-        throw new KeyholdError('CONFLICT', `${input.key} is already added. Use Edit to change its roles.`)
+        throw refused('CONFLICT', `${input.key} is an internal key of this vault, not a third-party key. Edit it on the My Keys page.`, 'appkey.internal-not-external', input.key)
+      if (existing?.status === 'active') throw refused('CONFLICT', `${input.key} is already added. Use Edit to change its roles.`, 'appkey.already-added', input.key)
       if (existing) {
         const stored = repo.getRecord(db, input.key)?.publicKey ?? null
         if (publicKey && stored && Buffer.compare(Buffer.from(stored), Buffer.from(publicKey)) !== 0)
@@ -168,7 +173,7 @@ export class AppKeysService {
     return this.vault.mutate((db) => {
       const existing = repo.getSummary(db, key) ?? throwError(notFound(key))
       if (existing.status === 'removed')
-        throw new KeyholdError('CONFLICT', `${key} was removed. Add it again with + Add 3rd Party Key to give it roles.`)
+        throw refused('CONFLICT', `${key} was removed. Add it again with + Add 3rd Party Key to give it roles.`, 'appkey.removed', key)
       repo.setRoles(db, key, resolveRoles(db, next(db, existing.roles.map((r) => r.id))), now)
       return repo.getSummary(db, key)!
     }).then((changed) => this.logKey('appkey.roles-changed', changed))
@@ -195,11 +200,14 @@ export class AppKeysService {
     return this.vault.mutate((db) => {
       const existing = repo.getSummary(db, key) ?? throwError(notFound(key))
       if (existing.type === 'external' && status === 'inactive')
-        throw new KeyholdError('INVALID_INPUT', `${key} is a third-party key: third-party keys are removed, not deactivated. Use Remove.`)
+        throw refused('INVALID_INPUT', `${key} is a third-party key: third-party keys are removed, not deactivated. Use Remove.`, 'appkey.external-not-deactivated', key)
       if (existing.type === 'external' && status === 'active')
-        throw new KeyholdError('INVALID_INPUT', `${key} is a third-party key: to restore a removed one, add it again with its roles.`)
+        throw refused('INVALID_INPUT', `${key} is a third-party key: to restore a removed one, add it again with its roles.`, 'appkey.external-not-activated', key)
       if (existing.type === 'internal' && status === 'removed')
-        throw new KeyholdError('INVALID_INPUT', `${key} is an internal key: internal keys are deactivated, not removed. Use Deactivate.`)
+        throw refused('INVALID_INPUT', `${key} is an internal key: internal keys are deactivated, not removed. Use Deactivate.`, 'appkey.internal-not-removed', key)
+      // As revoking an application twice: said, and nothing is saved or recorded. (Activating an active key changes nothing either, quietly.)
+      if (status !== 'active' && existing.status === status)
+        throw refused('CONFLICT', `${key} is already ${STATUS_WORDS[status]}. Nothing changed.`, `appkey.already-${status}`, key)
       if (status === 'removed') repo.setRoles(db, key, [], now)
       if (existing.status !== status) repo.setStatus(db, key, status, now)
       return repo.getSummary(db, key)!
@@ -367,7 +375,7 @@ export class AppKeysService {
 }
 
 const unknownRole = (ref: string) =>
-  new KeyholdError('NOT_FOUND', `There is no role "${ref.slice(0, 100)}". See the roles with \`keyhold role list\` or in the + Add Roles dialog.`)
+  refused('NOT_FOUND', `There is no role "${ref.slice(0, 100)}". See the roles in the + Add Roles dialog.`, 'role.not-found', ref.slice(0, 100))
 
 /** Role references (ids or names) to distinct role ids, in order; NOT_FOUND for any unknown one. */
 function resolveRoles(db: Database, refs: readonly string[]): RoleId[] {

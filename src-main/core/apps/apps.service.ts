@@ -177,7 +177,10 @@ export class AppsService {
     return { app: summary(record, now), code, uri, qr, ...(network !== undefined && { network }) }
   }
 
-  /** Changes the name and/or the expiration. A revoked application stays as it is (CONFLICT). */
+  /**
+   * Changes the name and/or the expiration. A revoked application stays as it is, and an
+   * expired one keeps its expiration (CONFLICT): neither becomes valid again.
+   */
   async edit(input: AppEditInput): Promise<AppSummary> {
     const vault = this.vaults.vault()
     const now = this.clock.now()
@@ -188,6 +191,14 @@ export class AppsService {
       if (row.revoked_at !== null)
         throw new KeyholdError('CONFLICT', `"${row.name}" was revoked, which is final, so it cannot be edited. Generate a new key instead.`)
       const changedExpiry = input.expiresAt !== undefined && input.expiresAt !== row.expires_at
+      // An expired key stays expired: a key that was out of use must not come back by a new date.
+      if (changedExpiry && appStatus(toSummaryTimes(row), now) === 'expired')
+        throw new KeyholdError(
+          'CONFLICT',
+          `"${row.name}" has expired, which is final, so its expiration cannot be changed. Create a new key with + New key instead.`,
+          undefined,
+          { id: 'app.expired', subject: row.name },
+        )
       const next: AppRecord = {
         ...row,
         name: input.name ?? row.name,

@@ -290,6 +290,21 @@ describe('AppKeysService', () => {
       expect(appKeys.get(key.key).type).toBe('internal')
     })
 
+    it('a key already in the state asked for is a CONFLICT that saves nothing, as revoking an application twice', async () => {
+      const { key } = await appKeys.generate({ roleIds: ['apps-reader'] })
+      await appKeys.addExternal({ key: ext('partner-1'), roleIds: ['apps-reader'] })
+      await appKeys.deactivate(key.key)
+      await appKeys.remove(ext('partner-1'))
+      const before = fileBytes()
+      for (const [change, message] of [
+        [() => appKeys.deactivate(key.key), `${key.key} is already deactivated. Nothing changed.`],
+        [() => appKeys.remove(ext('partner-1')), 'partner-1 is already removed. Nothing changed.'],
+      ] as const)
+        await expect(change()).rejects.toMatchObject({ code: 'CONFLICT', message, reason: { subject: expect.any(String) } })
+      expect(fileBytes().equals(before)).toBe(true)
+      expect(appKeys.get(key.key).status).toBe('inactive')
+    })
+
     it('internal keys are deactivated, not removed', async () => {
       const { key } = await appKeys.generate({ roleIds: ['apps-reader'] })
       expect(await codeOf(appKeys.remove(key.key))).toBe('INVALID_INPUT')

@@ -192,8 +192,17 @@ describe('AppsService', () => {
         ok: true,
         value: { name: 'Old phone', status: 'expired' },
       })
-      const extended = await dispatch('apps:edit', { id: app.id, expiresAt: at(clock, HOUR) })
-      expect(extended).toMatchObject({ ok: true, value: { status: 'pending' } })
+    })
+
+    it('never makes an expired key valid again: a new expiration or none is refused in the screen\'s words, and nothing changes', async () => {
+      const { app } = await create({ name: 'Phone', type: 'mobile', expiresAt: at(clock, HOUR) })
+      clock.advance(2 * HOUR)
+      for (const expiresAt of [at(clock, HOUR), null])
+        expect(await dispatch('apps:edit', { id: app.id, name: 'Back', expiresAt })).toMatchObject({
+          ok: false,
+          error: { code: 'CONFLICT', message: '"Phone" has expired, which is final, so its expiration cannot be changed. Create a new key with + New key instead.' },
+        })
+      expect(services.apps.get(app.id)).toMatchObject({ name: 'Phone', expiresAt: app.expiresAt, updatedAt: app.updatedAt, status: 'expired' })
     })
 
     it('refuses an empty change, an unknown id and a malformed id', async () => {
