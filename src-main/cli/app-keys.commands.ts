@@ -5,8 +5,13 @@ import { PERMISSIONS, type AppKeySummary, type ResourceDescriptor, type Role } f
 import { THIS_VAULT } from '../core/app-keys/app-keys.csv'
 import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
 import { collect, type CliContext } from './context'
-import { columns, oneLine, parse, when } from './helpers'
+import { columns, inCliWords, oneLine, parse, when, type OptionNames } from './helpers'
 import { UsageError } from './io'
+import { checkExportFile } from './secrets.export'
+
+/** The options that give each field of a request, for messages. */
+const KEY_OPTIONS: OptionNames = { key: 'KEY', label: '--label', account: '--account', roleIds: '--role', publicKey: '--public-key', name: 'NAME', permissions: '--permission', tags: '--tag' }
+const KEY_ARGUMENT: OptionNames = { '': 'KEY' }
 
 function keyTable(keys: AppKeySummary[]): string {
   if (keys.length === 0) return 'No application keys. Generate one with `keyhold key generate`, or add one with `keyhold key add-external KEY`.'
@@ -62,8 +67,8 @@ Examples:
   printf '%s\\n' "$MASTER" | keyhold --password-stdin --json key generate --label nightly --role secrets-reader --role audit-reader`)
     .option('--label <LABEL>', 'what the key is for; set once, defaults to the key')
     .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable; none: no permission)', collect)
-    .action(async (opts: { label?: string; role?: string[] }) => {
-      const input = parse(appKeysChannels.appKeysGenerate.input, { label: opts.label, roleIds: opts.role ?? [] })
+    .action(inCliWords(async (opts: { label?: string; role?: string[] }) => {
+      const input = parse(appKeysChannels.appKeysGenerate.input, { label: opts.label, roleIds: opts.role ?? [] }, KEY_OPTIONS)
       const services = await ctx.unlocked()
       const generated = await services.appKeys.generate(input)
       services.appKeys.forgetToken(generated.copyHandle)
@@ -79,7 +84,7 @@ Examples:
           ...(summary.roles.length === 0 ? [`The key has no roles, so it may do nothing yet: keyhold key roles ${summary.key} --add ROLE`] : []),
         ].join('\n'),
       )
-    })
+    }))
 
   key
     .command('add-external')
@@ -92,12 +97,12 @@ Examples:
     .option('--account <ACCOUNT>', 'the account or origin that issued the key')
     .option('--role <ROLE>', 'a role to give the key, by name or id (repeatable)', collect)
     .option('--public-key <KEY>', "the issuer's Ed25519 public key (43 base64url characters, or one ssh-ed25519 line): the key can then connect to the agent by signature")
-    .action(async (keyArg: string, opts: { account?: string; role?: string[]; publicKey?: string }) => {
-      const input = parse(appKeysChannels.appKeysAddExternal.input, { key: keyArg, account: opts.account, roleIds: opts.role ?? [], publicKey: opts.publicKey })
+    .action(inCliWords(async (keyArg: string, opts: { account?: string; role?: string[]; publicKey?: string }) => {
+      const input = parse(appKeysChannels.appKeysAddExternal.input, { key: keyArg, account: opts.account, roleIds: opts.role ?? [], publicKey: opts.publicKey }, KEY_OPTIONS)
       const services = await ctx.unlocked()
       const added = await services.appKeys.addExternal(input)
       ctx.print(added, () => `Added ${describeKey(added)}`)
-    })
+    }))
 
   key
     .command('list')
@@ -109,12 +114,12 @@ Examples:
   printf '%s\\n' "$MASTER" | keyhold --password-stdin --json key list --internal`)
     .option('--internal', 'only keys generated in this vault (My Keys)')
     .option('--external', 'only third-party keys')
-    .action(async (opts: { internal?: boolean; external?: boolean }) => {
+    .action(inCliWords(async (opts: { internal?: boolean; external?: boolean }) => {
       if (opts.internal && opts.external) throw new UsageError('choose --internal or --external, not both')
       const services = await ctx.unlocked()
       const keys = services.appKeys.list({ type: opts.internal ? 'internal' : opts.external ? 'external' : undefined })
       ctx.print(keys, () => keyTable(keys))
-    })
+    }))
 
   key
     .command('roles')
@@ -126,13 +131,13 @@ Examples:
     .argument('<KEY>', 'the key')
     .option('--add <ROLE>', 'a role to add (repeatable)', collect)
     .option('--remove <ROLE>', 'a role to remove (repeatable)', collect)
-    .action(async (keyArg: string, opts: { add?: string[]; remove?: string[] }) => {
-      const id = parse(appKeyId, keyArg)
+    .action(inCliWords(async (keyArg: string, opts: { add?: string[]; remove?: string[] }) => {
+      const id = parse(appKeyId, keyArg, KEY_ARGUMENT)
       const services = await ctx.unlocked()
       const changed =
         opts.add || opts.remove ? await services.appKeys.changeRoles(id, { add: opts.add, remove: opts.remove }) : services.appKeys.get(id)
       ctx.print(changed, () => describeKey(changed))
-    })
+    }))
 
   key
     .command('activate')
@@ -141,11 +146,11 @@ Examples:
 Examples:
   keyhold key activate "$KEY"`)
     .argument('<KEY>', 'the key')
-    .action(async (keyArg: string) => {
+    .action(inCliWords(async (keyArg: string) => {
       const services = await ctx.unlocked()
-      const changed = await services.appKeys.activate(parse(appKeyId, keyArg))
+      const changed = await services.appKeys.activate(parse(appKeyId, keyArg, KEY_ARGUMENT))
       ctx.print(changed, () => `Activated ${describeKey(changed)}\nWarning: ${REACTIVATE_WARNING}`)
-    })
+    }))
 
   key
     .command('deactivate')
@@ -154,11 +159,11 @@ Examples:
 Examples:
   keyhold key deactivate "$KEY"`)
     .argument('<KEY>', 'the key')
-    .action(async (keyArg: string) => {
+    .action(inCliWords(async (keyArg: string) => {
       const services = await ctx.unlocked()
-      const changed = await services.appKeys.deactivate(parse(appKeyId, keyArg))
+      const changed = await services.appKeys.deactivate(parse(appKeyId, keyArg, KEY_ARGUMENT))
       ctx.print(changed, () => `Deactivated ${describeKey(changed)}`)
-    })
+    }))
 
   key
     .command('remove')
@@ -167,11 +172,11 @@ Examples:
 Examples:
   keyhold key remove "$PARTNER_KEY"`)
     .argument('<KEY>', 'the key')
-    .action(async (keyArg: string) => {
+    .action(inCliWords(async (keyArg: string) => {
       const services = await ctx.unlocked()
-      const changed = await services.appKeys.remove(parse(appKeyId, keyArg))
+      const changed = await services.appKeys.remove(parse(appKeyId, keyArg, KEY_ARGUMENT))
       ctx.print(changed, () => `Removed ${changed.key}. Add it again with keyhold key add-external to restore it.`)
-    })
+    }))
 
   key
     .command('export-csv')
@@ -179,17 +184,22 @@ Examples:
     .addHelpText('after', `
 Examples:
   keyhold key export-csv --out keys.csv
+  keyhold key export-csv --out keys.csv --force
   printf '%s\\n' "$MASTER" | keyhold --password-stdin key export-csv > keys.csv`)
     .option('--out <FILE>', 'write to FILE (mode 0600) instead of standard output')
-    .action(async (opts: { out?: string }) => {
+    .option('--force', 'replace FILE if it exists')
+    .action(inCliWords(async (opts: { out?: string; force?: boolean }) => {
+      const out = opts.out ? ctx.path(opts.out) : undefined
+      // Before the master password: an existing file is replaced only with --force (as `secret export`).
+      if (out !== undefined) await checkExportFile(out, opts.force === true)
       const services = await ctx.unlocked()
-      if (!opts.out) {
+      if (out === undefined) {
         ctx.write(services.appKeys.exportCsv().csv)
         return
       }
-      const result = await services.appKeys.exportCsvTo(ctx.path(opts.out))
+      const result = await services.appKeys.exportCsvTo(out)
       ctx.print(result, () => `Exported ${result.count} key${result.count === 1 ? '' : 's'} with access to ${result.path}`)
-    })
+    }))
 
   key
     .command('check')
@@ -202,9 +212,9 @@ Examples:
     .requiredOption('--permission <PERMISSION>', PERMISSIONS.join(', '))
     .option('--resource <ID>', 'the API secret asked for, by id or Identifier (its tags decide tag-scoped reads)')
     .option('--token-stdin', 'read the token from standard input (after the master password with --password-stdin)')
-    .action(async (keyArg: string, opts: { permission: string; resource?: string; tokenStdin?: boolean }) => {
-      const presentedKey = parse(appKeyId, keyArg)
-      const permission = parse(permissionSchema, opts.permission)
+    .action(inCliWords(async (keyArg: string, opts: { permission: string; resource?: string; tokenStdin?: boolean }) => {
+      const presentedKey = parse(appKeyId, keyArg, KEY_ARGUMENT)
+      const permission = parse(permissionSchema, opts.permission, { '': '--permission' })
       const services = await ctx.unlocked()
       const token = opts.tokenStdin || ctx.options.tokenStdin ? await ctx.stdin.take({ what: 'the token', max: TOKEN_CHARS }) : undefined
       let resource: ResourceDescriptor | undefined
@@ -215,7 +225,7 @@ Examples:
       const decision = await services.appKeys.check({ key: presentedKey, token }, permission, resource)
       if (!decision.allowed) throw new KeyholdError('FORBIDDEN', decision.message)
       ctx.print(decision, () => `Allowed: ${decision.key} may ${permission} (${decision.grantedBy.map((r) => r.name).join(', ')}).`)
-    })
+    }))
 
   const role = program.command('role').description('roles: named sets of permissions given to application keys')
   .addHelpText('after', `
@@ -231,11 +241,11 @@ Examples:
 Examples:
   keyhold role list
   printf '%s\\n' "$MASTER" | keyhold --password-stdin --json role list`)
-    .action(async () => {
+    .action(inCliWords(async () => {
       const services = await ctx.unlocked()
       const roles = services.appKeys.listRoles()
       ctx.print(roles, () => roleTable(roles))
-    })
+    }))
 
   role
     .command('create')
@@ -247,12 +257,12 @@ Examples:
     .argument('<NAME>', 'the role name')
     .requiredOption('--permission <PERMISSION>', `a permission (repeatable): ${PERMISSIONS.join(', ')}`, collect)
     .option('--tag <TAG>', 'limit secrets:read to secrets with this tag (repeatable)', collect)
-    .action(async (name: string, opts: { permission: string[]; tag?: string[] }) => {
-      const input = parse(appKeysChannels.rolesCreate.input, { name, permissions: opts.permission, tags: opts.tag })
+    .action(inCliWords(async (name: string, opts: { permission: string[]; tag?: string[] }) => {
+      const input = parse(appKeysChannels.rolesCreate.input, { name, permissions: opts.permission, tags: opts.tag }, KEY_OPTIONS)
       const services = await ctx.unlocked()
       const created = await services.appKeys.createRole(input)
       ctx.print(created, () => `Created role "${created.name}" (${created.id}): ${created.permissions.join(', ')}${created.tags.length ? `; reads only secrets tagged ${created.tags.join(', ')}` : ''}`)
-    })
+    }))
 
   role
     .command('delete')
@@ -261,10 +271,10 @@ Examples:
 Examples:
   keyhold role delete deployers`)
     .argument('<ROLE>', 'the role, by name or id')
-    .action(async (ref: string) => {
+    .action(inCliWords(async (ref: string) => {
       const services = await ctx.unlocked()
       const target = services.appKeys.role(ref)
       await services.appKeys.deleteRole(target.id)
       ctx.print({ deleted: target.id }, () => `Deleted role "${target.name}".`)
-    })
+    }))
 }

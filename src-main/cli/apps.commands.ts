@@ -3,8 +3,11 @@ import { appsChannels } from '../../src-shared/ipc/apps.contract'
 import { APP_TYPE_LABELS, type AppCreated, type AppSummary } from '../../src-shared/types/apps'
 import { qrTerminal } from '../core/apps/pairing-qr'
 import type { CliContext } from './context'
-import { columns, parse, when } from './helpers'
+import { columns, inCliWords, parse, when, type OptionNames } from './helpers'
 import { UsageError } from './io'
+
+/** The options that give each field of a request, for messages. */
+const APP_OPTIONS: OptionNames = { id: 'ID', name: '--name', type: { option: '--type', allowed: Object.entries(APP_TYPE_LABELS).map(([type, label]) => `${label} (${type})`).join(' or ') }, expiresAt: '--expires' }
 
 function table(apps: AppSummary[]): string {
   if (apps.length === 0) return 'No applications yet. Create a key with `keyhold app new --name NAME --type mobile|extension`.'
@@ -35,7 +38,7 @@ Examples:
     .requiredOption('--type <TYPE>', 'mobile or extension')
     .option('--expires <ISO-8601>', 'expiration date and time with a time zone, e.g. 2026-12-31T18:00:00Z (default: until revoked)')
     .action(async (opts: { name: string; type: string; expires?: string }) => {
-      const input = parse(appsChannels.appsCreate.input, { name: opts.name, type: opts.type, expiresAt: opts.expires ?? null })
+      const input = parse(appsChannels.appsCreate.input, { name: opts.name, type: opts.type, expiresAt: opts.expires ?? null }, APP_OPTIONS)
       const services = await ctx.unlocked()
       const created = await services.apps.create(input)
       if (ctx.json) {
@@ -88,7 +91,7 @@ Examples:
     .option('--name <NAME>', 'new name')
     .option('--expires <ISO-8601>', 'new expiration date and time with a time zone')
     .option('--no-expiry', 'remove the expiration: the key lasts until revoked')
-    .action(async (id: string, opts: { name?: string; expires?: string; expiry: boolean }) => {
+    .action(inCliWords(async (id: string, opts: { name?: string; expires?: string; expiry: boolean }) => {
       if (opts.expires !== undefined && !opts.expiry) throw new UsageError('give either --expires or --no-expiry, not both')
       if (opts.name === undefined && opts.expires === undefined && opts.expiry)
         throw new UsageError('nothing to change: pass --name, --expires or --no-expiry')
@@ -97,11 +100,11 @@ Examples:
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.expires !== undefined && { expiresAt: opts.expires }),
         ...(!opts.expiry && { expiresAt: null }),
-      })
+      }, APP_OPTIONS)
       const services = await ctx.unlocked()
       const edited = await services.apps.edit(input)
       ctx.print(edited, () => `Updated "${edited.name}": expires ${when(edited.expiresAt, 'never (until revoked)')}, status ${edited.status}.`)
-    })
+    }))
 
   app
     .command('revoke')
@@ -111,7 +114,7 @@ Examples:
   keyhold app revoke "$APP_ID"`)
     .argument('<ID>', 'application id (see keyhold app list)')
     .action(async (id: string) => {
-      const input = parse(appsChannels.appsRevoke.input, { id })
+      const input = parse(appsChannels.appsRevoke.input, { id }, APP_OPTIONS)
       const services = await ctx.unlocked()
       const revoked = await services.apps.revoke(input.id)
       ctx.print(revoked, () => `Revoked "${revoked.name}" on ${when(revoked.revokedAt)}. This cannot be undone; create a new key if the application needs access again.`)

@@ -1,18 +1,101 @@
 import type { z } from 'zod'
-import { KeyholdError } from '../../src-shared/errors'
-import { describeIssues } from '../../src-shared/validation'
+import { KeyholdError, type ErrorReason } from '../../src-shared/errors'
 
 /**
  * The small helpers every command file shares, so the commands check and print alike: input
  * checked with the contract's schemas, tables, times and one-line text.
  */
 
-/** The CLI validates with the same contract schemas as IPC, so both refuse the same input. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+/**
+ * How a command names the fields of what it checks: each field's option (`type: '--type'`),
+ * and `''` for a value checked alone (`'': 'KEY'`). The value given is quoted in the message
+ * unless the option says `quote: false` (a URL can hold a password; notes run long);
+ * `allowed` says a choice's values in words of its own (else they are listed).
+ */
+export type OptionNames = Record<string, string | { option: string; quote?: false; allowed?: string }>
+
+/**
+ * The CLI validates with the same contract schemas as IPC, so both refuse the same input; its
+ * messages name the option and the value given (`--type must be mobile or extension, not
+ * "Mobile".`), never a schema path.
+ */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, options: OptionNames = {}): z.output<S> {
   const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error))
+  if (!parsed.success) throw new KeyholdError('INVALID_INPUT', describeOptions(parsed.error, value, options))
   return parsed.data
 }
+
+/** The first three problems of `error`, each as the command line says it. */
+function describeOptions(error: z.ZodError, value: unknown, options: OptionNames): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const named = options[issue.path.length > 0 ? String(issue.path[0]) : '']
+      const option = typeof named === 'string' ? named : named?.option
+      const given = valueAt(value, issue.path)
+      const quote = typeof named === 'string' || named?.quote !== false
+      const shown = quote && typeof given === 'string' && given !== '' ? ` ${quoted(given)}` : ''
+      if (issue.code === 'invalid_value' && issue.values.length > 0 && option) {
+        const allowed = (typeof named === 'object' && named.allowed) || alternatives(issue.values.map(String))
+        return `${option} must be ${allowed}${shown && `, not${shown}`}.`
+      }
+      // SECURITY: zod's own messages can quote a value (the client secret's among them); only the schemas' are kept.
+      const message = OWN_MESSAGES.has(issue.code) ? issue.message : undefined
+      if (!option) return message ?? 'The value is not valid.'
+      if (message === undefined) return `${option}${shown} is not valid.`
+      if (issue.code === 'too_big' && typeof given === 'string') return `${option} (${[...given].length} characters): ${message}`
+      return `${option}${shown}: ${message}`
+    })
+    .join(' ')
+}
+
+/** Messages the schemas write themselves; zod's generic ones are replaced. */
+const OWN_MESSAGES = new Set(['too_small', 'too_big', 'custom', 'invalid_format', 'invalid_value'])
+
+const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), value)
+
+/** A value as a message quotes it: JSON-escaped (no control character reaches the terminal), at most 60 characters. */
+const quoted = (text: string): string => JSON.stringify([...text].length > 60 ? `${[...text].slice(0, 59).join('')}…` : text)
+
+/** "a or b", "a, b or c". */
+const alternatives = (values: readonly string[]): string =>
+  values.length === 1 ? values[0]! : `${values.length > 2 ? 'one of ' : ''}${values.slice(0, -1).join(', ')} or ${values.at(-1)}`
+
+/**
+ * The CLI's words for what the core says in the screen's (an error's `reason`): the command
+ * to run where the screen names a button or a page. Errors without one pass as they are.
+ */
+const CLI_WORDS: Record<string, (subject: string) => string> = {
+  'appkey.not-found': (key) => `There is no application key "${key}" in this vault. List the keys with \`keyhold key list\`.`,
+  'appkey.internal-not-external': (key) => `${key} is an internal key of this vault, not a third-party key. Change its roles with \`keyhold key roles ${key} --add ROLE\`.`,
+  'appkey.already-added': (key) => `${key} is already added. Change its roles with \`keyhold key roles ${key} --add ROLE --remove ROLE\`.`,
+  'appkey.removed': (key) => `${key} was removed. Add it again with its roles: \`keyhold key add-external ${key} --role ROLE\`.`,
+  'appkey.external-not-deactivated': (key) => `${key} is a third-party key: third-party keys are removed, not deactivated. Remove it with \`keyhold key remove ${key}\`.`,
+  'appkey.external-not-activated': (key) => `${key} is a third-party key: to restore a removed one, add it again with its roles (\`keyhold key add-external ${key} --role ROLE\`).`,
+  'appkey.internal-not-removed': (key) => `${key} is an internal key: internal keys are deactivated, not removed. Deactivate it with \`keyhold key deactivate ${key}\`.`,
+  'role.not-found': (role) => `There is no role "${role}". List the roles with \`keyhold role list\`.`,
+  'app.expired': (name) => `"${name}" has expired, which is final, so its expiration cannot be changed. Create a new key with \`keyhold app new\` instead.`,
+}
+
+/** `error` in the CLI's words when the core gave it a reason the CLI words otherwise. */
+export function cliWords(error: unknown): unknown {
+  const reason: ErrorReason | undefined = error instanceof KeyholdError ? error.reason : undefined
+  const words = reason && CLI_WORDS[reason.id]
+  if (!words || !(error instanceof KeyholdError)) return error
+  return new KeyholdError(error.code, words(reason.subject ?? ''), error.fields, reason)
+}
+
+/** A command's action whose errors are said in the CLI's words (cliWords). */
+export const inCliWords =
+  <A extends unknown[]>(action: (...args: A) => Promise<unknown>) =>
+  async (...args: A): Promise<void> => {
+    try {
+      await action(...args)
+    } catch (error) {
+      throw cliWords(error)
+    }
+  }
 
 /** Any run of whitespace, line breaks included, as one space: a cell of a table stays on its line. */
 export const oneLine = (text: string): string => text.replace(/\s+/g, ' ')
