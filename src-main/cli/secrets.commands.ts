@@ -12,10 +12,11 @@ import { SHORT_ID_MIN } from '../core/secrets/secrets.service'
 import { SECRETS_EXPORT_FORMATS, type SecretsExportFormat } from '../core/secrets/secrets.transfer'
 import { throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
-import { columns, oneLine, parse, when } from './helpers'
+import { columns, oneLine, parse, when, type OptionNames } from './helpers'
 import { describeSkipped } from './imports/entries'
+import { UsageError } from './io'
 import { checkExportFile, writeExportFile } from './secrets.export'
-import { IMPORT_SOURCES, planImport, readImportFile, SOURCE_NAMES, type ImportSource } from './secrets.import'
+import { checkImportFileName, IMPORT_SOURCES, planImport, readImportFile, SOURCE_NAMES, type ImportSource } from './secrets.import'
 import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
 
 interface FieldOptions {
@@ -23,6 +24,8 @@ interface FieldOptions {
   url?: string
   clientId?: string
   clientSecretStdin?: boolean
+  /** `edit` only. */
+  clearClientSecret?: boolean
   identifier?: string
   method?: string
   tag?: string[]
@@ -125,9 +128,25 @@ function fieldsFrom(opts: FieldOptions): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
 }
 
+/** The options that give each field, for messages. SECURITY: a URL is never quoted (it could hold a password). */
+const FIELD_OPTIONS: OptionNames = {
+  name: '--name',
+  url: { option: '--url', quote: false },
+  clientId: '--client-id',
+  identifier: '--identifier',
+  method: '--method',
+  tags: '--tag',
+  notes: { option: '--notes', quote: false },
+  search: '--search',
+  tag: '--tag',
+}
+
+/** Every option of `secret edit` that changes something, as "nothing to change" lists them. */
+const EDIT_OPTIONS = '--name, --url, --client-id, --client-secret-stdin, --clear-client-secret, --identifier, --method, --tag or --notes'
+
 /**
  * The client secret, on request only: the next stdin line with --password-stdin (line 2,
- * after the master password), else a hidden prompt. An empty line means "none".
+ * after the master password), else a hidden prompt. An empty line means "none" (for `add`).
  */
 async function readClientSecret(ctx: CliContext): Promise<string | null> {
   return parse(secretClientSecret, await ctx.secret('Client secret: ', { what: 'the client secret', max: SECRET_LIMITS.clientSecret }))
@@ -139,8 +158,12 @@ const fieldOptions = (command: Command, required: boolean) => {
   option('--name <N>', 'name of the API secret' + (required ? ' (required)' : ''))
   option('--url <U>', 'absolute http:// or https:// URL of the API' + (required ? ' (required)' : ''))
   option('--client-id <C>', 'Client ID' + (required ? ' (required)' : ''))
+  if (required) command.option('--client-secret-stdin', 'read the client secret from standard input (line 2 with --password-stdin; an empty line means none)')
+  else
+    command
+      .option('--client-secret-stdin', 'read a new client secret from standard input (line 2 with --password-stdin; an empty line keeps the stored one)')
+      .option('--clear-client-secret', 'remove the client secret')
   return command
-    .option('--client-secret-stdin', 'read the client secret from standard input (line 2 with --password-stdin; an empty line means none)')
     .option('--identifier <I>', 'unique Identifier (ignoring case and surrounding spaces); empty for none')
     .option('--method <M>', `HTTP method: ${HTTP_METHODS.join(', ')}; empty for none`)
     .option('--tag <T>', required ? 'a tag (repeatable)' : "a tag (repeatable; replaces the tags; --tag '' removes them all)", collect)
@@ -242,7 +265,7 @@ Examples:
     true,
   ).action(
     async (opts: FieldOptions) => {
-      const fields = parse(secretInput, fieldsFrom(opts))
+      const fields = parse(secretInput, fieldsFrom(opts), FIELD_OPTIONS)
       const services = await ctx.unlocked()
       const clientSecret = opts.clientSecretStdin ? await readClientSecret(ctx) : null
       const added = await services.secrets.add({ ...fields, clientSecret })
@@ -261,7 +284,7 @@ Examples:
     .option('--search <Q>', 'only those whose name, URL, Client ID, Identifier, method or tags contain every word of Q (ignoring case)')
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
-      const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag })
+      const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag }, FIELD_OPTIONS)
       if (ctx.options.appKey || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
         return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id))))
@@ -314,14 +337,22 @@ Examples:
 Examples:
   keyhold secret edit stripe-prod --name 'Stripe EU' --tag eu
   keyhold secret edit stripe-prod --client-secret-stdin
+  keyhold secret edit stripe-prod --clear-client-secret
   keyhold secret edit stripe-prod --method '' --identifier ''`)
       .argument(...REF_ARGUMENT),
     false,
   ).action(async (ref: string, opts: FieldOptions) => {
-    const changes = parse(secretEditInput.omit({ id: true }), fieldsFrom(opts))
+    if (opts.clientSecretStdin && opts.clearClientSecret) throw new UsageError('give either --client-secret-stdin or --clear-client-secret, not both')
+    const given = fieldsFrom(opts)
+    // Saving nothing would still mark the secret updated: refused before the master password is asked for.
+    if (Object.keys(given).length === 0 && !opts.clientSecretStdin && !opts.clearClientSecret) throw new UsageError(`nothing to change: pass ${EDIT_OPTIONS}`)
+    const changes = parse(secretEditInput.omit({ id: true }), given, FIELD_OPTIONS)
     const services = await ctx.unlocked()
     const { id } = services.secrets.resolve(ref)
-    const clientSecret = opts.clientSecretStdin ? await readClientSecret(ctx) : undefined
+    // As on the edit screen, an empty client secret keeps the stored one; only --clear-client-secret removes it.
+    const clientSecret = opts.clearClientSecret ? null : opts.clientSecretStdin ? ((await readClientSecret(ctx)) ?? undefined) : undefined
+    if (Object.keys(changes).length === 0 && clientSecret === undefined)
+      throw new UsageError('nothing to change: the client secret line was empty, which keeps the stored one (--clear-client-secret removes it)')
     const edited = await services.secrets.edit({ ...changes, id, ...(clientSecret === undefined ? {} : { clientSecret }) })
     ctx.print(secretJson(edited, undefined), () => `API secret saved: ${edited.name} (${edited.id})`)
   })
@@ -393,11 +424,12 @@ Examples:
   keyhold secret import passwords.csv --from 1password
   keyhold --json secret import bitwarden-export.json --from bitwarden`)
     .description('add every API secret of a file in one save: Keyhold\'s JSON or CSV (all or none), or an export of KeePassXC, Bitwarden or 1Password (entries that cannot be API secrets are left out and listed)')
-    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes; or another program\'s export (see --from)')
+    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes (a CSV header ignores case and spaces, so "Client ID" is clientId); or another program\'s export (see --from)')
     .option('--from <PROGRAM>', `the program that wrote FILE: ${IMPORT_SOURCES.join(', ')} (default: told by its content)`)
     .action(async (file: string, opts: { from?: string }) => {
       if (opts.from !== undefined && !(IMPORT_SOURCES as readonly string[]).includes(opts.from))
         throw new KeyholdError('INVALID_INPUT', `--from must be one of ${IMPORT_SOURCES.join(', ')}.`)
+      checkImportFileName(file)
       const text = await readImportFile(ctx.path(file))
       const { inputs, label, source, skipped } = planImport(file, text, opts.from as ImportSource | undefined)
       const services = await ctx.unlocked()

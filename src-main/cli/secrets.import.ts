@@ -1,4 +1,5 @@
 import { constants, promises as fs } from 'node:fs'
+import { basename, extname } from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { KeyholdError } from '../../src-shared/errors'
 import { secretInput, type SecretInput } from '../../src-shared/ipc/secrets.contract'
@@ -15,6 +16,31 @@ export const IMPORT_KEYS = TRANSFER_KEYS
 const REQUIRED_KEYS = ['name', 'url', 'clientId'] as const
 /** Keys that `--json` output has and import accepts and ignores, so that output can be imported again. */
 const OUTPUT_ONLY_KEYS = ['id', 'createdAt', 'updatedAt', 'hasClientSecret'] as const
+
+/**
+ * A CSV column's name as the header matches it: ignoring case, spaces, hyphens and
+ * underscores, so the form's labels ("Client ID", "Client secret") name the same columns as
+ * the keys (clientId, clientSecret).
+ */
+const columnName = (cell: string) => cell.toLowerCase().replace(/[\s_-]+/g, '')
+const COLUMNS = new Map<string, (typeof IMPORT_KEYS)[number]>(IMPORT_KEYS.map((key) => [columnName(key), key]))
+/** The key a CSV header cell names, or undefined. */
+const columnKey = (cell: string) => COLUMNS.get(columnName(cell))
+
+/** The files `secret import` reads, by their name's ending; a file without one is told by its content. */
+const IMPORT_EXTENSIONS = ['.json', '.csv', '.xml'] as const
+
+/**
+ * INVALID_INPUT for a file whose name ends in another extension (a .txt, a .xlsx), before it
+ * is read: saying which files are read is more use than a parser's complaint about the content.
+ */
+export function checkImportFileName(file: string): void {
+  const extension = extname(file).toLowerCase()
+  if (extension === '' || (IMPORT_EXTENSIONS as readonly string[]).includes(extension)) return
+  throw invalid(
+    `${basename(file)} is a ${extension} file. Keyhold imports .json files (Keyhold's own, or Bitwarden's export), .csv files (Keyhold's own, KeePassXC's or 1Password's) and .xml files (KeePassXC's). Save it in one of these formats, then import it.`,
+  )
+}
 
 export const IMPORT_MAX_ROWS = 100_000
 /** The largest import file, in bytes: room for IMPORT_MAX_ROWS rows of a few hundred bytes each. */
@@ -166,10 +192,12 @@ function detectSource(file: string, text: string): ImportSource {
   if (start.startsWith('<')) return 'keepassxc'
   if (start.startsWith('[') || start.startsWith('{') || /\.json$/i.test(file)) return 'keyhold'
   const header = csvHeader(text)
-  // Any of Keyhold's own columns (as spelt there): Keyhold's reader names what else is wrong.
-  if (header.length === 0 || header.some((cell) => (IMPORT_KEYS as readonly string[]).includes(cell))) return 'keyhold'
+  if (header.length === 0) return 'keyhold'
+  // The other programs' headers first: they share a URL and a notes column with Keyhold's.
   if (isKeepassCsvHeader(header)) return 'keepassxc'
   if (isOnePasswordCsvHeader(header)) return '1password'
+  // Any of Keyhold's own columns (by key or by label): Keyhold's reader names what else is wrong.
+  if (header.some((cell) => columnKey(cell) !== undefined)) return 'keyhold'
   throw invalid(`Keyhold cannot tell which program wrote ${file}. Name it with --from: ${IMPORT_SOURCES.join(', ')}.`)
 }
 
@@ -210,11 +238,16 @@ function csvRows(text: string): { rows: unknown[]; label: (i: number) => string 
   }
   const [header, ...body] = records
   if (!header) return { rows: [], label: () => '' }
-  const columns = header.record.map((cell) => cell.trim())
-  for (const column of columns)
-    if (!(IMPORT_KEYS as readonly string[]).includes(column))
-      throw invalid(`The CSV header has an unknown column "${column.slice(0, 40)}". The columns are ${IMPORT_KEYS.join(', ')}.`)
-  if (new Set(columns).size !== columns.length) throw invalid('The CSV header names a column twice.')
+  const columns = header.record.map((cell) => {
+    const key = columnKey(cell)
+    if (key === undefined)
+      throw invalid(
+        `The CSV header has an unknown column "${cell.trim().slice(0, 40)}". The columns are ${IMPORT_KEYS.join(', ')} (or as the form labels them: Name, URL, Client ID, Client secret, Identifier, Method, Tags, Notes; case and spaces do not matter).`,
+      )
+    return key
+  })
+  const twice = columns.find((column, i) => columns.indexOf(column) !== i)
+  if (twice !== undefined) throw invalid(`The CSV header names the ${twice} column twice.`)
   const absent = REQUIRED_KEYS.filter((key) => !columns.includes(key))
   if (absent.length > 0)
     throw invalid(`The CSV header has no ${absent.join(', ')} column. Every API secret needs ${REQUIRED_KEYS.join(', ')}; the other columns are optional.`)
