@@ -1,3 +1,5 @@
+import { lstat, mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
 import { masterPassword } from '../../src-shared/ipc/vault.contract'
@@ -7,6 +9,7 @@ import { itemCounts } from '../core/services'
 import { checkKdfParams, KDF_DEFAULT } from '../core/vault/kdf'
 import { VaultFile } from '../core/vault/vault-file'
 import { parseInteger, type CliContext } from './context'
+import { columns } from './helpers'
 
 function checkNewPassword(password: string): string {
   const parsed = masterPassword.safeParse(password)
@@ -33,6 +36,22 @@ function rekeyedText(done: string, warning: string | undefined): string {
   return lines.join('\n')
 }
 
+/** `info`'s labels for the item counts, in its order (itemCounts' keys, which --json keeps). */
+const COUNT_LABELS: Record<string, string> = { secrets: 'API secrets', apps: 'Authorization keys', appKeys: 'Application keys' }
+
+/**
+ * The vault's folder before `init` asks for a password: made (0700, as the vault's own
+ * folders) with --parents, else a missing folder is said rather than made behind the
+ * person's back (a typo in --vault would leave a vault where they never look).
+ */
+async function checkVaultFolder(path: string, parents: boolean): Promise<void> {
+  const folder = dirname(path)
+  if (await lstat(folder).then(() => true, () => false)) return
+  if (!parents)
+    throw new KeyholdError('INVALID_INPUT', `The folder ${folder} does not exist. Create it, or add --parents to create it with the vault. Nothing was created.`)
+  await mkdir(folder, { recursive: true, mode: 0o700 })
+}
+
 /** `keyhold init`, `keyhold info`, `keyhold passwd`, `keyhold rekey`. */
 export function registerVaultCommands(program: Command, ctx: CliContext): void {
   program
@@ -42,10 +61,12 @@ export function registerVaultCommands(program: Command, ctx: CliContext): void {
 Examples:
   keyhold init
   keyhold --vault ./team.keyhold init --kdf-memory 64 --kdf-iterations 3
+  keyhold --vault ~/vaults/work/work.keyhold init --parents
   printf '%s\\n' "$MASTER" | keyhold --vault ./team.keyhold --password-stdin --json init`)
     .option('--kdf-memory <MiB>', 'Argon2id memory in MiB (19 to 2048)', parseInteger('--kdf-memory'))
     .option('--kdf-iterations <N>', 'Argon2id iterations (at least 2)', parseInteger('--kdf-iterations'))
-    .action(async (opts: { kdfMemory?: number; kdfIterations?: number }) => {
+    .option('--parents', "create the vault's folder (and its parents) if missing")
+    .action(async (opts: { kdfMemory?: number; kdfIterations?: number; parents?: boolean }) => {
       let kdf: KdfParams | undefined
       if (opts.kdfMemory !== undefined || opts.kdfIterations !== undefined) {
         kdf = {
@@ -59,6 +80,7 @@ Examples:
       // Before asking for a password. A folder, a pipe or a device there is NOT_A_VAULT.
       if (await new VaultFile(ctx.vaultPath).exists())
         throw new KeyholdError('VAULT_EXISTS', `A vault already exists at ${ctx.vaultPath}. Use it, or pass --vault with another path.`)
+      await checkVaultFolder(ctx.vaultPath, opts.parents === true)
       await services.vault.create({ password: await newPassword(ctx, 'New master password'), rememberOnDevice: false })
       const info = services.vault.info(itemCounts(services))
       ctx.print({ path: info.path, vaultId: info.vaultId, kdf: info.kdf }, () => `Created vault ${info.path}`)
@@ -75,15 +97,15 @@ Examples:
       const services = await ctx.unlocked()
       const info = services.vault.info(itemCounts(services))
       ctx.print(info, () =>
-        [
-          `Vault       ${info.path}`,
-          `Vault id    ${info.vaultId}`,
-          `Format      ${info.formatVersion} (schema ${info.schemaVersion})`,
-          `Cipher      AES-256-GCM`,
-          `KDF         Argon2id, ${info.kdf.memoryKiB / 1024} MiB, ${info.kdf.iterations} iterations, ${info.kdf.lanes} lane(s)`,
-          `Key slots   ${info.keySlots.join(', ')}`,
-          ...Object.entries(info.counts).map(([name, count]) => `${name.padEnd(12)}${count}`),
-        ].join('\n'),
+        columns([
+          ['Vault', info.path],
+          ['Vault id', info.vaultId],
+          ['Format', `${info.formatVersion} (schema ${info.schemaVersion})`],
+          ['Cipher', 'AES-256-GCM'],
+          ['KDF', `Argon2id, ${info.kdf.memoryKiB / 1024} MiB, ${info.kdf.iterations} iterations, ${info.kdf.lanes} lane(s)`],
+          ['Key slots', info.keySlots.join(', ')],
+          ...Object.entries(COUNT_LABELS).map(([name, label]) => [label, String(info.counts[name] ?? 0)]),
+        ]),
       )
     })
 
