@@ -89,9 +89,14 @@ async function loadIdentity(path: string): Promise<PairedIdentity> {
   return identity
 }
 
-/** A session on the running agent as --app-key (token on stdin) or as the --pairing file. */
+/** The application key the command acts as: --app-key, else $KEYHOLD_APP_KEY (a CI job's setting); undefined for neither. */
+export function appKeyOf(ctx: CliContext): string | undefined {
+  return ctx.options.appKey ?? (ctx.env.KEYHOLD_APP_KEY || undefined)
+}
+
+/** A session on the running agent as --app-key / $KEYHOLD_APP_KEY, or as the --pairing file. */
 async function agentSession(ctx: CliContext): Promise<Session> {
-  if (ctx.options.appKey) return appKeySession(ctx)
+  if (appKeyOf(ctx)) return appKeySession(ctx)
   const identity = await loadIdentity(ctx.options.pairing!)
   try {
     return await openSession(await connectSocket(agentEndpoint(identity.vaultId)), identity)
@@ -101,14 +106,19 @@ async function agentSession(ctx: CliContext): Promise<Session> {
 }
 
 /**
- * A session on the running agent as the application key of --app-key, with its token from
- * the next stdin line (--token-stdin). Pinned to the key the agent published.
+ * A session on the running agent as the application key of --app-key (or $KEYHOLD_APP_KEY),
+ * with its token from the next stdin line (--token-stdin) or $KEYHOLD_APP_TOKEN (a CI job's
+ * secret variable). Never from an option: a command line is visible to every process. Pinned
+ * to the key the agent published.
  */
 export async function appKeySession(ctx: CliContext): Promise<Session> {
-  const { appKey, tokenStdin } = ctx.options
-  if (!appKey) throw new KeyholdError('INVALID_INPUT', 'Give the application key with --app-key KEY.')
-  if (!tokenStdin) throw new KeyholdError('INVALID_INPUT', 'Give the token on standard input with --token-stdin (one line), so it stays out of the process list.')
-  const token = await ctx.stdin.take({ what: 'the token', max: 200 })
+  const appKey = appKeyOf(ctx)
+  if (!appKey) throw new KeyholdError('INVALID_INPUT', 'Give the application key with --app-key KEY (or in $KEYHOLD_APP_KEY).')
+  const fromEnv = ctx.env.KEYHOLD_APP_TOKEN
+  if (!ctx.options.tokenStdin && !fromEnv)
+    throw new KeyholdError('INVALID_INPUT', 'Give the token on standard input with --token-stdin (one line), or in $KEYHOLD_APP_TOKEN, so it stays out of the process list.')
+  const token = ctx.options.tokenStdin ? await ctx.stdin.take({ what: 'the token', max: 200 }) : fromEnv!
+  if (token.length > 200) throw new KeyholdError('INVALID_INPUT', '$KEYHOLD_APP_TOKEN is too long to be a token (at most 200 characters). Check what the variable holds.')
   const vaultId = await vaultIdOf(ctx)
   const endpoint = agentEndpoint(vaultId)
   const info = await readAgentInfo(endpoint)

@@ -10,7 +10,7 @@ import { UUID } from '../../src-shared/text'
 import { ClipboardGuard } from '../core/clipboard-guard'
 import { SHORT_ID_MIN } from '../core/secrets/secrets.service'
 import { SECRETS_EXPORT_FORMATS, type SecretsExportFormat } from '../core/secrets/secrets.transfer'
-import { throughAgent } from './agent.commands'
+import { appKeyOf, throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
 import { columns, oneLine, parse, when, type OptionNames } from './helpers'
 import { describeSkipped } from './imports/entries'
@@ -285,7 +285,7 @@ Examples:
     .option('--tag <T>', 'only those with this tag (ignoring case)')
     .action(async (opts: { search?: string; tag?: string }) => {
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag }, FIELD_OPTIONS)
-      if (ctx.options.appKey || ctx.options.pairing) {
+      if (appKeyOf(ctx) || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
         return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id))))
       }
@@ -309,7 +309,7 @@ Examples:
     .action(async (ref: string, opts: { field?: string }) => {
       if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
         throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
-      if (ctx.options.appKey || ctx.options.pairing) return getThroughAgent(ctx, ref, opts.field)
+      if (appKeyOf(ctx) || ctx.options.pairing) return getThroughAgent(ctx, ref, opts.field)
       const services = await ctx.unlocked()
       const detail = services.secrets.resolve(ref)
       if (opts.field === 'client-secret') {

@@ -131,6 +131,20 @@ describe('keyhold agent, connect and --app-key (real processes, real socket)', (
     expect(wrong).toEqual({ status: 1, stdout: '', stderr: 'keyhold: FORBIDDEN: forbidden\n' })
   })
 
+  it('$KEYHOLD_APP_KEY and $KEYHOLD_APP_TOKEN do the same, as a CI job sets them (nothing on the command line or stdin)', () => {
+    const ci = { ...env, KEYHOLD_VAULT: vault, KEYHOLD_APP_KEY: appKey.key, KEYHOLD_APP_TOKEN: appKey.token }
+    expect(keyhold(['secret', 'get', 'stripe', '--field', 'client-secret'], '', ci)).toEqual({ status: 0, stdout: 'sk_live_stripe\n', stderr: '' })
+    // --token-stdin wins over the variable; a key without any token is told both ways to give it.
+    expect(keyhold(['--token-stdin', 'secret', 'list'], 'not-the-token\n', ci)).toEqual({ status: 1, stdout: '', stderr: 'keyhold: FORBIDDEN: forbidden\n' })
+    expect(keyhold(['secret', 'list'], '', { ...ci, KEYHOLD_APP_TOKEN: '' })).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'keyhold: INVALID_INPUT: Give the token on standard input with --token-stdin (one line), or in $KEYHOLD_APP_TOKEN, so it stays out of the process list.\n',
+    })
+    // Its status says so: the command reads as that key, not through a terminal session.
+    expect(JSON.parse(keyhold(['--json', 'status'], '', ci).stdout)).toMatchObject({ commands: 'vault file', why: 'companion' })
+  })
+
   it('2,000 malformed frames get typed errors; the agent stays up and the vault file is byte-identical', async () => {
     // The agent writes the activity log of the tests before within a second: wait until the file is still.
     let before = sha(vault)

@@ -160,7 +160,8 @@ describe('keyhold secret import from other password managers', () => {
   })
 
   it("still reads Keyhold's own files by their content, with the same output", () => {
-    const csv = file('mine.txt', 'name,url,clientId\nA,https://a.example,a\n')
+    // A file without an extension is read by its content (a .txt is refused: secrets.messages.cli.test.ts).
+    const csv = file('mine', 'name,url,clientId\nA,https://a.example,a\n')
     expect(run(['secret', 'import', csv])).toMatchObject({ status: 0, stdout: 'Imported 1 API secret.\n' })
     expect(JSON.parse(run(['secret', 'import', file('mine.json', '[{"name":"B","url":"https://b.example","clientId":"b"}]')], { json: true }).stdout)).toEqual({
       imported: 1,
