@@ -3,6 +3,7 @@ import { appKeysMigration } from './app-keys/app-keys.migration'
 import { appsMigration } from './apps/apps.migration'
 import { pairingsMigration } from './pairings/pairings.migration'
 import { secretsMigration } from './secrets/secrets.migration'
+import { secretsNaturalOrderMigration } from './secrets/secrets.natural-order.migration'
 import { latestVersion, metaMigration, type Migration } from './vault/migrations'
 
 /**
@@ -11,6 +12,6 @@ import { latestVersion, metaMigration, type Migration } from './vault/migrations
  * golden vault of the schema before it (scripts/golden-vaults.ts). Append only: a shipped
  * migration is never edited or moved (test/main/vault/migrations.test.ts holds each one's digest).
  */
-export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration, pairingsMigration, activityMigration]
+export const SCHEMA: readonly Migration[] = [metaMigration, secretsMigration, appsMigration, appKeysMigration, pairingsMigration, activityMigration, secretsNaturalOrderMigration]
 
 export const LATEST_SCHEMA_VERSION = latestVersion(SCHEMA)

@@ -1,5 +1,6 @@
 import type { AppKeyId, AppKeyStatus, AppKeySummary, AppKeyType, Permission, RoleId, RoleRef } from '../../../src-shared/types/app-keys'
 import { all, one, run, type Database } from '../vault/database'
+import { compareRoleNames } from './roles.repo'
 
 interface KeyRow {
   key: string
@@ -32,8 +33,10 @@ function rolesByKey(db: Database, keys: readonly string[]): Map<string, RoleRef[
   if (keys.length === 0) return byKey
   const rows = all<{ key: string; id: string; name: string }>(
     db,
-    `SELECT kr.key, r.id, r.name FROM app_key_role kr JOIN role r ON r.id = kr.role_id ORDER BY r.name COLLATE NOCASE`,
+    `SELECT kr.key, r.id, r.name FROM app_key_role kr JOIN role r ON r.id = kr.role_id ORDER BY r.id`,
   )
+  // A key's roles by name in natural order, as the roles list has them.
+  rows.sort((a, b) => compareRoleNames(a.name, b.name))
   for (const row of rows) {
     const list = byKey.get(row.key) ?? []
     list.push({ id: row.id as RoleId, name: row.name })

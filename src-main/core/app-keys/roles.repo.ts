@@ -10,6 +10,11 @@ interface RoleRow {
   key_count: number
 }
 
+const NAMES = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+/** Role names in natural order ("Reader 5" before "Reader 49"), as the API secrets report orders names (see nameSortKey). */
+export const compareRoleNames = (a: string, b: string): number => NAMES.compare(a, b)
+
 // Permissions and tags are folded with a separator that cannot occur in either (control char).
 const SEP = '\u001f'
 const split = (folded: string | null) => (folded ? folded.split(SEP) : [])
@@ -30,9 +35,11 @@ const toRole = (row: RoleRow): Role => ({
   keyCount: row.key_count,
 })
 
-/** Every role, built-in ones first, then by name. */
+/** Every role, built-in ones first, then by name in natural order ("Role 5" before "Role 49"). */
 export function listRoles(db: Database): Role[] {
-  return all<RoleRow>(db, `${SELECT_ROLES} ORDER BY r.builtin DESC, r.name COLLATE NOCASE`).map(toRole)
+  return all<RoleRow>(db, `${SELECT_ROLES} ORDER BY r.builtin DESC, r.id`)
+    .map(toRole)
+    .sort((a, b) => Number(b.builtin) - Number(a.builtin) || compareRoleNames(a.name, b.name) || (a.id < b.id ? -1 : 1))
 }
 
 /** A role by its id or (case-insensitively) its name: how people and scripts refer to roles. */

@@ -3,6 +3,7 @@ import type { Database } from '../vault/database'
 import { foldText } from '../../../src-shared/fold'
 import { compareText, hasAll, longestTerm, RECORD_END, refines, searchTerms, tagNeedleOf, tagSetOf, toEntry, type Entry, type IndexSource, type TagSet } from './secrets.match'
 import { indexBlock, orderedIds } from './secrets.repo'
+import { compareNames } from './secrets.sort-key'
 
 export interface IndexQuery {
   search: string
@@ -338,7 +339,7 @@ export class SecretsIndex {
     return { index: -1, from: 0 }
   }
 
-  /** Every tag in use (first spelling seen) with its count, sorted by name. */
+  /** Every tag in use (first spelling seen) with its count, sorted by name in natural order ("v2" before "v10"). */
   tags(): SecretTag[] {
     const counts = new Map<string, SecretTag>()
     for (const entry of this.entries.values())
@@ -347,7 +348,7 @@ export class SecretsIndex {
         if (tag) tag.count++
         else counts.set(key, { tag: entry.tags[i] ?? key, count: 1 })
       })
-    return [...counts.entries()].sort(([a], [b]) => compareText(a, b)).map(([, tag]) => tag)
+    return [...counts.entries()].sort(([a], [b]) => compareNames(a, b) || compareText(a, b)).map(([, tag]) => tag)
   }
 
   get size(): number {

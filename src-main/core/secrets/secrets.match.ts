@@ -1,5 +1,6 @@
 import { fold, foldText } from '../../../src-shared/fold'
 import type { SecretId, SecretSummary } from '../../../src-shared/types/secrets'
+import { nameSortKey } from './secrets.sort-key'
 import { searchableFields, searchableText, type SearchableField } from './secrets.repo'
 
 /**
@@ -127,7 +128,7 @@ export function toEntry(source: IndexSource): Entry {
   const foldedTags = source.tags.map(fold)
   return {
     id: source.id,
-    nameKey: fold(source.name),
+    nameKey: nameSortKey(source.name),
     updatedAt: source.updatedAt,
     tags: source.tags,
     foldedTags,

@@ -103,7 +103,7 @@ export interface SecretHandle {
   identifier: string | null
 }
 
-/** The secrets named exactly `name` (whose folded name is `nameKey`), in id order. */
+/** The secrets named exactly `name` (whose sort key, nameSortKey, is `nameKey`), in id order. */
 export function handlesByName(db: Database, nameKey: string, name: string): SecretHandle[] {
   return values<[SecretId, string | null]>(db, 'SELECT id, identifier FROM secret WHERE name_key = ? AND name = ? ORDER BY id', [nameKey, name]).map(
     ([id, identifier]) => ({ id, identifier }),

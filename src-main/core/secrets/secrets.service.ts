@@ -23,6 +23,7 @@ import { scanMatches, searchTerms } from './secrets.match'
 import * as repo from './secrets.repo'
 import type { SecretHandle, SecretRecord } from './secrets.repo'
 import { secretsCsv, secretsJson, type SecretsExportFormat } from './secrets.transfer'
+import { nameSortKey } from './secrets.sort-key'
 
 export const DEFAULT_PAGE_SIZE = 50
 
@@ -215,7 +216,7 @@ export class SecretsService {
    */
   resolve(ref: string): SecretDetail {
     return this.vault.read((db) => {
-      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'are named', repo.handlesByName(db, fold(ref), ref)) ?? byIdPrefix(db, ref))
+      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'are named', repo.handlesByName(db, nameSortKey(ref), ref)) ?? byIdPrefix(db, ref))
       return id ? repo.findDetail(db, id) : undefined
     }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name in this vault. List them with `keyhold secret list`.'))
   }
@@ -355,8 +356,8 @@ export class SecretsService {
       if (holder !== undefined && holder !== record.id) throw duplicateIdentifier(prefix)
     }
     try {
-      if (how === 'insert') repo.insert(db, record, fold(record.name), identifierKey)
-      else if (repo.update(db, record, fold(record.name), identifierKey) === 0) throw notFound()
+      if (how === 'insert') repo.insert(db, record, nameSortKey(record.name), identifierKey)
+      else if (repo.update(db, record, nameSortKey(record.name), identifierKey) === 0) throw notFound()
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicateIdentifier(prefix)
       throw error

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HttpMethod, SecretId, SecretSort } from '../../../src-shared/types/secrets'
 import { all, openDatabase, type Database } from '../../../src-main/core/vault/database'
 import { fold } from '../../../src-shared/fold'
+import { nameSortKey } from '../../../src-main/core/secrets/secrets.sort-key'
 import { SecretsIndex, type IndexQuery } from '../../../src-main/core/secrets/secrets.index'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 
@@ -51,7 +52,7 @@ function naiveRows(db: Database): NaiveRow[] {
     const tags = JSON.parse(r.tags) as string[]
     return {
       id: r.id,
-      nameKey: fold(r.name),
+      nameKey: nameSortKey(r.name),
       updated: r.updated_at,
       tagKeys: tags.map(fold),
       fields: [r.name, r.url, r.client_id, r.identifier ?? '', r.method ?? '', ...tags].map(fold),
@@ -85,7 +86,7 @@ describe('SecretsIndex', () => {
   afterEach(() => db.close())
 
   const insert = (record: repo.SecretRecord) => {
-    repo.insert(db, record, fold(record.name), record.identifier && fold(record.identifier))
+    repo.insert(db, record, nameSortKey(record.name), record.identifier && fold(record.identifier))
     index.put(db, record)
   }
   const queries = (): IndexQuery[] => {
@@ -125,7 +126,7 @@ describe('SecretsIndex', () => {
   it('answers exactly as a full scan would, through random adds, edits and deletes', async () => {
     const random = prng(42)
     const records = Array.from({ length: 300 }, (_, i) => makeRecord(random, i))
-    records.forEach((r) => repo.insert(db, r, fold(r.name), r.identifier && fold(r.identifier)))
+    records.forEach((r) => repo.insert(db, r, nameSortKey(r.name), r.identifier && fold(r.identifier)))
     await index.ensure(read)
     expectSameAsNaive()
     for (let step = 0; step < 200; step++) {
@@ -138,7 +139,7 @@ describe('SecretsIndex', () => {
         const at = Math.floor(random() * records.length)
         const changed = { ...makeRecord(random, 2000 + step), id: records[at]!.id }
         records[at] = changed
-        repo.update(db, changed, fold(changed.name), changed.identifier && fold(changed.identifier))
+        repo.update(db, changed, nameSortKey(changed.name), changed.identifier && fold(changed.identifier))
         index.put(db, changed)
       } else if (records.length) {
         const [gone] = records.splice(Math.floor(random() * records.length), 1)
@@ -153,7 +154,7 @@ describe('SecretsIndex', () => {
   it('stays exact when changes land while it is being built block by block', async () => {
     const random = prng(7)
     const records = Array.from({ length: 5000 }, (_, i) => makeRecord(random, i))
-    records.forEach((r) => repo.insert(db, r, fold(r.name), r.identifier && fold(r.identifier)))
+    records.forEach((r) => repo.insert(db, r, nameSortKey(r.name), r.identifier && fold(r.identifier)))
     const building = index.ensure(read)
     // The first block is read; the rest are not yet. Change rows on both sides of the scan.
     const early = records[10]!
@@ -163,7 +164,7 @@ describe('SecretsIndex', () => {
     repo.remove(db, late.id)
     index.delete(db, late.id)
     const edited = { ...makeRecord(random, 9000), id: records[3000]!.id }
-    repo.update(db, edited, fold(edited.name), edited.identifier && fold(edited.identifier))
+    repo.update(db, edited, nameSortKey(edited.name), edited.identifier && fold(edited.identifier))
     index.put(db, edited)
     insert(makeRecord(random, 9001))
     expect(index.isReadyFor(db)).toBe(false)
@@ -190,9 +191,9 @@ describe('SecretsIndex', () => {
   it('still builds when a value written around the service holds its record separators', async () => {
     const random = prng(11)
     const odd = { ...makeRecord(random, 1), name: 'odd\u001ename\u001fhere' }
-    repo.insert(db, odd, fold(odd.name), null)
+    repo.insert(db, odd, nameSortKey(odd.name), null)
     const plain = makeRecord(random, 2)
-    repo.insert(db, plain, fold(plain.name), plain.identifier && fold(plain.identifier))
+    repo.insert(db, plain, nameSortKey(plain.name), plain.identifier && fold(plain.identifier))
     await index.ensure(read)
     expect(index.size).toBe(2)
     expect(index.query(db, { search: plain.clientId, tag: null, sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([plain.id])
@@ -213,7 +214,7 @@ describe('SecretsIndex', () => {
     await index.ensure(read)
     const entry = (index as unknown as { entries: Map<string, { hay: string; nameKey: string }> }).entries.get(odd.id)!
     const core = fold([odd.name, odd.url, odd.clientId, odd.identifier, odd.method ?? ''].join('\n'))
-    expect(entry.nameKey).toBe(fold(odd.name))
+    expect(entry.nameKey).toBe(nameSortKey(odd.name))
     expect(entry.hay).toBe(`${core}\n${odd.tags.map(fold).join('\n')}`)
     for (const search of ['quote " back\\slash', 'i\u0307stanbul', 'strasse', '\u00e9cole', 'a"b'])
       expect(index.query(db, { search, tag: null, sort: 'name', direction: 'asc', offset: 0, limit: 10 }).ids).toEqual([odd.id])

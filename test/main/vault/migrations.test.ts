@@ -48,6 +48,7 @@ const SHIPPED: Record<number, string> = {
   4: 'd987b48fa6fc8da5e176507b69155a654476e4669b39f3247165af3b7d1f0c0c',
   5: '125ef7d2bf2b91266abd5699b2b4b775195c91b67cbe59520640980eab0696ad',
   6: 'c4cdf505c1bc0edb2bf6a635332347a57e7173c0c68b68aec95ef690e20f33ed',
+  7: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
 }
 
 describe('schema migrations', () => {
