@@ -8,5 +8,6 @@ export function settingsHandlers({ settings }: Services): SettingsHandlers {
   return {
     settingsGet: () => settings.get(),
     settingsUpdate: (input) => settings.update(input),
+    settingsSetDeviceUnlock: (input) => settings.setDeviceUnlock(input.enabled),
   }
 }

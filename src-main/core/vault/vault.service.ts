@@ -4,10 +4,13 @@ import type { KdfParams, VaultInfo, VaultStatus } from '../../../src-shared/type
 import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
 import type { Database } from './database'
+import { readMeta, writeMeta } from './meta'
 import { Vault } from './vault'
 import { VaultFile } from './vault-file'
 
 export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000
+/** Where the person's auto-lock delay is kept: the vault's `meta` table, inside the encrypted image (Settings). */
+const AUTO_LOCK_META_KEY = 'auto_lock_minutes'
 /** How long a master-password confirmation authorises sensitive actions (managing keys). */
 export const REAUTH_WINDOW_MS = 5 * 60_000
 
@@ -17,6 +20,10 @@ export interface VaultServiceOptions {
   clock?: Clock
   /** Fixed KDF parameters (CLI flags, tests, benchmarks); calibrated on this machine when absent. */
   kdf?: KdfParams
+  /**
+   * A fixed idle delay (the CLI agent's --lock-after, tests). Without it, the delay is the
+   * vault's own setting (Settings > Auto-lock), or DEFAULT_AUTO_LOCK_MS until the person sets one.
+   */
   autoLockMs?: number
 }
 
@@ -43,10 +50,21 @@ export class VaultService {
   private commitments: ((db: Database) => Record<string, string>) | null = null
   private readonly unlockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
-  readonly autoLockMs: number
 
-  constructor(private readonly options: VaultServiceOptions) {
-    this.autoLockMs = options.autoLockMs ?? DEFAULT_AUTO_LOCK_MS
+  constructor(private readonly options: VaultServiceOptions) {}
+
+  /** Milliseconds without a request before the open vault locks itself (see VaultServiceOptions.autoLockMs). */
+  get autoLockMs(): number {
+    if (this.options.autoLockMs !== undefined) return this.options.autoLockMs
+    if (!this.isUnlocked) return DEFAULT_AUTO_LOCK_MS
+    const minutes = Number(this.current!.read((db) => readMeta(db, AUTO_LOCK_META_KEY)))
+    return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : DEFAULT_AUTO_LOCK_MS
+  }
+
+  /** Keeps the person's auto-lock delay in the vault and restarts the idle timer with it. Input is bounded by the contract. */
+  async setAutoLockMinutes(minutes: number): Promise<void> {
+    await this.vault().mutate((db) => writeMeta(db, AUTO_LOCK_META_KEY, String(minutes)))
+    this.activity()
   }
 
   get path(): string {
@@ -292,9 +310,10 @@ export class VaultService {
   /**
    * "Remember on this device": a random 256-bit device key goes to the OS keychain and a
    * slot wrapped by it to the header. SECURITY: if the keychain fails, nothing is written
-   * anywhere else; the vault stays password-only and the caller is told why.
+   * anywhere else; the vault stays password-only and the caller is told why. Create, unlock
+   * and Settings' "Unlock with this device" switch all come here.
    */
-  private async withRemember(remember: boolean): Promise<VaultStatus> {
+  async withRemember(remember: boolean): Promise<VaultStatus> {
     const vault = this.vault()
     if (remember === vault.hasDeviceSlot) return this.status()
     if (!remember) {

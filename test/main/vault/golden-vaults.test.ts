@@ -2,7 +2,7 @@ import { copyFileSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SecretSummary } from '../../../src-shared/types/secrets'
-import type { Settings } from '../../../src-shared/types/settings'
+import { AUTO_LOCK_DEFAULT_MINUTES, type SettingsInput } from '../../../src-shared/types/settings'
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/schema'
 import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
 import { createServices, itemCounts, type Services } from '../../../src-main/core/services'
@@ -17,7 +17,7 @@ interface Manifest {
   schema: number
   format: string
   password: string
-  settings: Settings
+  settings: SettingsInput
   secrets?: Array<{ name: string; url: string; clientId: string; clientSecret?: string; identifier?: string; method?: string; tags?: string[]; notes?: string }>
   apps?: Array<{ name: string; type: string; expiresAt: string | null; code: string; paired?: boolean }>
   roles?: Array<{ name: string; permissions: string[]; tags: string[] }>
@@ -98,7 +98,8 @@ async function expectRecords(services: Services, manifest: Manifest): Promise<vo
   const counts = itemCounts(services)
   expect(services.vault.info(counts).schemaVersion).toBe(LATEST_SCHEMA_VERSION)
   expect(counts).toEqual({ secrets: manifest.secrets?.length ?? 0, apps: manifest.apps?.length ?? 0, appKeys: manifest.appKeys?.length ?? 0 })
-  expect(services.settings.get()).toEqual(manifest.settings)
+  // A vault from before the auto-lock setting has the default delay.
+  expect(services.settings.get()).toEqual({ autoLockMinutes: AUTO_LOCK_DEFAULT_MINUTES, ...manifest.settings })
 
   const listed = (await services.secrets.list({ limit: 100 })).items
   const byName = new Map<string, SecretSummary>(listed.map((s) => [s.name, s]))
