@@ -55,11 +55,11 @@ export function passwordStrength(password: string): PasswordStrength {
   const classes = classesOf(password)
   if (classes === 1 && length < 12) return weak('Too simple: make it longer, or mix letters, digits and symbols.')
   if (length >= 16 || (length >= 12 && classes >= 3))
-    return { label: 'strong', score: 3, hint: 'Strong. Store it somewhere safe: it cannot be recovered.', acceptable: true }
+    return { label: 'strong', score: 3, hint: 'Store it somewhere safe: it cannot be recovered.', acceptable: true }
   return {
     label: 'fair',
     score: 2,
-    hint: 'Fair. Longer is stronger: four or more random words are easy to type and hard to guess.',
+    hint: 'Longer is stronger: four or more random words are easy to type and hard to guess.',
     acceptable: true,
   }
 }

@@ -4,7 +4,7 @@ import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import SettingsView from '../../src-renderer/views/SettingsView.vue'
 import type { Result } from '../../src-shared/errors'
 import type { KeyholdApi } from '../../src-shared/ipc/contract'
-import type { Settings } from '../../src-shared/types/settings'
+import type { Settings, SettingsInput } from '../../src-shared/types/settings'
 import type { VaultStatus } from '../../src-shared/types/vault'
 import { FakeVault } from './fake-api'
 import { mountWith } from './mount'
@@ -16,7 +16,7 @@ describe('SettingsView', () => {
   let fake: FakeVault
   let wrapper: VueWrapper
   let stored: Settings
-  let updates: Settings[]
+  let updates: SettingsInput[]
   let api: KeyholdApi
   /** When set, answers vault:rotate-key instead of the fake vault. */
   let rotateAnswer: KeyholdApi['vaultRotateKey'] | undefined
@@ -26,7 +26,7 @@ describe('SettingsView', () => {
     fake = new FakeVault().existing(PASSWORD)
     fake.state = 'unlocked'
     fake.autoLockMs = 10 * 60_000
-    stored = { clipboardClearSeconds: 30 }
+    stored = { clipboardClearSeconds: 30, autoLockMinutes: 10 }
     updates = []
     const vault = fake.api()
     api = fake.api({
@@ -34,7 +34,7 @@ describe('SettingsView', () => {
       settingsGet: async () => ({ ok: true, value: stored }),
       settingsUpdate: async (input) => {
         updates.push(input)
-        stored = { ...input }
+        stored = { ...stored, ...input }
         return { ok: true, value: stored }
       },
     })
@@ -54,7 +54,15 @@ describe('SettingsView', () => {
   }
 
   it('shows the auto-lock minutes', () => {
-    expect(wrapper.text()).toContain('Locks after 10 minutes without activity')
+    expect((input('autoLockMinutes').element as HTMLInputElement).value).toBe('10')
+  })
+
+  it('saves a new auto-lock delay and says so', async () => {
+    await input('autoLockMinutes').setValue('15')
+    await wrapper.get('form[aria-labelledby="settings-auto-lock-heading"]').trigger('submit')
+    await flushPromises()
+    expect(updates).toEqual([{ autoLockMinutes: 15 }])
+    expect(wrapper.get('[role="status"]').text()).toBe('Saved. The vault locks after 15 minutes without activity.')
   })
 
   it('refuses a new password typed differently twice', async () => {
@@ -160,26 +168,29 @@ describe('SettingsView', () => {
 
   describe('clipboard delay', () => {
     const seconds = () => wrapper.get('input[name="clipboardClearSeconds"]')
-    async function save(value: string): Promise<void> {
+    const minutes = () => wrapper.get('input[name="clipboardClearMinutes"]')
+    async function save(value: string, minutesValue = '0'): Promise<void> {
+      await minutes().setValue(minutesValue)
       await seconds().setValue(value)
       await wrapper.get('form[aria-labelledby="settings-clipboard"]').trigger('submit')
       await flushPromises()
     }
 
     it("shows the vault's current delay", () => {
+      expect((minutes().element as HTMLInputElement).value).toBe('0')
       expect((seconds().element as HTMLInputElement).value).toBe('30')
     })
 
-    it.each(['4', '601', '12.5', ''])('refuses %j next to the field, focuses it and saves nothing', async (value) => {
-      await save(value)
-      expect(wrapper.get('#settings-clear-error').text()).toBe('Enter a whole number of seconds from 5 to 600 (10 minutes).')
+    it.each([['4'], ['60'], ['12.5'], [''], ['1', '10']])('refuses %j seconds next to the field, focuses it and saves nothing', async (value, minutesValue = '0') => {
+      await save(value, minutesValue)
+      expect(wrapper.get('#settings-clear-error').text()).toBe('Enter a delay from 5 seconds to 10 minutes: whole minutes, and seconds from 0 to 59.')
       expect(seconds().attributes('aria-invalid')).toBe('true')
-      expect(document.activeElement).toBe(seconds().element)
+      expect(document.activeElement).toBe(minutes().element)
       expect(updates).toEqual([])
     })
 
     it('saves a new delay and says so', async () => {
-      await save('120')
+      await save('0', '2')
       expect(updates).toEqual([{ clipboardClearSeconds: 120 }])
       expect(wrapper.get('[role="status"]').text()).toBe('Settings saved. Copies are cleared from the clipboard after 2 minutes.')
       expect(wrapper.find('#settings-clear-error').exists()).toBe(false)
