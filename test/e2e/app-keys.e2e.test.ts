@@ -124,7 +124,7 @@ describe('application keys in Chromium, through the real core', () => {
     await openApplicationKeys()
     await page.getByRole('button', { name: 'Add 3rd Party Key' }).click()
 
-    const form = dialogNamed('Add third-party key')
+    const form = dialogNamed('Add 3rd party key')
     await form.getByRole('button', { name: 'Save' }).click()
     await form.getByText('Enter the key given by the third party.').waitFor()
     // Pasted past its bound, a key is refused with the bound, not cut to fit.
@@ -199,7 +199,7 @@ describe('application keys in Chromium, through the real core', () => {
 
     // The removed key dropped its roles, so the custom role is unused and can be deleted.
     await page.getByRole('button', { name: 'Add 3rd Party Key' }).click()
-    const again = dialogNamed('Add third-party key')
+    const again = dialogNamed('Add 3rd party key')
     await again.getByRole('button', { name: 'Add Roles' }).click()
     await dialogNamed('Add roles').getByRole('button', { name: 'Delete role Prod reader' }).click()
     await dialogNamed('Add roles').getByRole('checkbox', { name: /^Prod reader/ }).waitFor({ state: 'detached' })
@@ -260,7 +260,7 @@ describe('application keys in Chromium, through the real core', () => {
     await page.getByRole('heading', { name: 'Application Keys', level: 1 }).waitFor()
     clock.advance(REAUTH_WINDOW_MS + 1)
     await page.getByRole('button', { name: 'Add 3rd Party Key' }).click()
-    const form = dialogNamed('Add third-party key')
+    const form = dialogNamed('Add 3rd party key')
     await form.getByLabel(/^Key\b/).fill('partner-key')
     await addRoles(form, ['Audit reader'])
     await form.getByRole('button', { name: 'Save' }).click()

@@ -68,7 +68,7 @@ describe('My apps in Chromium, through the real core', () => {
   async function newKey(): Promise<void> {
     await page.getByRole('button', { name: 'View Actions' }).click()
     await page.getByRole('menuitem', { name: 'New key' }).click()
-    await dialogNamed('My apps').waitFor()
+    await dialogNamed('New key').waitFor()
   }
 
   /** The one-time screen: checks the QR decodes to the URI whose key is the code shown right below it. */
@@ -96,7 +96,7 @@ describe('My apps in Chromium, through the real core', () => {
     await openFromSideMenu()
     await page.getByRole('heading', { name: 'No applications yet' }).waitFor()
     await newKey()
-    const dialog = dialogNamed('My apps')
+    const dialog = dialogNamed('New key')
     await dialog.getByText('The items with an asterisk are mandatory.').waitFor()
     expect(await field('Expiration date').getAttribute('type')).toBe('date')
     expect(await field('Expiration time').locator('option').allTextContents()).toEqual(expect.arrayContaining(['Time', '00:00', '09:30', '23:30']))
@@ -151,7 +151,7 @@ describe('My apps in Chromium, through the real core', () => {
     await start()
     await openFromUserMenu()
     await newKey()
-    const dialog = dialogNamed('My apps')
+    const dialog = dialogNamed('New key')
     await field('Name').fill('Work browser')
     await dialog.getByRole('radio', { name: 'Extension' }).check()
     await field('Expiration time').selectOption('12:00')
