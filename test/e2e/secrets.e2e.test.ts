@@ -216,8 +216,8 @@ describe('API secrets in Chromium, through the real core', () => {
     await start()
     await seed(1)
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
-    const minutes = page.getByRole('spinbutton', { name: 'minutes' })
-    const delay = page.getByRole('spinbutton', { name: 'seconds' })
+    const minutes = page.getByRole('spinbutton', { name: 'minutes', exact: true })
+    const delay = page.getByRole('spinbutton', { name: 'seconds', exact: true })
     // The fields show the setting once the page has loaded it.
     await expect.poll(() => delay.inputValue()).toBe('30')
     expect(await minutes.inputValue()).toBe('0')

@@ -106,7 +106,7 @@ describe('vault screens in Chromium', () => {
     const { page } = app
     await createVault(app)
     await openSettings(page)
-    await page.getByText('Locks after 5 minutes').waitFor()
+    await expect.poll(() => page.getByLabel('Lock after (minutes without activity)').inputValue()).toBe('5')
     await field(page, 'Current master password').fill(PASSWORD)
     await field(page, 'New master password').fill(NEW_PASSWORD)
     await field(page, 'Confirm new master password').fill(NEW_PASSWORD)
