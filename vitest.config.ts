@@ -68,6 +68,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A browser, an agent and a native host on a loaded 2-core machine: a state the page
+          // reaches in 100 ms alone can take seconds when CI runs everything (1 s, the default,
+          // failed a pairing once). A poll that never succeeds still fails, just later.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
           globalSetup: ['test/support/build-renderer.global.ts', 'test/support/build-cli.global.ts', 'test/support/build-extension.global.ts'],
           setupFiles: ['test/support/data-folder.setup.ts'],

@@ -9,6 +9,20 @@ import { REAUTH_WINDOW_MS } from '../../src-main/core/vault/vault.service'
 import { launchChromium, openApp, type E2eApp } from '../support/e2e'
 import { FakeClock, PASSWORD } from '../support/vault'
 
+// The callbacks given to page.evaluate run in Chromium; this file is type-checked for Node,
+// without the DOM's lib, so the few page globals they use are declared here.
+interface PageElement {
+  tagName: string
+  id: string
+  textContent: string | null
+  scrollHeight: number
+  clientHeight: number
+  getAttribute(name: string): string | null
+  matches(selector: string): boolean
+}
+declare const document: { activeElement: PageElement | null }
+declare function getComputedStyle(element: unknown): { boxShadow: string; overflowY: string; paddingLeft: string; paddingRight: string; borderLeftWidth: string; borderRightWidth: string }
+
 /** Screenshots of every dialog at 700 px tall, for people to look at. */
 const SHOTS = process.env.KEYHOLD_DIALOG_SHOTS ?? '/tmp/dialog-shots'
 const VIEWPORT = { width: 1280, height: 700 }
@@ -47,7 +61,7 @@ describe('dialogs in Chromium at 1280×700: guards, focus and the pinned footer'
   /** What has focus: its tag, id, and name, e.g. "BUTTON#…|Cancel". */
   const focused = () =>
     page.evaluate(() => {
-      const e = document.activeElement as HTMLElement | null
+      const e = document.activeElement
       return e ? `${e.tagName}${e.id ? `#${e.id}` : ''}|${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 40)}` : 'none'
     })
   const focusedIs = async (locator: Locator) => expect(await locator.evaluate((e) => e === document.activeElement)).toBe(true)

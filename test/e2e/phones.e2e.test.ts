@@ -76,7 +76,7 @@ describe('Phones on this network in Chromium, through the real core (listening o
     await openMenuItem('My apps')
     await page.getByRole('button', { name: 'View Actions' }).click()
     await page.getByRole('menuitem', { name: 'New key' }).click()
-    const dialog = page.getByRole('dialog', { name: 'My apps' })
+    const dialog = page.getByRole('dialog', { name: 'New key' })
     await dialog.getByLabel(/^Name\*?$/).fill(name)
     await dialog.getByRole('radio', { name: 'Mobile app' }).check()
     await dialog.getByRole('button', { name: 'Save' }).click()

@@ -1,4 +1,5 @@
 import type { Permission, Role, RoleId } from '../../../src-shared/types/app-keys'
+import { compareNames } from '../../../src-shared/fold'
 import { all, one, run, type Database } from '../vault/database'
 
 interface RoleRow {
@@ -10,10 +11,8 @@ interface RoleRow {
   key_count: number
 }
 
-const NAMES = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
-
 /** Role names in natural order ("Reader 5" before "Reader 49"), as the API secrets report orders names (see nameSortKey). */
-export const compareRoleNames = (a: string, b: string): number => NAMES.compare(a, b)
+export const compareRoleNames = compareNames
 
 // Permissions and tags are folded with a separator that cannot occur in either (control char).
 const SEP = '\u001f'

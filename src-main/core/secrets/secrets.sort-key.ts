@@ -42,10 +42,5 @@ function stripAccents(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC')
 }
 
-const NAMES = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
-
-/**
- * Natural order for short lists sorted in memory (roles): the collator nameSortKey imitates.
- * Long lists that page in SQL sort by a stored nameSortKey instead.
- */
-export const compareNames = (a: string, b: string): number => NAMES.compare(a, b)
+/** The collator's order nameSortKey imitates (src-shared/fold.ts). */
+export { compareNames } from '../../../src-shared/fold'
