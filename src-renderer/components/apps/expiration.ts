@@ -39,17 +39,5 @@ export function expirationProblem(expiration: Expiration, now = Date.now()): str
   return null
 }
 
-const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
-
-/** A date and time in the person's locale and time zone. */
-export function formatWhen(iso: string): string {
-  return whenFormat.format(new Date(iso))
-}
-
-/** The same, split for a table cell: the date, then the time below it. */
-export function formatParts(iso: string): { date: string; time: string } {
-  const d = new Date(iso)
-  return { date: dateFormat.format(d), time: timeFormat.format(d) }
-}
+/** A date and time in the person's locale and time zone (the app's one formatter, lib/date-time.ts). */
+export { formatDateTime as formatWhen, formatDateParts as formatParts } from '../../lib/date-time'
