@@ -60,7 +60,7 @@ export function createServices(options: ServicesOptions) {
   vault.onLock(() => clipboardGuard.clearIfOurs())
   const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog, activity })
   const secrets = new SecretsService({ vault, clock, clipboardGuard, activity })
-  const apps = new AppsService(vault, clock, activity)
+  const apps = new AppsService(vault, clock, activity, clipboardGuard)
   const pairings = new PairingsService(vault, clock, activity)
   const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings, activity }, clock, options.agent)
   apps.usePhoneTarget(

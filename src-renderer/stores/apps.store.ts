@@ -88,5 +88,9 @@ export const useAppsStore = defineStore('apps', () => {
   }
   vault.onLocked(reset)
 
-  return { apps, loaded, loadError, now, rows, counts, statusOf, filtered, load, create, edit, revoke, tick }
+  /** The key screen's "Copy code" (main copies, and clears it after the person's delay), and forgetting it when the screen closes. */
+  const copyCode = (handle: string) => client.appsCopyCode({ handle })
+  const forgetCode = (handle: string) => client.appsForgetCode({ handle })
+
+  return { apps, loaded, loadError, now, rows, counts, statusOf, filtered, load, create, edit, revoke, tick, copyCode, forgetCode }
 })

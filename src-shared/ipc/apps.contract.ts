@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { lineText, UUID } from '../text'
 import { canonicalTime } from '../apps/iso-time'
 import { APP_LIST_FILTERS, APP_TYPES, type AppCreated, type AppId, type AppSummary } from '../types/apps'
+import type { ClipboardCopy } from '../types/settings'
 import { channel } from './define'
+
+const copyHandle = z.string().regex(/^[0-9a-f]{32}$/, 'That copy handle is not valid.')
 
 export const APP_NAME_MAX = 100
 
@@ -55,4 +58,8 @@ export const appsChannels = {
   ),
   /** Irreversible; records when. */
   appsRevoke: channel<AppSummary>()('apps:revoke', z.strictObject({ id: appId })),
+  /** The key screen's "Copy code", by the handle its create answer carried; main clears the clipboard after the person's delay. */
+  appsCopyCode: channel<ClipboardCopy>()('apps:copy-code', z.strictObject({ handle: copyHandle })),
+  /** The key screen closed: its code cannot be copied any more. */
+  appsForgetCode: channel<null>()('apps:forget-code', z.strictObject({ handle: copyHandle })),
 } as const

@@ -52,4 +52,9 @@ export interface AppCreated {
    * nothing listens for phones (Phones on this network could not start). Absent for an Extension key.
    */
   network?: { hosts: string[]; fingerprint: string } | null
+  /**
+   * The key screen's "Copy code" asks main to copy by this handle (apps:copy-code): main holds
+   * the code in memory for that screen only, as it does a new token (app-keys' TokenCopies).
+   */
+  copyHandle?: string
 }

@@ -229,6 +229,12 @@ describe('dialogs in Chromium at 1280×700: guards, focus and the pinned footer'
     const drawn = PNG.sync.read(await qr.screenshot())
     expect(jsQR(new Uint8ClampedArray(drawn.data), drawn.width, drawn.height)?.data).toBe(decoded.data)
     await shot('04-qr-screen-700')
+    // "Copy code" puts the code on the clipboard through main, which clears it later, as a token's copy.
+    const code = (await screen.getByTestId('app-code').textContent())!.trim()
+    await screen.getByRole('button', { name: 'Copy code' }).click()
+    await screen.getByText(/^Code copied\. Keyhold clears the clipboard in /).waitFor()
+    expect(await services().clipboard.readText()).toBe(code)
+    await screen.getByRole('button', { name: 'Done' }).focus()
     await tabCycle(screen)
 
     for (const how of ['Escape', 'Close'] as const) {

@@ -25,7 +25,7 @@ import { auditCsv } from './app-keys.csv'
 import { hashToken, newInternalKeyId, newToken } from './app-keys.tokens'
 import { authorize, type KeyPresentation } from './authorize'
 import * as roles from './roles.repo'
-import { TokenCopies } from './token-copies'
+import { TokenCopies } from '../copy-handles'
 
 /** A successful check updates "Last used" at most this often, so a busy key does not rewrite the vault per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000

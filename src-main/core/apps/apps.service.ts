@@ -15,6 +15,9 @@ import { pairingPsk } from '../../../src-shared/local-access/psk'
 import { readMeta } from '../vault/meta'
 import type { NetworkTarget } from '../../../src-shared/local-access/client'
 import type { ActivityService } from '../activity/activity.service'
+import type { ClipboardGuard } from '../clipboard-guard'
+import { TokenCopies } from '../copy-handles'
+import type { ClipboardCopy } from '../../../src-shared/types/settings'
 
 /** What "+ New key" takes, already shape-checked by the contract (`apps:create`). */
 export interface AppCreateInput {
@@ -62,12 +65,19 @@ export class AppsService {
   /** Expiries recorded since this unlock (the entry may still be pending, not yet in the log). */
   private expiriesNoted = new Set<string>()
 
+  /** The codes key screens may copy (by handle), in memory only; dropped at lock. */
+  private readonly codes: TokenCopies
+
   constructor(
     private readonly vaults: VaultService,
     private readonly clock: Clock,
     /** The activity log: keys created, edited, expired and revoked. */
     private readonly activity?: ActivityService,
+    /** The process's one guard over copies: a copied code is taken back after the person's delay. */
+    private readonly clipboardGuard?: ClipboardGuard,
   ) {
+    this.codes = new TokenCopies(clock, 'This code can no longer be copied: Keyhold shows it only once and does not keep it. If you did not note it, revoke the application and create a new key.')
+    vaults.onLock(() => this.codes.clear())
     if (!activity) return
     vaults.onEvent((event) => {
       if (event.type === 'unlocked') this.noteExpiries()
@@ -145,7 +155,7 @@ export class AppsService {
       const created = await this.register(input, { id, code, key: parsed.key, desktopKey, expiresAt, now, network })
       this.activity?.record({ event: 'app.created', target: appTarget(created.app), detail: { type: created.app.type, expiresAt: created.app.expiresAt } })
       if (created.app.expiresAt !== null) this.noteExpiries()
-      return created
+      return this.clipboardGuard ? { ...created, copyHandle: this.codes.hold(created.code) } : created
     } catch (error) {
       if (network !== undefined) await this.phoneTargetUnused(id).catch(() => undefined)
       throw error
@@ -175,6 +185,18 @@ export class AppsService {
     const psk = pairingPsk(made.key)
     await vault.mutate((db) => insertApp(db, { ...record, key_hash: keyHash(db, made.key), pair_psk: psk }))
     return { app: summary(record, now), code, uri, qr, ...(network !== undefined && { network }) }
+  }
+
+  /** The key screen's "Copy code": main copies, and clears the clipboard after the person's delay (as a token's copy). */
+  async copyCode(handle: string): Promise<ClipboardCopy> {
+    this.vaults.vault()
+    if (!this.clipboardGuard) throw new KeyholdError('INTERNAL', 'Copying is not available here.')
+    return this.clipboardGuard.copy(this.codes.token(handle))
+  }
+
+  /** The key screen closed: its code cannot be copied any more. */
+  forgetCode(handle: string): void {
+    this.codes.forget(handle)
   }
 
   /**

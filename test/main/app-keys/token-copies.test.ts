@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { TOKEN_COPY_TTL_MS } from '../../../src-main/core/app-keys/token-copies'
+import { TOKEN_COPY_TTL_MS } from '../../../src-main/core/copy-handles'
 import { DEFAULT_CLIPBOARD_CLEAR_MS as CLIPBOARD_CLEAR_MS } from '../../../src-main/core/clipboard-guard'
 import { createDispatch } from '../../../src-main/ipc/handle'
 import { createHandlers } from '../../../src-main/ipc/handlers'
@@ -86,5 +86,32 @@ describe('copying a new token from the token screen', () => {
     expect(await dispatch('app-keys:copy-token', { handle: '0'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect(await dispatch('app-keys:forget-token', { handle: copyHandle })).toEqual({ ok: true, value: null })
     expect(await dispatch('app-keys:copy-token', { handle: copyHandle })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  })
+})
+
+describe("copying a new authorization key's code from the key screen (the same copy handles)", () => {
+  let ctx: Awaited<ReturnType<typeof unlockedServices>>
+
+  beforeEach(async () => {
+    ctx = await unlockedServices({ clock: new FakeClock() })
+  })
+  afterEach(() => ctx.cleanup())
+
+  it('copies the code by handle, over IPC too, answering only the delay; not once the screen closed or the vault locked', async () => {
+    const created = await ctx.services.apps.create({ name: 'Phone', type: 'extension', expiresAt: null })
+    expect(created.copyHandle).toMatch(/^[0-9a-f]{32}$/)
+    const dispatch = createDispatch(createHandlers(ctx.services))
+    const copied = await dispatch('apps:copy-code', { handle: created.copyHandle })
+    expect(copied).toEqual({ ok: true, value: { clearsAfterMs: CLIPBOARD_CLEAR_MS } })
+    expect(await ctx.services.clipboard.readText()).toBe(created.code)
+    expect(await dispatch('apps:forget-code', { handle: created.copyHandle })).toEqual({ ok: true, value: null })
+    expect(await dispatch('apps:copy-code', { handle: created.copyHandle })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/^This code can no longer be copied/) } })
+    expect(await dispatch('apps:copy-code', { handle: 'not a handle' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+
+    const again = await ctx.services.apps.create({ name: 'Laptop', type: 'extension', expiresAt: null })
+    ctx.services.vault.lock()
+    await ctx.services.vault.locked()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(await codeOf(() => ctx.services.apps.copyCode(again.copyHandle!))).toBe('NOT_FOUND')
   })
 })

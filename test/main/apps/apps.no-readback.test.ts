@@ -97,6 +97,9 @@ describe('the authorization key cannot be read back', () => {
         appsCreate: [{ name: 'Another', type: 'mobile' }],
         appsEdit: [{ id: phone, name: 'Renamed phone' }, { id: browser, expiresAt: null }],
         appsRevoke: [{ id: browser }, { id: browser }],
+        // The key screen's copy puts the code on the clipboard, never in the answer.
+        appsCopyCode: [{ handle: created[0]!.copyHandle }],
+        appsForgetCode: [{ handle: created[0]!.copyHandle }],
         vaultChangePassword: [{ current: PASSWORD, next: `${PASSWORD} 2` }],
         vaultLock: [{}],
       }
@@ -111,7 +114,8 @@ describe('the authorization key cannot be read back', () => {
           called.push(method)
           expectNoLeak(JSON.stringify(result), wireForms, contract[method].name)
           if (method === 'appsCreate') expect(result).toMatchObject({ ok: true })
-          if (method.startsWith('apps') && method !== 'appsCreate' && method !== 'appsRevoke') expect(result, method).toMatchObject({ ok: true })
+          // (A copy may find its handle gone: a method before it locked and unlocked the vault, which drops handles.)
+          if (method.startsWith('apps') && !['appsCreate', 'appsRevoke', 'appsCopyCode'].includes(method)) expect(result, method).toMatchObject({ ok: true })
         }
       }
       expect(new Set(called)).toEqual(new Set(Object.keys(contract)))
