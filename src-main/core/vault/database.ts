@@ -64,7 +64,7 @@ export async function openDatabase(image?: Uint8Array, migrations: readonly Migr
   if (!image) db.run(`PRAGMA page_size = ${PAGE_SIZE}`)
   applyPragmas(db)
   try {
-    migrate(db, migrations)
+    if (migrate(db, migrations)) migratedOnOpen.add(db)
   } catch (error) {
     db.close()
     throw error
@@ -76,11 +76,19 @@ export function schemaVersion(db: Database): number {
   return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0)
 }
 
+const migratedOnOpen = new WeakSet<Database>()
+
+/** Whether opening `db` ran a migration: its image on disk is of an older schema until the next save. */
+export function wasMigratedOnOpen(db: Database): boolean {
+  return migratedOnOpen.has(db)
+}
+
 /**
  * Runs every migration of `migrations` (numbered 1..N) above the image's `user_version`, each
- * in its own transaction. An image from a newer Keyhold is refused rather than guessed at.
+ * in its own transaction, and says whether any ran. An image from a newer Keyhold is refused
+ * rather than guessed at.
  */
-export function migrate(db: Database, migrations: readonly Migration[]): void {
+export function migrate(db: Database, migrations: readonly Migration[]): boolean {
   const latest = latestVersion(migrations)
   const current = schemaVersion(db)
   if (current > latest)
@@ -88,8 +96,10 @@ export function migrate(db: Database, migrations: readonly Migration[]): void {
       'VAULT_VERSION_UNSUPPORTED',
       `This vault was saved by a newer Keyhold (schema ${current}; this one knows up to ${latest}). Update Keyhold to open it; the file was not changed.`,
     )
+  let ran = false
   for (const migration of migrations) {
     if (migration.version <= current) continue
+    ran = true
     db.run('BEGIN')
     try {
       migration.up(db)
@@ -100,6 +110,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): void {
       throw error
     }
   }
+  return ran
 }
 
 /** Runs `fn` in a transaction; on any throw the database is exactly as before. */

@@ -3,7 +3,7 @@ import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { NONCE_BYTES, openInPlace, randomKey, sealCopy, sealInPlace } from './crypto'
 import { CommitQueue } from './commit-queue'
-import { preloadSqlJs, type Database } from './database'
+import { preloadSqlJs, wasMigratedOnOpen, type Database } from './database'
 import { DatabaseImage, roomFor } from './database-image'
 import { decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
@@ -103,7 +103,12 @@ export class Vault {
         if (error instanceof KeyholdError) throw error
         throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
       })
-      return new Vault(file, header, dataKey, image, stamp)
+      const vault = new Vault(file, header, dataKey, image, stamp)
+      // An older schema was brought up to date in memory: saved once now, so the next open (a
+      // CLI command that only reads, say) does not migrate again. A save that fails (a read-only
+      // folder) leaves the file as it was; the vault still opens.
+      if (wasMigratedOnOpen(image.db)) void vault.mutate(() => undefined).catch(() => undefined)
+      return vault
     } catch (error) {
       dataKey.fill(0)
       throw error
