@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds vaults of 1,000, 10,000 and 100,000 realistic API secrets (once;
  * cached in .bench/) and prints medians per size. Each size is measured in a fresh process.
- * BENCH_SIZES=1000,10000 limits the sizes; BENCH_RUNS sets the runs per median (default 5).
+ * BENCH_SIZES=1000,10000 limits the sizes; BENCH_RUNS sets the runs per median (default 5);
+ * BENCH_ONLY=side runs only the side-by-side comparisons (the agent path, keepassxc-cli).
  */
 import { spawnSync } from 'node:child_process'
 import { buildSync } from 'esbuild'
@@ -108,6 +109,11 @@ async function main(): Promise<void> {
   process.stdout.write(`Keyhold benchmark: ${machine}\nKDF Argon2id ${BENCH_KDF.memoryKiB / 1024} MiB, t=${BENCH_KDF.iterations}, ${BENCH_KDF.lanes} lane(s); medians of ${RUNS} runs\n\n`)
   const results: Array<SizeResult & { cold: ColdResult; rss: MemoryResult; app: AppResult; agent: AgentResult }> = []
   mkdirSync(BENCH_DIR, { recursive: true })
+  // BENCH_ONLY=side: only the side-by-side comparisons (issue 19), on vaults built before.
+  if (process.env.BENCH_ONLY === 'side') {
+    await sideBySide()
+    return
+  }
   bundleMeasure()
   for (const size of SIZES) {
     const start = performance.now()
@@ -211,7 +217,7 @@ async function sideBySide() {
   }
   const ratio = (pair: [number, number]) => `${ms(pair[0])} / ${ms(pair[1])} (${(pair[1] / pair[0]).toFixed(1)}x)`
   const table: Array<[string, (r: (typeof rows)[number]) => string]> = [
-    ['UNLOCK ONCE: cold `keyhold secret get`, new processes interleaved', () => ''],
+    ['UNLOCK ONCE: cold `keyhold secret get`, new processes interleaved (here and below without NODE_EXTRA_CA_CERTS)', () => ''],
     ['  through a running keyhold agent / opening the vault file, KDF included (ms)', (r) => `${ms(r.agent.agentMs)} / ${ms(r.agent.fileMs)}`],
     ...(version
       ? ([
