@@ -77,8 +77,12 @@ if (require.main === module) {
   }
   if (!fast) runWhole()
   else
-    fast.exports.runFast(process.argv.slice(2), () => load(SESSION_BUNDLE).exports).then((status) => {
-      if (status === undefined) runWhole()
-      else process.exitCode = status
-    })
+    fast.exports.runFast(process.argv.slice(2), () => load(SESSION_BUNDLE).exports).then(
+      (status) => {
+        if (status === undefined) runWhole()
+        else process.exitCode = status
+      },
+      // The fast path could not run (its session bundle missing, say): the whole CLI does it.
+      () => runWhole(),
+    )
 }

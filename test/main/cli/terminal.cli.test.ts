@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
@@ -120,6 +120,9 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     // Not served by the agent: the whole CLI runs it, and this copy has none.
     expect(fastOnly(['generate'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INTERNAL: the CLI is not built yet/) })
     expect(fastOnly(['--no-agent', 'secret', 'list'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INTERNAL: the CLI is not built yet/) })
+    // Without its session bundle the fast path gives the command to the whole CLI, rather than crash.
+    rmSync(join(copy, 'out/cli/keyhold-session.cjs'))
+    expect(fastOnly(['secret', 'get', 'stripe', '--field', 'client-id'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: INTERNAL: the CLI is not built yet/) })
   })
 
   it('a locked agent: VAULT_LOCKED when there is no way to give the password; --password-stdin opens the file', () => {
