@@ -99,7 +99,9 @@ describe('My apps in Chromium, through the real core', () => {
     const dialog = dialogNamed('New key')
     await dialog.getByText('The items with an asterisk are mandatory.').waitFor()
     expect(await field('Expiration date').getAttribute('type')).toBe('date')
-    expect(await field('Expiration time').locator('option').allTextContents()).toEqual(expect.arrayContaining(['Time', '00:00', '09:30', '23:30']))
+    // Shown as the app writes times (the browser's locale, en-US here); the values stay 24-hour.
+    expect(await field('Expiration time').locator('option').allTextContents()).toEqual(expect.arrayContaining(['Time', '12:00 AM', '9:30 AM', '11:30 PM']))
+    expect(await field('Expiration time').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toEqual(expect.arrayContaining(['', '00:00', '09:30', '23:30']))
 
     await dialog.getByRole('button', { name: 'Save' }).click()
     await dialog.getByText('Enter a name for the application.').waitFor()
