@@ -105,9 +105,10 @@ function start(): void {
       .settle()
       .then(() => core.shutdown())
       .then(() => core.lock())
+      // The core's thread ends itself before the process does (see CoreHost.close).
+      .finally(() => core.close())
       .finally(() => {
         settled = true
-        void core.close()
         app.quit()
       })
   })

@@ -8,6 +8,9 @@ import type { Dispatch } from '../ipc/handle'
 import type { CoreApi, CoreWorkerData, HostApi } from './protocol'
 import { connect, type Rpc } from './rpc'
 
+/** How long a closing core has to end itself before it is terminated. */
+const EXIT_GRACE_MS = 5_000
+
 export interface CoreHostOptions {
   /** The built core.worker script. */
   workerPath: string
@@ -97,13 +100,22 @@ export class CoreHost {
     return () => this.lockListeners.delete(listener)
   }
 
-  /** Stops the worker (after lock, at quit). Later requests get CORE_STOPPED. */
+  /**
+   * Stops the worker (after lock, at quit); resolves once the thread is gone. Later requests get
+   * CORE_STOPPED. The thread ends itself (see CoreApi.exit); terminate only if it does not answer.
+   */
   async close(): Promise<void> {
     this.closed = true
     const worker = this.worker
+    const rpc = this.rpc
     this.worker = null
     this.rpc = null
-    await worker?.terminate()
+    if (!worker) return
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    const stuck = setTimeout(() => void worker.terminate(), EXIT_GRACE_MS)
+    void rpc?.exit().catch(() => undefined)
+    await exited
+    clearTimeout(stuck)
   }
 
   private emitLocked(): void {

@@ -26,6 +26,11 @@ const main = connect<CoreApi, HostApi>(parentPort, {
   },
   settle: () => services.vault.settle(),
   shutdown: () => services.agent.stop(),
+  // After this answer is posted: process.exit in a worker ends only the thread, between two
+  // steps of whatever the core was doing (a save's file is replaced whole, or not at all).
+  exit: async () => {
+    setImmediate(() => process.exit(0))
+  },
 })
 
 const keyStore: KeyStore = {

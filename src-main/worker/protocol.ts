@@ -19,6 +19,12 @@ export type CoreApi = {
   settle(): Promise<void>
   /** Stops the local access agent (quit): its socket and public facts file are removed. */
   shutdown(): Promise<void>
+  /**
+   * Ends the thread from inside, right after answering (close). Never `worker.terminate()` while
+   * the core may be working: Node 20 aborts the whole process when a termination lands inside an
+   * fs.promises call (node_file.cc OpenFileHandle, "Assertion failed: (argc) == (5)").
+   */
+  exit(): Promise<void>
 }
 
 /** What main serves to the worker: the OS boundary, which lives on the main thread. */

@@ -155,14 +155,27 @@ describe('CoreHost: the core in its worker thread', () => {
 
   it('when the core thread dies: waiting requests get CORE_STOPPED, main hears the vault locked, the next request starts a fresh core', async () => {
     await create()
-    // What a crash looks like from main: the thread is gone, and the keys with it.
-    const worker = (host as unknown as { worker: { terminate(): Promise<number> } }).worker
+    // What a crash looks like from main: the thread is gone, and the keys with it. (It ends
+    // itself: a terminate() landing inside an fs call aborts Node 20 itself; see CoreApi.exit.)
+    const rpc = (host as unknown as { rpc: { exit(): Promise<void> } }).rpc
     const waiting = host.dispatch('secrets:add', SECRET)
-    await worker.terminate()
+    void rpc.exit().catch(() => undefined)
     expect(await waiting).toEqual(CORE_STOPPED)
     await vi.waitFor(() => expect(locks).toBe(1))
     expect(await host.dispatch('vault:status', {})).toMatchObject({ ok: true, value: { state: 'locked' } })
     expect(await host.dispatch('vault:unlock', { password: PASSWORD })).toMatchObject({ ok: true, value: { state: 'unlocked' } })
+  })
+
+  it('close() lets the core end itself (exit code 0) rather than terminating it, wherever it is in its work', async () => {
+    // A fresh core reads the browsers' manifests as it starts: a terminate() landing inside one of
+    // those reads aborted the whole test process once (Node 20's OpenFileHandle assertion).
+    await host.close()
+    host = new CoreHost({ workerPath: coreWorkerPath, vaultPath: vaultPath(), keyStore, clipboard, kdf: FAST_KDF })
+    const worker = (host as unknown as { worker: { once(event: 'exit', listener: (code: number) => void): void } }).worker
+    const code = new Promise<number>((resolve) => worker.once('exit', resolve))
+    await host.dispatch('vault:status', {})
+    await host.close()
+    expect(await code).toBe(0)
   })
 
   it('answers CORE_STOPPED once closed', async () => {
