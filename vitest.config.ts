@@ -55,6 +55,7 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
+        define: { __VUE_I18N_FULL_INSTALL__: true, __VUE_I18N_LEGACY_API__: false, __INTLIFY_PROD_DEVTOOLS__: false },
         test: {
           name: 'renderer',
           environment: 'happy-dom',

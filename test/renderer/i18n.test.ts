@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { LOCALES, localeMessages, systemLocale, type Messages } from '../../src-renderer/i18n'
+
+/** Every message of a locale by its dotted key. */
+function flatten(messages: Messages, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (typeof value === 'string') out.set(path, value)
+    else for (const [k, v] of flatten(value as Messages, path)) out.set(k, v)
+  }
+  return out
+}
+
+/** A message's placeholders ({name}) and plural branches, which every translation must keep. */
+const shape = (message: string) => ({
+  placeholders: [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort(),
+  branches: message.split(/\s\|\s/).length,
+})
+
+describe('the app in every language', () => {
+  const all = localeMessages()
+  const english = flatten(all.en)
+
+  it('has English words for the app', () => {
+    expect(english.size).toBeGreaterThan(0)
+  })
+
+  it.each(LOCALES.filter((l) => l.code !== 'en').map((l) => l.code))('%s has every English message, no other, none empty, with the same placeholders', (code) => {
+    const other = flatten(all[code])
+    expect([...other.keys()].filter((k) => !english.has(k))).toEqual([])
+    expect([...english.keys()].filter((k) => !other.has(k))).toEqual([])
+    for (const [key, message] of other) {
+      expect(message.trim(), key).not.toBe('')
+      expect(shape(message), key).toEqual(shape(english.get(key)!))
+    }
+  })
+
+  it("speaks the system's language when it knows it: any Portuguese → pt-BR, else English", () => {
+    expect(systemLocale(['pt-BR'])).toBe('pt-BR')
+    expect(systemLocale(['pt-PT', 'en'])).toBe('pt-BR')
+    expect(systemLocale(['de-DE', 'en-GB'])).toBe('en')
+    expect(systemLocale(['ja'])).toBe('en')
+    expect(systemLocale([])).toBe('en')
+  })
+})
