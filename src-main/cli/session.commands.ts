@@ -7,7 +7,7 @@ import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
 import { Vault } from '../core/vault/vault'
 import { parseInteger, type CliContext } from './context'
 import { keyholdArgv } from './self'
-import { alive, route, runInAgent, terminalSession, vaultPathOf, type Route } from './terminal-client'
+import { alive, route, runInAgent, terminalGrant, vaultPathOf, type Route } from './terminal-client'
 
 /** How long `keyhold unlock` waits for the agent it started to have the vault open (the KDF takes seconds). */
 const UNLOCK_WAIT_MS = 60_000
@@ -30,6 +30,14 @@ function probeArgv(ctx: CliContext): string[] {
   return [...(vault ? ['--vault', vault] : []), ...(appKey ? ['--app-key', appKey] : []), ...(pairing ? ['--pairing', pairing] : []), ...(ctx.options.agent === false ? ['--no-agent'] : []), 'secret', 'list']
 }
 
+/** An instant as this computer's clock reads it: "14:32", or "2026-12-05 02:10" when not today. */
+function localTime(iso: string, now = new Date()): string {
+  const at = new Date(iso)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`
+  return at.toDateString() === now.toDateString() ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`
+}
+
 /** `keyhold status`, `keyhold unlock`, `keyhold lock` (docs/terminal-sessions.md §1, §5). */
 export function registerSessionCommands(program: Command, ctx: CliContext): void {
   program
@@ -44,12 +52,16 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       // The agent's facts count when its process lives (a stale file is no agent).
       const agent = info && alive(info.pid) ? info : null
       const holder = agent ? (agent.holder === 'app' ? 'the Keyhold app' : 'keyhold agent') : null
+      // This terminal's grant, asked of the agent without asking the person (an application key never routes here).
+      const grant = routed.path === 'agent' ? await terminalGrant(routed, ['status'], false) : null
+      grant?.session.close()
       const value = {
         vault: path,
         vaultId: header?.vaultId ?? null,
         agent: agent ? { holder: agent.holder, pid: agent.pid, unlocked: agent.dpk !== null, since: agent.since } : null,
         commands: routed.path === 'agent' ? 'agent' : 'vault file',
         ...(routed.path === 'file' && { why: routed.why }),
+        ...(grant && { terminal: { allowed: grant.grant !== null, until: grant.grant?.until ?? null } }),
       }
       ctx.print(value, () =>
         [
@@ -58,6 +70,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
           routed.path === 'agent'
             ? `Commands   run in ${holder}: no master password (secret, app, key, role, audit, info)`
             : `Commands   open the vault file with the master password, because ${WHY[routed.why]}`,
+          ...(grant ? [`Terminal   ${grant.grant ? `allowed until ${localTime(grant.grant.until)}, or 10 minutes without a command, or until the vault locks` : `not allowed yet: its first command ${agent?.holder === 'app' ? 'asks you in the Keyhold app' : 'is allowed by keyhold agent (asked on its terminal if it runs with --ask)'}`}`] : []),
         ].join('\n'),
       )
     })
@@ -124,7 +137,8 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       const argv = probeArgv(ctx)
       const routed = await route(argv, ctx.env)
       if (routed.path !== 'agent') return ctx.print({ locked: true, was: null }, () => 'Nothing holds this vault unlocked.')
-      const session = await terminalSession(routed, ['lock'])
+      // Locking needs no one's permission: a terminal the person has not allowed may still lock.
+      const session = (await terminalGrant(routed, ['lock'], false))?.session
       if (!session) return ctx.print({ locked: true, was: null }, () => 'Nothing holds this vault unlocked.')
       const status = await runInAgent(session, ['lock-vault'], { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: ctx.env })
       if (status !== 0) throw new KeyholdError('INTERNAL', 'The agent did not lock. Try again.')

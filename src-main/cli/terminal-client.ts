@@ -53,13 +53,24 @@ export function claimOf(argv: readonly string[]): TerminalClaim {
 
 /** Opens a terminal session on the agent of `vaultId`; null when there is no agent to use after all (fall back to the file). */
 export async function terminalSession(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[]): Promise<Session | null> {
+  return (await terminalGrant(routed, argv, true))?.session ?? null
+}
+
+/**
+ * The session and this terminal's grant. With `ask` false nobody is asked: a terminal without a
+ * live grant gets `grant: null` and a session that may only lock (`keyhold status`, `keyhold lock`).
+ */
+export async function terminalGrant(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[], ask: boolean): Promise<{ session: Session; grant: { until: string; idleMs: number } | null } | null> {
   try {
     const transport = await connectSocket(agentEndpoint(routed.vaultId))
     const where = routed.info.holder === 'app' ? 'in the Keyhold app' : 'on the terminal running keyhold agent'
-    const { session } = await openTerminalSession(transport, { vaultId: routed.vaultId, desktopKey: routed.info.dpk! }, claimOf(argv), () =>
-      process.stderr.write(`Waiting for you to allow this terminal ${where} (60 s)…\n`),
+    return await openTerminalSession(
+      transport,
+      { vaultId: routed.vaultId, desktopKey: routed.info.dpk! },
+      claimOf(argv),
+      () => process.stderr.write(`Waiting for you to allow this terminal ${where} (60 s)…\n`),
+      ask,
     )
-    return session
   } catch (error) {
     // Gone or locked meanwhile: the master password will do.
     if (error instanceof KeyholdError && error.code === 'AGENT_NOT_RUNNING') return null

@@ -243,7 +243,9 @@ export async function openTerminalSession(
   claim: TerminalClaim,
   /** Called once when the answer takes more than a second: the person is being asked. */
   onWaiting?: () => void,
-): Promise<{ session: Session; grant: { until: string; idleMs: number } }> {
+  /** false: never ask the person; without a live grant the session may only lock (grant null). */
+  ask = true,
+): Promise<{ session: Session; grant: { until: string; idleMs: number } | null }> {
   const pinned = fromBase64Url(target.desktopKey, 32)
   if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
   const link = new Link(transport)
@@ -258,7 +260,7 @@ export async function openTerminalSession(
   }
   if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
   link.keys(hs)
-  link.sendTransport({ t: 'terminal', claim })
+  link.sendTransport(ask ? { t: 'terminal', claim } : { t: 'terminal', claim, ask: false })
   const waiting = onWaiting && setTimeout(onWaiting, 1_000)
   const result = await link.readTransport().finally(() => clearTimeout(waiting))
   if (result.t !== 'terminal.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the terminal.')
@@ -267,7 +269,7 @@ export async function openTerminalSession(
     const error = result.error as SerializedError | undefined
     throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
   }
-  return { session: new Session(link), grant: result.grant as { until: string; idleMs: number } }
+  return { session: new Session(link), grant: (result.grant ?? null) as { until: string; idleMs: number } | null }
 }
 
 /** The events that announce the end of a session, as the error pending requests get. */

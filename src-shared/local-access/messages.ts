@@ -141,6 +141,11 @@ export const terminalClaimSchema = z.object({
     pid: z.number().int().min(0).max(2 ** 31),
     ppid: z.number().int().min(0).max(2 ** 31),
   }),
+  /**
+   * false: do not ask the person (`keyhold status`, `keyhold lock`). A terminal without a live
+   * grant then gets a session that may only lock the vault (`grant: null` in terminal.result).
+   */
+  ask: z.boolean().optional(),
 })
 export type TerminalClaim = z.infer<typeof terminalClaimSchema>['claim']
 

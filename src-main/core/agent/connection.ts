@@ -342,10 +342,12 @@ export class Connection {
    * lives, else the person is asked (the app) or it is allowed (keyhold agent).
    */
   private async onTerminalClaim(data: Uint8Array): Promise<void> {
-    const { claim } = parseWith(terminalClaimSchema, parseJsonObject(data))
+    const { claim, ask } = parseWith(terminalClaimSchema, parseJsonObject(data))
     const terminals = this.ctx.terminals
     if (!terminals) return this.refuseTerminal()
     const key = grantKey(claim)
+    // Not to be asked (status, lock): its grant if it has one, unrenewed; else a session that may only lock.
+    if (ask === false) return this.openTerminal(terminals.grants.current(key) ? key : null, terminals.grants.current(key))
     // Allowed already: the same grant, its 12 hours counted from when the person allowed it.
     const live = terminals.grants.allowed(key, true) ? terminals.grants.current(key) : null
     if (live) return this.openTerminal(key, live)
@@ -414,7 +416,7 @@ export class Connection {
     })
   }
 
-  private openTerminal(key: string, grant: { until: string; idleMs: number }): void {
+  private openTerminal(key: string | null, grant: { until: string; idleMs: number } | null): void {
     this.sendTransport({ t: 'terminal.result', ok: true, grant })
     this.open({ type: 'terminal', grant: key })
   }

@@ -72,11 +72,17 @@ type TerminalInput = { text: string; error?: undefined; usage?: undefined } | { 
 /** The terminal's standard input had no line for the command: the CLI's usage error (exit 2). */
 export class TerminalUsageError extends Error {}
 
+/** `keyhold lock`'s command in the agent: the one command a terminal without a grant may run. */
+const isLockOnly = (argv: unknown): boolean => Array.isArray(argv) && argv.length === 1 && argv[0] === 'lock-vault'
+
 /** A terminal's ops (docs/terminal-sessions.md §4): a command run here, and the answers to its questions. */
 async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 'terminal' }>, op: Op, args: Record<string, unknown>, connection: RequestConnection): Promise<unknown> {
   const terminals = ctx.terminals
   if (!terminals || (op !== 'cli.run' && op !== 'cli.input')) throw forbidden()
-  if (!terminals.grants.allowed(caller.grant, true)) {
+  if (caller.grant === null) {
+    // A terminal that was not to be asked and holds no grant may lock the vault, nothing else.
+    if (op !== 'cli.run' || !isLockOnly(args.argv)) throw new KeyholdError('FORBIDDEN', 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.')
+  } else if (!terminals.grants.allowed(caller.grant, true)) {
     connection.end({ event: 'terminal.ended', reason: 'expired' })
     throw new KeyholdError('FORBIDDEN', 'This terminal is no longer allowed (10 minutes idle, 12 hours, or the vault locked). Run the command again.')
   }

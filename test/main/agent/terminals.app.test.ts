@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { chmodSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import { agentEndpoint } from '../../../src-main/core/agent/agent-paths'
+import { connectSocket } from '../../../src-main/core/agent/socket-transport'
 import { ApprovalQueue, TERMINAL_ANSWER_MS } from '../../../src-main/core/agent/approvals'
 import { createServices, type Services } from '../../../src-main/core/services'
 import type { Dispatch } from '../../../src-main/ipc/handle'
 import { createAppDispatch } from '../../../src-main/ipc/handlers'
+import { openTerminalSession } from '../../../src-shared/local-access/client'
 import { REFUSAL, type TerminalClaim } from '../../../src-shared/local-access/messages'
 import type { AgentPrompt } from '../../../src-shared/types/agent'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
@@ -182,6 +185,46 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     const three = await promptsWhen((p) => p.length === 3)
     for (const p of three) await answer(p.id, false)
     for (const [i, shell] of shells.entries()) if (i !== limited) expect(await shell.exited).toBe(1)
+  })
+
+  it('status and lock never ask: status says this terminal is not allowed yet, lock locks, and a session not asked for may do nothing else', async () => {
+    services.vault.lock()
+    await services.vault.locked()
+    await services.vault.unlock({ password: PASSWORD })
+    await eventually(() => services.agent.status().listening, 5_000)
+    asked.clear()
+    const status = await result(start(['status']))
+    expect(status).toMatchObject({ status: 0, stderr: '', stdout: expect.stringMatching(/\nTerminal {3}not allowed yet: its first command asks you in the Keyhold app\n$/) })
+    expect(JSON.parse((await result(start(['--json', 'status']))).stdout)).toMatchObject({ commands: 'agent', terminal: { allowed: false, until: null } })
+
+    // The protocol itself: a terminal that is not to be asked, without a grant, may only lock.
+    const { endpoint: socket, desktopKey } = services.agent.status()
+    const vaultId = basename(socket!, '.sock')
+    const claim: TerminalClaim = { command: 'keyhold status', cwd: '/', tty: null, sid: 1, pid: process.pid, ppid: 1 }
+    const { session, grant } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim, undefined, false)
+    expect(grant).toBeNull()
+    await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.' })
+    session.close()
+    expect(asked.size).toBe(0)
+    expect(services.vault.isUnlocked).toBe(true)
+
+    expect(await result(start(['lock']))).toEqual({ status: 0, stdout: 'Locked in the Keyhold app.\n', stderr: '' })
+    expect(services.vault.isUnlocked).toBe(false)
+    expect(asked.size).toBe(0)
+    await services.vault.unlock({ password: PASSWORD })
+    await eventually(() => services.agent.status().listening, 5_000)
+  })
+
+  it('status of an allowed terminal says until when, without renewing or asking', async () => {
+    asked.clear()
+    const first = start(['secret', 'list'])
+    await answer((await question()).id, true)
+    expect(await result(first)).toMatchObject({ status: 0 })
+    const json = JSON.parse((await result(start(['--json', 'status']))).stdout) as { terminal: { allowed: boolean; until: string } }
+    expect(json.terminal.allowed).toBe(true)
+    expect(Date.parse(json.terminal.until) - Date.now()).toBeGreaterThan(11 * 3_600_000)
+    expect((await result(start(['status']))).stdout).toMatch(/\nTerminal {3}allowed until [\d: -]+, or 10 minutes without a command, or until the vault locks\n$/)
+    expect(asked.size).toBe(1)
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {
