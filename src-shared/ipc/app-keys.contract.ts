@@ -51,7 +51,8 @@ export const appKeyAccount = lineText('account', ACCOUNT_MAX, { trim: true })
 
 export const permission = z.enum(PERMISSIONS, { message: `The permission must be one of ${PERMISSIONS.join(', ')}.` })
 
-export const roleTag = singleLine('tag', TAG_MAX)
+/** A tag a role's reads are limited to: as an API secret's tag is written, so it can match one. */
+export const roleTag = singleLine('tag', TAG_MAX).refine((s) => !s.includes(';'), 'A tag cannot contain ";": no API secret\'s tag can, so it would match none.')
 
 export const generateAppKeyInput = z.strictObject({ label: appKeyLabel.optional(), roleIds })
 /** A third-party key's Ed25519 public key from its issuer: base64url (43 characters) or an OpenSSH `ssh-ed25519` line. */

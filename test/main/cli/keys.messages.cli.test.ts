@@ -42,6 +42,11 @@ describe('keyhold app, key and role messages', () => {
       run('role', 'create', 'deployers', '--permission', 'secrets:read', '--permission', 'write'),
       'INVALID_INPUT: --permission must be one of secrets:read, secrets:write, apps:read or audit:read, not "write".',
     )
+    // A role's tag must be one an API secret can have, or it limits reads to nothing.
+    refused(
+      run('role', 'create', 'prod readers', '--permission', 'secrets:read', '--tag', 'a;b'),
+      'INVALID_INPUT: --tag "a;b": A tag cannot contain ";": no API secret\'s tag can, so it would match none.',
+    )
     refused(
       run('key', 'generate', '--label', 'x'.repeat(201)),
       'INVALID_INPUT: --label (201 characters): The label can have at most 200 characters.',
