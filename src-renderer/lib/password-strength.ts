@@ -1,13 +1,15 @@
 import { normalizePassword } from '../../src-shared/password'
 import { MASTER_PASSWORD_MIN } from '../../src-shared/ipc/vault.contract'
+import { t } from '../i18n'
 
+/** A code, not a word: the meter shows it through `shell.strength.<label>` and styles itself by it. */
 export type StrengthLabel = 'weak' | 'fair' | 'strong'
 
 export interface PasswordStrength {
   label: StrengthLabel
   /** 0..3, for the meter: 0 is empty, 1 weak, 2 fair, 3 strong. */
   score: 0 | 1 | 2 | 3
-  /** One sentence saying why, or how to do better. */
+  /** One sentence saying why, or how to do better, in the app's language. */
   hint: string
   /** Weak passwords are refused as a master password; fair and strong are accepted. */
   acceptable: boolean
@@ -42,24 +44,24 @@ function classesOf(text: string): number {
  * of common passwords. It does not claim bits of entropy; it sorts into three labels.
  */
 export function passwordStrength(password: string): PasswordStrength {
-  if (password.length === 0) return { label: 'weak', score: 0, hint: `Use at least ${MASTER_PASSWORD_MIN} characters.`, acceptable: false }
+  if (password.length === 0) return { label: 'weak', score: 0, hint: t('shell.strength.hintEmpty', { min: MASTER_PASSWORD_MIN }), acceptable: false }
   const weak = (hint: string): PasswordStrength => ({ label: 'weak', score: 1, hint, acceptable: false })
   // Counted as main counts it: in NFC, so a decomposed accent is one character.
   const length = [...normalizePassword(password)].length
-  if (length < MASTER_PASSWORD_MIN) return weak(`Too short: use at least ${MASTER_PASSWORD_MIN} characters.`)
+  if (length < MASTER_PASSWORD_MIN) return weak(t('shell.strength.hintTooShort', { min: MASTER_PASSWORD_MIN }))
   const stem = password.toLowerCase().replace(/[\d\W_]+$/u, '')
   if (COMMON.has(stem) || COMMON.has(password.toLowerCase()) || /^\d+$/.test(password))
-    return weak('This is one of the most common passwords; it would be guessed first.')
+    return weak(t('shell.strength.hintCommon'))
   if (new Set(password).size < Math.min(5, length / 2) || isSequence(password))
-    return weak('Repeated or sequential characters are easy to guess.')
+    return weak(t('shell.strength.hintRepeated'))
   const classes = classesOf(password)
-  if (classes === 1 && length < 12) return weak('Too simple: make it longer, or mix letters, digits and symbols.')
+  if (classes === 1 && length < 12) return weak(t('shell.strength.hintSimple'))
   if (length >= 16 || (length >= 12 && classes >= 3))
-    return { label: 'strong', score: 3, hint: 'Store it somewhere safe: it cannot be recovered.', acceptable: true }
+    return { label: 'strong', score: 3, hint: t('shell.strength.hintStrong'), acceptable: true }
   return {
     label: 'fair',
     score: 2,
-    hint: 'Longer is stronger: four or more random words are easy to type and hard to guess.',
+    hint: t('shell.strength.hintFair'),
     acceptable: true,
   }
 }

@@ -1,5 +1,7 @@
+import { watch } from 'vue'
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteLocationRaw, type Router, type RouterHistory } from 'vue-router'
 import type { VaultStatus } from '../../src-shared/types/vault'
+import { i18n, t } from '../i18n'
 import { useVaultStore } from '../stores/vault.store'
 import { routes } from './routes'
 
@@ -20,7 +22,8 @@ export function entryFor(router: Router, state: VaultStatus['state'], from: Rout
 
 /**
  * The app's router. Hash history, because the window loads from file://. Every navigation
- * is checked against the vault's state, read from main before the first one.
+ * is checked against the vault's state, read from main before the first one. The window's
+ * title is the screen's, in the app's language (again when the language changes).
  */
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
   const router = createRouter({ history, routes })
@@ -30,8 +33,10 @@ export function createAppRouter(history: RouterHistory = createWebHashHistory())
     if (vault.state === 'unknown' || to.meta.access === vault.state) return true
     return entryFor(router, vault.state, to)
   })
-  router.afterEach((to) => {
-    document.title = to.meta.title ? `${to.meta.title} · Keyhold` : 'Keyhold'
-  })
+  const setTitle = (to: RouteLocationNormalized): void => {
+    document.title = to.meta.title ? `${t(to.meta.title)} · Keyhold` : 'Keyhold'
+  }
+  router.afterEach(setTitle)
+  watch(i18n.global.locale, () => setTitle(router.currentRoute.value))
   return router
 }

@@ -13,22 +13,23 @@ import './meta'
 
 /**
  * The screens of the open vault. A feature adds its screen with ONE entry here; its
- * `meta` puts it in the side menu, the user menu and the home page's drop-downs.
+ * `meta` puts it in the side menu, the user menu and the home page's drop-downs. Its words
+ * are message keys (src-renderer/i18n/locales/<locale>/shell.json, `shell.nav`).
  */
 export const appRoutes: RouteRecordRaw[] = [
   {
     path: '',
     name: 'home',
     component: HomeView,
-    meta: { title: 'Home', menu: { label: 'Home', icon: 'home', order: 0 } },
+    meta: { title: 'shell.nav.home', menu: { label: 'shell.nav.home', icon: 'home', order: 0 } },
   },
   {
     path: 'api-secrets',
     name: 'api-secrets',
     component: SecretsView,
     meta: {
-      title: 'API secrets',
-      menu: { label: 'API secrets', icon: 'shield', order: 100, description: 'Client IDs and client secrets of the APIs you call, with search and tags.' },
+      title: 'shell.nav.apiSecrets',
+      menu: { label: 'shell.nav.apiSecrets', icon: 'shield', order: 100, description: 'shell.nav.descriptions.apiSecrets' },
     },
   },
   {
@@ -37,22 +38,22 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'api-secret-add',
     component: SecretsView,
     props: { adding: true },
-    meta: { title: 'Add API secret', addPassword: { label: 'Add API secret', icon: 'shield', order: 100 } },
+    meta: { title: 'shell.nav.addApiSecret', addPassword: { label: 'shell.nav.addApiSecret', icon: 'shield', order: 100 } },
   },
   {
     path: 'application-keys',
     name: 'application-keys',
     component: ApplicationKeysView,
     meta: {
-      title: 'Application Keys',
+      title: 'shell.nav.applicationKeys',
       menu: {
-        label: 'Application Keys',
+        label: 'shell.nav.applicationKeys',
         icon: 'key',
         order: 500,
-        section: 'Account settings',
-        description: 'Keys and tokens that give scripts and third parties scoped, revocable access.',
+        section: 'shell.nav.sections.accountSettings',
+        description: 'shell.nav.descriptions.applicationKeys',
       },
-      userMenu: { label: 'Application Keys', icon: 'key', order: 500 },
+      userMenu: { label: 'shell.nav.applicationKeys', icon: 'key', order: 500 },
     },
   },
   {
@@ -60,8 +61,8 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'my-keys',
     component: MyKeysView,
     meta: {
-      title: 'My Keys',
-      menu: { label: 'My Keys', icon: 'key', order: 510, section: 'Account settings', description: 'Generate keys for your own scripts and integrations.' },
+      title: 'shell.nav.myKeys',
+      menu: { label: 'shell.nav.myKeys', icon: 'key', order: 510, section: 'shell.nav.sections.accountSettings', description: 'shell.nav.descriptions.myKeys' },
     },
   },
   {
@@ -69,15 +70,15 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'my-apps',
     component: MyAppsView,
     meta: {
-      title: 'My apps',
+      title: 'shell.nav.myApps',
       menu: {
-        label: 'My apps',
+        label: 'shell.nav.myApps',
         icon: 'phone',
         order: 400,
-        section: 'Integrations',
-        description: 'Authorization keys that connect your mobile app and browser extension, shown once as a QR code.',
+        section: 'shell.nav.sections.integrations',
+        description: 'shell.nav.descriptions.myApps',
       },
-      userMenu: { label: 'My apps', icon: 'key', order: 400 },
+      userMenu: { label: 'shell.nav.myApps', icon: 'key', order: 400 },
     },
   },
   {
@@ -87,13 +88,13 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'activity',
     component: ActivityView,
     meta: {
-      title: 'Activity',
+      title: 'shell.nav.activity',
       menu: {
-        label: 'Activity',
+        label: 'shell.nav.activity',
         icon: 'activity',
         order: 450,
-        section: 'Security',
-        description: 'Who saw, copied, paired, used and revoked what, with a check that nobody edited the record.',
+        section: 'shell.nav.sections.security',
+        description: 'shell.nav.descriptions.activity',
       },
     },
   },
@@ -102,17 +103,17 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'settings',
     component: SettingsView,
     meta: {
-      title: 'Settings',
-      menu: { label: 'Settings', icon: 'settings', order: 1000, description: 'Change your master password, see when the vault locks itself, and choose how long copies stay on the clipboard.' },
-      userMenu: { label: 'Settings', icon: 'settings', order: 1000 },
+      title: 'shell.nav.settings',
+      menu: { label: 'shell.nav.settings', icon: 'settings', order: 1000, description: 'shell.nav.descriptions.settings' },
+      userMenu: { label: 'shell.nav.settings', icon: 'settings', order: 1000 },
     },
   },
 ]
 
 /** Every route: the two doors (create, unlock) and the frame around the open vault. */
 export const routes: RouteRecordRaw[] = [
-  { path: '/create', name: 'create', component: CreateVaultView, meta: { access: 'absent', title: 'Create your vault' } },
-  { path: '/unlock', name: 'unlock', component: UnlockView, meta: { access: 'locked', title: 'Unlock' } },
+  { path: '/create', name: 'create', component: CreateVaultView, meta: { access: 'absent', title: 'shell.nav.createVault' } },
+  { path: '/unlock', name: 'unlock', component: UnlockView, meta: { access: 'locked', title: 'shell.nav.unlock' } },
   { path: '/', component: AppFrame, meta: { access: 'unlocked' }, children: appRoutes },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { applyLocale } from '../../src-renderer/i18n'
 import { passwordStrength } from '../../src-renderer/lib/password-strength'
 
 describe('passwordStrength', () => {
+  // The hints are in the app's language; these check the English ones.
+  beforeAll(() => applyLocale('en'))
+
   it.each([
     ['', 'weak'],
     ['short1!', 'weak'],
