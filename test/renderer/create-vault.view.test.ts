@@ -32,6 +32,9 @@ describe('CreateVaultView', () => {
       expect(input.attributes('required')).toBeDefined()
     }
     expect(wrapper.text()).toContain('Keyhold cannot recover your master password.')
+    // The app's one required-field note (as in every form), not a second wording.
+    expect(wrapper.get('.required-note').text()).toBe('* The items with an asterisk are mandatory.')
+    expect(wrapper.text()).not.toContain('are required')
   })
 
   it('refuses two different passwords and says so', async () => {
