@@ -47,8 +47,11 @@ export const useSecretsStore = defineStore('secrets', () => {
   const loaded = ref(false)
   const loading = ref(false)
   const loadError = ref<string | null>(null)
-  /** The report's message after a save or delete ("API secret saved"), kept across the add route. */
-  const notice = ref<{ message: string; tone: 'success' | 'error'; name?: string } | null>(null)
+  /**
+   * The report's message after a save or delete ("API secret saved"), kept across the add
+   * route: what happened (the screen words it in the app's language) and to which API secret.
+   */
+  const notice = ref<{ event: 'saved' | 'deleted'; tone: 'success' | 'error'; name?: string } | null>(null)
   let latest = 0
 
   const page = computed(() => Math.floor(offset.value / PAGE_SIZE) + 1)

@@ -82,7 +82,7 @@ describe('useSecretsStore', () => {
     await store.refresh()
     await store.setSearch('slack')
     await store.setTag('dev')
-    store.notice = { message: 'API secret saved', tone: 'success' }
+    store.notice = { event: 'saved', tone: 'success' }
     await useVaultStore().lock()
     await flushPromises()
     expect(store.items).toEqual([])
