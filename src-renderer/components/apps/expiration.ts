@@ -3,6 +3,8 @@
  * calendar) and a list of times, in the person's local time zone; main gets ISO-8601 UTC.
  */
 
+import { t } from '../../i18n'
+
 /** The times offered in the time list: every half hour. */
 export const TIME_STEP_MINUTES = 30
 export const TIMES: readonly string[] = Array.from({ length: (24 * 60) / TIME_STEP_MINUTES }, (_, i) => {
@@ -25,17 +27,17 @@ export type Expiration = { kind: 'none' } | { kind: 'at'; iso: string; ms: numbe
 /** Reads the two fields. Both empty: no expiration. One of them only: incomplete. */
 export function readExpiration(date: string, time: string): Expiration {
   if (!date && !time) return { kind: 'none' }
-  if (!date) return { kind: 'incomplete', message: 'Choose a date for the expiration, or clear the time.' }
-  if (!time) return { kind: 'incomplete', message: 'Choose a time for the expiration date.' }
+  if (!date) return { kind: 'incomplete', message: t('apps.expiration.chooseDate') }
+  if (!time) return { kind: 'incomplete', message: t('apps.expiration.chooseTime') }
   const ms = new Date(`${date}T${time}:00`).getTime()
-  if (Number.isNaN(ms)) return { kind: 'incomplete', message: 'The expiration date is not a valid date.' }
+  if (Number.isNaN(ms)) return { kind: 'incomplete', message: t('apps.expiration.invalid') }
   return { kind: 'at', iso: new Date(ms).toISOString(), ms }
 }
 
 /** What keeps the fields from giving a new expiration (incomplete, or in the past), or null. */
 export function expirationProblem(expiration: Expiration, now = Date.now()): string | null {
   if (expiration.kind === 'incomplete') return expiration.message
-  if (expiration.kind === 'at' && expiration.ms <= now) return 'The expiration date is in the past. Choose a later date and time, or leave it empty.'
+  if (expiration.kind === 'at' && expiration.ms <= now) return t('apps.expiration.past')
   return null
 }
 
