@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setClient } from '../../src-renderer/api/client'
 import { readExpiration, TIMES, toLocalParts } from '../../src-renderer/components/apps/expiration'
+import { applyLocale } from '../../src-renderer/i18n'
 import { useAppsStore } from '../../src-renderer/stores/apps.store'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import type { AppCreated, AppId, AppSummary } from '../../src-shared/types/apps'
@@ -100,6 +101,8 @@ describe('useAppsStore', () => {
 })
 
 describe('expiration fields', () => {
+  beforeEach(() => applyLocale('en'))
+
   it('offer every half hour of the day', () => {
     expect(TIMES).toHaveLength(48)
     expect(TIMES[0]).toBe('00:00')
@@ -115,5 +118,15 @@ describe('expiration fields', () => {
     expect(at).toMatchObject({ kind: 'at', iso: new Date(2026, 5, 1, 10, 30).toISOString() })
     expect(toLocalParts(at.kind === 'at' ? at.iso : null)).toEqual({ date: '2026-06-01', time: '10:30' })
     expect(toLocalParts(null)).toEqual({ date: '', time: '' })
+  })
+
+  it('say what is missing in the language in use when read, not when loaded', () => {
+    applyLocale('pt-BR')
+    try {
+      expect(readExpiration('2026-06-01', '')).toMatchObject({ kind: 'incomplete', message: 'Escolha uma hora para a data de expiração.' })
+    } finally {
+      applyLocale('en')
+    }
+    expect(readExpiration('2026-06-01', '')).toMatchObject({ message: 'Choose a time for the expiration date.' })
   })
 })
