@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import NewKeyDialog from '../../src-renderer/components/apps/NewKeyDialog.vue'
 import KeyCreatedScreen from '../../src-renderer/components/apps/KeyCreatedScreen.vue'
 import ConnectedApps from '../../src-renderer/components/settings/ConnectedApps.vue'
+import { applyLocale, i18n } from '../../src-renderer/i18n'
 import { useAgentStore } from '../../src-renderer/stores/agent.store'
 import { useVaultStore } from '../../src-renderer/stores/vault.store'
 import type { KeyholdApi } from '../../src-shared/ipc/contract'
@@ -148,7 +149,10 @@ describe('KeyCreatedScreen: where a phone will connect', () => {
     qr: 'data:image/png;base64,',
     ...(network !== undefined && { network }),
   })
-  const show = (value: AppCreated) => (wrapper = mount(KeyCreatedScreen, { props: { created: value }, attachTo: document.body }))
+  const show = (value: AppCreated) => {
+    applyLocale('en')
+    wrapper = mount(KeyCreatedScreen, { props: { created: value }, global: { plugins: [i18n] }, attachTo: document.body })
+  }
 
   it('lists every host a Mobile app key’s QR code carries', () => {
     show(created('mobile', { hosts: ['192.168.1.20:50123', '10.0.0.5:50123', '[fd00::1]:50123'], fingerprint: NETWORK_FINGERPRINT }))

@@ -1,19 +1,27 @@
 import type { AppType } from '../../../src-shared/types/apps'
 import type { PairingSummary } from '../../../src-shared/types/pairings'
+import { t } from '../../i18n'
 
 /**
  * How local access is worded, one definition each, for the approval dialogs and Settings >
- * Connected apps: what a device says it is, what a pairing may read, and how it ended.
+ * Connected apps: what a device says it is, what a pairing may read, and how it ended. Each
+ * is a function, so the words follow the app's language when it changes.
  */
 
 type Kind = PairingSummary['kind']
 
-export const KIND_LABELS: Record<Kind, string> = { mobile: 'Mobile app', extension: 'Browser extension', cli: 'Terminal' }
+/** What a device says it is: "Mobile app", "Browser extension", "Terminal". */
+export function kindLabel(kind: Kind): string {
+  return t(`agent.kind.${kind}`)
+}
 
-const KIND_PHRASES: Record<Kind, string> = { mobile: 'a mobile app', extension: 'a browser extension', cli: 'a terminal' }
-const TYPE_PHRASES: Record<AppType, string> = { mobile: 'a mobile app', extension: 'an extension' }
+/** An application's type as My apps shows it: "Mobile app", "Extension". */
+export function appTypeLabel(type: AppType): string {
+  return t(`agent.appType.${type}`)
+}
 
-const PLATFORM_LABELS: Record<string, string> = {
+/** Platforms are names, written the same in every language; "other" is a word. */
+const PLATFORM_NAMES: Record<string, string> = {
   android: 'Android',
   ios: 'iOS',
   linux: 'Linux',
@@ -23,12 +31,12 @@ const PLATFORM_LABELS: Record<string, string> = {
   firefox: 'Firefox',
   edge: 'Edge',
   safari: 'Safari',
-  other: 'Other',
 }
 
 /** A platform as people write it; one this version does not know is shown as given. */
 export function platformLabel(platform: string): string {
-  return PLATFORM_LABELS[platform] ?? platform
+  if (platform === 'other') return t('agent.platformOther')
+  return PLATFORM_NAMES[platform] ?? platform
 }
 
 /** "Pixel 8 · Android". */
@@ -39,41 +47,44 @@ export function deviceText(device: { name: string; platform: string }): string {
 /** The warning when what the device says it is differs from the application's type in My apps, else null. */
 export function kindMismatch(kind: Kind, app: { name: string; type: AppType }): string | null {
   if (kind === app.type) return null
-  return `The device says it is ${KIND_PHRASES[kind]}, but “${app.name}” was made for ${TYPE_PHRASES[app.type]}. Deny unless you expected this.`
+  return t('agent.kindMismatch', { kind: t(`agent.kindPhrase.${kind}`), app: app.name, type: t(`agent.typePhrase.${app.type}`) })
 }
 
 /** What a pairing may read: "All API secrets" or "Tagged: prod, payments". */
 export function scopeText(scope: PairingSummary['scope']): string {
-  return scope.secrets === 'all' ? 'All API secrets' : `Tagged: ${scope.tags.join(', ')}`
+  return scope.secrets === 'all' ? t('agent.scope.all') : t('agent.scope.tagged', { tags: scope.tags.join(', ') })
 }
 
-export const REVEAL_LABELS: Record<PairingSummary['reveal'], string> = { ask: 'Asks', allow: 'Doesn’t ask' }
+/** Whether a pairing asks before a client secret is shown: "Asks", "Doesn’t ask". */
+export function revealLabel(reveal: PairingSummary['reveal']): string {
+  return t(`agent.revealPolicy.${reveal}`)
+}
 
 /** A pairing's status pill: its words and its tone. */
 export function pairingStatus(pairing: PairingSummary): { label: string; tone: 'success' | 'neutral' | 'warning' | 'danger' } {
   switch (pairing.status) {
     case 'live':
-      return { label: 'Connected', tone: 'success' }
+      return { label: t('agent.status.live'), tone: 'success' }
     case 'expired':
-      return { label: 'Expired', tone: 'warning' }
+      return { label: t('agent.status.expired'), tone: 'warning' }
     case 'app-revoked':
-      return { label: 'Revoked', tone: 'danger' }
+      return { label: t('agent.status.appRevoked'), tone: 'danger' }
     case 'ended':
-      return { label: 'Ended', tone: 'neutral' }
+      return { label: t('agent.status.ended'), tone: 'neutral' }
   }
 }
 
-const END_REASONS: Record<NonNullable<PairingSummary['endReason']>, string> = {
-  revoked: 'Revoked',
-  'revoked-all': 'By Revoke all',
-  'signed-out': 'Signed out',
-  idle: 'Unused too long',
+const END_REASON_KEYS: Record<NonNullable<PairingSummary['endReason']>, string> = {
+  revoked: 'agent.endReason.revoked',
+  'revoked-all': 'agent.endReason.revokedAll',
+  'signed-out': 'agent.endReason.signedOut',
+  idle: 'agent.endReason.idle',
 }
 
 /** Why it ended, under the pill: "Signed out", "By Revoke all", "In My apps" (its application was revoked). */
 export function endText(pairing: PairingSummary): string | null {
-  if (pairing.status === 'app-revoked') return 'In My apps'
-  return pairing.endReason ? END_REASONS[pairing.endReason] : null
+  if (pairing.status === 'app-revoked') return t('agent.endReason.appRevoked')
+  return pairing.endReason ? t(END_REASON_KEYS[pairing.endReason]) : null
 }
 
 /** Minutes and seconds left until `deadline`: "1:59", "0:00" once past. */
@@ -86,12 +97,12 @@ export function countdownText(deadline: string, now: number): string {
 /** "10 minutes", "12 hours", "1 hour": whole hours as hours, else minutes. */
 function durationText(ms: number): string {
   const hours = ms / 3_600_000
-  if (Number.isInteger(hours)) return hours === 1 ? '1 hour' : `${hours} hours`
+  if (Number.isInteger(hours)) return t('agent.hours', {}, hours)
   const minutes = Math.round(ms / 60_000)
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`
+  return t('agent.minutes', {}, minutes)
 }
 
 /** What Allow gives a terminal, from the agent's own grant (docs/terminal-sessions.md §3). */
 export function terminalGrantText(grant: { idleMs: number; lifetimeMs: number }): string {
-  return `Commands from this terminal run without the master password until it has been idle ${durationText(grant.idleMs)} or ${durationText(grant.lifetimeMs)} have passed, or Keyhold locks.`
+  return t('agent.terminalGrant', { idle: durationText(grant.idleMs), lifetime: durationText(grant.lifetimeMs) })
 }

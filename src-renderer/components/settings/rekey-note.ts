@@ -1,4 +1,5 @@
 import type { VaultStatus } from '../../../src-shared/types/vault'
+import { t } from '../../i18n'
 
 /**
  * The last words of a success message after a re-key (password change, key rotation). When
@@ -6,5 +7,5 @@ import type { VaultStatus } from '../../../src-shared/types/vault'
  * vault store shows as its notice at the top of the window; this points the person to it.
  */
 export function rekeyNote(status: VaultStatus): string {
-  return status.warning ? ' This computer is no longer remembered: see the warning at the top.' : ''
+  return status.warning ? t('settings.rekeyNote') : ''
 }
