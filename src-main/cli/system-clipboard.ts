@@ -9,7 +9,8 @@ import type { Clipboard } from '../core/ports'
 /**
  * The system clipboard for the CLI, behind the core's Clipboard port: Node has none, so it goes
  * through the desktop's clipboard program, as password managers on the command line do:
- * wl-copy/wl-paste (Wayland), xclip or xsel (X11), pbcopy/pbpaste (macOS). Tests put fake
+ * wl-copy/wl-paste (Wayland), xclip or xsel (X11), pbcopy/pbpaste (macOS), clip.exe and
+ * PowerShell's Get-Clipboard (Windows). Tests put fake
  * programs of those names first on PATH: the only fake is at the OS boundary.
  */
 
@@ -20,13 +21,23 @@ export interface ClipboardTool {
   read: string[]
   /** null: clear by writing an empty text. */
   clear: string[] | null
+  /** How the text is written to the program: UTF-8, or UTF-16LE after a byte-order mark (Windows' clip.exe, which reads anything else in the console's code page). */
+  input?: 'utf8' | 'utf16le'
 }
+
+/**
+ * Windows: clip.exe writes (UTF-16LE with a BOM is the one input it reads as Unicode; empty
+ * input empties the clipboard), and PowerShell's Get-Clipboard reads, told to answer in UTF-8
+ * and without a line break of its own. Both come with every Windows 10 and 11.
+ */
+const WINDOWS_READ = "[Console]::OutputEncoding=[Text.Encoding]::UTF8; $t = Get-Clipboard -Raw; if ($t) { [Console]::Out.Write($t) }"
 
 const TOOLS = {
   'wl-copy': { name: 'wl-copy', write: ['wl-copy', '--type', 'text/plain;charset=utf-8'], read: ['wl-paste', '--no-newline'], clear: ['wl-copy', '--clear'] },
   xclip: { name: 'xclip', write: ['xclip', '-selection', 'clipboard', '-in'], read: ['xclip', '-selection', 'clipboard', '-out'], clear: null },
   xsel: { name: 'xsel', write: ['xsel', '--clipboard', '--input'], read: ['xsel', '--clipboard', '--output'], clear: ['xsel', '--clipboard', '--clear'] },
   pbcopy: { name: 'pbcopy', write: ['pbcopy'], read: ['pbpaste'], clear: null },
+  clip: { name: 'clip', write: ['clip.exe'], read: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', WINDOWS_READ], clear: null, input: 'utf16le' },
 } satisfies Record<string, ClipboardTool>
 
 /** How long a clipboard program may take before it counts as failed. */
@@ -54,8 +65,7 @@ function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
  */
 export function findClipboardTool(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ClipboardTool {
   if (platform === 'darwin') return TOOLS.pbcopy
-  if (platform === 'win32')
-    throw new KeyholdError('NOT_FOUND', `\`keyhold secret copy\` cannot reach the clipboard on Windows yet. ${NO_CLIPBOARD_HINT}`)
+  if (platform === 'win32') return TOOLS.clip
   const wayland = !!env.WAYLAND_DISPLAY
   const x11 = !!env.DISPLAY
   if (!wayland && !x11)
@@ -74,7 +84,7 @@ export function findClipboardTool(env: NodeJS.ProcessEnv, platform: NodeJS.Platf
  * exits 0. SECURITY: the text goes through a pipe, never on a command line, and the program's
  * own messages are not read (they could echo it).
  */
-function runTool(argv: string[], input: string, env: NodeJS.ProcessEnv, readOutput: boolean): Promise<string> {
+function runTool(argv: string[], input: string, env: NodeJS.ProcessEnv, readOutput: boolean, encoding: ClipboardTool['input'] = 'utf8'): Promise<string> {
   return new Promise((resolve, reject) => {
     // xclip and wl-copy stay in the background to serve the copy: they must not hold our pipes,
     // and the copy is made when the program we started exits ('exit', not 'close').
@@ -95,8 +105,14 @@ function runTool(argv: string[], input: string, env: NodeJS.ProcessEnv, readOutp
     if (readOutput) child.on('close', done)
     else child.on('exit', done)
     child.stdin!.on('error', () => undefined)
-    child.stdin!.end(input, 'utf8')
+    child.stdin!.end(encodeInput(input, encoding))
   })
+}
+
+/** The bytes a clipboard program reads: UTF-8, or UTF-16LE after a BOM (nothing at all for an empty text, which clears). */
+export function encodeInput(text: string, encoding: ClipboardTool['input'] = 'utf8'): Buffer {
+  if (encoding === 'utf16le') return text === '' ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+  return Buffer.from(text, 'utf8')
 }
 
 /** SHA-256 of a copied text: what the clear compares, instead of keeping the text. */
@@ -117,12 +133,12 @@ export class SystemClipboard implements Clipboard {
   }
 
   async writeText(text: string): Promise<void> {
-    await runTool(this.tool.write, text, this.env, false)
+    await runTool(this.tool.write, text, this.env, false, this.tool.input)
     this.written = digestOf(text)
   }
 
   async clear(): Promise<void> {
-    await (this.tool.clear ? runTool(this.tool.clear, '', this.env, false) : runTool(this.tool.write, '', this.env, false))
+    await (this.tool.clear ? runTool(this.tool.clear, '', this.env, false) : runTool(this.tool.write, '', this.env, false, this.tool.input))
   }
 }
 
