@@ -13,6 +13,7 @@ import type {
 } from '../../src-shared/types/activity'
 import { client } from '../api/client'
 import { errorText } from '../api/errors'
+import { t } from '../i18n'
 import { searchMatches } from '../components/activity/words'
 import { useVaultStore } from './vault.store'
 
@@ -82,7 +83,7 @@ export const useActivityStore = defineStore('activity', () => {
   /** Why the filters cannot be asked as they are (a range that ends before it starts), or null. */
   const filterProblem = computed(() => {
     const { from, to } = filters.value
-    return from && to && from > to ? 'The “To” date is before the “From” date. Choose a range that ends on or after its start.' : null
+    return from && to && from > to ? t('activity.filters.rangeBackwards') : null
   })
 
   function query(before?: number): ActivityQuery {
