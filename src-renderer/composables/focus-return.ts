@@ -13,17 +13,27 @@ if (typeof document !== 'undefined')
     true,
   )
 
+/** Where focus goes when the control that opened a dialog is gone: the page's main action. */
+const MAIN_ACTION = '.page-header .btn-primary'
+
 /**
  * Gives focus back, once the calling dialog is gone, to the control that opened it. That
  * is the focused control when the dialog is set up; when focus sits on no control then
  * (a dialog opened by a route: the page frame focuses its main region on navigation), it
- * is the last control that had focus. Nothing happens when that control is gone too.
+ * is the last control that had focus. When that control is gone too (Home's "+ Add password"
+ * opened the form on its page; the row it was opened from was deleted), focus goes to the
+ * page's main action ("+ Add API secret"), once the page has settled.
  */
 export function useFocusReturn(): void {
   const active = typeof document === 'undefined' ? null : document.activeElement
   const opener = active instanceof HTMLElement && active.matches(CONTROL) ? active : lastControl
   // After the DOM is gone, and after a dialog nested in this one has given focus back first.
   onUnmounted(() => {
-    if (opener?.isConnected) opener.focus()
+    if (opener?.isConnected) return opener.focus()
+    setTimeout(() => {
+      // Unless something (another dialog) took focus meanwhile.
+      if (document.activeElement && document.activeElement !== document.body && document.activeElement.matches(CONTROL)) return
+      document.querySelector<HTMLElement>(MAIN_ACTION)?.focus()
+    }, 0)
   })
 }

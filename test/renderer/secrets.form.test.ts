@@ -65,6 +65,24 @@ describe('The API secrets screens', () => {
     expect(errorOf('secret-url').text()).toMatch(/^The URL must be an absolute http:\/\/ or https:\/\/ address/)
   })
 
+  it('gives focus to "+ Add API secret" when the form opened from the home page closes (the menu that opened it is gone)', async () => {
+    await open('/')
+    await wrapper.get('.page-header button[aria-haspopup="menu"]').trigger('click')
+    await flushPromises()
+    const item = [...document.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((b) => b.textContent?.trim() === 'Add API secret')!
+    item.focus()
+    item.click()
+    await flushPromises()
+    await wrapper.get('form#secret-form').isVisible()
+    ;[...document.querySelectorAll<HTMLElement>('dialog button')].find((b) => b.textContent?.trim() === 'Cancel')!.click()
+    await flushPromises()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(wrapper.find('form#secret-form').exists()).toBe(false)
+    const focused = document.activeElement as HTMLElement
+    expect(focused.matches('.page-header .btn-primary')).toBe(true)
+    expect(focused.textContent?.trim()).toBe('Add API secret')
+  })
+
   it('shows main\'s duplicate-Identifier refusal next to the Identifier field, and saves nothing', async () => {
     await open('/api-secrets/new')
     await fillRequired()
