@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Result, SerializedError } from '../../src-shared/errors'
 import { describeFields, describeIssues } from '../../src-shared/validation'
 import { errorText } from '../api/errors'
+import { translateCoreMessage } from '../i18n/core-messages'
 
 /** A form's own check of one field: its message, or a falsy value when the field passes. */
 export type OwnChecks<F extends string> = Partial<Record<F, string | false | null | undefined>>
@@ -21,6 +22,8 @@ const CONTROLS = 'input:not([type="hidden"]):not(:disabled), select:not(:disable
  * `fields` are the form's fields, named as the request names them; `values`, when given,
  * reads them, and a field's error goes as soon as it changes (the message was about what
  * it held). The template marks its <form>, or the FormDialog around it, with `ref="form"`.
+ * The schemas' and main's messages are English (they are the CLI's too): they are shown in
+ * the app's language (translateCoreMessage); the form's own checks are in its own words.
  */
 export function useForm<F extends string>(fields: readonly F[], values?: () => Record<F, unknown>) {
   const formRef = useTemplateRef<HTMLFormElement | ComponentPublicInstance>('form')
@@ -79,11 +82,11 @@ export function useForm<F extends string>(fields: readonly F[], values?: () => R
   async function check(schema: z.ZodType, input: unknown, own: OwnChecks<F> = {}): Promise<boolean> {
     clear()
     const parsed = schema.safeParse(input)
-    const found: Record<string, string> = parsed.success ? {} : (describeFields(parsed.error) ?? {})
+    const found = translated(parsed.success ? undefined : describeFields(parsed.error))
     for (const field of fields) if (own[field]) found[field] = own[field]
     if (parsed.success && Object.keys(found).length === 0) return true
     // A problem with the request as a whole names no field: main's own summary says it.
-    await show(found, !parsed.success && !describeFields(parsed.error) ? describeIssues(parsed.error) : null)
+    await show(found, !parsed.success && !describeFields(parsed.error) ? translateCoreMessage(describeIssues(parsed.error)) : null)
     return false
   }
 
@@ -98,9 +101,14 @@ export function useForm<F extends string>(fields: readonly F[], values?: () => R
     const result = await call().finally(() => (busy.value = false))
     if (result.ok) return result.value
     const known = Object.keys(result.error.fields ?? {}).some((field) => (fields as readonly string[]).includes(field))
-    await (known ? show(result.error.fields!) : fail(place(result.error), errorText(result.error)))
+    await (known ? show(translated(result.error.fields)) : fail(place(result.error), errorText(result.error)))
     return undefined
   }
 
   return { errors, general, busy, clear, fail, check, send }
+}
+
+/** Each field's message (the schemas' or main's, in English) in the app's language. */
+function translated(fields: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, message]) => [field, translateCoreMessage(message)]))
 }
