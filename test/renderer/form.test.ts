@@ -4,6 +4,7 @@ import { defineComponent, h, ref } from 'vue'
 import { z } from 'zod'
 import FormField from '../../src-renderer/components/FormField.vue'
 import { useForm } from '../../src-renderer/composables/form'
+import { applyLocale } from '../../src-renderer/i18n'
 import type { Result } from '../../src-shared/errors'
 import { lineText } from '../../src-shared/text'
 
@@ -134,5 +135,33 @@ describe('useForm and FormField', () => {
     expect(wrapper.get('.general').text()).toBe('The disk is full, so nothing was saved. Free some space and try again.')
     expect(wrapper.find('.field-error').exists()).toBe(false)
     expect(document.activeElement?.id).toBe('f-name')
+  })
+
+  it('shows the schema\'s and main\'s messages in the app\'s language; the form\'s own words as it gives them', async () => {
+    applyLocale('pt-BR')
+    try {
+      const answers: Array<Result<string>> = [
+        { ok: false, error: { code: 'INVALID_INPUT', message: 'Invalid input: roles A key can have at most 2 roles.', fields: { roles: 'A key can have at most 2 roles.' } } },
+        { ok: false, error: { code: 'CONFLICT', message: 'A role named "Deploy bot" already exists. Choose another name.' } },
+      ]
+      await open(async () => answers.shift()!, () => ({ roles: vm().roles.length === 1 && 'Adicione outra função.' }))
+      vm().roles = ['a', 'b', 'c']
+      await submit()
+      expect(wrapper.get('#f-name-error').text()).toBe('O nome é obrigatório.')
+      expect(wrapper.get('#f-roles-error').text()).toBe('Uma chave pode ter no máximo 2 funções.')
+
+      vm().roles = ['a']
+      await wrapper.get('#f-name').setValue('Deploy bot')
+      await submit()
+      expect(wrapper.get('#f-roles-error').text()).toBe('Adicione outra função.')
+
+      vm().roles = []
+      await submit()
+      expect(wrapper.get('#f-roles-error').text()).toBe('Uma chave pode ter no máximo 2 funções.')
+      await submit()
+      expect(wrapper.get('#f-name-error').text()).toBe('Já existe uma função chamada "Deploy bot". Escolha outro nome.')
+    } finally {
+      applyLocale('en')
+    }
   })
 })
