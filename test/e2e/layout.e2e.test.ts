@@ -198,6 +198,16 @@ describe('the list pages with long, realistic data in Chromium, at 900×700 and 
           if (target.viewActions && !(await header.getByRole('button', { name: 'View Actions' }).isVisible())) problems.push(`${target.id}: no View Actions menu`)
 
           if (target.id === 'api-secrets') {
+            // The search's placeholder says what it searches: all of it shows.
+            const fits = (await page.evaluate(`(() => {
+              const input = document.querySelector('#secrets-search')
+              const style = getComputedStyle(input)
+              const context = document.createElement('canvas').getContext('2d')
+              context.font = style.font
+              const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+              return [Math.ceil(context.measureText(input.placeholder).width), Math.floor(room)]
+            })()`)) as [number, number]
+            if (fits[0] > fits[1]) problems.push(`api-secrets: the search placeholder needs ${fits[0]} px and has ${fits[1]} px`)
             // Identifier and Method give way first in a narrow window.
             const identifier = await page.getByRole('columnheader', { name: 'Identifier' }).isVisible()
             if (identifier !== size.width > 1100) problems.push(`api-secrets: Identifier is ${identifier ? 'shown' : 'hidden'} at ${size.width} px`)

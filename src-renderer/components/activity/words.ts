@@ -1,5 +1,6 @@
 import { ACTIVITY_EVENTS, ACTOR_TYPES, type ActivityDetail, type ActivityEntry, type ActivityEvent, type Actor, type ActorType, type Outcome, type Target } from '../../../src-shared/types/activity'
 import { formattingLocale, t } from '../../i18n'
+import { recordedRoleName } from '../app-keys/role-text'
 
 /**
  * How the activity log is worded for people, one definition each: an event, who did it, what
@@ -264,8 +265,8 @@ function eventDetailText(entry: Pick<ActivityEntry, 'event' | 'detail'>): string
     case 'appkey.deactivated':
     case 'appkey.removed': {
       const roles = list(d.roles)
-      // Role names are the vault's own words (built-in or typed): shown as stored.
-      return roles ? (roles.length ? t('activity.detail.roles', { roles: roles.join(', ') }) : t('activity.detail.noRoles')) : ''
+      // Role names as recorded: a built-in role's in the app's language, a typed one as typed.
+      return roles ? (roles.length ? t('activity.detail.roles', { roles: roles.map(recordedRoleName).join(', ') }) : t('activity.detail.noRoles')) : ''
     }
     case 'appkey.exported': {
       const keys = num(d.count) === null ? null : counted('activity.count.keys', num(d.count)!)

@@ -24,3 +24,31 @@ export function roleSummary(role: Pick<Role, 'permissions' | 'tags'>): string {
     )
     .join('; ')
 }
+
+/** The built-in roles' message keys, by id: their names are Keyhold's words, so they are translated; people's roles keep their names. */
+const BUILTIN_ROLE_KEYS: Record<string, string> = {
+  'secrets-reader': 'secretsReader',
+  'secrets-editor': 'secretsEditor',
+  'apps-reader': 'appsReader',
+  'audit-reader': 'auditReader',
+}
+
+/** A role's name as the screen shows it: a built-in role's in the app's language, any other as it was named. */
+export function roleName(role: { id: string; name: string }): string {
+  const key = BUILTIN_ROLE_KEYS[role.id]
+  return key ? t(`appKeys.builtinRoles.${key}`) : role.name
+}
+
+/** The built-in roles' names as the vault stores them (they cannot be renamed, and no other role may take them). */
+const BUILTIN_ROLE_NAMES: Record<string, string> = {
+  'API secrets reader': 'secrets-reader',
+  'API secrets editor': 'secrets-editor',
+  'Apps reader': 'apps-reader',
+  'Audit reader': 'audit-reader',
+}
+
+/** A role name as recorded (the activity log keeps names): a built-in role's in the app's language. */
+export function recordedRoleName(name: string): string {
+  const id = BUILTIN_ROLE_NAMES[name]
+  return id ? roleName({ id, name }) : name
+}
