@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
+import vueI18n from '@intlify/eslint-plugin-vue-i18n'
 import globals from 'globals'
 
 /**
@@ -59,6 +60,30 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
     // vue-tsc checks names in <script lang="ts">, as tsc does for .ts files (where typescript-eslint turns no-undef off too).
     rules: { 'no-undef': 'off' },
+  },
+  {
+    // Every word a screen shows goes through vue-i18n (src-renderer/i18n): no raw text in a
+    // template or in an attribute a person reads or hears; every key used exists in English.
+    files: ['src-renderer/**/*.vue'],
+    plugins: { '@intlify/vue-i18n': vueI18n },
+    settings: {
+      'vue-i18n': {
+        localeDir: { pattern: './src-renderer/i18n/locales/*/*.json', localeKey: 'path', localePattern: /^.*\/locales\/(?<locale>[A-Za-z0-9-]+)\/[^/]+\.json$/ },
+        messageSyntaxVersion: '^11.0.0',
+      },
+    },
+    rules: {
+      '@intlify/vue-i18n/no-raw-text': [
+        'error',
+        {
+          attributes: { '/.+/': ['title', 'aria-label', 'aria-description', 'aria-placeholder', 'aria-roledescription', 'aria-valuetext', 'placeholder', 'alt', 'label'] },
+          // Symbols and the product's name read the same in every language.
+          ignorePattern: '^[\\s\\-#:()&+×⋮…·/|•*✓✕←→↑↓—–%.,]+$',
+          ignoreText: ['Keyhold'],
+        },
+      ],
+      '@intlify/vue-i18n/no-missing-keys': 'error',
+    },
   },
   {
     rules: {
