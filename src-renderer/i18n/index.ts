@@ -31,6 +31,17 @@ export function localeMessages(): Record<Locale, Messages> {
   return out
 }
 
+/** Every message of `messages` by its dotted key ("secrets.page.add"). */
+export function flattenMessages(messages: Messages, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (typeof value === 'string') out.set(path, value)
+    else for (const [k, v] of flattenMessages(value as Messages, path)) out.set(k, v)
+  }
+  return out
+}
+
 /** The locale for the system's languages (navigator.languages): Portuguese → pt-BR, else English. */
 export function systemLocale(languages: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages): Locale {
   for (const language of languages) {

@@ -2,7 +2,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { detailText, eventText, searchMatches } from '../../src-renderer/components/activity/words'
-import { applyLocale, localeMessages, type Messages } from '../../src-renderer/i18n'
+import { applyLocale, localeMessages, flattenMessages as flatten } from '../../src-renderer/i18n'
 import ActivityView from '../../src-renderer/views/ActivityView.vue'
 import { FakeActivity, RESTORED, STRIPE_ID } from './activity.fake'
 import { FakeVault } from './fake-api'
@@ -10,16 +10,6 @@ import { mountWith } from './mount'
 
 const PASSWORD = 'correct horse battery staple'
 
-/** Every message by its dotted key. */
-function flatten(messages: Messages, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const [key, value] of Object.entries(messages)) {
-    const path = prefix ? `${prefix}.${key}` : key
-    if (typeof value === 'string') out.set(path, value)
-    else for (const [k, v] of flatten(value as Messages, path)) out.set(k, v)
-  }
-  return out
-}
 const all = localeMessages()
 const english = flatten(all.en)
 const portuguese = flatten(all['pt-BR'])

@@ -1,6 +1,7 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import KeyCreatedScreen from '../../src-renderer/components/apps/KeyCreatedScreen.vue'
+import { recordedRoleName, roleName } from '../../src-renderer/components/app-keys/role-text'
 import { applyLocale, i18n, type Locale } from '../../src-renderer/i18n'
 import ApplicationKeysView from '../../src-renderer/views/ApplicationKeysView.vue'
 import MyAppsView from '../../src-renderer/views/MyAppsView.vue'
@@ -88,14 +89,15 @@ describe('My apps and Application Keys in Brazilian Portuguese', () => {
     expect(dialog().text()).not.toMatch(/Choose|Expiration|Application type/)
   })
 
-  it('Application Keys: header, table, permissions and notes are in Portuguese; role names (data) stay as stored', async () => {
+  it('Application Keys: header, table, permissions and notes are in Portuguese; a built-in role by its Portuguese name', async () => {
     ;({ wrapper } = await mountWith(api(), { component: ApplicationKeysView, path: '/application-keys', locale: 'pt-BR' }))
     await flushPromises()
     const text = wrapper.text()
     expect(wrapper.get('h1').text()).toBe('Chaves de aplicação')
     for (const word of ['Gerenciar minhas chaves', 'Exportar', 'Adicionar chave de terceiros', 'Este cofre', 'Interna', 'Terceiros', 'Sem chave pública', 'Ativa'])
       expect(text).toContain(word)
-    expect(text).toContain('API secrets reader')
+    expect(text).toContain('Leitor de segredos de API')
+    expect(text).not.toContain('API secrets reader')
     expect(text).not.toMatch(ENGLISH)
   })
 })
@@ -143,5 +145,19 @@ describe('KeyCreatedScreen in each language', () => {
     expect(wrapper.text()).toContain('Esta chave é mostrada uma única vez.')
     expect(wrapper.text()).toContain('Nunca (até ser revogada)')
     expect(wrapper.text()).not.toMatch(/Your phone|shown only once|Never|Application type|Done/)
+  })
+})
+
+describe('role names', () => {
+  afterEach(() => applyLocale('en'))
+
+  it("a built-in role's name is Keyhold's words, in the app's language; a role a person named keeps its name", () => {
+    applyLocale('pt-BR')
+    expect(roleName({ id: 'audit-reader', name: 'Audit reader' })).toBe('Leitor de auditoria')
+    expect(roleName({ id: '0b7c9a4e-1111-4222-8333-444455556666', name: 'Audit reader copy' })).toBe('Audit reader copy')
+    expect(recordedRoleName('API secrets editor')).toBe('Editor de segredos de API')
+    expect(recordedRoleName('Deployers')).toBe('Deployers')
+    applyLocale('en')
+    expect(roleName({ id: 'audit-reader', name: 'Audit reader' })).toBe('Audit reader')
   })
 })

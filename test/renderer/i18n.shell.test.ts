@@ -1,7 +1,7 @@
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
-import { applyLocale, localeMessages, type Messages } from '../../src-renderer/i18n'
+import { applyLocale, localeMessages, flattenMessages as flatten } from '../../src-renderer/i18n'
 import { clearDelay } from '../../src-renderer/lib/clear-delay'
 import { passwordStrength } from '../../src-renderer/lib/password-strength'
 import CreateVaultView from '../../src-renderer/views/CreateVaultView.vue'
@@ -12,16 +12,6 @@ import { FakeSecrets } from './secrets.fake'
 
 const PASSWORD = 'correct horse battery staple'
 
-/** Every message of the areas this test covers, by dotted key. */
-function flatten(messages: Messages, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const [key, value] of Object.entries(messages)) {
-    const path = prefix ? `${prefix}.${key}` : key
-    if (typeof value === 'string') out.set(path, value)
-    else for (const [k, v] of flatten(value as Messages, path)) out.set(k, v)
-  }
-  return out
-}
 const all = localeMessages()
 const english = flatten(all.en)
 const portuguese = flatten(all['pt-BR'])

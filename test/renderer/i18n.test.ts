@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LOCALES, localeMessages, systemLocale, type Messages } from '../../src-renderer/i18n'
+import { LOCALES, localeMessages, systemLocale, flattenMessages as flatten } from '../../src-renderer/i18n'
 
-/** Every message of a locale by its dotted key. */
-function flatten(messages: Messages, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const [key, value] of Object.entries(messages)) {
-    const path = prefix ? `${prefix}.${key}` : key
-    if (typeof value === 'string') out.set(path, value)
-    else for (const [k, v] of flatten(value as Messages, path)) out.set(k, v)
-  }
-  return out
-}
 
 /** A message's placeholders ({name}) and plural branches, which every translation must keep. */
 const shape = (message: string) => ({
