@@ -53,6 +53,12 @@ describe('SettingsView', () => {
     await flushPromises()
   }
 
+  it('says what the asterisk means in the words every form uses', () => {
+    const notes = wrapper.findAll('.required-note').map((note) => note.text())
+    expect(notes.length).toBeGreaterThanOrEqual(2)
+    for (const note of notes) expect(note).toBe('* The items with an asterisk are mandatory.')
+  })
+
   it('shows the auto-lock minutes', () => {
     expect((input('autoLockMinutes').element as HTMLInputElement).value).toBe('10')
   })
