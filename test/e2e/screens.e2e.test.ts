@@ -106,6 +106,46 @@ describe('every screen in both languages, light and dark (Chromium)', () => {
     return problems
   }
 
+  it('the empty list pages, in both languages and themes: each offers its main action as a button, and axe finds nothing', async () => {
+    // An empty vault of its own, in a second window.
+    const empty = await openApp(browser)
+    const own = page
+    page = empty.page
+    try {
+      await empty.bridge.services.vault.create({ password: PASSWORD, rememberOnDevice: false })
+      const problems: string[] = []
+      for (const locale of ['en', 'pt-BR'] as const) {
+        for (const scheme of ['light', 'dark'] as const) {
+          const s = (key: string) => say(locale, key)
+          await page.emulateMedia({ colorScheme: scheme })
+          await page.evaluate(`localStorage.setItem('keyhold.language', ${JSON.stringify(locale)})`)
+          await page.evaluate('location.hash = "#/"')
+          await page.reload()
+          await page.getByRole('heading', { name: s('shell.home.title'), level: 1 }).waitFor()
+          for (const [hash, heading, title, action] of [
+            ['#/api-secrets', 'shell.nav.apiSecrets', 'secrets.page.emptyTitle', 'secrets.page.add'],
+            ['#/my-apps', 'shell.nav.myApps', 'apps.view.emptyTitle', 'apps.view.newKey'],
+            ['#/application-keys', 'shell.nav.applicationKeys', 'appKeys.page.emptyTitle', 'appKeys.page.addExternal'],
+            ['#/application-keys/mine', 'shell.nav.myKeys', 'appKeys.myKeys.emptyTitle', 'appKeys.myKeys.generateNew'],
+          ] as const) {
+            await go(hash, s(heading))
+            const state = page.locator('section.empty')
+            await state.getByText(s(title)).waitFor()
+            // The header keeps its main action; the empty state offers the first step as a button too.
+            if ((await page.locator('.page-header').getByRole('button', { name: s(action) }).count()) !== 1) problems.push(`${hash}: no "${s(action)}" in the header`)
+            if ((await state.locator('.empty-actions .btn-primary').count()) !== 1) problems.push(`${hash}: the empty state offers no button`)
+            problems.push(...(await check(locale, scheme, `empty-${hash.replace(/\W+/g, '-').replace(/^-|-$/g, '')}`)))
+          }
+        }
+      }
+      expect(empty.problems).toEqual([])
+      expect(problems).toEqual([])
+    } finally {
+      page = own
+      await empty.close()
+    }
+  })
+
   for (const locale of ['en', 'pt-BR'] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       it(`${locale}, ${scheme}: create, unlock, home, the list pages, settings and their dialogs`, async () => {
