@@ -1,6 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { KeyholdError } from '../../src-shared/errors'
-import { CompanionError, openTerminalSession, type Session } from '../../src-shared/local-access/client'
+import { CompanionError, openTerminalSession, type Session } from '../../src-shared/local-access/link'
 import type { TerminalClaim } from '../../src-shared/local-access/messages'
 import { agentEndpoint } from '../core/agent/agent-paths'
 import { connectSocket } from '../core/agent/socket-transport'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { SerializedError } from '../errors'
 import { isOneLine } from '../text'
+import { MODES } from './protocol'
 
 /**
  * The messages of the local access protocol, version 1 (docs/pairing-protocol.md §4 to §8),
@@ -8,12 +9,8 @@ import { isOneLine } from '../text'
  * ones); a known field of the wrong type or out of bounds is a PROTOCOL_ERROR.
  */
 
-export const PROTOCOL_VERSION = 1
-export const SUPPORTED_VERSIONS = [PROTOCOL_VERSION] as const
-export const PROLOGUE_LABEL = 'keyhold-local/1'
+export { appKeySignedMessage, MODES, PROLOGUE_LABEL, prologue, PROTOCOL_VERSION, readClearError, readServerHello, SUPPORTED_VERSIONS, type ClearError, type Mode, type ServerHello } from './protocol'
 
-export const MODES = ['pair', 'session', 'appkey', 'terminal'] as const
-export type Mode = (typeof MODES)[number]
 
 export const PLATFORMS = ['android', 'ios', 'linux', 'macos', 'windows', 'chrome', 'firefox', 'edge', 'safari', 'other'] as const
 export const COMPANION_KINDS = ['mobile', 'extension', 'cli'] as const
@@ -59,25 +56,6 @@ export const clientHelloSchema = z.object({
   app: ID.optional(),
 })
 export type ClientHello = z.infer<typeof clientHelloSchema>
-
-export const serverHelloSchema = z.object({
-  t: z.literal('hello'),
-  v: z.number().int(),
-  vault: ID,
-  locked: z.boolean(),
-  software: z.string().max(64),
-  ops: z.array(z.string().max(64)).max(64),
-})
-export type ServerHello = z.infer<typeof serverHelloSchema>
-
-export const clearErrorSchema = z.object({
-  t: z.literal('error'),
-  code: z.string().max(64),
-  message: z.string().max(500),
-  versions: z.array(z.number().int()).max(8).optional(),
-  retryAfterMs: z.number().int().min(0).optional(),
-})
-export type ClearError = z.infer<typeof clearErrorSchema>
 
 /** The application a pairing is for, as message 2 and the pairing view show it. */
 export const appViewSchema = z.object({ id: ID, name: z.string().min(1).max(100), type: z.enum(['mobile', 'extension']) })
@@ -200,35 +178,3 @@ export const OP_ARGS = {
     z.object({ error: z.object({ code: z.string().max(64), message: z.string().max(500) }), usage: z.boolean().optional() }),
   ]),
 } satisfies Record<Op, z.ZodType>
-
-/**
- * The Noise prologue (§3.2): the label, then the client hello and the last server hello as
- * carried (their JSON bytes), each with its length, so a relay that changes either fails the
- * handshake.
- */
-export function prologue(clientHello: Uint8Array, serverHello: Uint8Array): Uint8Array {
-  const label = new TextEncoder().encode(PROLOGUE_LABEL)
-  const out = new Uint8Array(label.length + 8 + clientHello.length + serverHello.length)
-  const view = new DataView(out.buffer)
-  out.set(label, 0)
-  let at = label.length
-  view.setUint32(at, clientHello.length, false)
-  out.set(clientHello, at + 4)
-  at += 4 + clientHello.length
-  view.setUint32(at, serverHello.length, false)
-  out.set(serverHello, at + 4)
-  return out
-}
-
-/** The message that third-party application keys sign (§7). */
-export function appKeySignedMessage(handshakeHash: Uint8Array, challenge: Uint8Array, key: string): Uint8Array {
-  const label = new TextEncoder().encode('keyhold-appkey-auth/1')
-  const keyBytes = new TextEncoder().encode(key)
-  const out = new Uint8Array(label.length + 1 + handshakeHash.length + challenge.length + keyBytes.length)
-  out.set(label, 0)
-  out[label.length] = 0
-  out.set(handshakeHash, label.length + 1)
-  out.set(challenge, label.length + 1 + handshakeHash.length)
-  out.set(keyBytes, label.length + 1 + handshakeHash.length + challenge.length)
-  return out
-}

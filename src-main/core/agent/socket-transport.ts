@@ -1,6 +1,7 @@
 import { connect } from 'node:net'
 import { KeyholdError } from '../../../src-shared/errors'
-import { FrameQueue, type FrameTransport } from '../../../src-shared/local-access/client'
+import { FrameQueue } from '../../../src-shared/local-access/frame-queue'
+import type { FrameTransport } from '../../../src-shared/local-access/link'
 import { FrameError, FrameReader, withLengthPrefix } from '../../../src-shared/local-access/frames'
 import { checkAgentFolder, type AgentEndpoint } from './agent-paths'
 
