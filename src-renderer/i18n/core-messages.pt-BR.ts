@@ -68,7 +68,7 @@ export const SENTENCES: Readonly<Record<string, string>> = {
 
   // Activity log
   'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.':
-    'Não há uma cópia mais antiga do cofre para aceitar: o registro de atividades não está atrás do que este computador viu.',
+    'Não há uma cópia mais antiga do cofre para aceitar: o registro de atividades não está defasado em relação ao que este computador viu.',
   'That file is not JSON. Give the file `keyhold audit export --format json` wrote.': 'Esse arquivo não é JSON. Informe o arquivo gravado por `keyhold audit export --format json`.',
   'That file is not an activity log export. Give the file `keyhold audit export --format json` wrote.':
     'Esse arquivo não é uma exportação do registro de atividades. Informe o arquivo gravado por `keyhold audit export --format json`.',
@@ -95,7 +95,7 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   'This authorization key was revoked. Generate a new key in My apps and pair again.': 'Esta chave de autorização foi revogada. Gere uma nova chave em Meus apps e pareie de novo.',
   'This authorization key has expired. Generate a new key in My apps and pair again.': 'Esta chave de autorização expirou. Gere uma nova chave em Meus apps e pareie de novo.',
   'The expiration date is in the past. Choose a later date and time, or leave it empty so the key lasts until you revoke it.':
-    'A data de expiração está no passado. Escolha uma data e hora posteriores ou deixe-a vazia para que a chave valha até você revogá-la.',
+    'A data de expiração já passou. Escolha uma data e hora posteriores ou deixe o campo em branco para que a chave valha até você revogá-la.',
   'Copying is not available here.': 'Não é possível copiar aqui.',
   'This code can no longer be copied: Keyhold shows it only once and does not keep it. If you did not note it, revoke the application and create a new key.':
     'Este código não pode mais ser copiado: o Keyhold o mostra uma única vez e não o guarda. Se você não o anotou, revogue o aplicativo e crie uma nova chave.',
@@ -115,7 +115,7 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   'This computer is on no private network, so no phone can reach it. Connect to your Wi-Fi or local network, then turn it on again.':
     'Este computador não está em nenhuma rede privada, então nenhum celular consegue alcançá-lo. Conecte-se ao seu Wi-Fi ou à rede local e ative de novo.',
   'Keyhold could not be reached on the network. Check that the phone and the computer are on the same network and that Phones on this network is on in Keyhold, then try again.':
-    'Não foi possível alcançar o Keyhold pela rede. Confira se o celular e o computador estão na mesma rede e se Celulares nesta rede está ativado no Keyhold e tente novamente.',
+    'Não foi possível acessar o Keyhold pela rede. Confira se o celular e o computador estão na mesma rede e se a opção Celulares nesta rede está ativada no Keyhold; depois, tente novamente.',
   'The computer at this address is not the Keyhold that showed the QR code (its certificate differs). Nothing was sent. Scan the QR code again.':
     'O computador neste endereço não é o Keyhold que mostrou o código QR (o certificado dele é diferente). Nada foi enviado. Escaneie o código QR de novo.',
   'Nothing is serving this vault: start the Keyhold app (with Connected apps on) or run `keyhold agent`, then try again.':
@@ -123,20 +123,20 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.':
     'Este terminal ainda não tem permissão para usar o Keyhold. Execute o comando de novo para que a permissão seja pedida.',
   'This terminal is no longer allowed (10 minutes idle, 12 hours, or the vault locked). Run the command again.':
-    'Este terminal não tem mais permissão (10 minutos inativo, 12 horas ou o cofre foi bloqueado). Execute o comando de novo.',
+    'Este terminal não tem mais permissão (ficou 10 minutos ocioso, passaram-se 12 horas ou o cofre foi bloqueado). Execute o comando de novo.',
   'No command is waiting for an answer.': 'Nenhum comando está esperando uma resposta.',
-  'A command is already running on this connection. Wait for it to end.': 'Já há um comando em execução nesta conexão. Espere ele terminar.',
-  'Nobody answered the question on the terminal within a minute. Run the command again.': 'Ninguém respondeu à pergunta no terminal em um minuto. Execute o comando de novo.',
+  'A command is already running on this connection. Wait for it to end.': 'Já há um comando em execução nesta conexão. Aguarde até que ele termine.',
+  'Nobody answered the question on the terminal within a minute. Run the command again.': 'Ninguém respondeu à pergunta no terminal dentro de um minuto. Execute o comando de novo.',
   'The terminal went away before it answered.': 'O terminal foi fechado antes de responder.',
   'Keyhold shows its unlock screen only for apps on this computer. Unlock it on the computer.':
     'O Keyhold só mostra a tela de desbloqueio para apps neste computador. Desbloqueie-o no computador.',
   'The vault is locked. Unlock Keyhold on the computer, then try again.': 'O cofre está bloqueado. Desbloqueie o Keyhold no computador e tente novamente.',
   'Another reveal is waiting for an answer on the computer. Wait for it first.':
-    'Outro pedido para mostrar um segredo está esperando resposta no computador. Espere por ele primeiro.',
-  'Nobody answered on the computer within a minute. Try again and answer there.': 'Ninguém respondeu no computador em um minuto. Tente novamente e responda lá.',
+    'Outro pedido para mostrar um segredo está aguardando resposta no computador. Aguarde até que ele seja respondido.',
+  'Nobody answered on the computer within a minute. Try again and answer there.': 'Ninguém respondeu no computador dentro de um minuto. Tente novamente e responda lá.',
   'The vault locked before the reveal was allowed. Unlock Keyhold, then try again.':
     'O cofre foi bloqueado antes que o segredo pudesse ser mostrado. Desbloqueie o Keyhold e tente novamente.',
-  'The person at the computer denied showing this client secret.': 'A pessoa no computador negou mostrar este segredo do cliente.',
+  'The person at the computer denied showing this client secret.': 'A pessoa no computador negou a exibição deste segredo do cliente.',
 
   // Browser integration
   'This Keyhold cannot start a host for browsers.': 'Este Keyhold não consegue iniciar um host para navegadores.',
@@ -147,8 +147,8 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   'This value is not valid.': 'Este valor não é válido.',
   'Enter your master password.': 'Digite sua senha mestra.',
   'The master password has a character that is not valid text. Type it again.': 'A senha mestra tem um caractere que não é texto válido. Digite-a de novo.',
-  'Give the time as ISO-8601 with a time zone, e.g. 2026-12-01T00:00:00Z.': 'Informe a hora em ISO-8601 com fuso horário, por exemplo 2026-12-01T00:00:00Z.',
-  'That question is no longer asked.': 'Essa pergunta não está mais sendo feita.',
+  'Give the time as ISO-8601 with a time zone, e.g. 2026-12-01T00:00:00Z.': 'Informe a hora em ISO-8601 com fuso horário, por exemplo, 2026-12-01T00:00:00Z.',
+  'That question is no longer asked.': 'Essa pergunta não está mais pendente.',
   'The connected app id is not valid.': 'O id do app conectado não é válido.',
   'A tag cannot be empty.': 'Uma tag não pode ficar vazia.',
   'A tag has at most 50 characters.': 'Uma tag tem no máximo 50 caracteres.',
@@ -172,10 +172,10 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   'That copy handle is not valid.': 'Essa referência de cópia não é válida.',
   'The name is mandatory: enter a name for the application.': 'O nome é obrigatório: digite um nome para o aplicativo.',
   'The application type is mandatory: choose Mobile app (mobile) or Extension (extension).':
-    'O tipo de aplicativo é obrigatório: escolha App para celular (mobile) ou Extensão (extension).',
-  'The expiration must be an ISO-8601 date and time, e.g. 2026-12-31T18:00:00Z.': 'A expiração deve ser uma data e hora ISO-8601, por exemplo 2026-12-31T18:00:00Z.',
+    'O tipo de aplicativo é obrigatório: escolha App de celular (mobile) ou Extensão (extension).',
+  'The expiration must be an ISO-8601 date and time, e.g. 2026-12-31T18:00:00Z.': 'A expiração deve ser uma data e hora ISO-8601, por exemplo, 2026-12-31T18:00:00Z.',
   'The expiration must be an ISO-8601 date and time with a time zone, e.g. 2026-12-31T18:00:00Z.':
-    'A expiração deve ser uma data e hora ISO-8601 com fuso horário, por exemplo 2026-12-31T18:00:00Z.',
+    'A expiração deve ser uma data e hora ISO-8601 com fuso horário, por exemplo, 2026-12-31T18:00:00Z.',
   'The application id is not valid (ids look like 8f14e45f-ceea-4e7a-9f1b-3c4d5e6f7a8b; see `keyhold app list`).':
     'O id do aplicativo não é válido (os ids são como 8f14e45f-ceea-4e7a-9f1b-3c4d5e6f7a8b; veja `keyhold app list`).',
   'Unknown filter.': 'Filtro desconhecido.',
