@@ -321,7 +321,7 @@ export const PATTERNS: readonly Pattern[] = [
   // Schemas' bounds and lists of allowed values (codes stay as they are)
   pattern(re`The master password can have at most (\d+) characters\.`, (m) => `A senha mestra pode ter no máximo ${m[1]} caracteres.`),
   pattern(re`The master password must have at least (\d+) characters\.`, (m) => `A senha mestra deve ter pelo menos ${m[1]} caracteres.`),
-  pattern(re`The number of days is at most (\d+)\.`, (m) => `O número de dias é no máximo ${m[1]}.`),
+  pattern(re`The number of days is at most (\d+)\.`, (m) => `O número de dias deve ser no máximo ${m[1]}.`),
   pattern(re`A key can have at most (\d+) characters\.`, (m) => `Uma chave pode ter no máximo ${m[1]} caracteres.`),
   pattern(re`A key can have at most (\d+) roles\.`, (m) => `Uma chave pode ter no máximo ${m[1]} ${plural(m[1]!, 'função', 'funções')}.`),
   pattern(re`A role can be limited to at most (\d+) tags\.`, (m) => `Uma função pode ser limitada a no máximo ${m[1]} ${plural(m[1]!, 'tag', 'tags')}.`),
@@ -330,7 +330,7 @@ export const PATTERNS: readonly Pattern[] = [
   pattern(re`The method must be one of (.+)\.`, (m) => `O método deve ser um destes: ${m[1]}.`),
   pattern(re`The sort must be one of (.+)\.`, (m) => `A ordenação deve ser uma destas: ${m[1]}.`),
   pattern(re`The event must be one of (.+)\.`, (m) => `O evento deve ser um destes: ${m[1]}.`),
-  pattern(re`The tags can be at most (\d+)\.`, (m) => `As tags podem ser no máximo ${m[1]}.`),
+  pattern(re`The tags can be at most (\d+)\.`, (m) => `São permitidas no máximo ${m[1]} tags.`),
   pattern(re`The notes can have at most (\d+) characters\.`, (m) => `As notas podem ter no máximo ${m[1]} caracteres.`),
   pattern(re`The search can have at most (\d+) characters\.`, (m) => `A pesquisa pode ter no máximo ${m[1]} caracteres.`),
   pattern(re`The page size can be at most (\d+)\.`, (m) => `O tamanho da página pode ser no máximo ${m[1]}.`),

@@ -83,7 +83,7 @@ describe('Activity in Brazilian Portuguese', () => {
     expect(cellsOf(w, 2)[2]).toBe('Segredo de API adicionado')
     expect(cellsOf(w, 3)[2]).toBe('Segredo do cliente exibido')
     expect(cellsOf(w, 4).slice(2)).toEqual(['Segredo do cliente copiado', 'O app', 'Stripe prod Segredo de API', 'Permitido', '—'])
-    expect(cellsOf(w, 5).slice(2)).toEqual(['Pareado', 'O app', 'Work phone Aplicação', 'Permitido', 'Pixel 8 · todos os segredos de API'])
+    expect(cellsOf(w, 5).slice(2)).toEqual(['Pareado', 'O app', 'Work phone Aplicativo', 'Permitido', 'Pixel 8 · todos os segredos de API'])
     expect(cellsOf(w, 6).slice(2)).toEqual(['Solicitação', 'Work phone App pareado', 'Segredo de API 0b7c1f2e…', 'Permitido', 'secrets.get'])
     expect(cellsOf(w, 7).slice(5)).toEqual(['Recusado', 'audit.list'])
     expect(cellsOf(w, 8).slice(2, 4)).toEqual(['Chave usada', 'keyhold-a1b2c3-abcdefghjkmn Chave de aplicação'])

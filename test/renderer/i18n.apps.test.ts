@@ -66,7 +66,7 @@ describe('My apps and Application Keys in Brazilian Portuguese', () => {
     expect(wrapper.get('h1').text()).toBe('Meus apps')
     expect(wrapper.findAll('.filter span:first-of-type').map((s) => s.text())).toEqual(['Atuais', 'Expirados e revogados', 'Todos'])
     expect(wrapper.get('[role="radiogroup"]').attributes('aria-label')).toBe('Mostrar')
-    for (const word of ['Nova chave', 'Pendente', 'Ativo', 'App para celular', 'Extensão', 'Nunca', 'Perdeu uma chave ou um dispositivo?'])
+    for (const word of ['Nova chave', 'Pendente', 'Ativo', 'App de celular', 'Extensão', 'Nunca', 'Perdeu uma chave ou um dispositivo?'])
       expect(text).toContain(word)
     expect(wrapper.get('caption').text()).toBe('Aplicativos registrados')
     expect(text).not.toMatch(ENGLISH)
