@@ -192,9 +192,30 @@ describe('every screen in both languages, light and dark (Chromium)', () => {
           })),
         )
 
+        for (const [screen, action] of [
+          ['edit-api-secret', 'common.edit'],
+          ['delete-api-secret', 'common.delete'],
+        ] as const) {
+          await go('#/api-secrets', s('shell.nav.apiSecrets'))
+          problems.push(
+            ...(await dialog(locale, scheme, screen, async () => {
+              await page.getByRole('button', { name: s('shell.rowActions.label', { name: 'Stripe prod' }) }).click()
+              await page.getByRole('menuitem', { name: s(action) }).click()
+            })),
+          )
+        }
+
         await go('#/my-apps', s('shell.nav.myApps'))
         problems.push(...(await check(locale, scheme, 'my-apps')))
         problems.push(...(await dialog(locale, scheme, 'new-key', () => page.locator('.page-header').getByRole('button', { name: s('apps.view.newKey') }).click())))
+        // The screen a new key is shown on once: its QR code, manual code and warnings.
+        await go('#/my-apps', s('shell.nav.myApps'))
+        await page.locator('.page-header').getByRole('button', { name: s('apps.view.newKey') }).click()
+        await page.locator('#app-name').fill(`Phone ${locale} ${scheme}`)
+        await page.locator('input[name="app-type"][value="mobile"]').check()
+        await page.locator('form#new-key-form').evaluate((form) => (form as HTMLFormElement).requestSubmit())
+        await page.locator('img.qr').waitFor()
+        problems.push(...(await dialog(locale, scheme, 'key-created', async () => undefined)))
 
         await go('#/application-keys', s('shell.nav.applicationKeys'))
         problems.push(...(await check(locale, scheme, 'application-keys')))
