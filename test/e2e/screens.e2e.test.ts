@@ -213,7 +213,7 @@ describe('every screen in both languages, light and dark (Chromium)', () => {
         await page.locator('.page-header').getByRole('button', { name: s('apps.view.newKey') }).click()
         await page.locator('#app-name').fill(`Phone ${locale} ${scheme}`)
         await page.locator('input[name="app-type"][value="mobile"]').check()
-        await page.locator('form#new-key-form').evaluate((form) => (form as HTMLFormElement).requestSubmit())
+        await page.locator('form#new-key-form').evaluate((form) => (form as unknown as { requestSubmit(): void }).requestSubmit())
         await page.locator('img.qr').waitFor()
         problems.push(...(await dialog(locale, scheme, 'key-created', async () => undefined)))
 
