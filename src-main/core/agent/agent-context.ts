@@ -21,7 +21,7 @@ export type ConnectionOrigin = { kind: 'local' } | { kind: 'network'; address: s
 export const LOCAL: ConnectionOrigin = { kind: 'local' }
 
 /** Who an authenticated connection speaks for. */
-export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string } | { type: 'terminal'; grant: string | null }
+export type Caller = { type: 'pairing'; pairingId: PairingId } | { type: 'appkey'; key: string; token?: string } | { type: 'terminal'; grant: string; lockOnly?: true }
 
 /** The services the agent serves from. */
 export interface AgentServices {

@@ -347,7 +347,7 @@ export class LocalAgent {
           const live = services.pairings.live(caller.pairingId)
           if (!live) connection.end({ event: 'pairing.ended', reason: services.pairings.endReason(caller.pairingId) })
         } else if (caller.type === 'terminal') {
-          if (caller.grant !== null && !this.ctx?.terminals?.grants.allowed(caller.grant)) connection.end({ event: 'terminal.ended', reason: 'expired' })
+          if (!caller.lockOnly && !this.ctx?.terminals?.grants.allowed(caller.grant)) connection.end({ event: 'terminal.ended', reason: 'expired' })
         } else if (!services.appKeys.stillAllowed(caller.key)) {
           connection.end({ event: 'key.ended' })
         }

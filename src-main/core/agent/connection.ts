@@ -346,8 +346,9 @@ export class Connection {
     const terminals = this.ctx.terminals
     if (!terminals) return this.refuseTerminal()
     const key = grantKey(claim)
-    // Not to be asked (status, lock): its grant if it has one, unrenewed; else a session that may only lock.
-    if (ask === false) return this.openTerminal(terminals.grants.current(key) ? key : null, terminals.grants.current(key))
+    // Not to be asked (status, lock): told its grant, if it has one (unrenewed), and given a
+    // session that may only lock, whatever the grant, so a guessed claim learns nothing more.
+    if (ask === false) return this.openTerminal(key, terminals.grants.current(key), true)
     // Allowed already: the same grant, its 12 hours counted from when the person allowed it.
     const live = terminals.grants.allowed(key, true) ? terminals.grants.current(key) : null
     if (live) return this.openTerminal(key, live)
@@ -416,9 +417,9 @@ export class Connection {
     })
   }
 
-  private openTerminal(key: string | null, grant: { until: string; idleMs: number } | null): void {
+  private openTerminal(key: string, grant: { until: string; idleMs: number } | null, lockOnly = false): void {
     this.sendTransport({ t: 'terminal.result', ok: true, grant })
-    this.open({ type: 'terminal', grant: key })
+    this.open(lockOnly ? { type: 'terminal', grant: key, lockOnly } : { type: 'terminal', grant: key })
   }
 
   private refuseTerminal(): void {

@@ -79,10 +79,8 @@ const isLockOnly = (argv: unknown): boolean => Array.isArray(argv) && argv.lengt
 async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 'terminal' }>, op: Op, args: Record<string, unknown>, connection: RequestConnection): Promise<unknown> {
   const terminals = ctx.terminals
   if (!terminals || (op !== 'cli.run' && op !== 'cli.input')) throw forbidden()
-  if (caller.grant === null) {
-    // A terminal that was not to be asked and holds no grant may lock the vault, nothing else.
-    if (op !== 'cli.run' || !isLockOnly(args.argv)) throw new KeyholdError('FORBIDDEN', 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.')
-  } else if (!terminals.grants.allowed(caller.grant, true)) {
+  // A lock-only session ran its one command past serve()'s check; any other needs a live grant.
+  if (!caller.lockOnly && !terminals.grants.allowed(caller.grant, true)) {
     connection.end({ event: 'terminal.ended', reason: 'expired' })
     throw new KeyholdError('FORBIDDEN', 'This terminal is no longer allowed (10 minutes idle, 12 hours, or the vault locked). Run the command again.')
   }
@@ -218,6 +216,10 @@ async function serve(
     throw new KeyholdError('INVALID_INPUT', describeIssues(parsed.error), describeFields(parsed.error))
   }
   const args = parsed.data as Record<string, unknown>
+  // A terminal that was not to be asked and holds no grant may lock the vault, nothing else:
+  // not even a ping, which would count as activity and keep the vault from locking.
+  if (caller.type === 'terminal' && caller.lockOnly && !(op === 'cli.run' && isLockOnly(args.argv)))
+    throw new KeyholdError('FORBIDDEN', 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.')
   const { services } = ctx
   ctx.activity()
   if (op === 'session.ping') return { now: new Date(ctx.clock.now()).toISOString() }

@@ -203,7 +203,18 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     const claim: TerminalClaim = { command: 'keyhold status', cwd: '/', tty: null, sid: 1, pid: process.pid, ppid: 1 }
     const { session, grant } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim, undefined, false)
     expect(grant).toBeNull()
-    await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.' })
+    const refused = { code: 'FORBIDDEN', message: 'This terminal is not allowed to use Keyhold yet. Run the command again to be asked.' }
+    await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject(refused)
+    await expect(session.request('cli.run', { argv: ['lock-vault', 'x'], cwd: '/' })).rejects.toMatchObject(refused)
+    await expect(session.request('cli.input', { text: 'y' })).rejects.toMatchObject(refused)
+    // Not even a ping, which would count as activity and keep the vault from locking.
+    const activity = vi.spyOn(services.vault, 'activity')
+    try {
+      await expect(session.ping()).rejects.toMatchObject(refused)
+      expect(activity).not.toHaveBeenCalled()
+    } finally {
+      activity.mockRestore()
+    }
     session.close()
     expect(asked.size).toBe(0)
     expect(services.vault.isUnlocked).toBe(true)
@@ -215,7 +226,7 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     await eventually(() => services.agent.status().listening, 5_000)
   })
 
-  it('status of an allowed terminal says until when, without renewing or asking', async () => {
+  it('status of an allowed terminal says until when, without asking; a session not asked for is lock-only even then', async () => {
     asked.clear()
     const first = start(['secret', 'list'])
     await answer((await question()).id, true)
@@ -225,6 +236,17 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(Date.parse(json.terminal.until) - Date.now()).toBeGreaterThan(11 * 3_600_000)
     expect((await result(start(['status']))).stdout).toMatch(/\nTerminal {3}allowed until [\d: -]+, or 10 minutes without a command, or until the vault locks\n$/)
     expect(asked.size).toBe(1)
+
+    // The protocol: told its grant, but given nothing more than lock (a guessed claim learns no more).
+    const { endpoint: socket, desktopKey } = services.agent.status()
+    const vaultId = basename(socket!, '.sock')
+    const child = start(['secret', 'list'])
+    expect(await result(child)).toMatchObject({ status: 0 })
+    const claim: TerminalClaim = { command: 'keyhold status', cwd: '/', tty: null, sid: null, pid: process.pid, ppid: process.pid }
+    const { session, grant } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim, undefined, false)
+    expect(grant).toEqual({ until: json.terminal.until, idleMs: 10 * 60_000 })
+    await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    session.close()
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {
