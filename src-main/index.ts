@@ -98,9 +98,13 @@ function start(): void {
   // Saves under way finish first (a change the person saw succeed is on disk), then
   // SECURITY: the database and every key leave memory before the process does.
   let settled = false
+  let quitting = false
   app.on('before-quit', (event) => {
     if (settled) return
     event.preventDefault()
+    // A second quit while the first is settling waits for it.
+    if (quitting) return
+    quitting = true
     void core
       .settle()
       .then(() => core.shutdown())

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { constants, promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { KeyholdError } from '../../src-shared/errors'
+import { KeyholdError, toSerializedError } from '../../src-shared/errors'
 import { agentEndpoint, readAgentInfo } from '../core/agent/agent-paths'
 import { Vault } from '../core/vault/vault'
 import { parseInteger, type CliContext } from './context'
@@ -53,7 +53,16 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       const agent = info && alive(info.pid) ? info : null
       const holder = agent ? (agent.holder === 'app' ? 'the Keyhold app' : 'keyhold agent') : null
       // This terminal's grant, asked of the agent without asking the person (an application key never routes here).
-      const grant = routed.path === 'agent' ? await terminalGrant(routed, ['status'], false) : null
+      // status is how a person finds out what is wrong: the agent's refusal is reported, not thrown.
+      let grant: Awaited<ReturnType<typeof terminalGrant>> = null
+      let problem: string | null = null
+      if (routed.path === 'agent') {
+        try {
+          grant = await terminalGrant(routed, ['status'], false)
+        } catch (error) {
+          problem = `${toSerializedError(error).code}: ${toSerializedError(error).message}`
+        }
+      }
       grant?.session.close()
       const value = {
         vault: path,
@@ -62,6 +71,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
         commands: routed.path === 'agent' ? 'agent' : 'vault file',
         ...(routed.path === 'file' && { why: routed.why }),
         ...(grant && { terminal: { allowed: grant.grant !== null, until: grant.grant?.until ?? null } }),
+        ...(problem && { terminal: { allowed: null, until: null, problem } }),
       }
       ctx.print(value, () =>
         [
@@ -70,6 +80,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
           routed.path === 'agent'
             ? `Commands   run in ${holder}: no master password (secret, app, key, role, audit, info)`
             : `Commands   open the vault file with the master password, because ${WHY[routed.why]}`,
+          ...(problem ? [`Terminal   the agent did not say whether this terminal is allowed: ${problem}`] : []),
           ...(grant ? [`Terminal   ${grant.grant ? `allowed until ${localTime(grant.grant.until)}, or 10 minutes without a command, or until the vault locks` : `not allowed yet: its first command ${agent?.holder === 'app' ? 'asks you in the Keyhold app' : 'is allowed by keyhold agent (asked on its terminal if it runs with --ask)'}`}`] : []),
         ].join('\n'),
       )

@@ -64,6 +64,7 @@ export class CoreHost {
   private worker: Worker | null = null
   private rpc: Rpc<CoreApi, HostApi> | null = null
   private closed = false
+  private closing: Promise<void> | null = null
   private readonly lockListeners = new Set<() => void>()
 
   constructor(private readonly options: CoreHostOptions) {
@@ -104,7 +105,13 @@ export class CoreHost {
    * Stops the worker (after lock, at quit); resolves once the thread is gone. Later requests get
    * CORE_STOPPED. The thread ends itself (see CoreApi.exit); terminate only if it does not answer.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // A second call (a second quit while the first is settling) waits for the same end.
+    this.closing ??= this.end()
+    return this.closing
+  }
+
+  private async end(): Promise<void> {
     this.closed = true
     const worker = this.worker
     const rpc = this.rpc

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { chmodSync, mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
@@ -247,6 +247,20 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(grant).toEqual({ until: json.terminal.until, idleMs: 10 * 60_000 })
     await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
     session.close()
+  })
+
+  it("status reports an agent's refusal instead of failing: a facts file whose key is not the agent's", async () => {
+    const { endpoint: socket } = services.agent.status()
+    const facts = agentEndpoint(basename(socket!, '.sock'), folder).info
+    const real = readFileSync(facts, 'utf8')
+    try {
+      const info = JSON.parse(real) as { dpk: string }
+      writeFileSync(facts, JSON.stringify({ ...info, dpk: 'A'.repeat(43) }))
+      const status = await result(start(['status']))
+      expect(status).toMatchObject({ status: 0, stderr: '', stdout: expect.stringMatching(/\nTerminal {3}the agent did not say whether this terminal is allowed: FORBIDDEN: .+\n$/) })
+    } finally {
+      writeFileSync(facts, real)
+    }
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {

@@ -174,7 +174,10 @@ describe('CoreHost: the core in its worker thread', () => {
     const worker = (host as unknown as { worker: { once(event: 'exit', listener: (code: number) => void): void } }).worker
     const code = new Promise<number>((resolve) => worker.once('exit', resolve))
     await host.dispatch('vault:status', {})
-    await host.close()
+    // Twice (a second quit): both wait for the thread to be gone.
+    let gone = false
+    void code.then(() => (gone = true))
+    await Promise.all([host.close(), host.close().then(() => expect(gone).toBe(true))])
     expect(await code).toBe(0)
   })
 
