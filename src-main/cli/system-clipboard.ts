@@ -32,16 +32,31 @@ export interface ClipboardTool {
  */
 const WINDOWS_READ = "[Console]::OutputEncoding=[Text.Encoding]::UTF8; $t = Get-Clipboard -Raw; if ($t) { [Console]::Out.Write($t) }"
 
+/**
+ * Windows' clipboard programs by their full paths: Windows looks in the current folder before
+ * PATH, so a bare `clip.exe` could be one planted in a cloned repository, and be handed the secret.
+ */
+export function windowsTool(env: NodeJS.ProcessEnv): ClipboardTool {
+  const root = (env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows').replace(/[\\/]+$/, '')
+  const system32 = `${root}\\System32`
+  return {
+    name: 'clip',
+    write: [`${system32}\\clip.exe`],
+    read: [`${system32}\\WindowsPowerShell\\v1.0\\powershell.exe`, '-NoProfile', '-NonInteractive', '-Command', WINDOWS_READ],
+    clear: null,
+    input: 'utf16le',
+  }
+}
+
 const TOOLS = {
   'wl-copy': { name: 'wl-copy', write: ['wl-copy', '--type', 'text/plain;charset=utf-8'], read: ['wl-paste', '--no-newline'], clear: ['wl-copy', '--clear'] },
   xclip: { name: 'xclip', write: ['xclip', '-selection', 'clipboard', '-in'], read: ['xclip', '-selection', 'clipboard', '-out'], clear: null },
   xsel: { name: 'xsel', write: ['xsel', '--clipboard', '--input'], read: ['xsel', '--clipboard', '--output'], clear: ['xsel', '--clipboard', '--clear'] },
   pbcopy: { name: 'pbcopy', write: ['pbcopy'], read: ['pbpaste'], clear: null },
-  clip: { name: 'clip', write: ['clip.exe'], read: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', WINDOWS_READ], clear: null, input: 'utf16le' },
 } satisfies Record<string, ClipboardTool>
 
-/** How long a clipboard program may take before it counts as failed. */
-const TOOL_TIMEOUT_MS = 5_000
+/** How long a clipboard program may take before it counts as failed (PowerShell can take seconds to start cold). */
+const TOOL_TIMEOUT_MS = 15_000
 
 const NO_CLIPBOARD_HINT = 'Print the value instead with `keyhold secret get REF --field client-secret`.'
 
@@ -65,7 +80,7 @@ function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
  */
 export function findClipboardTool(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ClipboardTool {
   if (platform === 'darwin') return TOOLS.pbcopy
-  if (platform === 'win32') return TOOLS.clip
+  if (platform === 'win32') return windowsTool(env)
   const wayland = !!env.WAYLAND_DISPLAY
   const x11 = !!env.DISPLAY
   if (!wayland && !x11)
@@ -129,7 +144,8 @@ export class SystemClipboard implements Clipboard {
   ) {}
 
   async readText(): Promise<string> {
-    return runTool(this.tool.read, '', this.env, true)
+    // A byte-order mark some programs write first is not part of the text.
+    return (await runTool(this.tool.read, '', this.env, true)).replace(/^\uFEFF/, '')
   }
 
   async writeText(text: string): Promise<void> {

@@ -32,7 +32,7 @@ export interface ClearError {
   retryAfterMs?: number
 }
 
-const isInt = (value: unknown): value is number => Number.isInteger(value)
+const isInt = (value: unknown): value is number => Number.isSafeInteger(value)
 const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max
 const ID = /^[A-Za-z0-9_-]{1,64}$/
 

@@ -1,3 +1,4 @@
+import { createParser } from '@intlify/message-compiler'
 import { describe, expect, it } from 'vitest'
 import { LOCALES, localeMessages, systemLocale, flattenMessages as flatten } from '../../src-renderer/i18n'
 
@@ -24,6 +25,20 @@ describe('the app in every language', () => {
       expect(message.trim(), key).not.toBe('')
       expect(shape(message), key).toEqual(shape(english.get(key)!))
     }
+  })
+
+  it.each(LOCALES.map((l) => l.code))('%s: every message is valid vue-i18n syntax (a literal @, {, } or | is escaped)', (code) => {
+    const problems: string[] = []
+    for (const [key, message] of flatten(all[code])) {
+      createParser({ onError: (error) => problems.push(`${key}: ${error.message}`) }).parse(message)
+    }
+    expect(problems).toEqual([])
+  })
+
+  it('the syntax check finds what would break at run time', () => {
+    const found: string[] = []
+    for (const message of ['write to ada@example.com', 'a} b']) createParser({ onError: (error) => found.push(error.message) }).parse(message)
+    expect(found.length).toBeGreaterThanOrEqual(2)
   })
 
   it("speaks the system's language when it knows it: any Portuguese → pt-BR, else English", () => {

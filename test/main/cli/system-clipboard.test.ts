@@ -11,10 +11,11 @@ describe('the CLI clipboard on Windows: clip.exe writes, PowerShell reads', () =
     dir = null
   })
 
-  it('is chosen on win32 with no display variable, reading with Get-Clipboard in UTF-8', () => {
-    const tool = findClipboardTool({}, 'win32')
-    expect(tool).toMatchObject({ name: 'clip', write: ['clip.exe'], clear: null, input: 'utf16le' })
-    expect(tool.read.slice(0, 4)).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-Command'])
+  it('is chosen on win32 with no display variable, by full path (never a clip.exe in the current folder), reading with Get-Clipboard in UTF-8', () => {
+    const tool = findClipboardTool({ SystemRoot: 'D:\\Win\\' }, 'win32')
+    expect(tool).toMatchObject({ name: 'clip', write: ['D:\\Win\\System32\\clip.exe'], clear: null, input: 'utf16le' })
+    expect(tool.read.slice(0, 4)).toEqual(['D:\\Win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-NonInteractive', '-Command'])
+    expect(findClipboardTool({}, 'win32').write).toEqual(['C:\\Windows\\System32\\clip.exe'])
     expect(tool.read[4]).toContain('[Console]::OutputEncoding=[Text.Encoding]::UTF8')
     expect(tool.read[4]).toContain('Get-Clipboard -Raw')
   })
@@ -38,6 +39,9 @@ describe('the CLI clipboard on Windows: clip.exe writes, PowerShell reads', () =
       input: 'utf16le',
     }
     const clipboard = new SystemClipboard(tool, process.env)
+    // What the stand-in reads back starts with no BOM; one a reader adds is not part of the text.
+    const withBom = new SystemClipboard({ ...tool, read: [node, '-e', "process.stdout.write('\\uFEFFsk')"] }, process.env)
+    expect(await withBom.readText()).toBe('sk')
     await clipboard.writeText('sk_live_ünïcode')
     expect(readFileSync(board).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfe]))
     expect(await clipboard.readText()).toBe('sk_live_ünïcode')

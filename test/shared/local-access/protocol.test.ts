@@ -13,6 +13,7 @@ describe('readServerHello and readClearError (docs/pairing-protocol.md §4)', ()
   it.each([
     ['another frame', { ...hello, t: 'error' }],
     ['a version that is not an integer', { ...hello, v: 1.5 }],
+    ['a version past the safe integers', { ...hello, v: 1e300 }],
     ['a vault id with other characters', { ...hello, vault: 'vault/../x' }],
     ['a vault id of 65 characters', { ...hello, vault: 'a'.repeat(65) }],
     ['locked as a string', { ...hello, locked: 'false' }],
@@ -37,6 +38,7 @@ describe('readServerHello and readClearError (docs/pairing-protocol.md §4)', ()
     ['versions that are not integers', { t: 'error', code: 'X', message: 'm', versions: ['1'] }],
     ['9 versions', { t: 'error', code: 'X', message: 'm', versions: [1, 2, 3, 4, 5, 6, 7, 8, 9] }],
     ['a negative retry delay', { t: 'error', code: 'X', message: 'm', retryAfterMs: -1 }],
+    ['a retry delay past the safe integers', { t: 'error', code: 'X', message: 'm', retryAfterMs: 2 ** 60 }],
   ])('refuse an error with %s', (_, value) => {
     expect(readClearError(value as Record<string, unknown>)).toBeNull()
   })
