@@ -1,5 +1,6 @@
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
-import { useX25519 } from '../../src-shared/local-access/noise'
+import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise'
+import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
 import { runInAgent, terminalSession, type TerminalIo } from './terminal-client'
 import type { Route } from './terminal-route'
@@ -11,6 +12,7 @@ import type { Route } from './terminal-route'
  */
 export async function runSession(routed: Extract<Route, { path: 'agent' }>, argv: string[], io: TerminalIo): Promise<number | undefined> {
   useX25519(NODE_X25519)
+  useSymmetric(NODE_SYMMETRIC)
   try {
     const session = await terminalSession(routed, argv)
     if (!session) return undefined

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runCli } from './program'
-import { useX25519 } from '../../src-shared/local-access/noise'
+import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise'
+import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
 import { runningAs } from './self'
 
@@ -9,6 +10,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   runningAs(process.argv[1])
   // Node's X25519 needs no warm-up (noble's builds tables on first use): see noise.ts.
   useX25519(NODE_X25519)
+  useSymmetric(NODE_SYMMETRIC)
   // A command runs for well under a second, so sql.js's WebAssembly stays on Liftoff, V8's
   // baseline code. Tiering its hot functions up to TurboFan would compile on background
   // threads that compete with the command for the CPU, and Node waits for those compiles

@@ -109,6 +109,35 @@ export function useX25519(impl: X25519 | undefined): void {
   curve = impl ?? NOBLE_X25519
 }
 
+/**
+ * ChaChaPoly (RFC 8439) and SHA-256 as Noise uses them (spec §12.3, §12.5). noble's by default;
+ * a process with native ones may install them with useSymmetric (the CLI installs Node's, whose
+ * first use costs no warm-up in a short process). Both must pass the same vectors.
+ */
+export interface NoiseSymmetric {
+  /** The ciphertext with its 16-byte tag. */
+  seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array
+  /** The plaintext; throws when the tag does not verify. */
+  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array
+  sha256(data: Uint8Array): Uint8Array
+  /** RFC 5869 HKDF-SHA-256 with an empty info: `length` bytes. */
+  hkdf(ikm: Uint8Array, salt: Uint8Array, length: number): Uint8Array
+}
+
+const NOBLE_SYMMETRIC: NoiseSymmetric = {
+  seal: (key, nonce, ad, plaintext) => chacha20poly1305(key, nonce, ad).encrypt(plaintext),
+  open: (key, nonce, ad, ciphertext) => chacha20poly1305(key, nonce, ad).decrypt(ciphertext),
+  sha256: (data) => sha256(data),
+  hkdf: (ikm, salt, length) => hkdf(sha256, ikm, salt, EMPTY, length),
+}
+
+let symmetric: NoiseSymmetric = NOBLE_SYMMETRIC
+
+/** Uses `impl` for every cipher and hash operation from now on in this process (undefined: noble's again). */
+export function useSymmetric(impl: NoiseSymmetric | undefined): void {
+  symmetric = impl ?? NOBLE_SYMMETRIC
+}
+
 /** A fresh X25519 key pair from the platform's CSPRNG (noble uses `crypto.getRandomValues`). */
 export function generateKeyPair(): KeyPair {
   return keyPairFromPrivate(curve.randomSecretKey())
@@ -139,7 +168,7 @@ function dh(keyPair: KeyPair, publicKey: Uint8Array): Uint8Array {
  * key as salt and an empty info: output i is HMAC(temp_key, output_{i-1} || i) in both.
  */
 function noiseHkdf(ck: Uint8Array, ikm: Uint8Array, n: 2 | 3): Uint8Array[] {
-  const out = hkdf(sha256, ikm, ck, EMPTY, 32 * n)
+  const out = symmetric.hkdf(ikm, ck, 32 * n)
   return Array.from({ length: n }, (_, i) => out.slice(32 * i, 32 * (i + 1)))
 }
 
@@ -168,7 +197,7 @@ export class CipherState {
   encrypt(plaintext: Uint8Array, ad: Uint8Array = EMPTY): Uint8Array {
     const key = this.#use()
     if (plaintext.length > MAX_TRANSPORT_PLAINTEXT) throw new NoiseError('The message is longer than a Noise message may be.')
-    const ciphertext = chacha20poly1305(key, this.#nonceBytes(), ad).encrypt(plaintext)
+    const ciphertext = symmetric.seal(key, this.#nonceBytes(), ad, plaintext)
     this.#nonce++
     return ciphertext
   }
@@ -177,7 +206,7 @@ export class CipherState {
     const key = this.#use()
     try {
       if (ciphertext.length < TAG_LENGTH || ciphertext.length > MAX_NOISE_MESSAGE) throw new NoiseError('The message has an impossible length.')
-      const plaintext = chacha20poly1305(key, this.#nonceBytes(), ad).decrypt(ciphertext)
+      const plaintext = symmetric.open(key, this.#nonceBytes(), ad, ciphertext)
       this.#nonce++
       return plaintext
     } catch (cause) {
@@ -215,7 +244,7 @@ class SymmetricState {
 
   static initialize(protocolName: string): SymmetricState {
     const name = ASCII.encode(protocolName)
-    const h = name.length <= 32 ? concat(name, new Uint8Array(32 - name.length)) : sha256(name)
+    const h = name.length <= 32 ? concat(name, new Uint8Array(32 - name.length)) : symmetric.sha256(name)
     return new SymmetricState(h.slice(), h)
   }
 
@@ -230,7 +259,7 @@ class SymmetricState {
   }
 
   mixHash(data: Uint8Array): void {
-    this.h = sha256(concat(this.h, data))
+    this.h = symmetric.sha256(concat(this.h, data))
   }
 
   /** Only for the `psk` token (spec §9.2). */

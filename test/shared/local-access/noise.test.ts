@@ -10,9 +10,12 @@ import {
   type HandshakeOptions,
   type KeyPair,
   type NoisePattern,
+  type NoiseSymmetric,
   type X25519,
+  useSymmetric,
   useX25519,
 } from '../../../src-shared/local-access/noise'
+import { NODE_SYMMETRIC } from '../../../src-main/core/agent/node-symmetric'
 import { NODE_X25519 } from '../../../src-main/core/agent/node-x25519'
 import vectorFile from '../../vectors/noise-vectors.json'
 
@@ -44,11 +47,25 @@ interface Vector {
 
 const vectors = vectorFile.vectors as Vector[]
 
-/** Every X25519 a process may use (noise.ts useX25519): each passes the same vectors and refusals. */
-const CURVES: Array<[string, X25519 | undefined]> = [['noble', undefined], ["Node's crypto", NODE_X25519]]
-const withCurve = (impl: X25519 | undefined) => {
-  beforeAll(() => useX25519(impl))
-  afterAll(() => useX25519(undefined))
+/**
+ * Every set of primitives a process may use (noise.ts useX25519, useSymmetric): noble's (the
+ * default, everywhere), and Node's crypto as the CLI installs it. Each passes the same vectors
+ * and refusals.
+ */
+type Suite = { x25519: X25519; symmetric: NoiseSymmetric } | undefined
+const CURVES: Array<[string, Suite]> = [
+  ['noble', undefined],
+  ["Node's crypto", { x25519: NODE_X25519, symmetric: NODE_SYMMETRIC }],
+]
+const withCurve = (impl: Suite) => {
+  beforeAll(() => {
+    useX25519(impl?.x25519)
+    useSymmetric(impl?.symmetric)
+  })
+  afterAll(() => {
+    useX25519(undefined)
+    useSymmetric(undefined)
+  })
 }
 const PROTOCOLS: Record<string, NoisePattern> = {
   Noise_XXpsk0_25519_ChaChaPoly_SHA256: 'XXpsk0',
@@ -68,7 +85,7 @@ function sidesOf(v: Vector): { initiator: Handshake; responder: Handshake } {
   }
 }
 
-describe.each(CURVES)('Noise conformance vectors (X25519 of %s)', (_curve, impl) => {
+describe.each(CURVES)('Noise conformance vectors (primitives of %s)', (_curve, impl) => {
   withCurve(impl)
   it('cover each of the three protocols from at least two sources', () => {
     for (const name of Object.keys(PROTOCOLS)) {
@@ -140,7 +157,7 @@ const flip = (message: Uint8Array, bit: number) => {
   return copy
 }
 
-describe.each(CURVES)('Handshake (X25519 of %s)', (_curve, impl) => {
+describe.each(CURVES)('Handshake (primitives of %s)', (_curve, impl) => {
   withCurve(impl)
   it.each(['XXpsk0', 'IK', 'NX'] as const)('%s: both sides agree on the handshake hash and talk both ways', (pattern) => {
     const { initiator, responder } = handshake(pattern)
@@ -324,7 +341,7 @@ describe('CipherState', () => {
   })
 })
 
-describe.each(CURVES)('key pairs (X25519 of %s)', (_curve, impl) => {
+describe.each(CURVES)('key pairs (primitives of %s)', (_curve, impl) => {
   withCurve(impl)
   it('derive the RFC 7748 §6.1 public keys', () => {
     const alice = keyPairFromPrivate(bytes('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'))
