@@ -1,24 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { secretInput } from '../../src-shared/ipc/secrets.contract'
 import type { AppKeyId } from '../../src-shared/types/app-keys'
+import { axeViolations as axeOf } from '../support/axe'
 import { launchChromium, openApp, type E2eApp } from '../support/e2e'
 import { PASSWORD } from '../support/vault'
 
 /** Pictures of every list page at each size and theme, for a person to look at. */
 const SHOTS = process.env.KEYHOLD_LAYOUT_SHOTS ?? '/tmp/layout-shots'
-
-/**
- * axe-core's browser build, injected into the page. It comes from the project's devDependencies;
- * KEYHOLD_AXE_CORE may name an axe.min.js elsewhere.
- */
-function axeSource(): string {
-  const path = process.env.KEYHOLD_AXE_CORE ?? createRequire(import.meta.url).resolve('axe-core/axe.min.js')
-  return readFileSync(path, 'utf8')
-}
 
 /** 32 characters each; with " 01" a name has the 35 characters of a real, long one. */
 const NAMES = [
@@ -82,10 +73,6 @@ function contrast(a: string, b: string): number {
   return (light! + 0.05) / (dark! + 0.05)
 }
 
-interface AxeResult {
-  violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[]; failureSummary: string }> }>
-}
-
 /** The list pages: where each is, its heading, and the labelled main action it offers (none on Activity). */
 const PAGES = [
   { id: 'api-secrets', hash: '#/api-secrets', heading: 'API secrets', action: 'Add API secret', viewActions: true },
@@ -104,10 +91,8 @@ describe('the list pages with long, realistic data in Chromium, at 900×700 and 
   let browser: Browser
   let app: E2eApp
   let page: Page
-  let axe: string
 
   beforeAll(async () => {
-    axe = axeSource()
     mkdirSync(SHOTS, { recursive: true })
     browser = await launchChromium()
     app = await openApp(browser)
@@ -154,12 +139,7 @@ describe('the list pages with long, realistic data in Chromium, at 900×700 and 
     await browser?.close()
   })
 
-  async function axeViolations(): Promise<string[]> {
-    // Evaluated through the DevTools protocol: the app's CSP allows no inline script, rightly.
-    if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(`${axe};0`)
-    const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as AxeResult
-    return result.violations.flatMap((v) => v.nodes.map((node) => `${v.id} (${v.impact}): ${v.help} at ${node.target.join(' ')}: ${node.failureSummary}`))
-  }
+  const axeViolations = () => axeOf(page)
 
   async function settle(): Promise<void> {
     // Buttons ease their colours in over 0.12 s: measure and take the picture once they are done.

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { secretInput } from '../../src-shared/ipc/secrets.contract'
+import { axeViolations } from '../support/axe'
 import { launchChromium, openApp, SCREENSHOT_DIR, type E2eApp } from '../support/e2e'
 import { PASSWORD } from '../support/vault'
 
@@ -41,14 +41,6 @@ const ENGLISH_ONLY = [...CATALOGS.en.entries()]
   .map((part) => part.trim())
   .filter((part) => part.split(/\s+/).length >= 2 && part.length >= 8)
 
-function axeSource(): string {
-  return readFileSync(process.env.KEYHOLD_AXE_CORE ?? createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-}
-
-interface AxeResult {
-  violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>
-}
-
 /**
  * Every screen and dialog, in English and Brazilian Portuguese, light and dark: axe finds
  * nothing, and a Portuguese screen has no English sentence left. Pictures of each, for people
@@ -58,10 +50,8 @@ describe('every screen in both languages, light and dark (Chromium)', () => {
   let browser: Browser
   let app: E2eApp
   let page: Page
-  let axe: string
 
   beforeAll(async () => {
-    axe = axeSource()
     browser = await launchChromium()
     app = await openApp(browser)
     page = app.page
@@ -76,9 +66,7 @@ describe('every screen in both languages, light and dark (Chromium)', () => {
     // Buttons ease their colours in over 0.12 s: look once they are done.
     await page.waitForTimeout(200)
     await page.screenshot({ path: resolve(SCREENSHOT_DIR, `screens-${locale}-${scheme}-${screen}.png`) })
-    if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(`${axe};0`)
-    const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as AxeResult
-    const problems = result.violations.flatMap((v) => v.nodes.map((node) => `${screen}: ${v.id} (${v.impact}): ${v.help} at ${node.target.join(' ')}`))
+    const problems = (await axeViolations(page)).map((violation) => `${screen}: ${violation}`)
     if (locale === 'pt-BR') {
       const shown = (await page.evaluate(
         `[document.body.innerText, ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder')]), document.title].filter(Boolean).join('\\n')`,
