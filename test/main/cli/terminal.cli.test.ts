@@ -98,6 +98,22 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
     expect(viaAgent.stdout).toBe(viaFile.stdout)
   })
 
+  it("searches in the agent find what the file finds, after changes made through the agent (the agent's search index keeps up)", () => {
+    const both = (args: string[]) => {
+      const viaAgent = run(args)
+      expect(viaAgent).toMatchObject({ status: 0, stderr: '' })
+      expect(viaAgent.stdout).toBe(run(['--no-agent', '--password-stdin', ...args], `${PASSWORD}\n`).stdout)
+      return viaAgent.stdout
+    }
+    expect(both(['--json', 'secret', 'list', '--search', 'service 3999'])).toContain('Service 3999 ')
+    expect(run(['secret', 'edit', 'Stripe prod', '--name', 'Stripe renamed', '--tag', 'payments'])).toMatchObject({ status: 0 })
+    expect(JSON.parse(both(['--json', 'secret', 'list', '--search', 'stripe renamed']))).toHaveLength(1)
+    expect(JSON.parse(both(['--json', 'secret', 'list', '--search', 'stripe prod']))).toHaveLength(0)
+    expect(JSON.parse(both(['--json', 'secret', 'list', '--tag', 'payments']))).toMatchObject([{ name: 'Stripe renamed' }])
+    expect(run(['secret', 'edit', 'Stripe renamed', '--name', 'Stripe prod', '--tag', ''])).toMatchObject({ status: 0 })
+    expect(JSON.parse(both(['--json', 'secret', 'list', '--search', 'stripe prod']))).toHaveLength(1)
+  })
+
   it('the fast path alone (out/cli/keyhold-fast.cjs and keyhold-session.cjs) relays a command the agent runs; the rest need the whole CLI', () => {
     const root = join(__dirname, '../../..')
     // They load neither the vault engine's native and WebAssembly parts nor the commands; the routing loads no schema library either.
