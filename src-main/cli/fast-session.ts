@@ -1,5 +1,5 @@
 import { KeyholdError, toSerializedError } from '../../src-shared/errors'
-import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise'
+import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise-core'
 import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
 import { runInAgent, terminalSession, type TerminalIo } from './terminal-client'

@@ -2,7 +2,7 @@ import type { SerializedError } from '../errors'
 import type { SecretSummary } from '../types/secrets'
 import { decodeBody, encodeBody, fromBase64Url, jsonBytes, parseJsonObject } from './frames'
 import type { Op, PairingView, TerminalClaim } from './messages'
-import { Handshake, type CipherState } from './noise'
+import { Handshake, type CipherState } from './noise-core'
 import { prologue, readClearError, readServerHello, SUPPORTED_VERSIONS, type Mode, type ServerHello } from './protocol'
 
 /**

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto'
-import type { NoiseSymmetric } from '../../../src-shared/local-access/noise'
+import type { NoiseSymmetric } from '../../../src-shared/local-access/noise-core'
 
 const TAG = 16
 

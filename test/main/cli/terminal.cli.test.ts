@@ -122,6 +122,9 @@ describe('unlock once: keyhold agent, status, --no-agent, unlock and lock (real 
       for (const heavy of ['@node-rs/argon2', 'sql-wasm', 'keytar', 'commander']) expect(code.includes(heavy), `${bundle} has ${heavy}`).toBe(false)
     }
     expect(readFileSync(join(root, 'out/cli/keyhold-fast.cjs')).length).toBeLessThan(64 * 1024)
+    // The session uses Node's X25519 and ciphers: noble's modules (which build their curves on load) stay out of it.
+    const session = readFileSync(join(root, 'out/cli/keyhold-session.cjs'), 'utf8')
+    for (const noble of ['montgomery', 'chacha20poly1305', 'twistedEdwards']) expect(session.includes(noble), `keyhold-session.cjs has noble's ${noble}`).toBe(false)
     // A copy of bin/keyhold.js with the fast bundle and without the whole CLI.
     const copy = join(dir, 'fast-only')
     mkdirSync(join(copy, 'bin'), { recursive: true })

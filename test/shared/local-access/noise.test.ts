@@ -353,4 +353,11 @@ describe.each(CURVES)('key pairs (primitives of %s)', (_curve, impl) => {
     expect(a.privateKey).toHaveLength(32)
     expect(generateKeyPair().privateKey).not.toEqual(a.privateKey)
   })
+
+  it("carry the private key's own public key (the handshake sends it, and Node's loads the private key with it)", () => {
+    for (let i = 0; i < 4; i++) {
+      const pair = generateKeyPair()
+      expect(hexOf(keyPairFromPrivate(pair.privateKey).publicKey)).toBe(hexOf(pair.publicKey))
+    }
+  })
 })
