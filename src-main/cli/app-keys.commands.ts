@@ -13,7 +13,7 @@ import { checkExportFile } from './secrets.export'
 const KEY_OPTIONS: OptionNames = { key: 'KEY', label: '--label', account: '--account', roleIds: '--role', publicKey: '--public-key', name: 'NAME', permissions: '--permission', tags: '--tag' }
 const KEY_ARGUMENT: OptionNames = { '': 'KEY' }
 
-function keyTable(keys: AppKeySummary[]): string {
+function keyTable(keys: AppKeySummary[], width: number | undefined): string {
   if (keys.length === 0) return 'No application keys. Generate one with `keyhold key generate`, or add one with `keyhold key add-external KEY`.'
   return columns([
     ['KEY', 'TYPE', 'LABEL', 'ACCOUNT', 'STATUS', 'ROLES', 'LAST USED'],
@@ -26,14 +26,14 @@ function keyTable(keys: AppKeySummary[]): string {
       k.roles.map((r) => r.name).join(', ') || '(none)',
       when(k.lastUsedAt),
     ]),
-  ])
+  ], { width, keep: [0, 1, 4, 6] })
 }
 
-function roleTable(roles: Role[]): string {
+function roleTable(roles: Role[], width: number | undefined): string {
   return columns([
     ['ID', 'NAME', 'PERMISSIONS', 'TAGS', 'KEYS'],
     ...roles.map((r) => [r.id, r.builtin ? `${r.name} (built-in)` : r.name, r.permissions.join(','), !r.permissions.includes('secrets:read') ? '-' : r.tags.join(',') || '(all secrets)', String(r.keyCount)]),
-  ])
+  ], { width, keep: [0, 4] })
 }
 
 const describeKey = (k: AppKeySummary) =>
@@ -118,7 +118,7 @@ Examples:
       if (opts.internal && opts.external) throw new UsageError('choose --internal or --external, not both')
       const services = await ctx.unlocked()
       const keys = services.appKeys.list({ type: opts.internal ? 'internal' : opts.external ? 'external' : undefined })
-      ctx.print(keys, () => keyTable(keys))
+      ctx.print(keys, () => keyTable(keys, ctx.width))
     }))
 
   key
@@ -244,7 +244,7 @@ Examples:
     .action(inCliWords(async () => {
       const services = await ctx.unlocked()
       const roles = services.appKeys.listRoles()
-      ctx.print(roles, () => roleTable(roles))
+      ctx.print(roles, () => roleTable(roles, ctx.width))
     }))
 
   role

@@ -9,12 +9,12 @@ import { UsageError } from './io'
 /** The options that give each field of a request, for messages. */
 const APP_OPTIONS: OptionNames = { id: 'ID', name: '--name', type: { option: '--type', allowed: Object.entries(APP_TYPE_LABELS).map(([type, label]) => `${label} (${type})`).join(' or ') }, expiresAt: '--expires' }
 
-function table(apps: AppSummary[]): string {
+function table(apps: AppSummary[], width: number | undefined): string {
   if (apps.length === 0) return 'No applications yet. Create a key with `keyhold app new --name NAME --type mobile|extension`.'
   return columns([
     ['ID', 'NAME', 'TYPE', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'],
     ...apps.map((a) => [a.id, a.name, APP_TYPE_LABELS[a.type], when(a.createdAt), when(a.expiresAt), a.status, when(a.lastUsedAt)]),
-  ])
+  ], { width, keep: [0, 2, 3, 4, 5, 6] })
 }
 
 /** `keyhold app new|list|edit|revoke`: My apps authorization keys. */
@@ -76,7 +76,7 @@ Examples:
     .action(async () => {
       const services = await ctx.unlocked()
       const apps = services.apps.list('all')
-      ctx.print(apps, () => table(apps))
+      ctx.print(apps, () => table(apps, ctx.width))
     })
 
   app

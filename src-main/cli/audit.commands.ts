@@ -5,7 +5,7 @@ import { KeyholdError } from '../../src-shared/errors'
 import { canonicalTime } from '../../src-shared/apps/iso-time'
 import { ACTIVITY_EVENTS, ACTIVITY_EXPORT_FORMATS, ACTOR_TYPES, RETENTION_LIMITS, type ActivityEntry, type ActivityEvent, type ActivityExportFormat, type ActorType } from '../../src-shared/types/activity'
 import type { CliContext } from './context'
-import { columns, oneLine, when } from './helpers'
+import { columns, grouped, oneLine, when } from './helpers'
 
 function who(entry: ActivityEntry): string {
   const { actor } = entry
@@ -18,11 +18,11 @@ function what(entry: ActivityEntry): string {
   return target.name ? `${target.type} "${oneLine(target.name)}"` : target.id ? `${target.type} ${target.id}` : target.type
 }
 
-function table(entries: ActivityEntry[]): string {
+function table(entries: ActivityEntry[], width: number | undefined): string {
   if (entries.length === 0) return 'No activity matches.'
   // An entry that waited in the journal outside the vault is marked: it is not tamper-evident from before it was taken in.
   const outcome = (e: ActivityEntry) => (e.detail.journal === true ? `${e.outcome} (from the journal)` : e.outcome)
-  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), outcome(e)])])
+  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), outcome(e)])], { width, keep: [0, 1, 2, 5] })
 }
 
 /** `keyhold audit list|verify`: the activity log (docs/activity-log.md). */
@@ -58,7 +58,7 @@ Examples:
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new KeyholdError('INVALID_INPUT', '--limit must be a whole number from 1 to 500.')
       const services = await ctx.unlocked()
       const page = await services.activity.list({ since, event: opts.event as ActivityEvent | undefined, actorType: opts.actor as ActorType | undefined, limit })
-      ctx.print(page.items, () => table(page.items))
+      ctx.print(page.items, () => table(page.items, ctx.width))
     })
 
   audit
@@ -81,7 +81,7 @@ Examples:
         return
       }
       const written = await services.activity.exportTo(ctx.path(opts.out), format, opts.force === true)
-      ctx.print(written, () => `Exported ${written.count.toLocaleString('en-US')} entries to ${written.path}.`)
+      ctx.print(written, () => `Exported ${grouped(written.count)} entries to ${written.path}.`)
     })
 
   audit
@@ -106,7 +106,7 @@ Examples:
         throw new KeyholdError('VAULT_CORRUPT', `${what} ${result.problem} Entries up to there are intact; keep this ${text === undefined ? 'vault file' : 'file'} aside for inspection.`)
       }
       ctx.print(result, () =>
-        result.count === 0 ? 'The activity log is empty.' : `All ${result.count.toLocaleString('en-US')} entries are intact (entries ${result.first} to ${result.last}).`,
+        result.count === 0 ? 'The activity log is empty.' : `All ${grouped(result.count)} entries are intact (entries ${result.first} to ${result.last}).`,
       )
     })
 
@@ -121,7 +121,7 @@ Examples:
       const result = await services.activity.acceptRestore()
       if (!result.ok)
         throw new KeyholdError('VAULT_CORRUPT', `The restored copy is accepted, but the activity log has another problem: ${result.problem} Keep this vault file aside for inspection.`)
-      ctx.print(result, () => `Accepted: this vault's activity log is now the one this computer checks against. All ${result.count.toLocaleString('en-US')} entries are intact.`)
+      ctx.print(result, () => `Accepted: this vault's activity log is now the one this computer checks against. All ${grouped(result.count)} entries are intact.`)
     })
 
   audit
@@ -133,14 +133,14 @@ Examples:
   keyhold audit retention --days 90
   keyhold audit retention --days 730 --entries 200000`)
     .option('--days <N>', `keep entries for N days (${RETENTION_LIMITS.days.min} to ${RETENTION_LIMITS.days.max})`)
-    .option('--entries <N>', `keep at most N entries (${RETENTION_LIMITS.entries.min.toLocaleString('en-US')} to ${RETENTION_LIMITS.entries.max.toLocaleString('en-US')})`)
+    .option('--entries <N>', `keep at most N entries (${grouped(RETENTION_LIMITS.entries.min)} to ${grouped(RETENTION_LIMITS.entries.max)})`)
     .action(async (opts: { days?: string; entries?: string }) => {
       const bounded = (name: 'days' | 'entries', value: string | undefined): number | undefined => {
         if (value === undefined) return undefined
         const { min, max } = RETENTION_LIMITS[name]
         const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN
         if (!(n >= min && n <= max))
-          throw new KeyholdError('INVALID_INPUT', `--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}; ${oneLine(value).slice(0, 20)} is not.`)
+          throw new KeyholdError('INVALID_INPUT', `--${name} must be a whole number from ${grouped(min)} to ${grouped(max)}; ${oneLine(value).slice(0, 20)} is not.`)
         return n
       }
       const days = bounded('days', opts.days)
@@ -148,13 +148,13 @@ Examples:
       const services = await ctx.unlocked()
       const now = services.activity.retention()
       if (days === undefined && entries === undefined) {
-        ctx.print(now, () => `The activity log keeps entries for ${now.days.toLocaleString('en-US')} days, at most ${now.entries.toLocaleString('en-US')} entries.`)
+        ctx.print(now, () => `The activity log keeps entries for ${grouped(now.days)} days, at most ${grouped(now.entries)} entries.`)
         return
       }
       const changed = await services.activity.setRetention({ days: days ?? now.days, entries: entries ?? now.entries })
       ctx.print(changed, () =>
-        `The activity log now keeps entries for ${changed.days.toLocaleString('en-US')} days, at most ${changed.entries.toLocaleString('en-US')} entries.` +
-        (changed.removed > 0 ? ` ${changed.removed.toLocaleString('en-US')} older entries were removed (recorded in the log).` : ''),
+        `The activity log now keeps entries for ${grouped(changed.days)} days, at most ${grouped(changed.entries)} entries.` +
+        (changed.removed > 0 ? ` ${grouped(changed.removed)} older entries were removed (recorded in the log).` : ''),
       )
     })
 }

@@ -33,6 +33,8 @@ export interface CliHost {
   prompt(question: string): Promise<string>
   /** The terminal's standard input, a line at a time. */
   lines: { take(line: InputLine): Promise<string> }
+  /** The terminal's width, when its standard output is a terminal (tables fit it). */
+  columns?: number
 }
 
 /**
@@ -76,6 +78,17 @@ export class CliContext {
 
   get json(): boolean {
     return !!this.options.json
+  }
+
+  /**
+   * The width tables fit (helpers.ts columns): the terminal's, when standard output is one
+   * (here, or the terminal's that runs the command in the agent); undefined for a pipe or a
+   * file, which get every cell whole.
+   */
+  get width(): number | undefined {
+    if (this.io.host) return this.io.host.columns
+    const stdout = this.io.stdout as { isTTY?: boolean; columns?: number }
+    return stdout.isTTY && stdout.columns ? stdout.columns : undefined
   }
 
   services(kdf?: KdfParams, autoLockMs?: number): Services {

@@ -86,13 +86,13 @@ function summaryJson(s: SecretSummary) {
  * The list as a table. REF is what refers to the row in `get`, `edit`, `rm` and `copy`: its
  * Identifier, or else the start of its id, `idLength` characters (enough to tell it apart).
  */
-function secretTable(items: SecretSummary[], total: number, idLength: number): string {
+function secretTable(items: SecretSummary[], total: number, idLength: number, width: number | undefined): string {
   if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
   return [
     columns([
       ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
       ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
-    ]),
+    ], { width, keep: [1, 2, 6] }),
     `${total} API secret${total === 1 ? '' : 's'}`,
   ].join('\n')
 }
@@ -287,12 +287,12 @@ Examples:
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag }, FIELD_OPTIONS)
       if (appKeyOf(ctx) || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
-        return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id))))
+        return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id)), ctx.width))
       }
       const services = await ctx.unlocked()
       const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
       ctx.print(page.items.map(summaryJson), () =>
-        secretTable(page.items, page.total, services.secrets.shortIdLength(page.items.filter((item) => item.identifier === null).map((item) => item.id))),
+        secretTable(page.items, page.total, services.secrets.shortIdLength(page.items.filter((item) => item.identifier === null).map((item) => item.id)), ctx.width),
       )
     })
 
