@@ -461,6 +461,10 @@ export const PATTERNS: readonly Pattern[] = [
     (m) => `Este cofre usa o formato de arquivo ${m[1]}, e este Keyhold lê o formato ${m[2]}. Atualize o Keyhold para abri-lo; o arquivo não foi alterado.`,
   ),
   pattern(
+    re`This vault was saved by a newer Keyhold \(file format (\d+\.\d+)\), and this Keyhold reads format (\d+\.\d+)\. Update Keyhold to open it; the file was not changed\.`,
+    (m) => `Este cofre foi salvo por um Keyhold mais novo (formato de arquivo ${m[1]}), e este Keyhold lê o formato ${m[2]}. Atualize o Keyhold para abri-lo; o arquivo não foi alterado.`,
+  ),
+  pattern(
     re`This vault was saved by a newer Keyhold \(schema (\d+); this one knows up to (\d+)\)\. Update Keyhold to open it; the file was not changed\.`,
     (m) => `Este cofre foi salvo por um Keyhold mais novo (esquema ${m[1]}; este conhece até o ${m[2]}). Atualize o Keyhold para abri-lo; o arquivo não foi alterado.`,
   ),

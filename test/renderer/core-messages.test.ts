@@ -141,6 +141,8 @@ const EXAMPLES: Array<[string, string]> = [
   // The vault file, its folder and the file system: paths kept
   ['This vault was saved by a newer Keyhold (schema 12; this one knows up to 9). Update Keyhold to open it; the file was not changed.',
     'Este cofre foi salvo por um Keyhold mais novo (esquema 12; este conhece até o 9). Atualize o Keyhold para abri-lo; o arquivo não foi alterado.'],
+  ['This vault was saved by a newer Keyhold (file format 1.3), and this Keyhold reads format 1.2. Update Keyhold to open it; the file was not changed.',
+    'Este cofre foi salvo por um Keyhold mais novo (formato de arquivo 1.3), e este Keyhold lê o formato 1.2. Atualize o Keyhold para abri-lo; o arquivo não foi alterado.'],
   ['This vault uses file format 3, and this Keyhold reads format 2. Update Keyhold to open it; the file was not changed.',
     'Este cofre usa o formato de arquivo 3, e este Keyhold lê o formato 2. Atualize o Keyhold para abri-lo; o arquivo não foi alterado.'],
   ['The vault file is damaged (it has 12 bytes more than its header declares). Keyhold did not change it; restore it from its .bak copy or a backup.',

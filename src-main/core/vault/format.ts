@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams } from '../../../src-shared/types/vault'
 import { checkKdfParams, KDF_LIMITS } from './kdf-params'
 import { corrupt, FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_VAULT_BYTES, PREFIX_BYTES, readPreamble, VAULT_ID_PATTERN } from './preamble'
@@ -87,6 +88,16 @@ export interface ParsedVault {
 }
 
 
+/**
+ * A file of a later minor version that this Keyhold cannot read (a header field or a part
+ * after the image it does not know): written by a newer Keyhold, not damaged.
+ */
+const newer = (minor: number) =>
+  new KeyholdError(
+    'VAULT_VERSION_UNSUPPORTED',
+    `This vault was saved by a newer Keyhold (file format ${FORMAT_MAJOR}.${minor}), and this Keyhold reads format ${FORMAT_MAJOR}.${FORMAT_MINOR}. Update Keyhold to open it; the file was not changed.`,
+  )
+
 /** Serializes a header; the caller encrypts the payload with the returned preamble as AAD. */
 export function encodePreamble(header: VaultHeader): Buffer {
   const json = Buffer.from(
@@ -116,7 +127,7 @@ export function encodePreamble(header: VaultHeader): Buffer {
  */
 export function decodeVault(file: Buffer): ParsedVault {
   const { header, minor, preambleEnd } = decodePreamble(file)
-  checkVaultSize(header, preambleEnd, file.length)
+  checkVaultSize(header, preambleEnd, file.length, minor)
   // Views, not copies: a vault is decrypted in place, so opening holds the file once.
   return { header, minor, preamble: file.subarray(0, preambleEnd), ciphertext: file.subarray(preambleEnd) }
 }
@@ -126,18 +137,18 @@ export function decodeVault(file: Buffer): ParsedVault {
  * never more than MAX_VAULT_BYTES, and exactly the preamble, the payload the header declares
  * and the tag. Throws VAULT_CORRUPT.
  */
-export function checkVaultSize(header: VaultHeader, preambleEnd: number, size: number): void {
+export function checkVaultSize(header: VaultHeader, preambleEnd: number, size: number, minor = FORMAT_MINOR): void {
   if (size > MAX_VAULT_BYTES)
     throw corrupt(`it is ${(size / 2 ** 20).toFixed(0)} MiB, and no Keyhold vault is over ${MAX_VAULT_BYTES / 2 ** 20} MiB`)
   const expected = header.payloadBytes === undefined ? null : preambleEnd + header.payloadBytes + TAG_BYTES
   if (size < (expected ?? preambleEnd + TAG_BYTES)) throw corrupt('it is truncated')
-  if (expected !== null && size > expected) throw corrupt(`it has ${size - expected} bytes more than its header declares`)
+  if (expected !== null && size > expected) throw minor > FORMAT_MINOR ? newer(minor) : corrupt(`it has ${size - expected} bytes more than its header declares`)
 }
 
 /** Parses and checks the preamble at the start of a file of `size` bytes, and that size (see checkVaultSize). */
 export function decodeHead(head: Buffer, size: number, path?: string): ReturnType<typeof decodePreamble> {
   const decoded = decodePreamble(head, path)
-  checkVaultSize(decoded.header, decoded.preambleEnd, size)
+  checkVaultSize(decoded.header, decoded.preambleEnd, size, decoded.minor)
   return decoded
 }
 
@@ -145,7 +156,7 @@ export function decodeHead(head: Buffer, size: number, path?: string): ReturnTyp
 export function decodePreamble(bytes: Buffer, path?: string): { header: VaultHeader; minor: number; preambleEnd: number } {
   const { json, minor, preambleEnd } = readPreamble(bytes, path)
   const parsed = headerSchema.safeParse(json)
-  if (!parsed.success) throw corrupt('its header has invalid fields')
+  if (!parsed.success) throw minor > FORMAT_MINOR ? newer(minor) : corrupt('its header has invalid fields')
   const { kdf, slots, vaultId, payloadNonce, payloadBytes, commitments } = parsed.data
   const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
   checkKdfParams(params, 'file')

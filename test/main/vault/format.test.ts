@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KeyholdError } from '../../../src-shared/errors'
-import { decodePreamble, decodeVault, encodePreamble, MAX_HEADER_BYTES } from '../../../src-main/core/vault/format'
+import { decodePreamble, decodeVault, encodePreamble, FORMAT_MINOR, MAX_HEADER_BYTES } from '../../../src-main/core/vault/format'
 import { Vault } from '../../../src-main/core/vault/vault'
 import { FAST_KDF, PASSWORD, tempDir } from '../../support/vault'
 
@@ -105,6 +105,27 @@ describe('vault file format', () => {
     const p = damaged(copy)
     await expect(Vault.open(p, { password: PASSWORD })).rejects.toThrow(/format 2.*Update Keyhold/)
     expect(await openCode(p)).toBe('VAULT_VERSION_UNSUPPORTED')
+  })
+
+  it('says a file of a later minor version it cannot read is from a newer Keyhold, not damaged, and changes nothing', async () => {
+    // What format 1.3 adds (docs/vault-catalog.md): a header field and bytes after the image.
+    const later = (minor: number, edit: (h: Record<string, any>) => void, tail = Buffer.alloc(0)) => {
+      const copy = Buffer.concat([withHeader(original, edit), tail])
+      copy.writeUInt16BE(minor, 10)
+      const end = 16 + copy.readUInt32BE(12)
+      createHash('sha256').update(copy.subarray(0, end)).digest().copy(copy, end)
+      return copy
+    }
+    const catalog = (h: Record<string, any>) => (h.catalog = { v: 1 })
+    for (const copy of [later(FORMAT_MINOR + 1, catalog), later(FORMAT_MINOR + 1, () => undefined, Buffer.alloc(64, 7)), later(9, catalog, Buffer.alloc(64))]) {
+      const p = damaged(copy)
+      await expect(Vault.open(p, { password: PASSWORD })).rejects.toThrow(new RegExp(`saved by a newer Keyhold \\(file format 1\\.(${FORMAT_MINOR + 1}|9)\\).*reads format 1\\.${FORMAT_MINOR}\\. Update Keyhold`))
+      expect(await openCode(p)).toBe('VAULT_VERSION_UNSUPPORTED')
+      expect(readFileSync(p).equals(copy)).toBe(true)
+    }
+    // At this Keyhold's own version, the same is damage.
+    expect(await openCode(damaged(later(FORMAT_MINOR, catalog)))).toBe('VAULT_CORRUPT')
+    expect(await openCode(damaged(later(FORMAT_MINOR, () => undefined, Buffer.alloc(64, 7))))).toBe('VAULT_CORRUPT')
   })
 
   it('reads the minor version and authenticates it with the header', async () => {
