@@ -26,14 +26,14 @@ function keyTable(keys: AppKeySummary[], width: number | undefined): string {
       k.roles.map((r) => r.name).join(', ') || '(none)',
       when(k.lastUsedAt),
     ]),
-  ], { width, keep: [0, 1, 4, 6] })
+  ], { width, cut: [5, 2, 3] })
 }
 
 function roleTable(roles: Role[], width: number | undefined): string {
   return columns([
     ['ID', 'NAME', 'PERMISSIONS', 'TAGS', 'KEYS'],
     ...roles.map((r) => [r.id, r.builtin ? `${r.name} (built-in)` : r.name, r.permissions.join(','), !r.permissions.includes('secrets:read') ? '-' : r.tags.join(',') || '(all secrets)', String(r.keyCount)]),
-  ], { width, keep: [0, 4] })
+  ], { width, cut: [3, 2, 1] })
 }
 
 const describeKey = (k: AppKeySummary) =>

@@ -14,7 +14,7 @@ function table(apps: AppSummary[], width: number | undefined): string {
   return columns([
     ['ID', 'NAME', 'TYPE', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'],
     ...apps.map((a) => [a.id, a.name, APP_TYPE_LABELS[a.type], when(a.createdAt), when(a.expiresAt), a.status, when(a.lastUsedAt)]),
-  ], { width, keep: [0, 2, 3, 4, 5, 6] })
+  ], { width, cut: [1] })
 }
 
 /** `keyhold app new|list|edit|revoke`: My apps authorization keys. */

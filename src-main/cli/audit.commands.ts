@@ -22,7 +22,7 @@ function table(entries: ActivityEntry[], width: number | undefined): string {
   if (entries.length === 0) return 'No activity matches.'
   // An entry that waited in the journal outside the vault is marked: it is not tamper-evident from before it was taken in.
   const outcome = (e: ActivityEntry) => (e.detail.journal === true ? `${e.outcome} (from the journal)` : e.outcome)
-  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), outcome(e)])], { width, keep: [0, 1, 2, 5] })
+  return columns([['#', 'WHEN', 'EVENT', 'BY', 'ON', 'OUTCOME'], ...entries.map((e) => [String(e.seq), when(e.at), e.event, who(e), what(e), outcome(e)])], { width, cut: [4, 3] })
 }
 
 /** `keyhold audit list|verify`: the activity log (docs/activity-log.md). */

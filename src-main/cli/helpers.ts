@@ -111,12 +111,13 @@ export const when = (iso: string | null, none = 'never'): string => (iso === nul
 
 /**
  * How a table fits a terminal: its width in characters (standard output's, only when that is
- * a terminal: a pipe or a file always gets every cell whole), and the columns never cut (what
- * a command refers to, such as REF or ID, and times).
+ * a terminal: a pipe or a file always gets every cell whole), and the columns that may be cut,
+ * in the order they give way (the least telling first); the others (what a command refers
+ * to, such as REF or ID, and times) are never cut.
  */
 export interface Fit {
   width: number | undefined
-  keep: readonly number[]
+  cut: readonly number[]
 }
 
 /** A column is never cut narrower than this (its heading, if longer). */
@@ -124,16 +125,16 @@ const MIN_CUT_WIDTH = 6
 
 /**
  * Rows as columns two spaces apart, each as wide as its widest cell; the last column is not
- * padded. With `fit` and a table wider than the terminal, the widest column that may be cut
- * loses a character at a time until the table fits (or every such column is at its minimum),
- * and its longer cells end in "…", as gh and kubectl print tables on a terminal.
+ * padded. With `fit` and a table wider than the terminal, the columns it names are narrowed in
+ * its order, each down to its floor before the next, until the table fits; their longer cells
+ * end in "…", as gh and kubectl print tables on a terminal.
  */
 export function columns(rows: string[][], fit?: Fit): string {
   // Loops, not map and spread: a list of 100,000 secrets is 700,000 cells.
   const count = rows[0]!.length
   const widths = new Array<number>(count).fill(0)
   for (const row of rows) for (let i = 0; i < count; i++) widths[i] = Math.max(widths[i]!, row[i]!.length)
-  if (fit?.width !== undefined) narrow(widths, rows[0]!, fit.width, fit.keep)
+  if (fit?.width !== undefined) narrow(widths, rows[0]!, fit.width, fit.cut)
   const lines = new Array<string>(rows.length)
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!
@@ -154,16 +155,15 @@ function spaces(n: number): string {
   return blank.slice(0, n)
 }
 
-/** Narrows `widths` (in place) toward `width` in all, cutting the widest column not in `keep` first. */
-function narrow(widths: number[], headings: string[], width: number, keep: readonly number[]): void {
-  const floor = widths.map((w, i) => (keep.includes(i) ? w : Math.min(w, Math.max(MIN_CUT_WIDTH, headings[i]!.length))))
-  let total = widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1)
-  while (total > width) {
-    let widest = -1
-    for (let i = 0; i < widths.length; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i
-    if (widest < 0) return
-    widths[widest]!--
-    total--
+/** Narrows `widths` (in place) toward `width` in all, column by column in `order`. */
+function narrow(widths: number[], headings: string[], width: number, order: readonly number[]): void {
+  let over = widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1) - width
+  for (const i of order) {
+    if (over <= 0) return
+    const floor = Math.min(widths[i]!, Math.max(MIN_CUT_WIDTH, headings[i]!.length))
+    const taken = Math.min(over, widths[i]! - floor)
+    widths[i]! -= taken
+    over -= taken
   }
 }
 

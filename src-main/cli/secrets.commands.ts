@@ -92,7 +92,7 @@ function secretTable(items: SecretSummary[], total: number, idLength: number, wi
     columns([
       ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
       ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
-    ], { width, keep: [1, 2, 6] }),
+    ], { width, cut: [4, 5, 3, 0] }),
     `${total} API secret${total === 1 ? '' : 's'}`,
   ].join('\n')
 }

@@ -14,24 +14,27 @@ describe('columns on a terminal', () => {
   it('prints every cell whole without a width (a pipe or a file)', () => {
     const lines = columns(ROWS).split('\n')
     expect(lines[1]).toBe('Stripe payments production  stripe-prod  https://api.stripe.com/v1/payment_intents')
-    expect(columns(ROWS, { width: undefined, keep: [] })).toBe(columns(ROWS))
+    expect(columns(ROWS, { width: undefined, cut: [2, 0] })).toBe(columns(ROWS))
   })
 
   it('prints a table that fits as it is', () => {
-    expect(columns(ROWS, { width: 200, keep: [] })).toBe(columns(ROWS))
+    expect(columns(ROWS, { width: 200, cut: [2, 0] })).toBe(columns(ROWS))
   })
 
-  it('cuts the widest column a character at a time, with "…", never a kept column', () => {
-    const lines = columns(ROWS, { width: 60, keep: [1] }).split('\n')
+  it('cuts the columns in the order given, each to its floor before the next, with "…"; never one not named', () => {
+    const lines = columns(ROWS, { width: 60, cut: [2, 0] }).split('\n')
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60)
-    // The URL (41) is cut to the name's width (26) first, then both alike.
-    expect(lines[1]).toBe('Stripe payments produ…  stripe-prod  https://api.stripe.com…')
-    expect(lines[2]).toBe('Mailgun                 mailgun      https://api.mailgun.ne…')
-    expect(columns(ROWS, { width: 75, keep: [1] }).split('\n')[1]).toBe('Stripe payments production  stripe-prod  https://api.stripe.com/v1/payment…')
+    expect(lines[1]).toBe('Stripe payments production  stripe-prod  https://api.stripe…')
+    expect(lines[2]).toBe('Mailgun                     mailgun      https://api.mailgu…')
+    // Narrower: the URL is at its floor, then the name gives way.
+    const narrow = columns(ROWS, { width: 45, cut: [2, 0] }).split('\n')
+    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(45)
+    expect(narrow[1]).toBe('Stripe payments product…  stripe-prod  https…')
+    expect(narrow[2]).toBe('Mailgun                   mailgun      https…')
   })
 
   it("stops at each column's floor (6 characters, or its heading) when the terminal is narrower still", () => {
-    const lines = columns(ROWS, { width: 10, keep: [1] }).split('\n')
+    const lines = columns(ROWS, { width: 10, cut: [2, 0] }).split('\n')
     expect(lines[0]).toBe('NAME    REF          URL')
     expect(lines[1]).toBe('Strip…  stripe-prod  https…')
   })
@@ -39,8 +42,8 @@ describe('columns on a terminal', () => {
   it('never cuts between the halves of a surrogate pair', () => {
     const rows = [['A', 'B'], ['😀😀😀😀😀😀😀😀😀😀', 'x']]
     // 9 units: four emoji and "…". 8 units would split the fourth: three and "…", padded.
-    expect(columns(rows, { width: 12, keep: [1] }).split('\n')[1]).toBe('😀😀😀😀…  x')
-    const cut = columns(rows, { width: 11, keep: [1] })
+    expect(columns(rows, { width: 12, cut: [0] }).split('\n')[1]).toBe('😀😀😀😀…  x')
+    const cut = columns(rows, { width: 11, cut: [0] })
     expect(cut.split('\n')[1]).toBe('😀😀😀…   x')
     expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
   })
@@ -82,11 +85,14 @@ describe('keyhold secret list on a terminal', () => {
     return out
   }
 
-  it('fits an 80-column terminal, the REF whole', async () => {
-    const lines = (await list(80)).trimEnd().split('\n')
-    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80)
-    expect(lines[1]).toContain('  stripe-prod-eu  ')
-    expect(lines[1]).toContain('…')
+  it('fits a 100-column terminal: the Client ID, tags and URL give way first, the name last, the REF never', async () => {
+    const lines = (await list(100)).trimEnd().split('\n')
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100)
+    expect(lines[1]).toMatch(/^Stripe payments production… {2}stripe-prod-eu {2}- {7}https… {2}ci_01234… {2}prod,… {2}\d{4}-\d\d-\d\d \d\d:\d\d UTC$/)
+    // Wider, the name comes back whole, then the URL.
+    const wide = (await list(190)).split('\n')[1]!
+    expect(wide).toContain('Stripe payments production account for the EU entity  ')
+    expect(wide).toContain('https://api.stripe.com/v1/payment_intents/with/a/long/path')
   })
 
   it('prints every cell whole into a pipe', async () => {
