@@ -9,14 +9,11 @@ import type { Session } from '../../src-shared/local-access/client'
 import { UUID } from '../../src-shared/text'
 import { ClipboardGuard } from '../core/clipboard-guard'
 import { SHORT_ID_MIN } from '../core/secrets/secrets.service'
-import { SECRETS_EXPORT_FORMATS, type SecretsExportFormat } from '../core/secrets/secrets.transfer'
 import { appKeyOf, throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
 import { columns, oneLine, parse, when, type OptionNames } from './helpers'
-import { describeSkipped } from './imports/entries'
 import { UsageError } from './io'
-import { checkExportFile, writeExportFile } from './secrets.export'
-import { checkImportFileName, IMPORT_SOURCES, planImport, readImportFile, SOURCE_NAMES, type ImportSource } from './secrets.import'
+import { registerSecretTransferCommands } from './secrets.transfer.commands'
 import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
 
 interface FieldOptions {
@@ -242,7 +239,7 @@ const COPY_FIELDS = { 'client-secret': 'clientSecret', 'client-id': 'clientId' }
 
 const REF_ARGUMENT = ['<REF>', "the API secret: its id, Identifier or exact name, or the start of its id as `secret list` shows it"] as const
 
-/** `keyhold secret add|list|get|copy|edit|rm|import|export`. */
+/** `keyhold secret add|list|get|copy|edit|rm` and, from secrets.transfer.commands.ts, `import|export`. */
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
   const secret = program
     .command('secret')
@@ -415,55 +412,5 @@ Examples:
       await clearIfHolds(clipboard, Buffer.from(digest, 'hex'))
     })
 
-  secret
-    .command('import')
-    .addHelpText('after', `
-Examples:
-  keyhold secret import secrets.csv
-  keyhold secret import keepassxc-export.xml
-  keyhold secret import passwords.csv --from 1password
-  keyhold --json secret import bitwarden-export.json --from bitwarden`)
-    .description('add every API secret of a file in one save: Keyhold\'s JSON or CSV (all or none), or an export of KeePassXC, Bitwarden or 1Password (entries that cannot be API secrets are left out and listed)')
-    .argument('<FILE>', 'a .json file (array of objects) or a .csv file with a header row; keys: name, url, clientId, clientSecret, identifier, method, tags, notes (a CSV header ignores case and spaces, so "Client ID" is clientId); or another program\'s export (see --from)')
-    .option('--from <PROGRAM>', `the program that wrote FILE: ${IMPORT_SOURCES.join(', ')} (default: told by its content)`)
-    .action(async (file: string, opts: { from?: string }) => {
-      if (opts.from !== undefined && !(IMPORT_SOURCES as readonly string[]).includes(opts.from))
-        throw new KeyholdError('INVALID_INPUT', `--from must be one of ${IMPORT_SOURCES.join(', ')}.`)
-      checkImportFileName(file)
-      const text = await readImportFile(ctx.path(file))
-      const { inputs, label, source, skipped } = planImport(file, text, opts.from as ImportSource | undefined)
-      const services = await ctx.unlocked()
-      const added = await services.secrets.addMany(inputs, label)
-      const imported = `Imported ${added.length} API secret${added.length === 1 ? '' : 's'}`
-      if (source === 'keyhold') return ctx.print({ imported: added.length, ids: added.map((s) => s.id) }, () => `${imported}.`)
-      ctx.print({ imported: added.length, ids: added.map((s) => s.id), from: source, skipped }, () =>
-        [`${imported} from ${SOURCE_NAMES[source]}.`, ...(skipped.length > 0 ? [`Skipped ${skipped.length}: ${describeSkipped(skipped)}.`] : [])].join('\n'),
-      )
-    })
-
-  secret
-    .command('export')
-    .description('write every API secret WITH its client secret, as `secret import` reads it (treat the output as a secret)')
-    .addHelpText('after', `
-Examples:
-  keyhold secret export --format json --out secrets.json
-  keyhold secret export --format csv --out secrets.csv --force
-  printf '%s\\n' "$MASTER" | keyhold --password-stdin secret export --format json > secrets.json`)
-    .requiredOption('--format <FORMAT>', SECRETS_EXPORT_FORMATS.join(' or '))
-    .option('--out <FILE>', 'write to FILE (mode 0600, atomically) instead of standard output')
-    .option('--force', 'replace FILE if it exists')
-    .action(async (opts: { format: string; out?: string; force?: boolean }) => {
-      if (!(SECRETS_EXPORT_FORMATS as readonly string[]).includes(opts.format))
-        throw new KeyholdError('INVALID_INPUT', `--format must be one of ${SECRETS_EXPORT_FORMATS.join(', ')}.`)
-      const format = opts.format as SecretsExportFormat
-      const out = opts.out === undefined ? undefined : ctx.path(opts.out)
-      if (out !== undefined) await checkExportFile(out, opts.force === true)
-      // Unlocking with the master password is the confirmation the export needs (as for `key` commands).
-      const services = await ctx.unlocked()
-      const { count } = await services.secrets.exportAll(format, async (text) => (out === undefined ? ctx.write(text) : writeExportFile(out, text)))
-      if (out === undefined) return
-      ctx.print({ exported: count, format, path: out }, () =>
-        `Exported ${count} API secret${count === 1 ? '' : 's'}, with ${count === 1 ? 'its client secret' : 'their client secrets'}, to ${out} (readable only by you). Delete it when it is no longer needed.`,
-      )
-    })
+  registerSecretTransferCommands(secret, ctx)
 }
