@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { canonicalTime } from '../../../src-shared/apps/iso-time'
-import type { ActivityDetail, Actor, Outcome } from '../../../src-shared/types/activity'
+import type { ActivityDetail, ActivityEntry, Actor, Outcome } from '../../../src-shared/types/activity'
 import { writeDataFile } from './activity.anchors'
 
 /** An event kept outside the vault until a process that writes the vault takes it in. */
@@ -120,4 +120,40 @@ function isEntry(value: unknown): value is JournalEntry {
     typeof entry.detail === 'object' &&
     JSON.stringify(entry.detail).length <= 256
   )
+}
+
+/** Journal ids the vault remembers as taken in (enough for any journal: it holds at most 1,000). */
+export const JOURNAL_TAKEN_KEPT = 2_000
+const MAX_FAILED_COUNT = 1_000_000
+
+/**
+ * The journal's entries as the log keeps them: the vault as target, only the facts each event
+ * has (rebuilt: a canonical time no later than now, a count from 1 to 1,000,000), consecutive
+ * wrong passwords of one kind of actor as one entry, and `journal: true` (they waited outside
+ * the vault, unauthenticated). Oldest first.
+ */
+export function fromJournal(taken: { entries: JournalEntry[]; dropped: number }, vaultId: string): Array<Omit<ActivityEntry, 'seq' | 'mac'>> {
+  const now = new Date().toISOString()
+  const time = (value: unknown, fallback: string) => {
+    const canonical = typeof value === 'string' ? canonicalTime(value) : null
+    return canonical !== null && canonical <= now ? canonical : fallback
+  }
+  const out: Array<Omit<ActivityEntry, 'seq' | 'mac'>> = []
+  for (const entry of [...taken.entries].sort((a, b) => a.at.localeCompare(b.at))) {
+    const at = time(entry.at, now)
+    const previous = out[out.length - 1]
+    if (entry.event === 'vault.unlock-failed') {
+      const count = Number.isInteger(entry.detail.count) ? Math.min(Math.max(Number(entry.detail.count), 1), MAX_FAILED_COUNT) : 1
+      if (previous?.event === 'vault.unlock-failed' && previous.actor.type === entry.actor.type) {
+        previous.detail = { ...previous.detail, count: Math.min(Number(previous.detail.count) + count, MAX_FAILED_COUNT), last: at }
+        continue
+      }
+      out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'failed', detail: { count, first: at, last: at, journal: true } })
+      continue
+    }
+    const detail: ActivityDetail = entry.event === 'vault.unlocked' ? { with: entry.detail.with === 'device' ? 'device' : 'password' } : {}
+    out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'ok', detail: { ...detail, journal: true } })
+  }
+  if (taken.dropped > 0 && out[0]) out[0].detail = { ...out[0].detail, earlierDropped: Math.min(taken.dropped, MAX_FAILED_COUNT) }
+  return out
 }

@@ -20,12 +20,12 @@ import type {
 import type { Clock, SaveFileDialog } from '../ports'
 import { fileSystemError } from '../vault/fs-errors'
 import { activityCsv, activityJson } from './activity.export'
-import type { Database } from '../vault/database'
 import { deleteMeta, readMeta, writeMeta } from '../vault/meta'
 import type { Vault } from '../vault/vault'
 import type { VaultService } from '../vault/vault.service'
 import type { Anchor, AnchorStore } from './activity.anchors'
-import type { ActivityJournal, JournalEntry } from './activity.journal'
+import { fromJournal, JOURNAL_TAKEN_KEPT, type ActivityJournal, type JournalEntry } from './activity.journal'
+import { againstAnchor, base, exportedEntries, logKey, parseHead, position, words } from './activity.verify'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
 import { allEntries, countEntries, deleteThrough, entryAt, hasEntryFor, insertEntries, lastEntry, newestTimeThrough, pruneBoundary, queryEntries } from './activity.repo'
 
@@ -559,100 +559,3 @@ export class ActivityService {
 
 /** The journal's entries taken in one write, and the count dropped before them (taken once, under `dropped:<droppedId>`). */
 type TakenJournal = { entries: JournalEntry[]; dropped: number; droppedId: string }
-
-/** Journal ids the vault remembers as taken in (enough for any journal: it holds at most 1,000). */
-const JOURNAL_TAKEN_KEPT = 2_000
-const MAX_FAILED_COUNT = 1_000_000
-
-/**
- * The journal's entries as the log keeps them: the vault as target, only the facts each event
- * has (rebuilt: a canonical time no later than now, a count from 1 to 1,000,000), consecutive
- * wrong passwords of one kind of actor as one entry, and `journal: true` (they waited outside
- * the vault, unauthenticated). Oldest first.
- */
-function fromJournal(taken: { entries: JournalEntry[]; dropped: number }, vaultId: string): Pending[] {
-  const now = new Date().toISOString()
-  const time = (value: unknown, fallback: string) => {
-    const canonical = typeof value === 'string' ? canonicalTime(value) : null
-    return canonical !== null && canonical <= now ? canonical : fallback
-  }
-  const out: Pending[] = []
-  for (const entry of [...taken.entries].sort((a, b) => a.at.localeCompare(b.at))) {
-    const at = time(entry.at, now)
-    const previous = out[out.length - 1]
-    if (entry.event === 'vault.unlock-failed') {
-      const count = Number.isInteger(entry.detail.count) ? Math.min(Math.max(Number(entry.detail.count), 1), MAX_FAILED_COUNT) : 1
-      if (previous?.event === 'vault.unlock-failed' && previous.actor.type === entry.actor.type) {
-        previous.detail = { ...previous.detail, count: Math.min(Number(previous.detail.count) + count, MAX_FAILED_COUNT), last: at }
-        continue
-      }
-      out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'failed', detail: { count, first: at, last: at, journal: true } })
-      continue
-    }
-    const detail: ActivityDetail = entry.event === 'vault.unlocked' ? { with: entry.detail.with === 'device' ? 'device' : 'password' } : {}
-    out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'ok', detail: { ...detail, journal: true } })
-  }
-  if (taken.dropped > 0 && out[0]) out[0].detail = { ...out[0].detail, earlierDropped: Math.min(taken.dropped, MAX_FAILED_COUNT) }
-  return out
-}
-
-function logKey(db: Database): Buffer {
-  const value = readMeta(db, 'activity_key')
-  if (value === null) throw new KeyholdError('VAULT_CORRUPT', 'The vault is missing its activity log key. Restore it from its .bak copy or a backup.')
-  return Buffer.from(value, 'base64')
-}
-
-/** Where the chain starts: genesis, or what retention kept (the last removed entry's seq and MAC). */
-function base(db: Database, vaultId: string): { seq: number; mac: Buffer } {
-  const stored = readMeta(db, 'activity_base')
-  if (stored !== null) {
-    const parsed = JSON.parse(stored) as { seq: number; mac: string }
-    return { seq: parsed.seq, mac: Buffer.from(parsed.mac, 'base64') }
-  }
-  return { seq: 0, mac: genesisMac(logKey(db), vaultId) }
-}
-
-/** An export's entries as the chain check reads them; anything malformed is an entry that does not chain. */
-function* exportedEntries(values: readonly unknown[]): Generator<ActivityEntry> {
-  for (const value of values) {
-    const entry = value as Partial<ActivityEntry> | null
-    if (!entry || typeof entry !== 'object' || !Number.isInteger(entry.seq) || typeof entry.mac !== 'string' || typeof entry.actor !== 'object' || entry.actor === null)
-      throw new KeyholdError('INVALID_INPUT', 'That export holds an entry that is not an activity entry: the file was changed.')
-    yield { seq: entry.seq!, at: String(entry.at), event: entry.event!, actor: entry.actor, target: entry.target ?? null, outcome: entry.outcome!, detail: entry.detail ?? {}, mac: entry.mac }
-  }
-}
-
-function words(problem: ChainProblem): string {
-  switch (problem.kind) {
-    case 'changed':
-      return `Entry ${problem.seq} was changed or moved: it does not follow the entry before it.`
-    case 'missing':
-      return problem.from === problem.to ? `Entry ${problem.from} is missing: it was removed.` : `Entries ${problem.from} to ${problem.to} are missing: they were removed.`
-    case 'truncated':
-      return `The log ends at entry ${problem.last}, but the vault says it reached ${problem.expected}: entries were removed from the end.`
-    case 'rolled-back':
-      return `The vault file is older than the activity log this computer saw: its log ends at entry ${problem.last}, but entry ${problem.expected} was written here before. An older copy of the vault was put back.`
-    case 'forked':
-      return `The vault file is older than the activity log this computer saw: entry ${problem.seq} is not the one written here before, so an older copy of the vault was put back and used since (or someone with the master password rewrote the log).`
-  }
-}
-
-function position(problem: ChainProblem): number {
-  return problem.kind === 'changed' || problem.kind === 'forked' ? problem.seq : problem.kind === 'missing' ? problem.from : problem.last + 1
-}
-
-/** The header's `activity` commitment: `<seq>:<mac>`. Null when absent or malformed. */
-function parseHead(value: string | undefined): { seq: number; mac: string } | null {
-  const match = value === undefined ? null : /^(\d{1,15}):([A-Za-z0-9+/]{43}=)$/.exec(value)
-  return match ? { seq: Number(match[1]), mac: match[2]! } : null
-}
-
-/**
- * The log against the newest head this computer saw: ending before it (an older copy put back),
- * or holding another entry at its position (an older copy that Keyhold has written on since).
- */
-function againstAnchor(db: Database, anchor: Anchor, last: number): ChainProblem | null {
-  if (last < anchor.seq) return { kind: 'rolled-back', last, expected: anchor.seq }
-  const there = entryAt(db, anchor.seq)
-  return there && there.mac !== anchor.mac ? { kind: 'forked', seq: anchor.seq } : null
-}
