@@ -2,7 +2,7 @@ import { KeyholdError, toSerializedError } from '../../src-shared/errors'
 import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise-core'
 import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
-import { runInAgent, terminalSession, type TerminalIo } from './terminal-client'
+import { runThroughAgent, type TerminalIo } from './terminal-client'
 import type { Route } from './terminal-route'
 
 /**
@@ -14,9 +14,7 @@ export async function runSession(routed: Extract<Route, { path: 'agent' }>, argv
   useX25519(NODE_X25519)
   useSymmetric(NODE_SYMMETRIC)
   try {
-    const session = await terminalSession(routed, argv)
-    if (!session) return undefined
-    return await runInAgent(session, argv, io)
+    return (await runThroughAgent(routed, argv, io)) ?? undefined
   } catch (error) {
     // As runCli prints them: one line, `keyhold: CODE: message`.
     const { code, message } = toSerializedError(error)

@@ -12,7 +12,7 @@ import { ExitStatus, StatusError } from './helpers'
 import { UsageError } from './io'
 import { registerRunCommands } from './run.commands'
 import { registerSessionCommands } from './session.commands'
-import { route, runInAgent, terminalSession } from './terminal-client'
+import { route, runThroughAgent } from './terminal-client'
 import { checkInAgent } from './terminal-host'
 import { registerSecretCommands } from './secrets.commands'
 import { registerAppCommands } from './apps.commands'
@@ -92,8 +92,8 @@ Examples:
     // Unlock once: with the vault unlocked in Keyhold or keyhold agent, the command runs there (docs/terminal-sessions.md).
     if (!io.host) {
       const routed = await route(argv, io.env)
-      const session = routed.path === 'agent' ? await terminalSession(routed, argv) : null
-      if (session) return await runInAgent(session, argv, io)
+      const status = routed.path === 'agent' ? await runThroughAgent(routed, argv, io) : null
+      if (status !== null) return status
       // Held but locked, and no way to give the password here: say so, rather than "no terminal".
       if (routed.path === 'file' && routed.why === 'locked' && !argv.includes('--password-stdin') && !(io.stdin as { isTTY?: boolean }).isTTY)
         throw new KeyholdError('VAULT_LOCKED', 'Keyhold holds this vault but has it locked. Unlock it in Keyhold (or run `keyhold unlock`), or pass --password-stdin to open the vault file with the master password.')

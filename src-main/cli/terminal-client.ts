@@ -1,10 +1,10 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { KeyholdError } from '../../src-shared/errors'
-import { CompanionError, openTerminalSession, type Session } from '../../src-shared/local-access/link'
+import { CompanionError, openTerminalSession, type FirstRequest, type Session } from '../../src-shared/local-access/link'
 import type { TerminalClaim } from '../../src-shared/local-access/messages'
 import { agentEndpoint } from '../core/agent/agent-paths'
 import { connectSocket } from '../core/agent/socket-transport'
-import { promptHidden, StdinLines, UsageError } from './io'
+import type { StdinLines } from './io'
 import type { Route } from './terminal-route'
 
 export { AGENT_COMMANDS, alive, commandOf, fitsRequest, route, servedInAgent, vaultPathOf, wordsOf, type Route } from './terminal-route'
@@ -61,6 +61,40 @@ export async function terminalSession(routed: Extract<Route, { path: 'agent' }>,
  * live grant gets `grant: null` and a session that may only lock (`keyhold status`, `keyhold lock`).
  */
 export async function terminalGrant(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[], ask: boolean): Promise<{ session: Session; grant: { until: string; idleMs: number } | null } | null> {
+  return openTerminal(routed, argv, ask)
+}
+
+/**
+ * Runs `argv` in the agent `routed` names, the command sent with the terminal's claim (one
+ * round trip less than terminalSession and runInAgent), and returns its exit status; null when
+ * there is no agent to use after all (gone or locked before the command was taken: the vault
+ * file will do).
+ */
+export async function runThroughAgent(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[], io: TerminalIo): Promise<number | null> {
+  const relay = new Relay(io)
+  const opened = await openTerminal(routed, argv, true, { op: 'cli.run', args: runArgs(argv), onEvent: (event, session) => relay.onEvent(event, session) })
+  if (!opened) return null
+  return relay.finish(opened.session, opened.answer!)
+}
+
+/**
+ * Runs `argv` in the agent over `session`: prints its output as it comes, answers its
+ * questions (a hidden prompt, or the next line of standard input), and returns its exit status.
+ */
+export async function runInAgent(session: Session, argv: readonly string[], io: TerminalIo): Promise<number> {
+  const relay = new Relay(io)
+  session.onEvent((event) => relay.onEvent(event, session))
+  return relay.finish(session, session.request('cli.run', runArgs(argv)))
+}
+
+const runArgs = (argv: readonly string[]) => ({ argv: [...argv], cwd: process.cwd(), ...(process.stdout.columns && { columns: process.stdout.columns }) })
+
+async function openTerminal(
+  routed: Extract<Route, { path: 'agent' }>,
+  argv: readonly string[],
+  ask: boolean,
+  first?: FirstRequest,
+): Promise<{ session: Session; grant: { until: string; idleMs: number } | null; answer?: Promise<unknown> } | null> {
   try {
     const transport = await connectSocket(agentEndpoint(routed.vaultId))
     const where = routed.info.holder === 'app' ? 'in the Keyhold app' : 'on the terminal running keyhold agent'
@@ -70,9 +104,10 @@ export async function terminalGrant(routed: Extract<Route, { path: 'agent' }>, a
       claimOf(argv),
       () => process.stderr.write(`Waiting for you to allow this terminal ${where} (60 s)…\n`),
       ask,
+      first,
     )
   } catch (error) {
-    // Gone or locked meanwhile: the master password will do.
+    // Gone or locked meanwhile (before the agent answered the claim, so before it took a command): the master password will do.
     if (error instanceof KeyholdError && error.code === 'AGENT_NOT_RUNNING') return null
     if (error instanceof CompanionError && (error.code === 'VAULT_LOCKED' || error.code === 'CLOSED' || error.code === 'AGENT_NOT_RUNNING')) return null
     if (error instanceof CompanionError) throw new KeyholdError(error.code as never, error.message)
@@ -80,41 +115,54 @@ export async function terminalGrant(routed: Extract<Route, { path: 'agent' }>, a
   }
 }
 
-/**
- * Runs `argv` in the agent over `session`: prints its output as it comes, answers its
- * questions (a hidden prompt, or the next line of standard input), and returns its exit status.
- */
-export async function runInAgent(session: Session, argv: readonly string[], io: TerminalIo): Promise<number> {
-  const lines = new StdinLines(io.stdin)
-  const answering: Array<Promise<unknown>> = []
-  const answer = (read: () => Promise<string>) => {
+/** The CLI's input helpers (readline among them), loaded only when the agent asks the terminal something. */
+const input = () => import('./io')
+
+/** A command's events as the terminal relays them: its output printed, its questions answered. */
+class Relay {
+  /** Standard input as lines, made at the first question that reads it (untouched otherwise). */
+  private lines: StdinLines | undefined
+  private readonly answering: Array<Promise<unknown>> = []
+
+  constructor(private readonly io: TerminalIo) {}
+
+  onEvent(event: Record<string, unknown>, session: Session): void {
+    if (event.event === 'cli.output' && typeof event.data === 'string') (event.fd === 2 ? this.io.stderr : this.io.stdout).write(Buffer.from(event.data, 'base64'))
+    else if (event.event === 'cli.prompt' && typeof event.prompt === 'string') {
+      const question = event.prompt
+      this.answer(session, async () => (await input()).promptHidden(question))
+    } else if (event.event === 'cli.stdin' && typeof event.what === 'string' && typeof event.max === 'number') {
+      const { what, max } = event as { what: string; max: number }
+      this.answer(session, async () => {
+        this.lines ??= new (await input()).StdinLines(this.io.stdin)
+        return this.lines.take({ what, max: max * 2 })
+      })
+    }
+  }
+
+  /** The command's exit status, once its answer came and every question was answered. */
+  async finish(session: Session, answer: Promise<unknown>): Promise<number> {
+    try {
+      const { status } = (await answer) as { status: number }
+      await Promise.all(this.answering)
+      return status
+    } catch (error) {
+      if (error instanceof CompanionError) throw new KeyholdError(error.code as never, error.message)
+      throw error
+    } finally {
+      session.close()
+    }
+  }
+
+  private answer(session: Session, read: () => Promise<string>): void {
     const sent = read().then(
       (text) => session.request('cli.input', { text }),
-      (error: unknown) =>
+      async (error: unknown) =>
         session.request('cli.input', {
           error: { code: error instanceof KeyholdError ? error.code : 'INVALID_INPUT', message: String((error as Error)?.message ?? error).slice(0, 500) },
-          usage: error instanceof UsageError,
+          usage: error instanceof (await input()).UsageError,
         }),
     )
-    answering.push(sent.catch(() => undefined))
-  }
-  const off = session.onEvent((event) => {
-    if (event.event === 'cli.output' && typeof event.data === 'string') (event.fd === 2 ? io.stderr : io.stdout).write(Buffer.from(event.data, 'base64'))
-    else if (event.event === 'cli.prompt' && typeof event.prompt === 'string') answer(() => promptHidden(event.prompt as string))
-    else if (event.event === 'cli.stdin' && typeof event.what === 'string' && typeof event.max === 'number') {
-      const { what, max } = event as { what: string; max: number }
-      answer(() => lines.take({ what, max: max * 2 }))
-    }
-  })
-  try {
-    const { status } = (await session.request('cli.run', { argv: [...argv], cwd: process.cwd(), ...(process.stdout.columns && { columns: process.stdout.columns }) })) as { status: number }
-    await Promise.all(answering)
-    return status
-  } catch (error) {
-    if (error instanceof CompanionError) throw new KeyholdError(error.code as never, error.message)
-    throw error
-  } finally {
-    off()
-    session.close()
+    this.answering.push(sent.catch(() => undefined))
   }
 }

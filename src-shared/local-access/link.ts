@@ -48,7 +48,9 @@ export async function openTerminalSession(
   onWaiting?: () => void,
   /** false: never ask the person; without a live grant the session may only lock (grant null). */
   ask = true,
-): Promise<{ session: Session; grant: { until: string; idleMs: number } | null }> {
+  /** A request sent with the claim, before its answer (docs/terminal-sessions.md §2): its events go to `onEvent` from the first. */
+  first?: FirstRequest,
+): Promise<{ session: Session; grant: { until: string; idleMs: number } | null; answer?: Promise<unknown> }> {
   const pinned = fromBase64Url(target.desktopKey, 32)
   if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
   const link = new Link(transport)
@@ -64,6 +66,10 @@ export async function openTerminalSession(
   if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
   link.keys(hs)
   link.sendTransport(ask ? { t: 'terminal', claim } : { t: 'terminal', claim, ask: false })
+  // The command goes with the claim, one round trip sooner: the agent reads a connection's frames
+  // in order and takes requests only once the claim is allowed; refused, the connection closes
+  // and the request is never read.
+  if (first) link.sendTransport({ id: FIRST_REQUEST_ID, op: first.op, args: first.args })
   const waiting = onWaiting && setTimeout(onWaiting, 1_000)
   const result = await link.readTransport().finally(() => clearTimeout(waiting))
   if (result.t !== 'terminal.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the terminal.')
@@ -72,8 +78,25 @@ export async function openTerminalSession(
     const error = result.error as SerializedError | undefined
     throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
   }
-  return { session: new Session(link), grant: (result.grant ?? null) as { until: string; idleMs: number } | null }
+  const grant = (result.grant ?? null) as { until: string; idleMs: number } | null
+  if (!first) return { session: new Session(link), grant }
+  // Its listener and its answer's waiter are in place before the session reads a frame.
+  const session = new Session(link, DEFAULT_CLIPBOARD_CLEAR_SECONDS, FIRST_REQUEST_ID + 1)
+  session.onEvent((event) => first.onEvent(event, session))
+  const answer = session.answerTo(FIRST_REQUEST_ID)
+  // Handled where it is awaited; a session that ends before then must not count as unhandled.
+  answer.catch(() => undefined)
+  return { session, grant, answer }
 }
+
+/** A terminal's first request, sent with its claim (a command: `cli.run`), and where its events go. */
+export interface FirstRequest {
+  op: Op
+  args: Record<string, unknown>
+  onEvent(event: Record<string, unknown>, session: Session): void
+}
+
+const FIRST_REQUEST_ID = 1
 
 /** The events that announce the end of a session, as the error pending requests get. */
 const ENDINGS: Record<string, (event: Record<string, unknown>) => CompanionError> = {
@@ -104,7 +127,6 @@ export interface SecretListPage {
  * `vault.locked`, …) to `onEvent`. Closed by the agent on revoke, expiry or sign out.
  */
 export class Session {
-  private nextId = 1
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
   private readonly listeners = new Set<(event: Record<string, unknown>) => void>()
   private closedWith: CompanionError | null = null
@@ -116,6 +138,8 @@ export class Session {
     private readonly link: Link,
     /** How long a copy from this session stays on the companion's clipboard: the person's setting in Keyhold (§6.1). */
     readonly clipboardClearSeconds = DEFAULT_CLIPBOARD_CLEAR_SECONDS,
+    /** The id of this session's first request (ids below it were sent on the link before: answerTo). */
+    private nextId = 1,
   ) {
     this.done = this.pump()
   }
@@ -136,6 +160,13 @@ export class Session {
       this.waiting.set(id, { resolve, reject })
       this.link.sendTransport({ id, op, args })
     })
+  }
+
+  /** The answer to request `id`, sent on the link before this session took it over (openTerminalSession's first request). */
+  answerTo(id: number): Promise<unknown> {
+    if (this.closedWith) return Promise.reject(this.closedWith)
+    if (id >= this.nextId || this.waiting.has(id)) throw new CompanionError('INVALID_INPUT', 'No such request was sent before the session.')
+    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }))
   }
 
   ping(): Promise<{ now: string }> {

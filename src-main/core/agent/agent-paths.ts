@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readSync, type Stats } from 'node:fs'
 import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { KeyholdError } from '../../../src-shared/errors'
@@ -60,7 +60,19 @@ export async function ensureAgentFolder(folder: string): Promise<void> {
 /** The check clients make before connecting, and the agent before listening. */
 export async function checkAgentFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return
-  const stat = await fs.lstat(folder)
+  checkFolderStat(folder, await fs.lstat(folder))
+}
+
+/**
+ * The same check, synchronously: a short-lived client (the terminal's fast path) spends less on
+ * one lstat than on starting the thread pool that an asynchronous one needs.
+ */
+export function checkAgentFolderSync(folder: string): void {
+  if (process.platform === 'win32') return
+  checkFolderStat(folder, lstatSync(folder))
+}
+
+function checkFolderStat(folder: string, stat: Stats): void {
   if (stat.isSymbolicLink()) throw unsafe(folder, 'is a symbolic link')
   if (!stat.isDirectory()) throw unsafe(folder, 'is not a folder')
   if (process.getuid && stat.uid !== process.getuid()) throw unsafe(folder, 'belongs to another user')
@@ -80,6 +92,29 @@ export async function readAgentInfo(endpoint: AgentEndpoint): Promise<AgentInfo 
   } catch {
     return null
   }
+  return parseAgentInfo(text)
+}
+
+/** readAgentInfo, synchronously (the terminal's fast path: see checkAgentFolderSync). */
+export function readAgentInfoSync(endpoint: AgentEndpoint): AgentInfo | null {
+  let text: string
+  try {
+    // Not blocked by a FIFO put in its place.
+    const fd = openSync(endpoint.info, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    try {
+      // As much as readAgentInfo keeps: 4,096 characters are at most 16 KiB of UTF-8.
+      const bytes = Buffer.alloc(Math.min(fstatSync(fd).size, 16 * 1024))
+      text = bytes.toString('utf8', 0, readSync(fd, bytes, 0, bytes.length, 0)).slice(0, 4096)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return null
+  }
+  return parseAgentInfo(text)
+}
+
+function parseAgentInfo(text: string): AgentInfo | null {
   let info: AgentInfo
   try {
     info = JSON.parse(text) as AgentInfo

@@ -3,7 +3,7 @@ import { KeyholdError } from '../../../src-shared/errors'
 import { FrameQueue } from '../../../src-shared/local-access/frame-queue'
 import type { FrameTransport } from '../../../src-shared/local-access/link'
 import { FrameError, FrameReader, withLengthPrefix } from '../../../src-shared/local-access/frames'
-import { checkAgentFolder, type AgentEndpoint } from './agent-paths'
+import { checkAgentFolderSync, type AgentEndpoint } from './agent-paths'
 
 const notRunning = () =>
   new KeyholdError('AGENT_NOT_RUNNING', 'Nothing is serving this vault: start the Keyhold app (with Connected apps on) or run `keyhold agent`, then try again.')
@@ -14,7 +14,7 @@ const notRunning = () =>
  */
 export async function connectSocket(endpoint: AgentEndpoint): Promise<FrameTransport> {
   try {
-    await checkAgentFolder(endpoint.folder)
+    checkAgentFolderSync(endpoint.folder)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notRunning()
     throw error

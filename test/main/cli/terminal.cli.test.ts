@@ -220,6 +220,11 @@ describe('terminals of an agent that asks (as the app does)', () => {
     answer = false
     expect(await run(['secret', 'get', 'github', '--field', 'client-secret'])).toEqual({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
     expect(asked).toEqual([`keyhold --vault ${t.path} secret get github --field client-secret`])
+    // The command travels with the claim (one round trip less); refused, the agent never reads it.
+    const add = ['secret', 'add', '--name', 'Never added', '--url', 'https://api.example.com', '--client-id', 'c']
+    expect(await run(add)).toEqual({ status: 1, stdout: '', stderr: refusedTerminal(REFUSAL.terminal) })
+    expect(asked).toHaveLength(2)
+    expect(t.services.secrets.count()).toBe(1)
   })
 
   it('allowed once, the same terminal is not asked again until the vault locks', async () => {
