@@ -114,11 +114,22 @@ export function compareCold(opts: { keyholdBin: string; vault: string; kdbx: str
 
 export const kdbxPath = (benchDir: string, size: number) => join(benchDir, `keepassxc-${size}.kdbx`)
 
+/** Median wall times (ms) of cold commands through a running agent and, for `get`, opening the vault file. */
+export interface AgentPathRow {
+  /** `secret get ID --field client-secret` through the agent / opening the vault file with the master password (KDF included). */
+  getMs: [number, number]
+  /** `secret list --search TERM` through the agent. */
+  searchMs: number
+  /** `secret list` (every secret, as a table) through the agent. */
+  listMs: number
+}
+
 /**
- * Cold `keyhold secret get` through a running `keyhold agent` (unlock once) against opening the
- * vault file with the master password, new processes interleaved: median wall times (ms).
+ * Cold `keyhold` commands through a running `keyhold agent` (unlock once): `secret get` against
+ * opening the vault file with the master password, `secret list --search TERM` and plain
+ * `secret list`; new processes interleaved, median wall times (ms).
  */
-export async function compareAgentPath(opts: { keyholdBin: string; vault: string; password: string; identifier: string; runs: number }): Promise<{ agentMs: number; fileMs: number }> {
+export async function compareAgentPath(opts: { keyholdBin: string; vault: string; password: string; identifier: string; term: string; runs: number }): Promise<AgentPathRow> {
   const { mkdtempSync, chmodSync, rmSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { spawn } = await import('node:child_process')
@@ -132,19 +143,21 @@ export async function compareAgentPath(opts: { keyholdBin: string; vault: string
       agent.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('Serving vault') ? resolve() : undefined))
       agent.once('exit', () => reject(new Error('keyhold agent exited')))
     })
-    const get = (extra: string[], input: string) => {
+    const keyhold = (args: string[], input = '') => {
       const start = performance.now()
-      const result = spawnSync(process.execPath, [opts.keyholdBin, '--vault', opts.vault, ...extra, 'secret', 'get', opts.identifier, '--field', 'client-secret'], { env, input, encoding: 'utf8' })
-      if (result.status !== 0) throw new Error(`secret get failed: ${result.stderr}`)
+      const result = spawnSync(process.execPath, [opts.keyholdBin, '--vault', opts.vault, ...args], { env, input, encoding: 'utf8', maxBuffer: 1 << 28 })
+      if (result.status !== 0) throw new Error(`keyhold ${args.join(' ')} failed: ${result.stderr}`)
       return performance.now() - start
     }
-    const viaAgent: number[] = []
-    const viaFile: number[] = []
+    const get = ['secret', 'get', opts.identifier, '--field', 'client-secret']
+    const runs: Record<'viaAgent' | 'viaFile' | 'search' | 'list', number[]> = { viaAgent: [], viaFile: [], search: [], list: [] }
     for (let r = 0; r < opts.runs; r++) {
-      viaAgent.push(get([], ''))
-      viaFile.push(get(['--no-agent', '--password-stdin'], `${opts.password}\n`))
+      runs.viaAgent.push(keyhold(get))
+      runs.viaFile.push(keyhold(['--no-agent', '--password-stdin', ...get], `${opts.password}\n`))
+      runs.search.push(keyhold(['secret', 'list', '--search', opts.term]))
+      runs.list.push(keyhold(['secret', 'list']))
     }
-    return { agentMs: median(viaAgent), fileMs: median(viaFile) }
+    return { getMs: [median(runs.viaAgent), median(runs.viaFile)], searchMs: median(runs.search), listMs: median(runs.list) }
   } finally {
     agent.kill('SIGTERM')
     rmSync(folder, { recursive: true, force: true })
