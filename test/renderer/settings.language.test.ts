@@ -20,6 +20,7 @@ async function open(locale: Locale = 'en'): Promise<VueWrapper> {
     ...agent.api(),
     ...new FakeActivity().api(),
     settingsGet: async () => ({ ok: true, value: { clipboardClearSeconds: 30, autoLockMinutes: 10 } }),
+    settingsUpdate: async (input) => ({ ok: true, value: { clipboardClearSeconds: 30, autoLockMinutes: 10, ...input } }),
     browserStatus: async () => ({
       ok: true,
       value: {
@@ -97,6 +98,20 @@ describe('Settings > Language', () => {
     expect(wrapper.get('h1').text()).toBe('Settings')
     expect(heading('settings-security')).toBe('Security')
     expect(select().get('option[value="system"]').text()).toBe('System default')
+  })
+
+  it('says a notice shown before a change of language in the new language', async () => {
+    wrapper = await open()
+    await wrapper.get('input[name="clipboardClearMinutes"]').setValue('2')
+    await wrapper.get('input[name="clipboardClearSeconds"]').setValue('0')
+    await wrapper.get('form[aria-labelledby="settings-clipboard"]').trigger('submit')
+    await flushPromises()
+    const notice = () => wrapper.get('form[aria-labelledby="settings-clipboard"] [role="status"]').text()
+    expect(notice()).toBe('Settings saved. Copies are cleared from the clipboard after 2 minutes.')
+
+    await select().setValue('pt-BR')
+    await flushPromises()
+    expect(notice()).toBe('Configurações salvas. As cópias são apagadas da área de transferência após 2 minutos.')
   })
 })
 
