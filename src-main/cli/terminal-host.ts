@@ -21,7 +21,7 @@ export interface RemoteLines {
  * whatever the command records.
  */
 export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim, signal: AbortSignal) => Promise<boolean>): TerminalHost {
-  warmSearchIndex(services)
+  const warm = warmSearchIndex(services)
   return {
     allow,
     async run(run: TerminalRun): Promise<number> {
@@ -56,6 +56,8 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
         }),
       )
       await Promise.all([finished(stdout), finished(stderr)])
+      // After the answer is sent.
+      setImmediate(warm)
       return status
     },
   }
@@ -63,17 +65,26 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
 
 /**
  * Builds the search index in the background whenever the vault is open here, as the app's
- * first page does (SecretsService.list prewarms it): a terminal's `secret list --search` or
- * `--tag` (listOnce) is then answered from the index instead of scanning every secret's text
- * each time (about 500 ms at 100,000 secrets). The index holds no client secret or notes and is
- * dropped at lock.
+ * first page does (SecretsService.list prewarms it), and again after a command if the vault was
+ * reloaded meanwhile: a terminal's `secret list --search` or `--tag` (listOnce) is then answered
+ * from the index instead of scanning every secret's text each time (about 500 ms at 100,000
+ * secrets). The index holds no client secret or notes and is dropped at lock. Returns the
+ * check to run after each command.
  */
-function warmSearchIndex(services: Services): void {
+function warmSearchIndex(services: Services): () => void {
+  // The index mirrors one database: a new one (an unlock, or the file reloaded after another
+  // process saved it) is warmed again.
+  let warmedFor: unknown = null
   const warm = () => {
-    if (services.vault.isUnlocked) services.secrets.list({ limit: 1 }).catch(() => undefined)
+    if (!services.vault.isUnlocked) return
+    const db = services.vault.vault().read((current) => current)
+    if (db === warmedFor) return
+    warmedFor = db
+    services.secrets.list({ limit: 1 }).catch(() => undefined)
   }
   services.vault.onUnlock(warm)
   warm()
+  return warm
 }
 
 function finished(stream: Writable): Promise<void> {

@@ -149,7 +149,9 @@ export class Connection {
       case 'terminal':
         return this.onTerminalClaim(this.decrypt(expectKind(frame, 'transport')))
       case 'terminal-wait':
-        // While the person decides, a terminal says nothing: anything it sends ends the wait.
+        // Frames are handled one at a time, in order, and a claim's handling awaits the person's
+        // answer: what a terminal sends meanwhile (its command, sent with the claim) waits for
+        // it, then runs only if allowed. A frame never finds this state; if one did, it ends the wait.
         this.decrypt(expectKind(frame, 'transport'))
         return this.finish()
       case 'open':
