@@ -130,7 +130,7 @@ export interface AgentPathRow {
  * `secret list`; new processes interleaved, median wall times (ms).
  */
 export async function compareAgentPath(opts: { keyholdBin: string; vault: string; password: string; identifier: string; term: string; runs: number }): Promise<AgentPathRow> {
-  const { mkdtempSync, chmodSync, rmSync } = await import('node:fs')
+  const { mkdtempSync, chmodSync, copyFileSync, rmSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { spawn } = await import('node:child_process')
   const folder = mkdtempSync(join(tmpdir(), 'keyhold-bench-terminal-'))
@@ -143,17 +143,24 @@ export async function compareAgentPath(opts: { keyholdBin: string; vault: string
       agent.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('Serving vault') ? resolve() : undefined))
       agent.once('exit', () => reject(new Error('keyhold agent exited')))
     })
-    const keyhold = (args: string[], input = '') => {
+    const keyhold = (args: string[], input = '', vault = opts.vault, childEnv = env) => {
       const start = performance.now()
-      const result = spawnSync(process.execPath, [opts.keyholdBin, '--vault', opts.vault, ...args], { env, input, encoding: 'utf8', maxBuffer: 1 << 28 })
+      const result = spawnSync(process.execPath, [opts.keyholdBin, '--vault', vault, ...args], { env: childEnv, input, encoding: 'utf8', maxBuffer: 1 << 28 })
       if (result.status !== 0) throw new Error(`keyhold ${args.join(' ')} failed: ${result.stderr}`)
       return performance.now() - start
     }
     const get = ['secret', 'get', opts.identifier, '--field', 'client-secret']
+    // The file is opened as a copy: each of those gets records its reveal in the file it opened,
+    // and a save of the agent's own file would make the agent read the whole vault again. The
+    // copy keeps its activity anchors in a folder of its own (a copy's log is not the original's;
+    // XDG_CONFIG_HOME places Keyhold's data folder on Linux).
+    const copy = join(folder, 'vault-copy.keyhold')
+    copyFileSync(opts.vault, copy)
+    const copyEnv = { ...env, XDG_CONFIG_HOME: join(folder, 'config') }
     const runs: Record<'viaAgent' | 'viaFile' | 'search' | 'list', number[]> = { viaAgent: [], viaFile: [], search: [], list: [] }
     for (let r = 0; r < opts.runs; r++) {
       runs.viaAgent.push(keyhold(get))
-      runs.viaFile.push(keyhold(['--no-agent', '--password-stdin', ...get], `${opts.password}\n`))
+      runs.viaFile.push(keyhold(['--no-agent', '--password-stdin', ...get], `${opts.password}\n`, copy, copyEnv))
       runs.search.push(keyhold(['secret', 'list', '--search', opts.term]))
       runs.list.push(keyhold(['secret', 'list']))
     }
