@@ -52,7 +52,7 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
           stderr,
           stdin: process.stdin,
           env: {},
-          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines },
+          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines, columns: run.columns },
         }),
       )
       await Promise.all([finished(stdout), finished(stderr)])

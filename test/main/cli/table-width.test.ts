@@ -1,6 +1,8 @@
 import { Readable, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src-main/cli/program'
+import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import type { Services } from '../../../src-main/core/services'
 import { columns } from '../../../src-main/cli/helpers'
 import { PASSWORD, unlockedServices } from '../../support/vault'
 
@@ -52,10 +54,11 @@ describe('columns on a terminal', () => {
 describe('keyhold secret list on a terminal', () => {
   let path: string
   let cleanup: () => void
+  let services: Services
 
   beforeAll(async () => {
     const made = await unlockedServices()
-    ;({ path, cleanup } = made)
+    ;({ path, cleanup, services } = made)
     await made.services.secrets.add({
       name: 'Stripe payments production account for the EU entity',
       url: 'https://api.stripe.com/v1/payment_intents/with/a/long/path',
@@ -64,7 +67,7 @@ describe('keyhold secret list on a terminal', () => {
       identifier: 'stripe-prod-eu',
       tags: ['prod', 'payments', 'eu'],
     })
-    made.services.vault.lock()
+    await made.services.vault.settle()
   })
   afterAll(() => cleanup())
 
@@ -93,6 +96,27 @@ describe('keyhold secret list on a terminal', () => {
     const wide = (await list(190)).split('\n')[1]!
     expect(wide).toContain('Stripe payments production account for the EU entity  ')
     expect(wide).toContain('https://api.stripe.com/v1/payment_intents/with/a/long/path')
+  })
+
+  it('fits the width of the terminal a command came from when it runs in the agent, and every cell whole without one', async () => {
+    const run = async (columns?: number) => {
+      let out = ''
+      const status = await cliTerminalHost(services, async () => true).run({
+        argv: ['secret', 'list'],
+        cwd: '/',
+        ...(columns === undefined ? {} : { columns }),
+        write: async (_fd, data) => void (out += Buffer.from(data).toString()),
+        prompt: async () => '',
+        readLine: async () => '',
+        signal: new AbortController().signal,
+      })
+      expect(status, out).toBe(0)
+      return out
+    }
+    const fitted = (await run(90)).trimEnd().split('\n')
+    for (const line of fitted) expect(line.length, line).toBeLessThanOrEqual(90)
+    expect(fitted[1]).toContain('  stripe-prod-eu  ')
+    expect(await run()).toContain('https://api.stripe.com/v1/payment_intents/with/a/long/path')
   })
 
   it('prints every cell whole into a pipe', async () => {
