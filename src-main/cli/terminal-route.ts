@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { agentEndpoint, readAgentInfoSync, type AgentInfo } from '../core/agent/agent-paths'
 import { defaultVaultPath } from '../core/vault/paths'
-import { PREAMBLE_MAX_BYTES, readPreamble, VAULT_ID_PATTERN } from '../core/vault/preamble'
+import { peekVaultId } from '../core/vault/peek'
 
 /*
  * Which way a terminal's command goes (docs/terminal-sessions.md §4, §5): to the agent that
@@ -84,7 +84,7 @@ export async function route(argv: readonly string[], env: NodeJS.ProcessEnv, com
   // Help needs no vault: printed here, never a reason to ask the person to allow this terminal.
   if (hasOption(argv, '--help') || hasOption(argv, '-h')) return { path: 'file', why: 'not-in-agent' }
   if (!fitsRequest(argv)) return { path: 'file', why: 'too-long' }
-  const vaultId = vaultIdAt(vaultPathOf(argv, env))
+  const vaultId = peekVaultId(vaultPathOf(argv, env))
   if (!vaultId) return { path: 'file', why: 'no-vault' }
   const info = readAgentInfoSync(agentEndpoint(vaultId))
   if (!info || !alive(info.pid)) return { path: 'file', why: 'no-agent' }
@@ -116,38 +116,5 @@ function realPath(path: string): string {
     return realpathSync.native(path)
   } catch {
     return path
-  }
-}
-
-/**
- * Only the id of the vault at `path` (the name of its agent's socket and facts), as
- * peekVaultId reads it, or null when there is no readable vault file with a valid id. Read
- * synchronously: the fast path reads three small files, and an asynchronous read first starts
- * Node's thread pool and loads fs/promises (~6 ms of a cold command). What it learns only finds
- * an agent, which is then asked for this very file (the path check above).
- */
-function vaultIdAt(path: string): string | null {
-  let fd: number
-  try {
-    // Not blocked by a FIFO given as the vault; only a regular file is read.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
-  } catch {
-    return null
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return null
-    const head = Buffer.alloc(PREAMBLE_MAX_BYTES)
-    let length = 0
-    while (length < head.length) {
-      const read = readSync(fd, head, length, head.length - length, length)
-      if (read === 0) break
-      length += read
-    }
-    const id = (readPreamble(head.subarray(0, length)).json as { vaultId?: unknown } | null)?.vaultId
-    return typeof id === 'string' && VAULT_ID_PATTERN.test(id) ? id : null
-  } catch {
-    return null
-  } finally {
-    closeSync(fd)
   }
 }
