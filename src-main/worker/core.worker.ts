@@ -7,10 +7,7 @@
  */
 import { dirname } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
-import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise'
 import { cliTerminalHost } from '../cli/terminal-host'
-import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
-import { NODE_X25519 } from '../core/agent/node-x25519'
 import type { Clipboard, KeyStore, SaveFileDialog } from '../core/ports'
 import { createServices } from '../core/services'
 import { createAppDispatch } from '../ipc/handlers'
@@ -19,12 +16,6 @@ import { connect } from './rpc'
 
 if (!parentPort) throw new Error('core.worker must run in a worker thread')
 const data = workerData as CoreWorkerData
-
-// The agent's Noise handshakes and transport use Node's X25519, ChaCha20-Poly1305, SHA-256 and
-// HKDF, as the CLI does (main.ts): noble's pure JS, the default elsewhere, costs ~0.5 ms more
-// per handshake and warms up on first use.
-useX25519(NODE_X25519)
-useSymmetric(NODE_SYMMETRIC)
 
 // The handlers run only once messages arrive, after `services` and `dispatch` below exist.
 const main = connect<CoreApi, HostApi>(parentPort, {
