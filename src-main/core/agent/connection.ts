@@ -53,6 +53,10 @@ const PACE_BYTES = 256 * 1024
 
 class Refusal extends Error {}
 
+/** At most this many frames (and bytes) wait unhandled on a connection: the command sent with a claim, and requests in flight. */
+export const MAX_QUEUED_FRAMES = 32
+export const MAX_QUEUED_BYTES = 1024 * 1024
+
 /**
  * One companion's connection to the agent: the hello, one of the three handshakes, then
  * requests (docs/pairing-protocol.md §4 to §8). Transport-agnostic: the Unix socket, the
@@ -67,6 +71,8 @@ class Refusal extends Error {}
 export class Connection {
   private state: State = { s: 'hello' }
   private chain: Promise<void> = Promise.resolve()
+  /** Frames received and not yet handled (see receiveBody). */
+  private readonly queued = { frames: 0, bytes: 0 }
   private send: CipherState | null = null
   private receive: CipherState | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -100,7 +106,21 @@ export class Connection {
 
   /** One frame body from the transport. Never throws. */
   receiveBody(body: Uint8Array): void {
-    this.chain = this.chain.then(() => this.handle(body)).catch((error: unknown) => this.fail(error))
+    if (this.state.s === 'closed') return
+    this.queued.frames++
+    this.queued.bytes += body.length
+    // SECURITY: frames wait here while one is handled (a claim while the person is asked, for up
+    // to a minute); a peer may send ahead (a command with its claim, requests in flight), not
+    // without bound. Closed at once, not behind the queue: the question is withdrawn.
+    if (this.queued.frames > MAX_QUEUED_FRAMES || this.queued.bytes > MAX_QUEUED_BYTES)
+      return this.fail(new FrameError('Too many frames were sent before the earlier ones were answered.'))
+    this.chain = this.chain
+      .then(() => this.handle(body))
+      .finally(() => {
+        this.queued.frames--
+        this.queued.bytes -= body.length
+      })
+      .catch((error: unknown) => this.fail(error))
   }
 
   /** The stream could not be cut into frames (a length out of bounds): PROTOCOL_ERROR, close. */

@@ -10,6 +10,7 @@ import { ApprovalQueue, TERMINAL_ANSWER_MS } from '../../../src-main/core/agent/
 import { createServices, type Services } from '../../../src-main/core/services'
 import type { Dispatch } from '../../../src-main/ipc/handle'
 import { createAppDispatch } from '../../../src-main/ipc/handlers'
+import { encodeBody } from '../../../src-shared/local-access/frames'
 import { openTerminalSession } from '../../../src-shared/local-access/client'
 import { REFUSAL, type TerminalClaim } from '../../../src-shared/local-access/messages'
 import type { AgentPrompt } from '../../../src-shared/types/agent'
@@ -247,6 +248,29 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(grant).toEqual({ until: json.terminal.until, idleMs: 10 * 60_000 })
     await expect(session.request('cli.run', { argv: ['secret', 'list'], cwd: '/' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
     session.close()
+  })
+
+  it('closes at once a terminal that sends more frames ahead of their answers than a connection queues (a claim waits up to a minute), and no question is left', async () => {
+    await eventually(() => services.agent.status().listening, 5_000)
+    const { endpoint: socket, desktopKey } = services.agent.status()
+    const vaultId = basename(socket!, '.sock')
+    const inner = await connectSocket(agentEndpoint(vaultId, folder))
+    let sent = 0
+    // The claim is the third frame (hello, handshake, claim): 40 more follow it at once.
+    const flooding = {
+      send: (body: Uint8Array) => {
+        inner.send(body)
+        if (++sent === 3) for (let i = 0; i < 40; i++) inner.send(encodeBody('transport', new Uint8Array(1_000)))
+      },
+      next: () => inner.next(),
+      close: () => inner.close(),
+    }
+    const claim: TerminalClaim = { command: 'keyhold secret list', cwd: '/', tty: null, sid: 424242, pid: 424242, ppid: 1 }
+    const started = Date.now()
+    await expect(openTerminalSession(flooding, { vaultId, desktopKey: desktopKey! }, claim)).rejects.toMatchObject({ code: 'PROTOCOL_ERROR' })
+    // Not after the minute the person has to answer: at once.
+    expect(Date.now() - started).toBeLessThan(TERMINAL_ANSWER_MS / 2)
+    expect(await promptsWhen((prompts) => prompts.length === 0)).toEqual([])
   })
 
   it("status reports an agent's refusal instead of failing: a facts file whose key is not the agent's", async () => {
