@@ -72,20 +72,27 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
  * check to run after each command.
  */
 function warmSearchIndex(services: Services): () => void {
+  // One per services: the app makes a new host each time its agent starts, and an unlock
+  // listener per host would pile up for the life of the app.
+  const known = warmers.get(services)
+  if (known) return known
   // The index mirrors one database: a new one (an unlock, or the file reloaded after another
-  // process saved it) is warmed again.
-  let warmedFor: unknown = null
+  // process saved it) is warmed again. Held weakly: a closed database is not kept for this.
+  let warmedFor: WeakRef<object> | null = null
   const warm = () => {
     if (!services.vault.isUnlocked) return
     const db = services.vault.vault().read((current) => current)
-    if (db === warmedFor) return
-    warmedFor = db
+    if (warmedFor?.deref() === db) return
+    warmedFor = new WeakRef(db)
     services.secrets.list({ limit: 1 }).catch(() => undefined)
   }
+  warmers.set(services, warm)
   services.vault.onUnlock(warm)
   warm()
   return warm
 }
+
+const warmers = new WeakMap<Services, () => void>()
 
 function finished(stream: Writable): Promise<void> {
   return new Promise((resolve) => stream.end(() => resolve()))
