@@ -5,6 +5,7 @@ import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise'
 import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
 import { runningAs } from './self'
+import { useCollector, type Gc } from '../core/vault/cipher-garbage'
 
 /** The `keyhold` command: see `keyhold --help`. bin/keyhold.js loads this bundle and calls it. */
 export function main(argv: string[] = process.argv.slice(2)): void {
@@ -18,14 +19,13 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   // before the process may exit (40-180 ms measured here); the faster code would come too late.
   // The agent and the native host run for hours: they keep V8's optimizing tier.
   if (!argv.includes('agent') && !argv.includes('native-host')) setFlagsFromString('--liftoff-only')
-  // The app's core has \`gc\` (CoreHost starts its worker with it), and frees each dead piece of
-  // AES-GCM output as a vault is opened or saved (cipher-garbage.ts); without it every piece is
-  // fresh memory, and a cold command spent more on its page faults than on the cipher (96 MB:
-  // 134 ms, 59 ms with it). A context made after the flag is set has \`gc\`.
-  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+  // The app's core has `gc` (CoreHost starts its worker with it) to free each dead piece of
+  // AES-GCM output as a vault is opened or saved (cipher-garbage.ts); the CLI makes one when a
+  // command first does (a context made after the flag is set has `gc`).
+  useCollector(() => {
     setFlagsFromString('--expose-gc')
-    ;(globalThis as { gc?: unknown }).gc = runInNewContext('gc')
-  }
+    return runInNewContext('gc') as Gc
+  })
   runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((status) => {
     process.exitCode = status
   })

@@ -101,7 +101,7 @@ const JOURNAL_EVENTS = new Set(['vault.unlocked', 'vault.unlock-failed', 'vault.
 /**
  * Only what the journal writes is taken in: a hand-edited file cannot put other events, or a
  * time in another form, in the log (a time is canonical UTC and not in the future; the details
- * are rebuilt from known fields when taken in: activity.service.ts fromJournal).
+ * are rebuilt from known fields when taken in: fromJournal below).
  */
 function isEntry(value: unknown): value is JournalEntry {
   const entry = value as Partial<JournalEntry> | null

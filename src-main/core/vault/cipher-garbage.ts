@@ -11,21 +11,33 @@
  * few young objects still alive) every 4 MiB frees them as they die (the effect on RSS is in
  * the README's performance section).
  *
- * V8 offers that only as `gc`, which CoreHost exposes to the core's worker. Elsewhere (the
- * CLI, which exits after one command) there is no `gc` and this does nothing.
+ * V8 offers that only as `gc`, which CoreHost exposes to the core's worker. The CLI makes one
+ * on first need (`useCollector`, main.ts): without it, every piece of a cold command's cipher
+ * output was fresh memory, and its page faults cost more than the cipher. Elsewhere (tests)
+ * there is none and this does nothing.
  */
 
 /** Dead cipher output after which a collection runs. */
 export const COLLECT_EVERY_BYTES = 4 << 20
 
-type Gc = (options: { type: 'minor' }) => void
+export type Gc = (options: { type: 'minor' }) => void
 
 /** Dead bytes since the last collection, across saves: small vaults' saves add up too. */
 let dead = 0
 
+/** How to get `gc` where the host did not expose it, asked once, on first need (see useCollector). */
+let makeCollector: (() => Gc) | null = null
+let made: Gc | null = null
+
+/** Where `gc` is not exposed, `make` gives it when a vault is first opened or saved (the CLI: main.ts). */
+export function useCollector(make: () => Gc): void {
+  makeCollector = make
+}
+
 /** Counts `bytes` of cipher output that nothing uses any more; collects the young generation every COLLECT_EVERY_BYTES. */
 export function bufferDied(bytes: number): void {
-  const gc = (globalThis as { gc?: Gc }).gc
+  const exposed = (globalThis as { gc?: Gc }).gc
+  const gc = typeof exposed === 'function' ? exposed : (made ??= makeCollector?.() ?? null)
   if (typeof gc !== 'function') return
   dead += bytes
   if (dead < COLLECT_EVERY_BYTES) return
