@@ -119,7 +119,7 @@ export async function appKeySession(ctx: CliContext): Promise<Session> {
   if (token.length > 200) throw new KeyholdError('INVALID_INPUT', '$KEYHOLD_APP_TOKEN is too long to be a token (at most 200 characters). Check what the variable holds.')
   const vaultId = await vaultIdOf(ctx)
   const endpoint = agentEndpoint(vaultId)
-  const info = await readAgentInfo(endpoint)
+  const info = readAgentInfo(endpoint)
   if (!info) throw new KeyholdError('AGENT_NOT_RUNNING', 'Nothing is serving this vault: start the Keyhold app (with Connected apps on) or run `keyhold agent`, then try again.')
   if (!info.dpk) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock Keyhold, then try again.')
   try {

@@ -80,7 +80,7 @@ async function onlyAgent(): Promise<string> {
   for (const name of names.filter((n) => n.endsWith('.json'))) {
     const vaultId = name.slice(0, -'.json'.length)
     const endpoint = agentEndpoint(vaultId, folder)
-    const info = await readAgentInfo(endpoint)
+    const info = readAgentInfo(endpoint)
     if (info && !(await agentGone(info, endpoint))) live.push(vaultId)
   }
   if (live.length === 0) throw notRunning()

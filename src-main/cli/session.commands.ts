@@ -47,7 +47,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
     .action(async () => {
       const path = vaultPathOf(probeArgv(ctx), ctx.env)
       const header = await Vault.peek(path).catch(() => null)
-      const info = header ? await readAgentInfo(agentEndpoint(header.vaultId)) : null
+      const info = header ? readAgentInfo(agentEndpoint(header.vaultId)) : null
       const routed = await route(probeArgv(ctx), ctx.env)
       // The agent's facts count when its process lives (a stale file is no agent).
       const agent = info && alive(info.pid) ? info : null
@@ -98,7 +98,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       const header = await Vault.peek(path).catch(() => null)
       if (!header) throw new KeyholdError('VAULT_NOT_FOUND', `There is no vault at ${path}. Create one with \`keyhold init\`, or pass --vault PATH.`)
       const endpoint = agentEndpoint(header.vaultId)
-      const running = await readAgentInfo(endpoint)
+      const running = readAgentInfo(endpoint)
       if (running && alive(running.pid)) {
         if (running.dpk) return ctx.print({ unlocked: true, holder: running.holder, pid: running.pid }, () => `Already unlocked by ${running.holder === 'app' ? 'the Keyhold app' : 'keyhold agent'} (pid ${running.pid}). Commands need no master password.`)
         throw new KeyholdError(
@@ -128,7 +128,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       await log.close()
       const deadline = Date.now() + UNLOCK_WAIT_MS
       for (;;) {
-        const info = await readAgentInfo(endpoint)
+        const info = readAgentInfo(endpoint)
         if (info?.dpk && info.pid === child.pid) break
         const ended = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 100))])
         if (ended !== null) {
@@ -156,7 +156,7 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       // Done when the agent says so in its facts (or is gone): the next command takes the password.
       const endpoint = agentEndpoint(routed.vaultId)
       for (let waited = 0; waited < 5_000; waited += 50) {
-        const info = await readAgentInfo(endpoint)
+        const info = readAgentInfo(endpoint)
         if (!info || !info.dpk || !alive(info.pid)) break
         await new Promise((resolve) => setTimeout(resolve, 50))
       }

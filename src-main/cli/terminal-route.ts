@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs'
-import { agentEndpoint, readAgentInfoSync, type AgentInfo } from '../core/agent/agent-paths'
+import { agentEndpoint, readAgentInfo, type AgentInfo } from '../core/agent/agent-paths'
 import { defaultVaultPath } from '../core/vault/paths'
 import { peekVaultId } from '../core/vault/peek'
 
@@ -86,7 +86,7 @@ export async function route(argv: readonly string[], env: NodeJS.ProcessEnv, com
   if (!fitsRequest(argv)) return { path: 'file', why: 'too-long' }
   const vaultId = peekVaultId(vaultPathOf(argv, env))
   if (!vaultId) return { path: 'file', why: 'no-vault' }
-  const info = readAgentInfoSync(agentEndpoint(vaultId))
+  const info = readAgentInfo(agentEndpoint(vaultId))
   if (!info || !alive(info.pid)) return { path: 'file', why: 'no-agent' }
   if (info.terminals !== true) return { path: 'file', why: 'no-terminals' }
   if (!info.dpk) return { path: 'file', why: 'locked' }

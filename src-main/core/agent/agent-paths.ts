@@ -79,30 +79,19 @@ function checkFolderStat(folder: string, stat: Stats): void {
   if ((stat.mode & 0o777) !== 0o700) throw unsafe(folder, `has mode ${(stat.mode & 0o777).toString(8)} instead of 700`)
 }
 
-/** The facts of the agent holding `vaultId`, or null when none is (stale files of a dead one are removed). */
-export async function readAgentInfo(endpoint: AgentEndpoint): Promise<AgentInfo | null> {
-  let text: string
-  try {
-    const handle = await fs.open(endpoint.info, fs.constants?.O_RDONLY ?? 0)
-    try {
-      text = (await handle.readFile({ encoding: 'utf8' })).slice(0, 4096)
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return null
-  }
-  return parseAgentInfo(text)
-}
-
-/** readAgentInfo, synchronously (the terminal's fast path: see checkAgentFolderSync). */
-export function readAgentInfoSync(endpoint: AgentEndpoint): AgentInfo | null {
+/**
+ * The facts file of the agent at `endpoint`, or null when there is none or it is not one.
+ * Read synchronously, non-blocking and bounded (16 KiB, 4,096 characters kept): a FIFO or a
+ * huge file put in its place blocks nothing, and a short-lived client (the terminal's fast
+ * path) does not start the thread pool for it.
+ */
+export function readAgentInfo(endpoint: AgentEndpoint): AgentInfo | null {
   let text: string
   try {
     // Not blocked by a FIFO put in its place.
     const fd = openSync(endpoint.info, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
     try {
-      // As much as readAgentInfo keeps: 4,096 characters are at most 16 KiB of UTF-8.
+      // 4,096 characters are kept: at most 16 KiB of UTF-8.
       const bytes = Buffer.alloc(Math.min(fstatSync(fd).size, 16 * 1024))
       text = bytes.toString('utf8', 0, readSync(fd, bytes, 0, bytes.length, 0)).slice(0, 4096)
     } finally {

@@ -304,7 +304,7 @@ export class AgentService {
  */
 async function runningPhoneTarget(vaultId: string): Promise<NetworkTarget | null> {
   const endpoint = agentEndpoint(vaultId, agentFolder())
-  const info = await readAgentInfo(endpoint)
+  const info = readAgentInfo(endpoint)
   const network = info?.network
   if (!info || !network || (await agentGone(info, endpoint))) return null
   const hosts = Array.isArray(network.hosts) ? network.hosts.filter((h): h is string => typeof h === 'string' && parseHostPort(h) !== null).slice(0, 4) : []

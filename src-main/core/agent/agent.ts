@@ -160,7 +160,7 @@ export class LocalAgent {
     if (!vaultId) throw new KeyholdError('VAULT_NOT_FOUND', 'There is no vault to serve yet. Create one first.')
     const endpoint = agentEndpoint(vaultId, this.options.folder ?? agentFolder())
     await ensureAgentFolder(endpoint.folder)
-    const held = await readAgentInfo(endpoint)
+    const held = readAgentInfo(endpoint)
     if (held && !(await agentGone(held, endpoint))) throw new KeyholdError('CONFLICT', agentHeldMessage(held))
     await removeAgentFiles(endpoint)
 
