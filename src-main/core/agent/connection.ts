@@ -9,7 +9,6 @@ import {
   PROTOCOL_VERSION,
   REFUSAL,
   terminalClaimSchema,
-  type TerminalClaim,
   requestSchema,
   type ClientHello,
   type DeviceClaim,
@@ -21,7 +20,7 @@ import type { ClaimedApp } from '../pairings/pairings.service'
 import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './agent-context'
 import { burnKey, waitForApproval } from './approval-wait'
 import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession, respondTerminal } from './handshakes'
-import { commandWords, grantKey, MAX_TERMINALS_ASKED } from './terminals'
+import { answerClaim } from './terminal-claims'
 import { RequestBucket } from './limits'
 import { internal, runOp, serialize } from './requests'
 
@@ -359,84 +358,24 @@ export class Connection {
     this.open({ type: 'appkey', key: auth.key, token: 'token' in auth ? auth.token : undefined })
   }
 
-  /**
-   * A terminal's claim (docs/terminal-sessions.md §2, §3): allowed at once while its grant
-   * lives, else the person is asked (the app) or it is allowed (keyhold agent).
-   */
+  /** A terminal's claim (docs/terminal-sessions.md §2, §3): decided by answerClaim, while this connection waits. */
   private async onTerminalClaim(data: Uint8Array): Promise<void> {
     const { claim, ask } = parseWith(terminalClaimSchema, parseJsonObject(data))
-    const terminals = this.ctx.terminals
-    if (!terminals) return this.refuseTerminal()
-    const key = grantKey(claim)
-    // Not to be asked (status, lock): told its grant, if it has one (unrenewed), and given a
-    // session that may only lock, whatever the grant, so a guessed claim learns nothing more.
-    if (ask === false) return this.openTerminal(key, terminals.grants.current(key), true)
-    // Allowed already: the same grant, its 12 hours counted from when the person allowed it.
-    const live = terminals.grants.allowed(key, true) ? terminals.grants.current(key) : null
-    if (live) return this.openTerminal(key, live)
-    // The same terminal asked about already: its answer is this one's too.
-    const asked = terminals.grants.asking.get(key)
-    if (asked) {
-      this.state = { s: 'terminal-wait', abort: new AbortController() }
-      this.clearTimer()
-      const allowed = await asked
-      if (this.state.s !== 'terminal-wait') return
-      const current = allowed && this.ctx.services.vault.isUnlocked ? terminals.grants.current(key) : null
-      return current ? this.openTerminal(key, current) : this.refuseTerminal()
-    }
-    if (terminals.grants.asking.size >= MAX_TERMINALS_ASKED) {
+    const answer = await answerClaim(this.ctx, claim, ask, {
+      waiting: (abort) => {
+        this.state = { s: 'terminal-wait', abort }
+        this.clearTimer()
+      },
+      gone: this.gone.signal,
+    })
+    // Ended meanwhile (the terminal left, the agent stopped, too many frames): nothing more to say.
+    if (this.state.s !== 'terminal' && this.state.s !== 'terminal-wait') return
+    if (answer.ok) return this.openTerminal(answer.key, answer.grant, answer.lockOnly === true)
+    if (answer.code === 'RATE_LIMITED') {
       this.sendTransport({ t: 'terminal.result', ok: false, error: { code: 'RATE_LIMITED', message: 'Keyhold is already asking about other terminals. Answer there, then run the command again.' } })
       return this.finish()
     }
-    const abort = new AbortController()
-    this.state = { s: 'terminal-wait', abort }
-    this.clearTimer()
-    // The wait is bounded like a pairing's approval; a lock or the terminal leaving ends it.
-    const timer = setTimeout(() => abort.abort(), this.ctx.timings.approvalMs)
-    timer.unref?.()
-    const stopLock = this.ctx.onLocked(() => abort.abort())
-    this.gone.signal.addEventListener('abort', () => abort.abort(), { once: true })
-    const answer = Promise.race([
-      terminals.host.allow(claim, abort.signal).catch(() => false),
-      new Promise<false>((resolve) => abort.signal.addEventListener('abort', () => resolve(false), { once: true })),
-    ]).then((allowed) => {
-      // Decided here, before any waiting command reads it: granted (and recorded) once.
-      const granted = allowed && this.ctx.services.vault.isUnlocked
-      this.recordTerminal(claim, granted)
-      if (granted) terminals.grants.grant(key)
-      return granted
-    })
-    terminals.grants.asking.set(key, answer)
-    let granted = false
-    try {
-      granted = await answer
-    } finally {
-      terminals.grants.asking.delete(key)
-      clearTimeout(timer)
-      stopLock()
-    }
-    if (this.state.s !== 'terminal-wait') return
-    const current = granted ? terminals.grants.current(key) : null
-    if (!current) return this.refuseTerminal()
-    this.openTerminal(key, current)
-  }
-
-  /**
-   * A terminal allowed or refused, in the activity log, by whoever decided (the person in the
-   * app's window, or keyhold agent). SECURITY: only the command's words (`secret get`), never
-   * its arguments or folder, which may hold anything the person typed.
-   */
-  private recordTerminal(claim: TerminalClaim, allowed: boolean): void {
-    const { services } = this.ctx
-    if (!services.vault.isUnlocked) return
-    services.activity.record({
-      event: allowed ? 'terminal.allowed' : 'terminal.denied',
-      actor: { type: this.ctx.holder },
-      // What was given or refused is access to the vault; the terminal is named in the detail.
-      target: { type: 'vault', id: this.ctx.vaultId },
-      outcome: allowed ? 'ok' : 'denied',
-      detail: { command: commandWords(claim.command), terminal: claim.tty, pid: claim.pid },
-    })
+    this.refuseTerminal()
   }
 
   private openTerminal(key: string, grant: { until: string; idleMs: number } | null, lockOnly = false): void {
