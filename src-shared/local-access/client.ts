@@ -1,9 +1,8 @@
 import { parseCode } from '../apps/authorization-code'
 import { parsePairingUri } from '../apps/pairing-uri'
-import type { SerializedError } from '../errors'
 import { checkPhrase } from './check-phrase'
 import { fromBase64Url, jsonBytes, parseJsonObject, toBase64Url } from './frames'
-import { CompanionError, DEFAULT_CLIPBOARD_CLEAR_SECONDS, equal, Link, Session, type FrameTransport } from './link'
+import { CompanionError, DEFAULT_CLIPBOARD_CLEAR_SECONDS, equal, Link, openNx, Session, type FrameTransport } from './link'
 import { appKeySignedMessage, challengeSchema, pairingViewSchema, pairOfferSchema, type DeviceClaim, type PairingView, type PairOffer } from './messages'
 import { generateKeyPair, Handshake, keyPairFromPrivate } from './noise'
 import { pairingPsk } from './psk'
@@ -165,32 +164,17 @@ export type AppKeyProof = { key: string; token: string } | { key: string; sign(m
 
 /** Opens a session as an application key (NX, then auth). `desktopKey` pins the agent. */
 export async function openAppKeySession(transport: FrameTransport, target: { vaultId: string; desktopKey: string }, proof: AppKeyProof): Promise<Session> {
-  const pinned = fromBase64Url(target.desktopKey, 32)
-  if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
-  const link = new Link(transport)
-  const { prologue: pro } = await link.hello('appkey', { vault: target.vaultId })
-  const hs = new Handshake({ pattern: 'NX', initiator: true, prologue: pro })
-  link.send('handshake', hs.writeMessage(new Uint8Array(0)))
-  const msg2 = await link.expect('handshake', 'appkey')
+  const { link, payload, h } = await openNx(transport, target, 'appkey')
   let challenge: Uint8Array | null
   try {
-    challenge = fromBase64Url(challengeSchema.parse(parseJsonObject(hs.readMessage(msg2))).challenge, 32)
+    challenge = fromBase64Url(challengeSchema.parse(parseJsonObject(payload)).challenge, 32)
   } catch {
     challenge = null
   }
   if (!challenge) throw link.abort('PROTOCOL_ERROR', 'The agent sent a challenge this client cannot read.')
-  if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
-  const h = hs.handshakeHash()
-  link.keys(hs)
   if ('token' in proof) link.sendTransport({ t: 'auth', key: proof.key, token: proof.token })
   else link.sendTransport({ t: 'auth', key: proof.key, sig: toBase64Url(await proof.sign(appKeySignedMessage(h, challenge, proof.key))) })
-  const result = await link.readTransport()
-  if (result.t !== 'auth.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the key check.')
-  if (result.ok !== true) {
-    link.close()
-    const error = result.error as SerializedError | undefined
-    throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
-  }
+  await link.readResult('auth.result', 'The agent did not answer the key check.')
   return new Session(link)
 }
 

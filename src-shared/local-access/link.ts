@@ -51,33 +51,14 @@ export async function openTerminalSession(
   /** A request sent with the claim, before its answer (docs/terminal-sessions.md §2): its events go to `onEvent` from the first. */
   first?: FirstRequest,
 ): Promise<{ session: Session; grant: { until: string; idleMs: number } | null; answer?: Promise<unknown> }> {
-  const pinned = fromBase64Url(target.desktopKey, 32)
-  if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
-  const link = new Link(transport)
-  const { prologue: pro } = await link.hello('terminal', { vault: target.vaultId })
-  const hs = new Handshake({ pattern: 'NX', initiator: true, prologue: pro })
-  link.send('handshake', hs.writeMessage(new Uint8Array(0)))
-  const msg2 = await link.expect('handshake', 'terminal')
-  try {
-    hs.readMessage(msg2)
-  } catch {
-    throw link.abort('PROTOCOL_ERROR', 'The agent sent a handshake this client cannot read.')
-  }
-  if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
-  link.keys(hs)
+  const { link } = await openNx(transport, target, 'terminal')
   link.sendTransport(ask ? { t: 'terminal', claim } : { t: 'terminal', claim, ask: false })
   // The command goes with the claim, one round trip sooner: the agent reads a connection's frames
   // in order and takes requests only once the claim is allowed; refused, the connection closes
   // and the request is never read.
   if (first) link.sendTransport({ id: FIRST_REQUEST_ID, op: first.op, args: first.args })
   const waiting = onWaiting && setTimeout(onWaiting, 1_000)
-  const result = await link.readTransport().finally(() => clearTimeout(waiting))
-  if (result.t !== 'terminal.result') throw link.abort('PROTOCOL_ERROR', 'The agent did not answer the terminal.')
-  if (result.ok !== true) {
-    link.close()
-    const error = result.error as SerializedError | undefined
-    throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
-  }
+  const result = await link.readResult('terminal.result', 'The agent did not answer the terminal.').finally(() => clearTimeout(waiting))
   const grant = (result.grant ?? null) as { until: string; idleMs: number } | null
   if (!first) return { session: new Session(link), grant }
   // Its listener and its answer's waiter are in place before the session reads a frame.
@@ -87,6 +68,31 @@ export async function openTerminalSession(
   // Handled where it is awaited; a session that ends before then must not count as unhandled.
   answer.catch(() => undefined)
   return { session, grant, answer }
+}
+
+/**
+ * The companion's start of an NX session (a terminal, an application key): the hello, the
+ * handshake with the agent's static key pinned to the one its vault published, and the keys
+ * split into the link. Returns the agent's message 2 payload and the handshake hash.
+ */
+export async function openNx(transport: FrameTransport, target: { vaultId: string; desktopKey: string }, mode: 'terminal' | 'appkey'): Promise<{ link: Link; payload: Uint8Array; h: Uint8Array }> {
+  const pinned = fromBase64Url(target.desktopKey, 32)
+  if (!pinned) throw new CompanionError('INVALID_INPUT', "The agent's public key is not valid.")
+  const link = new Link(transport)
+  const { prologue: pro } = await link.hello(mode, { vault: target.vaultId })
+  const hs = new Handshake({ pattern: 'NX', initiator: true, prologue: pro })
+  link.send('handshake', hs.writeMessage(new Uint8Array(0)))
+  const msg2 = await link.expect('handshake', mode)
+  let payload: Uint8Array
+  try {
+    payload = hs.readMessage(msg2)
+  } catch {
+    throw link.abort('PROTOCOL_ERROR', 'The agent sent a handshake this client cannot read.')
+  }
+  if (!equal(hs.remoteStatic!, pinned)) throw link.abort('FORBIDDEN', "The agent's key is not the one this vault published. Nothing was sent.")
+  const h = hs.handshakeHash()
+  link.keys(hs)
+  return { link, payload, h }
 }
 
 /** A terminal's first request, sent with its claim (a command: `cli.run`), and where its events go. */
@@ -294,6 +300,18 @@ export class Link {
     }
     if (frame.kind !== kind) throw this.abort('PROTOCOL_ERROR', 'The agent sent a frame out of order.')
     return frame.data
+  }
+
+  /** The agent's answer `t` to a claim or a proof: its fields when ok; its refusal as a CompanionError (the link closed). */
+  async readResult(t: string, notAnswered: string): Promise<Record<string, unknown>> {
+    const result = await this.readTransport()
+    if (result.t !== t) throw this.abort('PROTOCOL_ERROR', notAnswered)
+    if (result.ok !== true) {
+      this.close()
+      const error = result.error as SerializedError | undefined
+      throw new CompanionError(error?.code ?? 'FORBIDDEN', error?.message ?? 'forbidden')
+    }
+    return result
   }
 
   async readTransport(): Promise<Record<string, unknown>> {
