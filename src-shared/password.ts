@@ -8,6 +8,9 @@ export function normalizePassword(password: string): string {
   return password.normalize('NFC')
 }
 
+/** The most characters (of its NFC form) a master password may have (in a zod-free module: the CLI's read path bounds it too). */
+export const MASTER_PASSWORD_MAX = 1024
+
 /** A password's length as its bounds count it: characters of its NFC form. */
 export function passwordLength(password: string): number {
   return normalizePassword(password).length

@@ -9,6 +9,7 @@ import { createServices, type Services } from '../core/services'
 import { preloadSqlJs } from '../core/vault/database'
 import { defaultVaultPath } from '../core/vault/paths'
 import { VaultFile } from '../core/vault/vault-file'
+import { printed, terminalWidth } from './helpers'
 import { checkLength, promptHidden, StdinLines, type InputLine } from './io'
 
 export interface GlobalOptions {
@@ -87,8 +88,7 @@ export class CliContext {
    */
   get width(): number | undefined {
     if (this.io.host) return this.io.host.columns
-    const stdout = this.io.stdout as { isTTY?: boolean; columns?: number }
-    return stdout.isTTY && stdout.columns ? stdout.columns : undefined
+    return terminalWidth(this.io.stdout)
   }
 
   services(kdf?: KdfParams, autoLockMs?: number): Services {
@@ -144,7 +144,7 @@ export class CliContext {
 
   /** Prints `value` as JSON with --json, else the human text. */
   print(value: unknown, human: () => string): void {
-    this.io.stdout.write(this.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`)
+    this.io.stdout.write(printed(this.json, () => value, human))
   }
 
   write(text: string): void {

@@ -103,6 +103,13 @@ export const inCliWords =
  */
 export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
+/**
+ * What a command prints: `value` as JSON (2-space indent) with --json, else the human text,
+ * then a line break. Each is made only when printed. CliContext.print and the read path
+ * (read-path.ts) both print through it.
+ */
+export const printed = (json: boolean, value: () => unknown, human: () => string): string => (json ? `${JSON.stringify(value(), null, 2)}\n` : `${human()}\n`)
+
 /** Any run of whitespace, line breaks included, as one space: a cell of a table stays on its line. */
 export const oneLine = (text: string): string => text.replace(/\s+/g, ' ')
 
@@ -118,6 +125,12 @@ export const when = (iso: string | null, none = 'never'): string => (iso === nul
 export interface Fit {
   width: number | undefined
   cut: readonly number[]
+}
+
+/** The width a table fits on `stdout` (Fit.width): its columns when it is a terminal, else undefined. */
+export function terminalWidth(stdout: NodeJS.WritableStream): number | undefined {
+  const { isTTY, columns } = stdout as { isTTY?: boolean; columns?: number }
+  return isTTY && columns ? columns : undefined
 }
 
 /** A column is never cut narrower than this (its heading, if longer). */

@@ -8,11 +8,12 @@ import { fold } from '../../src-shared/fold'
 import type { Session } from '../../src-shared/local-access/client'
 import { UUID } from '../../src-shared/text'
 import { ClipboardGuard } from '../core/clipboard-guard'
-import { SHORT_ID_MIN } from '../core/secrets/secrets.service'
+import { SHORT_ID_MIN } from '../core/secrets/secrets.refs'
 import { appKeyOf, throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
-import { columns, oneLine, parse, when, type OptionNames } from './helpers'
+import { oneLine, parse, type OptionNames } from './helpers'
 import { UsageError } from './io'
+import { camel, checkField, describe, FIELD_NAMES, FIELDS, getText, idLengthOf, listText, secretJson, summaryJson } from './secrets.format'
 import { registerSecretTransferCommands } from './secrets.transfer.commands'
 import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
 
@@ -27,87 +28,6 @@ interface FieldOptions {
   method?: string
   tag?: string[]
   notes?: string
-}
-
-/** `secret get --field` names and where each value comes from. */
-const FIELDS = {
-  id: (s: SecretDetail) => s.id,
-  name: (s: SecretDetail) => s.name,
-  url: (s: SecretDetail) => s.url,
-  'client-id': (s: SecretDetail) => s.clientId,
-  identifier: (s: SecretDetail) => s.identifier ?? '',
-  method: (s: SecretDetail) => s.method ?? '',
-  tags: (s: SecretDetail) => s.tags.join('\n'),
-  notes: (s: SecretDetail) => s.notes,
-  'created-at': (s: SecretDetail) => s.createdAt,
-  'updated-at': (s: SecretDetail) => s.updatedAt,
-} as const
-const FIELD_NAMES = [...Object.keys(FIELDS), 'client-secret']
-const camel = (field: string) => field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
-
-/** `--json` shape of one API secret: the import keys plus id and times. */
-function secretJson(detail: SecretDetail, clientSecret: string | null | undefined) {
-  const { hasClientSecret: _has, ...rest } = detail
-  return {
-    id: rest.id,
-    name: rest.name,
-    url: rest.url,
-    clientId: rest.clientId,
-    ...(clientSecret === undefined ? {} : { clientSecret }),
-    identifier: rest.identifier,
-    method: rest.method,
-    tags: rest.tags,
-    notes: rest.notes,
-    createdAt: rest.createdAt,
-    updatedAt: rest.updatedAt,
-  }
-}
-
-/** `--json` shape of a list row: never the client secret or the notes. */
-function summaryJson(s: SecretSummary) {
-  return {
-    id: s.id,
-    name: s.name,
-    url: s.url,
-    clientId: s.clientId,
-    identifier: s.identifier,
-    method: s.method,
-    tags: s.tags,
-    hasClientSecret: s.hasClientSecret,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-  }
-}
-
-/**
- * The list as a table. REF is what refers to the row in `get`, `edit`, `rm` and `copy`: its
- * Identifier, or else the start of its id, `idLength` characters (enough to tell it apart).
- */
-function secretTable(items: SecretSummary[], total: number, idLength: number, width: number | undefined): string {
-  if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
-  return [
-    columns([
-      ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
-      ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
-    ], { width, cut: [4, 5, 3, 0] }),
-    `${total} API secret${total === 1 ? '' : 's'}`,
-  ].join('\n')
-}
-
-function describe(detail: SecretDetail): string {
-  return columns([
-    ['Name', detail.name],
-    ['URL', detail.url],
-    ['Client ID', detail.clientId],
-    ['Client secret', detail.hasClientSecret ? '(hidden; --field client-secret prints it)' : '(none)'],
-    ['Identifier', detail.identifier ?? '-'],
-    ['Method', detail.method ?? '-'],
-    ['Tags', detail.tags.join(', ') || '-'],
-    ['Notes', detail.notes === '' ? '-' : detail.notes.replace(/\n/g, '\n               ')],
-    ['Created', when(detail.createdAt)],
-    ['Last updated', when(detail.updatedAt)],
-    ['ID', detail.id],
-  ])
 }
 
 /** The fields given on the command line, as the schemas expect them (absent stays absent). */
@@ -228,12 +148,6 @@ function only(ref: string, how: string, items: SecretSummary[]): SecretSummary |
   throw new KeyholdError('CONFLICT', `${items.length} API secrets ${how} "${oneLine(ref).slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`)
 }
 
-/** How much of an id tells `ids` apart: at least SHORT_ID_MIN characters (the vault's shortIdLength, over what is listed). */
-function idLengthOf(ids: readonly string[]): number {
-  for (let length = SHORT_ID_MIN; length < 36; length++) if (new Set(ids.map((id) => id.slice(0, length))).size === ids.length) return length
-  return 36
-}
-
 /** `--field` of `secret copy`: the Client ID or the client secret. */
 const COPY_FIELDS = { 'client-secret': 'clientSecret', 'client-id': 'clientId' } as const
 
@@ -284,13 +198,12 @@ Examples:
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag }, FIELD_OPTIONS)
       if (appKeyOf(ctx) || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
-        return ctx.print(items.map(summaryJson), () => secretTable(items, total, idLengthOf(items.map((item) => item.id)), ctx.width))
+        return ctx.write(listText(items, total, ctx.json, () => idLengthOf(items.map((item) => item.id)), ctx.width))
       }
       const services = await ctx.unlocked()
       const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
-      ctx.print(page.items.map(summaryJson), () =>
-        secretTable(page.items, page.total, services.secrets.shortIdLength(page.items.filter((item) => item.identifier === null).map((item) => item.id)), ctx.width),
-      )
+      const shown = () => page.items.filter((item) => item.identifier === null).map((item) => item.id)
+      ctx.write(listText(page.items, page.total, ctx.json, () => services.secrets.shortIdLength(shown()), ctx.width))
     })
 
   secret
@@ -304,26 +217,11 @@ Examples:
     .argument(...REF_ARGUMENT)
     .option('--field <F>', `print only this field: ${FIELD_NAMES.join(', ')}`)
     .action(async (ref: string, opts: { field?: string }) => {
-      if (opts.field !== undefined && !FIELD_NAMES.includes(opts.field))
-        throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
+      checkField(opts.field)
       if (appKeyOf(ctx) || ctx.options.pairing) return getThroughAgent(ctx, ref, opts.field)
       const services = await ctx.unlocked()
       const detail = services.secrets.resolve(ref)
-      if (opts.field === 'client-secret') {
-        // SECURITY: printed only because this command asked for exactly this value.
-        const { clientSecret } = services.secrets.reveal(detail.id)
-        ctx.print({ clientSecret }, () => clientSecret ?? '')
-        return
-      }
-      if (opts.field !== undefined) {
-        const value = FIELDS[opts.field as keyof typeof FIELDS](detail)
-        const jsonValue = opts.field === 'tags' ? detail.tags : (secretJson(detail, undefined) as Record<string, unknown>)[camel(opts.field)]
-        ctx.print({ [camel(opts.field)]: jsonValue }, () => value)
-        return
-      }
-      if (!ctx.json) return ctx.write(`${describe(detail)}\n`)
-      // --json is for scripts and import: it carries the client secret, as `get` asked for this one item.
-      ctx.print(secretJson(detail, services.secrets.reveal(detail.id).clientSecret), () => '')
+      ctx.write(getText(detail, opts.field, ctx.json, () => services.secrets.reveal(detail.id).clientSecret))
     })
 
   fieldOptions(

@@ -3,6 +3,7 @@ import { isCleanMultiline, lineText, UUID } from '../text'
 import {
   HTTP_METHODS,
   type HttpMethod,
+  SECRET_LIMITS,
   SECRET_SORTS,
   type RevealedSecret,
   type SecretCopy,
@@ -14,19 +15,7 @@ import {
 import { fold } from '../fold'
 import { channel } from './define'
 
-/** Bounds of every field; the messages below say them, and the forms show them. */
-export const SECRET_LIMITS = {
-  name: 200,
-  url: 2048,
-  clientId: 512,
-  clientSecret: 4096,
-  identifier: 200,
-  tag: 50,
-  tags: 30,
-  notes: 10_000,
-  search: 200,
-  pageSize: 500,
-} as const
+export { SECRET_LIMITS }
 
 /** A required one-line text: trimmed, 1..max characters. Messages name the field as the form labels it. */
 const requiredLine = (label: string, max: number) => lineText(label, max, { trim: true, empty: `The ${label} is required.` })

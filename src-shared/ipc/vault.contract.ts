@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { NFC_MAX_UNITS_PER_CHARACTER, passwordLength } from '../password'
+import { MASTER_PASSWORD_MAX, NFC_MAX_UNITS_PER_CHARACTER, passwordLength } from '../password'
 import type { VaultStatus } from '../types/vault'
 import { channel } from './define'
 
 /** Bounds shared by every form and command that takes a master password. */
 export const MASTER_PASSWORD_MIN = 8
-export const MASTER_PASSWORD_MAX = 1024
+export { MASTER_PASSWORD_MAX }
 
 const TOO_LONG = `The master password can have at most ${MASTER_PASSWORD_MAX} characters.`
 

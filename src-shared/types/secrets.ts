@@ -7,6 +7,20 @@ export type SecretId = string & { readonly __brand: 'SecretId' }
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'] as const
 export type HttpMethod = (typeof HTTP_METHODS)[number]
 
+/** Bounds of every field; the contract's messages say them, and the forms show them (here, free of zod: the CLI's read path checks them too). */
+export const SECRET_LIMITS = {
+  name: 200,
+  url: 2048,
+  clientId: 512,
+  clientSecret: 4096,
+  identifier: 200,
+  tag: 50,
+  tags: 30,
+  notes: 10_000,
+  search: 200,
+  pageSize: 500,
+} as const
+
 /** How the report page and `keyhold secret list` can order API secrets. */
 export const SECRET_SORTS = ['name', 'updated'] as const
 export type SecretSort = (typeof SECRET_SORTS)[number]

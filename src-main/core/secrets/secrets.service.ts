@@ -21,7 +21,8 @@ import { fold } from '../../../src-shared/fold'
 import { SecretsIndex } from './secrets.index'
 import { scanMatches, searchTerms } from './secrets.match'
 import * as repo from './secrets.repo'
-import type { SecretHandle, SecretRecord } from './secrets.repo'
+import type { SecretRecord } from './secrets.repo'
+import { commonPrefix, PROBED_IDS, resolveRef, SHORT_ID_MIN } from './secrets.refs'
 import { secretsCsv, secretsJson, type SecretsExportFormat } from './secrets.transfer'
 import { nameSortKey } from './secrets.sort-key'
 
@@ -209,16 +210,20 @@ export class SecretsService {
   }
 
   /**
-   * The CLI's lookup of a REF (README "API secrets"): an id; else an Identifier (compared as
-   * uniqueness compares them); else an exact name; else the start of an id, at least
-   * SHORT_ID_MIN characters (what `secret list` shows for a secret without an Identifier).
-   * A name or a start of an id that fits several secrets is CONFLICT, naming them.
+   * The CLI's lookup of a REF (README "API secrets"), by resolveRef's rules (secrets.refs.ts,
+   * which the CLI's read path applies to the catalog): an id; else an Identifier; else an
+   * exact name; else the start of an id. NOT_FOUND, or CONFLICT naming them.
    */
   resolve(ref: string): SecretDetail {
     return this.vault.read((db) => {
-      const id = repo.findDetail(db, ref as SecretId) ? (ref as SecretId) : (repo.idByIdentifierKey(db, fold(ref)) ?? onlyOne(ref, 'are named', repo.handlesByName(db, nameSortKey(ref), ref)) ?? byIdPrefix(db, ref))
-      return id ? repo.findDetail(db, id) : undefined
-    }) ?? throwError(new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name in this vault. List them with `keyhold secret list`.'))
+      const id = resolveRef(ref, {
+        hasId: (id) => repo.findDetail(db, id as SecretId) !== undefined,
+        idByIdentifierKey: (key) => repo.idByIdentifierKey(db, key),
+        byName: (name) => repo.handlesByName(db, nameSortKey(name), name),
+        byIdPrefix: (prefix, limit) => repo.handlesByIdPrefix(db, prefix, limit),
+      })
+      return repo.findDetail(db, id)!
+    })
   }
 
   /**
@@ -371,37 +376,7 @@ function detailOf(record: SecretRecord): SecretDetail {
   return { ...rest, hasClientSecret: clientSecret !== null } satisfies SecretSummary & { notes: string }
 }
 
-/** The fewest characters of an id that `resolve` takes as its start: what `secret list` shows at least. */
-export const SHORT_ID_MIN = 8
-
-/** Up to this many ids, shortIdLength compares each with its neighbours; more, it reads every id once. */
-const PROBED_IDS = 256
-
-/** The length of the common start of two strings. */
-function commonPrefix(a: string, b: string): number {
-  let i = 0
-  while (i < a.length && a.charCodeAt(i) === b.charCodeAt(i)) i++
-  return i
-}
-
-/** How many secrets a CONFLICT for an ambiguous reference lists. */
-const LISTED = 10
-
-/** The id of the one secret in `found`, undefined for none; CONFLICT, naming them, for more. */
-function onlyOne(ref: string, how: 'are named' | 'have an id starting with', found: readonly SecretHandle[]): SecretId | undefined {
-  if (found.length <= 1) return found[0]?.id
-  const listed = found.slice(0, LISTED).map((s) => (s.identifier === null ? s.id : `${s.id} (Identifier ${s.identifier})`))
-  throw new KeyholdError(
-    'CONFLICT',
-    `${found.length > LISTED ? `More than ${LISTED}` : found.length} API secrets ${how} "${ref.replace(/\s+/g, ' ').slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`,
-  )
-}
-
-/** The one secret whose id starts with `ref`, when `ref` can be the start of an id at least SHORT_ID_MIN long. */
-function byIdPrefix(db: Database, ref: string): SecretId | undefined {
-  if (ref.length < SHORT_ID_MIN || !/^[0-9a-f-]+$/.test(ref)) return undefined
-  return onlyOne(ref, 'have an id starting with', repo.handlesByIdPrefix(db, ref, LISTED + 1))
-}
+export { SHORT_ID_MIN }
 
 /** Scoped lists walk the matches in chunks this big (below SQLite's limit on bound values). */
 const SCOPE_CHUNK = 1_000

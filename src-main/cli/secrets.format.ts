@@ -1,0 +1,131 @@
+import { KeyholdError } from '../../src-shared/errors'
+import type { SecretDetail, SecretSummary } from '../../src-shared/types/secrets'
+import { SHORT_ID_MIN } from '../core/secrets/secrets.refs'
+import { columns, oneLine, printed, when } from './helpers'
+
+/**
+ * How the CLI prints API secrets: the table of `secret list`, the view of `secret get`, the
+ * JSON shapes and `--field`. One definition for the whole CLI (secrets.commands.ts) and the
+ * read path (read-path.ts), whose output must be the same byte for byte. Free of commander,
+ * zod and sql.js: the read path's bundle imports it.
+ */
+
+/** `secret get --field` names and where each value comes from. */
+export const FIELDS = {
+  id: (s: SecretDetail) => s.id,
+  name: (s: SecretDetail) => s.name,
+  url: (s: SecretDetail) => s.url,
+  'client-id': (s: SecretDetail) => s.clientId,
+  identifier: (s: SecretDetail) => s.identifier ?? '',
+  method: (s: SecretDetail) => s.method ?? '',
+  tags: (s: SecretDetail) => s.tags.join('\n'),
+  notes: (s: SecretDetail) => s.notes,
+  'created-at': (s: SecretDetail) => s.createdAt,
+  'updated-at': (s: SecretDetail) => s.updatedAt,
+} as const
+export const FIELD_NAMES = [...Object.keys(FIELDS), 'client-secret']
+export const camel = (field: string) => field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** INVALID_INPUT for a `--field` of `secret get` that is none of FIELD_NAMES, before the master password is asked for. */
+export function checkField(field: string | undefined): void {
+  if (field !== undefined && !FIELD_NAMES.includes(field)) throw new KeyholdError('INVALID_INPUT', `The field must be one of ${FIELD_NAMES.join(', ')}.`)
+}
+
+/** Whether `secret get` with `field` (and --json or not) prints the client secret: it is then recorded as revealed. */
+export const getReveals = (field: string | undefined, json: boolean): boolean => field === 'client-secret' || (field === undefined && json)
+
+/** `--json` shape of one API secret: the import keys plus id and times. */
+export function secretJson(detail: SecretDetail, clientSecret: string | null | undefined) {
+  const { hasClientSecret: _has, ...rest } = detail
+  return {
+    id: rest.id,
+    name: rest.name,
+    url: rest.url,
+    clientId: rest.clientId,
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+    identifier: rest.identifier,
+    method: rest.method,
+    tags: rest.tags,
+    notes: rest.notes,
+    createdAt: rest.createdAt,
+    updatedAt: rest.updatedAt,
+  }
+}
+
+/** `--json` shape of a list row: never the client secret or the notes. */
+export function summaryJson(s: SecretSummary) {
+  return {
+    id: s.id,
+    name: s.name,
+    url: s.url,
+    clientId: s.clientId,
+    identifier: s.identifier,
+    method: s.method,
+    tags: s.tags,
+    hasClientSecret: s.hasClientSecret,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  }
+}
+
+/**
+ * The list as a table. REF is what refers to the row in `get`, `edit`, `rm` and `copy`: its
+ * Identifier, or else the start of its id, `idLength` characters (enough to tell it apart).
+ */
+export function secretTable(items: SecretSummary[], total: number, idLength: number, width: number | undefined): string {
+  if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
+  return [
+    columns([
+      ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
+      ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
+    ], { width, cut: [4, 5, 3, 0] }),
+    `${total} API secret${total === 1 ? '' : 's'}`,
+  ].join('\n')
+}
+
+/** What `secret list` prints: the rows as JSON, or the table (`idLength` is called for the table only). */
+export function listText(items: SecretSummary[], total: number, json: boolean, idLength: () => number, width: number | undefined): string {
+  return printed(json, () => items.map(summaryJson), () => secretTable(items, total, idLength(), width))
+}
+
+export function describe(detail: SecretDetail): string {
+  return columns([
+    ['Name', detail.name],
+    ['URL', detail.url],
+    ['Client ID', detail.clientId],
+    ['Client secret', detail.hasClientSecret ? '(hidden; --field client-secret prints it)' : '(none)'],
+    ['Identifier', detail.identifier ?? '-'],
+    ['Method', detail.method ?? '-'],
+    ['Tags', detail.tags.join(', ') || '-'],
+    ['Notes', detail.notes === '' ? '-' : detail.notes.replace(/\n/g, '\n               ')],
+    ['Created', when(detail.createdAt)],
+    ['Last updated', when(detail.updatedAt)],
+    ['ID', detail.id],
+  ])
+}
+
+/**
+ * What `secret get` prints for `detail`: one field (checkField first), the view, or with
+ * --json the whole secret. `clientSecret` is called only when the output carries it
+ * (getReveals), and the caller records the reveal.
+ * SECURITY: the client secret is printed only because this command asked for exactly it.
+ */
+export function getText(detail: SecretDetail, field: string | undefined, json: boolean, clientSecret: () => string | null): string {
+  if (field === 'client-secret') {
+    const value = clientSecret()
+    return printed(json, () => ({ clientSecret: value }), () => value ?? '')
+  }
+  if (field !== undefined) {
+    const jsonValue = field === 'tags' ? detail.tags : (secretJson(detail, undefined) as Record<string, unknown>)[camel(field)]
+    return printed(json, () => ({ [camel(field)]: jsonValue }), () => FIELDS[field as keyof typeof FIELDS](detail))
+  }
+  if (!json) return `${describe(detail)}\n`
+  // --json is for scripts and import: it carries the client secret, as `get` asked for this one item.
+  return printed(true, () => secretJson(detail, clientSecret()), () => '')
+}
+
+/** How much of an id tells `ids` apart: at least SHORT_ID_MIN characters (the vault's shortIdLength, over what is listed). */
+export function idLengthOf(ids: readonly string[]): number {
+  for (let length = SHORT_ID_MIN; length < 36; length++) if (new Set(ids.map((id) => id.slice(0, length))).size === ids.length) return length
+  return 36
+}
