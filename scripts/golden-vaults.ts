@@ -30,6 +30,8 @@ import { secretInput } from '../src-shared/ipc/secrets.contract'
 import type { KdfParams } from '../src-shared/types/vault'
 import { LATEST_SCHEMA_VERSION, SCHEMA } from '../src-main/core/schema'
 import { createServices } from '../src-main/core/services'
+import { buildCatalog } from '../src-main/core/secrets/secrets.catalog'
+import { catalogHeader, sealBlocks, sealCatalog } from '../src-main/core/vault/catalog'
 import { NONCE_BYTES, open, sealWithNonce } from '../src-main/core/vault/crypto'
 import { openDatabase, useSchema } from '../src-main/core/vault/database'
 import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type VaultHeader } from '../src-main/core/vault/format'
@@ -145,11 +147,16 @@ async function rewrite(bytes: Buffer, schema: number, format: string): Promise<B
   const db = await openDatabase(open(dataKey, header.payloadNonce, ciphertext, preamble)!, SCHEMA.slice(0, schema))
   db.run(`PRAGMA page_size = ${PAGE_BYTES}`)
   db.run('VACUUM')
+  // From format 1.3 on, the catalog of the API secrets after the image (catalog.ts), as a save writes it.
+  const plain = format === '1.0' || schema < 2 ? null : buildCatalog(db)
+  const blocks = plain && sealBlocks(dataKey, header.vaultId, plain)
   const image = db.export()
   db.close()
-  const rewritten: VaultHeader = { ...header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: format === '1.0' ? undefined : image.length }
+  const { catalog: _old, ...kept } = header
+  const rewritten: VaultHeader = { ...kept, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: format === '1.0' ? undefined : image.length, ...(blocks && { catalog: catalogHeader(blocks) }) }
   const head = format === '1.0' ? preamble10(rewritten) : encodePreamble(rewritten)
-  return Buffer.concat([head, sealWithNonce(dataKey, rewritten.payloadNonce, image, head)])
+  const after = blocks ? [...blocks.blocks.map((block) => block.sealed), sealCatalog(dataKey, header.vaultId, rewritten.catalog!, blocks, head)] : []
+  return Buffer.concat([head, sealWithNonce(dataKey, rewritten.payloadNonce, image, head), ...after])
 }
 
 /** A format 1.0 preamble: minor version 0 and a header without payloadBytes, and its digest again. */

@@ -10,6 +10,7 @@ import { ClipboardGuard } from './clipboard-guard'
 import { PairingsService } from './pairings/pairings.service'
 import { MemoryClipboard, systemClock, type Clipboard, type Clock, type KeyStore, type SaveFileDialog } from './ports'
 import { SCHEMA } from './schema'
+import { secretsCatalog } from './secrets/secrets.catalog'
 import { SecretsService } from './secrets/secrets.service'
 import { SettingsService } from './settings/settings.service'
 import { useSchema } from './vault/database'
@@ -60,6 +61,8 @@ export function createServices(options: ServicesOptions) {
   vault.onLock(() => clipboardGuard.clearIfOurs())
   const appKeys = new AppKeysService({ vault, clock, clipboardGuard, saveFileDialog: options.saveFileDialog, activity })
   const secrets = new SecretsService({ vault, clock, clipboardGuard, activity })
+  // The API secrets, readable without the whole vault by the CLI's read path (format 1.3).
+  vault.useCatalog(secretsCatalog)
   const apps = new AppsService(vault, clock, activity, clipboardGuard)
   const pairings = new PairingsService(vault, clock, activity)
   const agent = new AgentService({ vault, pairings, secrets, apps, appKeys, settings, activity }, clock, options.agent)

@@ -68,10 +68,7 @@ export function scanMatches(text: { count: number; core: string; tags: string },
   const cores = foldText(text.core).split(RECORD_END)
   const tagJsons = text.tags.split(RECORD_END)
   if (cores.length !== text.count || tagJsons.length !== text.count) return null
-  const terms = searchTerms(search)
-  const needle = tag === null ? null : tagNeedleOf(tag)
-  // Terms hold no line break, so a term is in the hay exactly when it is in the fields or in the tail.
-  const first = terms.length ? longestTerm(terms) : null
+  const query = prepareSearch(search, tag)
   const sets = new Map<string, TagSet>()
   for (let i = 0; i < text.count; i++) {
     const record = cores[i]!
@@ -83,14 +80,38 @@ export function scanMatches(text: { count: number; core: string; tags: string },
       set = tagSetOf(json)
       sets.set(json, set)
     }
-    if (needle !== null && !set.tagKeys.includes(needle)) continue
-    if (first !== null && record.indexOf(first, cut + 1) === -1 && !set.tail.includes(first)) continue
-    if (terms.length > 1 && !hasAll(record.slice(cut + 1) + set.tail, terms)) continue
+    if (!recordMatches(record, cut + 1, set, query)) continue
     const rowid = Number(record.slice(0, cut))
     if (!Number.isSafeInteger(rowid)) return null
     found.push(rowid)
   }
   return found
+}
+
+/** A search and a tag filter, prepared once for a scan of many records. */
+export interface PreparedSearch {
+  terms: string[]
+  /** The term looked for first (the longest), null for none. */
+  first: string | null
+  needle: string | null
+}
+
+export function prepareSearch(search: string, tag: string | null): PreparedSearch {
+  const terms = searchTerms(search)
+  return { terms, first: terms.length ? longestTerm(terms) : null, needle: tag === null ? null : tagNeedleOf(tag) }
+}
+
+/**
+ * Whether one secret matches, from its folded searchable fields (one per line: `record` from
+ * `from` on) and its tags: every term in the fields or the folded tags, the tag among its
+ * tags. The one rule of the CLI's scan (scanMatches) and of the catalog (secrets.catalog.ts);
+ * the index applies the same to the same hay.
+ */
+export function recordMatches(record: string, from: number, set: TagSet, query: PreparedSearch): boolean {
+  if (query.needle !== null && !set.tagKeys.includes(query.needle)) return false
+  // Terms hold no line break, so a term is in the hay exactly when it is in the fields or in the tail.
+  if (query.first !== null && record.indexOf(query.first, from) === -1 && !set.tail.includes(query.first)) return false
+  return query.terms.length <= 1 || hasAll((from === 0 ? record : record.slice(from)) + set.tail, query.terms)
 }
 
 /** The term to scan for with indexOf (the longest: the fewest false starts); `terms` is not empty. */

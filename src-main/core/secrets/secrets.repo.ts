@@ -44,7 +44,22 @@ const params = (r: SecretRecord, nameKey: string, identifierKey: string | null) 
   $updated_at: r.updatedAt,
 })
 
+/** Writes of the secret table per database, so the catalog (secrets.catalog.ts) knows when its blocks are stale. */
+const writes = new WeakMap<Database, number>()
+
+/**
+ * Counts a write of the secret table in `db`. Every write goes through insert, update and
+ * remove here (and a migration calls it), so the catalog built for a count is never stale.
+ */
+export function countWrite(db: Database): void {
+  writes.set(db, (writes.get(db) ?? 0) + 1)
+}
+
+/** How many writes of the secret table `db` has had in this process (see countWrite). */
+export const writeCount = (db: Database): number => writes.get(db) ?? 0
+
 export function insert(db: Database, record: SecretRecord, nameKey: string, identifierKey: string | null): void {
+  countWrite(db)
   run(
     db,
     `INSERT INTO secret (id, name, name_key, url, client_id, client_secret, identifier, identifier_key, method, tags, notes, created_at, updated_at)
@@ -56,6 +71,7 @@ export function insert(db: Database, record: SecretRecord, nameKey: string, iden
 /** Rewrites every field but `id` and `created_at`. */
 export function update(db: Database, record: SecretRecord, nameKey: string, identifierKey: string | null): number {
   const { $created_at: _created, ...values } = params(record, nameKey, identifierKey)
+  countWrite(db)
   return run(
     db,
     `UPDATE secret SET name = $name, name_key = $name_key, url = $url, client_id = $client_id, client_secret = $client_secret,
@@ -66,6 +82,7 @@ export function update(db: Database, record: SecretRecord, nameKey: string, iden
 }
 
 export function remove(db: Database, id: SecretId): number {
+  countWrite(db)
   return run(db, 'DELETE FROM secret WHERE id = ?', [id])
 }
 
@@ -279,4 +296,31 @@ export function orderedIds(db: Database, sort: SecretSort): SecretId[] {
   const column = sort === 'name' ? 'name_key' : 'updated_at'
   const text = one<{ ids: string | null }>(db, `SELECT group_concat(id, ',') AS ids FROM (SELECT id FROM secret ORDER BY ${column}, id)`)?.ids
   return text ? (text.split(',') as SecretId[]) : []
+}
+
+/** A text value of the catalog's rows that stands for SQL NULL (the contract refuses control characters in these fields). */
+const NONE = 'char(29)'
+
+/**
+ * The catalog's texts (secrets.catalog.ts), each built by SQLite in one string, rows in list
+ * order (name_key, id) and separated by U+001E: `rows`, each secret's list columns separated
+ * by U+001F (NULL as U+001D); `fields`, its searchable fields one per line (as the search reads
+ * them, not yet folded); `private`, its client secret and notes as a JSON array. `unsafe`
+ * counts the rows whose values hold one of those separators (a vault from before the
+ * contract refused them), which cannot be cut apart again.
+ * SECURITY: `private` holds every client secret: for the catalog's encryption only.
+ */
+export function catalogTexts(db: Database): { count: number; rows: string; fields: string; private: string; unsafe: number } {
+  const plain = `name || url || client_id || coalesce(identifier, '') || coalesce(identifier_key, '') || coalesce(method, '') || tags || created_at || updated_at`
+  const row = one<{ count: number; rows: string | null; fields: string | null; private: string | null; unsafe: number }>(
+    db,
+    `SELECT count(*) AS count,
+       group_concat(concat_ws(char(31), id, name, url, client_id, coalesce(identifier, ${NONE}), coalesce(identifier_key, ${NONE}),
+         coalesce(method, ${NONE}), tags, client_secret IS NOT NULL, created_at, updated_at), char(30) ORDER BY name_key, id) AS rows,
+       group_concat(${FIELDS}, char(30) ORDER BY name_key, id) AS fields,
+       group_concat(json_array(client_secret, notes), char(30) ORDER BY name_key, id) AS private,
+       count(CASE WHEN instr(${plain}, char(29)) OR instr(${plain}, char(30)) OR instr(${plain}, char(31)) THEN 1 END) AS unsafe
+     FROM secret`,
+  )
+  return { count: row?.count ?? 0, rows: row?.rows ?? '', fields: row?.fields ?? '', private: row?.private ?? '', unsafe: row?.unsafe ?? 0 }
 }

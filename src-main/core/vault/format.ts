@@ -4,7 +4,7 @@ import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams } from '../../../src-shared/types/vault'
 import { checkKdfParams, KDF_LIMITS } from './kdf-params'
 import { corrupt, FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_VAULT_BYTES, PREFIX_BYTES, readPreamble, VAULT_ID_PATTERN } from './preamble'
-import { KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './sizes'
+import { CATALOG_ID_BYTES, KEY_BYTES, NONCE_BYTES, SEAL_BYTES, TAG_BYTES } from './sizes'
 
 export { FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_HEADER_BYTES, MAX_VAULT_BYTES, PREAMBLE_MAX_BYTES } from './preamble'
 
@@ -13,7 +13,8 @@ export { FORMAT_MAJOR, FORMAT_MINOR, MAGIC, MAX_HEADER_BYTES, MAX_VAULT_BYTES, P
  *
  *   magic "KEYHOLD\x1a" (8) | major u16 BE | minor u16 BE | header length u32 BE |
  *   header (UTF-8 JSON, bounded) | SHA-256 of everything before it (32) |
- *   AES-256-GCM(data key, sql.js image) with the tag appended
+ *   AES-256-GCM(data key, sql.js image) with the tag appended |
+ *   catalog (format 1.3, when the header declares one: its blocks, each with its tag, then its seal)
  *
  * Everything before the ciphertext (the "preamble") is the associated data of the payload,
  * so no header field can be changed without detection. The digest lets a damaged header be
@@ -39,6 +40,21 @@ const slotSchema = z.discriminatedUnion('type', [
   }),
 ])
 
+/** A catalog's blocks, by name (catalog.ts); each at most once. */
+export const CATALOG_BLOCK_NAMES = ['rows', 'search', 'secrets'] as const
+export type CatalogBlockName = (typeof CATALOG_BLOCK_NAMES)[number]
+
+const catalogSchema = z.strictObject({
+  v: z.literal(1),
+  id: b64(CATALOG_ID_BYTES, CATALOG_ID_BYTES),
+  seal: b64(NONCE_BYTES, NONCE_BYTES),
+  blocks: z
+    .array(z.strictObject({ name: z.enum(CATALOG_BLOCK_NAMES), bytes: z.number().int().min(0).max(MAX_VAULT_BYTES), nonce: b64(NONCE_BYTES, NONCE_BYTES) }))
+    .min(1)
+    .max(CATALOG_BLOCK_NAMES.length)
+    .refine((blocks) => new Set(blocks.map((b) => b.name)).size === blocks.length),
+})
+
 const headerSchema = z.strictObject({
   vaultId: z.string().regex(VAULT_ID_PATTERN),
   kdf: z.strictObject({
@@ -58,7 +74,19 @@ const headerSchema = z.strictObject({
     .record(z.string().regex(/^[a-z][a-z_]{0,31}$/), z.string().max(256))
     .refine((c) => Object.keys(c).length <= MAX_COMMITMENTS)
     .optional(),
+  /** Format 1.3: the catalog after the image (catalog.ts). */
+  catalog: catalogSchema.optional(),
 })
+
+/** What the header says of the catalog after the image (catalog.ts). */
+export interface CatalogHeader {
+  v: 1
+  /** Random per build of the blocks: their associated data names it. */
+  id: Buffer
+  /** The seal's nonce, fresh with every save. */
+  seal: Buffer
+  blocks: Array<{ name: CatalogBlockName; bytes: number; nonce: Buffer }>
+}
 
 export interface KeySlot {
   type: 'password' | 'device'
@@ -76,6 +104,8 @@ export interface VaultHeader {
   payloadBytes?: number
   /** Format 1.2: what features committed with the payload last saved (the activity log's head). */
   commitments?: Record<string, string>
+  /** Format 1.3: the catalog written after the image by the save that wrote this header. */
+  catalog?: CatalogHeader
 }
 
 export interface ParsedVault {
@@ -83,7 +113,7 @@ export interface ParsedVault {
   minor: number
   /** The bytes authenticated as associated data of the payload (a view of the file). */
   preamble: Buffer
-  /** The sealed payload, tag included (a view of the file). */
+  /** The sealed payload, tag included (a view of the file, without the catalog after it). */
   ciphertext: Buffer
 }
 
@@ -109,6 +139,14 @@ export function encodePreamble(header: VaultHeader): Buffer {
       payloadNonce: header.payloadNonce.toString('base64'),
       payloadBytes: header.payloadBytes,
       ...(header.commitments && Object.keys(header.commitments).length > 0 && { commitments: header.commitments }),
+      ...(header.catalog && {
+        catalog: {
+          v: header.catalog.v,
+          id: header.catalog.id.toString('base64'),
+          seal: header.catalog.seal.toString('base64'),
+          blocks: header.catalog.blocks.map((b) => ({ name: b.name, bytes: b.bytes, nonce: b.nonce.toString('base64') })),
+        },
+      }),
     }),
     'utf8',
   )
@@ -123,13 +161,25 @@ export function encodePreamble(header: VaultHeader): Buffer {
 
 /**
  * Parses a vault file defensively: every length and every KDF parameter is bounded here,
- * before any key derivation runs. Throws VAULT_CORRUPT or VAULT_VERSION_UNSUPPORTED.
+ * before any key derivation runs. `file` may stop after the image (the catalog not read) when
+ * `size` is the whole file's. Throws VAULT_CORRUPT or VAULT_VERSION_UNSUPPORTED.
  */
-export function decodeVault(file: Buffer): ParsedVault {
+export function decodeVault(file: Buffer, size = file.length): ParsedVault {
   const { header, minor, preambleEnd } = decodePreamble(file)
-  checkVaultSize(header, preambleEnd, file.length, minor)
+  checkVaultSize(header, preambleEnd, size, minor)
+  if (file.length < (imageEnd(header, preambleEnd) ?? 0)) throw corrupt('it is truncated')
   // Views, not copies: a vault is decrypted in place, so opening holds the file once.
-  return { header, minor, preamble: file.subarray(0, preambleEnd), ciphertext: file.subarray(preambleEnd) }
+  return { header, minor, preamble: file.subarray(0, preambleEnd), ciphertext: file.subarray(preambleEnd, imageEnd(header, preambleEnd) ?? file.length) }
+}
+
+/** Where the image's tag ends (and a catalog begins): unknown (null) for a format 1.0 file, which declares no size. */
+export function imageEnd(header: VaultHeader, preambleEnd: number): number | null {
+  return header.payloadBytes === undefined ? null : preambleEnd + header.payloadBytes + TAG_BYTES
+}
+
+/** The bytes of a catalog after the image: each block with its tag, then the seal. */
+export function catalogBytes(catalog: CatalogHeader): number {
+  return catalog.blocks.reduce((sum, block) => sum + block.bytes + TAG_BYTES, 0) + SEAL_BYTES
 }
 
 /**
@@ -140,7 +190,8 @@ export function decodeVault(file: Buffer): ParsedVault {
 export function checkVaultSize(header: VaultHeader, preambleEnd: number, size: number, minor = FORMAT_MINOR): void {
   if (size > MAX_VAULT_BYTES)
     throw corrupt(`it is ${(size / 2 ** 20).toFixed(0)} MiB, and no Keyhold vault is over ${MAX_VAULT_BYTES / 2 ** 20} MiB`)
-  const expected = header.payloadBytes === undefined ? null : preambleEnd + header.payloadBytes + TAG_BYTES
+  const image = imageEnd(header, preambleEnd)
+  const expected = image === null ? null : image + (header.catalog ? catalogBytes(header.catalog) : 0)
   if (size < (expected ?? preambleEnd + TAG_BYTES)) throw corrupt('it is truncated')
   if (expected !== null && size > expected) throw minor > FORMAT_MINOR ? newer(minor) : corrupt(`it has ${size - expected} bytes more than its header declares`)
 }
@@ -157,9 +208,10 @@ export function decodePreamble(bytes: Buffer, path?: string): { header: VaultHea
   const { json, minor, preambleEnd } = readPreamble(bytes, path)
   const parsed = headerSchema.safeParse(json)
   if (!parsed.success) throw minor > FORMAT_MINOR ? newer(minor) : corrupt('its header has invalid fields')
-  const { kdf, slots, vaultId, payloadNonce, payloadBytes, commitments } = parsed.data
+  const { kdf, slots, vaultId, payloadNonce, payloadBytes, commitments, catalog } = parsed.data
+  if (catalog && payloadBytes === undefined) throw corrupt('its header declares a catalog but not the size of its contents')
   const params: KdfParams = { id: kdf.id as 'argon2id', memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, lanes: kdf.lanes }
   checkKdfParams(params, 'file')
   if (!slots.some((s) => s.type === 'password')) throw corrupt('it has no password key slot')
-  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce, payloadBytes, ...(commitments && { commitments }) }, minor, preambleEnd }
+  return { header: { vaultId, kdf: params, salt: kdf.salt, slots, payloadNonce, payloadBytes, ...(commitments && { commitments }), ...(catalog && { catalog }) }, minor, preambleEnd }
 }

@@ -13,8 +13,10 @@ export const FORMAT_MAJOR = 1
  * 1: the header declares the payload's size (payloadBytes), checked before the body is read.
  * 2: the header may carry commitments: short values a feature binds to the saved payload (the
  *    activity log's head: docs/activity-log.md §3), authenticated with it.
+ * 3: the header may declare a catalog: blocks after the image, encrypted apart and sealed to
+ *    this save, that a command reads without the image (catalog.ts, docs/vault-catalog.md).
  */
-export const FORMAT_MINOR = 2
+export const FORMAT_MINOR = 3
 export const PREFIX_BYTES = MAGIC.length + 2 + 2 + 4
 export const DIGEST_BYTES = 32
 export const MAX_HEADER_BYTES = 16 * 1024

@@ -92,14 +92,15 @@ export class VaultFile {
   }
 
   /**
-   * The whole file and its stamp. `spareFor(size)` bytes more are allocated behind it (not
-   * zeroed): room for the caller to grow the contents in place (see Vault.open). `check(head,
-   * size)` sees the file's first `headBytes` and its size before the rest is read, and may
-   * refuse it (a size that its header does not declare, or that no vault has).
+   * The file (or its first part) and its stamp. `spareFor(length)` bytes more are allocated
+   * behind it (not zeroed): room for the caller to grow the contents in place (see Vault.open).
+   * `check(head, size)` sees the file's first `headBytes` and its size before the rest is read,
+   * and may refuse it (a size that its header does not declare, or that no vault has), or say
+   * how many bytes to read (the image without the catalog after it); else the whole file is.
    */
   async read(
     spareFor: (size: number) => number = () => 0,
-    check?: { headBytes: number; check(head: Buffer, size: number): void },
+    check?: { headBytes: number; check(head: Buffer, size: number): number | void },
   ): Promise<{ bytes: Buffer; stamp: FileStamp }> {
     const opened = await this.openForReading()
     if (!opened)
@@ -107,18 +108,20 @@ export class VaultFile {
     const { handle, size, stamp } = opened
     try {
       let length = 0
+      let wanted = size
       if (check) {
         const head = Buffer.alloc(Math.min(size, check.headBytes))
         length = await readInto(handle, head, 0)
-        check.check(head.subarray(0, length), size)
+        const part = check.check(head.subarray(0, length), size)
+        if (typeof part === 'number' && part < size) wanted = part
       }
       // One read of the size stat gave (readFile() reads in 512 KiB steps, a round trip to the
       // thread pool each). A file written in place meanwhile (Keyhold only
       // ever renames a new one over it) is read again to its end by readFile().
       // A buffer of its own (never a slice of Node's shared pool), so the room behind the file is ours.
-      let bytes = Buffer.allocUnsafeSlow(size + spareFor(size))
-      length = await readInto(handle, bytes.subarray(0, size), 0)
-      if (length !== size || (await handle.read(Buffer.alloc(1), 0, 1, length)).bytesRead > 0) {
+      let bytes = Buffer.allocUnsafeSlow(wanted + spareFor(wanted))
+      length = await readInto(handle, bytes.subarray(0, wanted), 0)
+      if (wanted < size ? length !== wanted : length !== size || (await handle.read(Buffer.alloc(1), 0, 1, length)).bytesRead > 0) {
         bytes = await handle.readFile()
         length = bytes.length
       }

@@ -5,7 +5,7 @@ import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
 import type { Database } from './database'
 import { readMeta, writeMeta } from './meta'
-import { Vault } from './vault'
+import { Vault, type CatalogSource } from './vault'
 import { VaultFile } from './vault-file'
 
 export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000
@@ -48,6 +48,7 @@ export class VaultService {
   private readonly beforeLockListeners = new Set<(vault: Vault) => void>()
   private readonly eventListeners = new Set<(event: VaultEvent) => void>()
   private commitments: ((db: Database) => Record<string, string>) | null = null
+  private catalog: ((db: Database) => CatalogSource | null) | null = null
   private readonly unlockListeners = new Set<() => void>()
   private confirmedAt: number | null = null
 
@@ -258,6 +259,12 @@ export class VaultService {
     this.current?.useCommitments(commit)
   }
 
+  /** What every vault opened here writes as its catalog after the image at each save (the API secrets; format 1.3, catalog.ts). */
+  useCatalog(catalog: (db: Database) => CatalogSource | null): void {
+    this.catalog = catalog
+    this.current?.useCatalog(catalog)
+  }
+
   /** What happened to the vault, for the activity log (the vault layer knows no feature). Returns an unsubscribe. */
   onEvent(listener: (event: VaultEvent) => void): () => void {
     this.eventListeners.add(listener)
@@ -282,6 +289,7 @@ export class VaultService {
 
   private opened(vault: Vault): void {
     vault.useCommitments(this.commitments)
+    vault.useCatalog(this.catalog)
     this.current = vault
     this.activity()
     for (const listener of this.unlockListeners) listener()

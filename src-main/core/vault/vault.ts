@@ -2,15 +2,27 @@ import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { NONCE_BYTES, openInPlace, randomKey, sealCopy, sealInPlace } from './crypto'
+import { catalogHeader, sealBlocks, sealCatalog, type CatalogBlockName, type SealedBlocks } from './catalog'
 import { CommitQueue } from './commit-queue'
 import { preloadSqlJs, wasMigratedOnOpen, type Database } from './database'
 import { DatabaseImage, roomFor } from './database-image'
-import { decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
+import { decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, imageEnd, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { hasDeviceSlot, newHeader, rekeyedHeader, unwrapDataKey, withDeviceSlot, type Unlocker } from './key-slots'
 import { sameStamp, VaultFile, type FileStamp } from './vault-file'
 
 export type { Unlocker } from './key-slots'
+
+/**
+ * What a feature puts in the catalog after the image (format 1.3, catalog.ts), for one
+ * database: `generation` changes whenever the blocks may have changed, and `build()` gives
+ * their plaintext (null: this database gets no catalog). Same database, generation and key:
+ * the blocks a save wrote are written again as they are.
+ */
+export interface CatalogSource {
+  generation: number
+  build(): Array<{ name: CatalogBlockName; bytes: Buffer }> | null
+}
 
 /**
  * An unlocked vault: the decrypted database and the data key, in memory only. It composes the
@@ -23,6 +35,9 @@ export type { Unlocker } from './key-slots'
 export class Vault {
   private closed = false
   private commit: ((db: Database) => Record<string, string>) | null = null
+  private catalog: ((db: Database) => CatalogSource | null) | null = null
+  /** The blocks last built, for the database, generation and data key they were built for. */
+  private catalogBuilt: { db: Database; generation: number; dataKey: Buffer; blocks: SealedBlocks | null } | null = null
   private readonly queue: CommitQueue<Database>
 
   private constructor(
@@ -69,8 +84,8 @@ export class Vault {
     // No file: read() says VAULT_NOT_FOUND (or, if it appeared meanwhile, gives it whole).
     let found = await file.readHead(PREAMBLE_MAX_BYTES)
     if (!found) {
-      const { bytes } = await file.read(undefined, HEAD_CHECK)
-      found = { head: bytes, size: bytes.length }
+      const { bytes, stamp } = await file.read(undefined, HEAD_CHECK)
+      found = { head: bytes, size: stamp.size }
     }
     const { head, size } = found
     // The header and the file's size are checked before the KDF runs and before the body is read.
@@ -80,7 +95,7 @@ export class Vault {
     preloadSqlJs()
     const { header, preamble, ciphertext, stamp } = await file
       .read(roomFor, HEAD_CHECK)
-      .then(({ bytes, stamp }) => ({ ...decodeVault(bytes), stamp }))
+      .then(({ bytes, stamp }) => ({ ...decodeVault(bytes, stamp.size), stamp }))
       .catch(async (error) => {
         ;(await unwrapping.catch(() => null))?.fill(0)
         throw error
@@ -235,6 +250,7 @@ export class Vault {
     if (this.closed) return
     this.closed = true
     this.dataKey.fill(0)
+    this.catalogBuilt = null
     this.image.close()
   }
 
@@ -249,10 +265,20 @@ export class Vault {
     const snapshot = this.image.snapshot()
     // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
     const commitments = this.commit ? this.commit(this.image.db) : this.header.commitments
-    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments }
+    let blocks: SealedBlocks | null
+    try {
+      blocks = this.catalogBlocks()
+    } catch (error) {
+      snapshot.release(false)
+      throw error
+    }
+    const catalog = blocks ? catalogHeader(blocks) : undefined
+    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog }
     const preamble = encodePreamble(header)
     const seal = snapshot.live ? sealCopy : sealInPlace
     const sealed = seal(this.dataKey, header.payloadNonce, snapshot.bytes, preamble)
+    // Made now: the key may be wiped (a lock) while the pieces are still being written.
+    const catalogSeal = blocks && catalog ? sealCatalog(this.dataKey, header.vaultId, catalog, blocks, preamble) : null
     let done = false
     try {
       this.stamp = await this.file.write(
@@ -260,14 +286,45 @@ export class Vault {
           yield preamble
           yield* sealed
           done = true
+          if (blocks && catalogSeal) {
+            for (const block of blocks.blocks) yield block.sealed
+            yield catalogSeal
+          }
         })(),
         this.stamp,
         { backup },
       )
-      this.header = { ...this.header, commitments }
+      this.header = { ...this.header, commitments, catalog }
     } finally {
       snapshot.release(done)
     }
+  }
+
+  /**
+   * The catalog's encrypted blocks for the database as it is saved: those of the last save
+   * when nothing they hold changed since (same database, generation and data key), else built
+   * and encrypted now; null for none (no source, or the source declines).
+   */
+  private catalogBlocks(): SealedBlocks | null {
+    const db = this.image.db
+    const source = this.catalog?.(db) ?? null
+    if (!source) return null
+    const built = this.catalogBuilt
+    if (built && built.db === db && built.generation === source.generation && built.dataKey === this.dataKey) return built.blocks
+    const plain = source.build()
+    try {
+      const blocks = plain && sealBlocks(this.dataKey, this.id, plain)
+      this.catalogBuilt = { db, generation: source.generation, dataKey: this.dataKey, blocks }
+      return blocks
+    } finally {
+      // SECURITY: the blocks' plaintext holds client secrets and notes.
+      for (const block of plain ?? []) block.bytes.fill(0)
+    }
+  }
+
+  /** What every save from now on writes as the catalog after the image (format 1.3); null: none. */
+  useCatalog(catalog: ((db: Database) => CatalogSource | null) | null): void {
+    this.catalog = catalog
   }
 
   /**
@@ -303,7 +360,7 @@ export class Vault {
   /** Replaces the in-memory state with the file on disk, decrypted with the key we hold. */
   private async reloadFromDisk(): Promise<void> {
     const { bytes, stamp } = await this.file.read(roomFor, HEAD_CHECK)
-    const { header, preamble, ciphertext } = decodeVault(bytes)
+    const { header, preamble, ciphertext } = decodeVault(bytes, stamp.size)
     const decrypted = openInPlace(this.dataKey, header.payloadNonce, ciphertext, preamble)
     if (!decrypted) throw new KeyholdError('VAULT_CHANGED_ON_DISK', 'The vault file was replaced by a different vault. Lock and unlock again.')
     const image = await DatabaseImage.open(decrypted)
@@ -317,4 +374,11 @@ export class Vault {
 }
 
 /** SECURITY: a file's size is checked against its header before its body is read (see decodeHead). */
-const HEAD_CHECK = { headBytes: PREAMBLE_MAX_BYTES, check: (head: Buffer, size: number) => void decodeHead(head, size) }
+const HEAD_CHECK = {
+  headBytes: PREAMBLE_MAX_BYTES,
+  /** The image is read, not the catalog after it (only a command reading the catalog alone needs that: catalog.ts). */
+  check: (head: Buffer, size: number) => {
+    const { header, preambleEnd } = decodeHead(head, size)
+    return imageEnd(header, preambleEnd) ?? undefined
+  },
+}

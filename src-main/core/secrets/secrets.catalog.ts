@@ -1,0 +1,116 @@
+import { foldText } from '../../../src-shared/fold'
+import type { HttpMethod, SecretId, SecretSummary } from '../../../src-shared/types/secrets'
+import type { CatalogBlockName } from '../vault/catalog'
+import type { Database } from '../vault/database'
+import type { CatalogSource } from '../vault/vault'
+import { prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from './secrets.match'
+import { catalogTexts, writeCount } from './secrets.repo'
+
+/**
+ * What the API secrets put in the vault's catalog (format 1.3, docs/vault-catalog.md §3), in
+ * one place for the writer (the vault's saves) and the reader (the CLI's read path): three
+ * blocks, one record per secret in list order (name_key, id, the order of `secret list`),
+ * records separated by U+001E, the same record index in every block.
+ * - `rows`: the list's columns separated by U+001F: id, name, URL, Client ID, Identifier, its
+ *   folded key, method (U+001D for none), tags JSON, "1"/"0" for a client secret, created, updated.
+ * - `search`: the searchable fields, folded, one per line (what the search scans; the tags
+ *   come from `rows`).
+ * - `secrets`: `[client secret, notes]` as JSON.
+ * The contract refuses control characters in every value but the notes (and JSON escapes
+ * those), so no value holds a separator; a vault that has one anyway gets no catalog.
+ */
+
+const FIELD_END = '\u001f'
+const NONE = '\u001d'
+const COLUMNS = 11
+
+/** A secret as the catalog lists it: its summary and its folded Identifier (how `resolve` finds it). */
+export interface CatalogRow extends SecretSummary {
+  identifierKey: string | null
+}
+
+/** The catalog's blocks for `db`, built now (about a second at 100,000 secrets); null when it cannot have one. */
+export function buildCatalog(db: Database): Array<{ name: CatalogBlockName; bytes: Buffer }> | null {
+  const texts = catalogTexts(db)
+  if (texts.unsafe > 0) return null
+  const search = foldText(texts.fields)
+  // Folding neither makes nor removes U+001E, so the records still line up; checked all the same.
+  if (texts.count > 0 && search.split(RECORD_END).length !== texts.count) return null
+  return [
+    { name: 'rows', bytes: Buffer.from(texts.rows, 'utf8') },
+    { name: 'search', bytes: Buffer.from(search, 'utf8') },
+    // SECURITY: every client secret; the vault encrypts it and wipes this buffer.
+    { name: 'secrets', bytes: Buffer.from(texts.private, 'utf8') },
+  ]
+}
+
+/** The vault's catalog source for the API secrets: rebuilt after any write of the secret table (see countWrite). */
+export const secretsCatalog = (db: Database): CatalogSource => ({ generation: writeCount(db), build: () => buildCatalog(db) })
+
+const records = (block: Buffer): string[] => (block.length === 0 ? [] : block.toString('utf8').split(RECORD_END))
+
+/** Every secret of a `rows` block, in list order. */
+export function parseRows(block: Buffer): CatalogRow[] {
+  const tagSets = new Map<string, string[]>()
+  return records(block).map((record) => {
+    const v = record.split(FIELD_END)
+    if (v.length !== COLUMNS) throw new Error('catalog rows are misaligned')
+    const [id, name, url, clientId, identifier, identifierKey, method, tagsJson, hasSecret, createdAt, updatedAt] = v as [string, ...string[]] & string[]
+    let tags = tagSets.get(tagsJson!)
+    if (!tags) {
+      tags = JSON.parse(tagsJson!) as string[]
+      if (tagSets.size < 10_000) tagSets.set(tagsJson!, tags)
+    }
+    return {
+      id: id as SecretId,
+      name: name!,
+      url: url!,
+      clientId: clientId!,
+      identifier: identifier === NONE ? null : identifier!,
+      identifierKey: identifierKey === NONE ? null : identifierKey!,
+      method: method === NONE ? null : (method as HttpMethod),
+      // A copy per row: a caller may change one row's tags.
+      tags: [...tags],
+      hasClientSecret: hasSecret === '1',
+      createdAt: createdAt!,
+      updatedAt: updatedAt!,
+    }
+  })
+}
+
+/**
+ * The indexes (ascending) in `rows` of the secrets `secret list --search query --tag tag`
+ * lists, by the search's one rule (recordMatches), from the `search` block.
+ */
+export function matchRows(search: Buffer, rows: readonly CatalogRow[], query: string | undefined, tag: string | undefined): number[] {
+  const fields = records(search)
+  if (fields.length !== rows.length) throw new Error('catalog blocks are misaligned')
+  const prepared = prepareSearch(query ?? '', tag ?? null)
+  const sets = new Map<string, TagSet>()
+  const found: number[] = []
+  for (let i = 0; i < rows.length; i++) {
+    const json = JSON.stringify(rows[i]!.tags)
+    let set = sets.get(json)
+    if (!set) {
+      set = tagSetOf(json)
+      sets.set(json, set)
+    }
+    if (recordMatches(fields[i]!, 0, set, prepared)) found.push(i)
+  }
+  return found
+}
+
+/**
+ * The client secret and notes of the secret at `index` of a `secrets` block. SECURITY: the
+ * caller asked for exactly this secret's value; nothing else of the block becomes a string.
+ */
+export function privateFieldsAt(block: Buffer, index: number): { clientSecret: string | null; notes: string } {
+  let start = 0
+  for (let i = 0; i < index; i++) {
+    start = block.indexOf(0x1e, start) + 1
+    if (start === 0) throw new Error('catalog secrets are misaligned')
+  }
+  const end = block.indexOf(0x1e, start)
+  const [clientSecret, notes] = JSON.parse(block.toString('utf8', start, end === -1 ? block.length : end)) as [string | null, string]
+  return { clientSecret, notes }
+}

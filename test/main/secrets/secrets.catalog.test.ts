@@ -1,0 +1,236 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createServices, type Services } from '../../../src-main/core/services'
+import { matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
+import * as repo from '../../../src-main/core/secrets/secrets.repo'
+import { openCatalogFile, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
+import { run } from '../../../src-main/core/vault/database'
+import { catalogBytes, decodeVault, imageEnd } from '../../../src-main/core/vault/format'
+import { unwrapDataKey } from '../../../src-main/core/vault/key-slots'
+import { TAG_BYTES } from '../../../src-main/core/vault/sizes'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
+import { FAST_KDF, PASSWORD } from '../../support/vault'
+import { codeOf, secretOf, secretsFixture } from './fixtures'
+
+/** Where folding matters (as secrets.list-once.test.ts): ß/SS, final sigma, ligatures, Kelvin sign, NFD, dotted İ, emoji. */
+const NAMES = ['Straße prod', 'STRASSE staging', 'ΟΔΟΣ service', 'Οδός ΣΊΣΥΦΟΣ', 'ﬀ ligature', 'Kelvin \u212a', 'e\u0301mile', 'Émile 12', '🔑 vault', 'İstanbul', 'quote "q" back\\slash']
+const TAGS: string[][] = [['Prod', 'eu'], ['PROD'], [], ['a"b', 'c\\d'], ['ΣΊΣΥΦΟΣ', 'Straße']]
+const QUERIES = ['strasse', 'ß', 'οδος', 'ς', 'ff', 'kelvin k', 'emile', 'e\u0301', '12', '"', '\\', 'prod eu', 'https', 'get post', '🔑', 'istanbul', 'zzz', '']
+const TAG_FILTERS: Array<string | undefined> = [undefined, 'prod', ' eu ', 'a"b', 'STRASSE', 'none']
+
+/** The catalog of the vault file at `path`, read as the CLI's read path reads it. */
+async function readCatalog(path: string, names: CatalogBlockName[] = ['rows', 'search', 'secrets'], password = PASSWORD) {
+  const file = await openCatalogFile(path)
+  if (!file) return null
+  try {
+    return await file.readBlocks(await unwrapDataKey(file.header, { password }), names)
+  } finally {
+    await file.close()
+  }
+}
+
+/** What the vault's database says, through the services: every secret in list order, with its folded Identifier, client secret and notes. */
+async function fromSql(services: Services) {
+  const page = await services.secrets.listOnce({ limit: Number.MAX_SAFE_INTEGER })
+  return page.items.map((item) => {
+    const record = services.vault.vault().read((db) => repo.findRecord(db, item.id))!
+    return { item, clientSecret: record.clientSecret, notes: record.notes }
+  })
+}
+
+/** The catalog holds what SQL holds: rows, client secrets and notes, in the same order. */
+async function expectCatalogMatches(services: Services, path: string) {
+  await services.vault.settle()
+  const blocks = (await readCatalog(path))!
+  expect(blocks).not.toBeNull()
+  const rows = parseRows(blocks.rows!)
+  const sql = await fromSql(services)
+  expect(rows.map(({ identifierKey: _key, ...summary }) => summary)).toEqual(sql.map((s) => s.item))
+  rows.forEach((row, i) => {
+    expect(privateFieldsAt(blocks.secrets!, i)).toEqual({ clientSecret: sql[i]!.clientSecret, notes: sql[i]!.notes })
+    // The folded Identifier is the key `resolve` finds a secret by.
+    if (row.identifier !== null) expect(services.vault.vault().read((db) => repo.idByIdentifierKey(db, row.identifierKey!))).toBe(row.id)
+    else expect(row.identifierKey).toBeNull()
+  })
+  return { blocks, rows }
+}
+
+describe('the API secrets catalog (format 1.3)', () => {
+  let ctx: Awaited<ReturnType<typeof secretsFixture>>
+  beforeEach(async () => {
+    ctx = await secretsFixture()
+  })
+  afterEach(() => ctx.cleanup())
+
+  async function addVaried(count: number) {
+    const inputs = []
+    for (let i = 0; i < count; i++)
+      inputs.push(
+        secretOf({
+          name: `${NAMES[i % NAMES.length]} ${i % 5 === 0 ? '' : i}`.trim(),
+          url: `https://api${i % 3 === 0 ? '.stripe' : ''}.example.com/${i}`,
+          clientId: `ci_${i}_${i % 4 === 0 ? 'ΣΟΦΟΣ' : 'plain'}`,
+          identifier: i % 2 === 0 ? `Ident-${i}` : undefined,
+          method: i % 3 === 0 ? undefined : ['GET', 'POST', 'DELETE'][i % 3],
+          tags: TAGS[i % TAGS.length],
+          clientSecret: i % 7 === 0 ? null : `sk_${i}_"quoted"\\ ü`,
+          notes: i % 2 ? `line one\n\tline two ${i} "q" \\ ü` : '',
+        }),
+      )
+    await ctx.services.secrets.addMany(inputs)
+  }
+
+  it('holds every secret as SQL does, and a search matches what the CLI search lists', async () => {
+    await addVaried(44)
+    const { blocks, rows } = await expectCatalogMatches(ctx.services, ctx.path)
+    let matched = 0
+    for (const search of QUERIES)
+      for (const tag of TAG_FILTERS) {
+        const expected = (await ctx.services.secrets.listOnce({ search, tag, limit: 1000 })).items.map((item) => item.id)
+        const found = matchRows(blocks.search!, rows, search, tag).map((i) => rows[i]!.id)
+        expect(found, `search ${JSON.stringify(search)} tag ${JSON.stringify(tag)}`).toEqual(expected)
+        matched += found.length
+      }
+    expect(matched).toBeGreaterThan(100)
+  })
+
+  it('follows every change of the secrets: add, edit, delete, import, a password change and another process\'s save', async () => {
+    await addVaried(12)
+    await expectCatalogMatches(ctx.services, ctx.path)
+    const [first, second] = (await ctx.services.secrets.listOnce({ limit: 100 })).items
+    await ctx.services.secrets.edit({ id: first!.id, name: 'Renamed to the end zzz', clientSecret: 'sk_new', tags: ['fresh'] })
+    await expectCatalogMatches(ctx.services, ctx.path)
+    await ctx.services.secrets.remove(second!.id)
+    await expectCatalogMatches(ctx.services, ctx.path)
+    await ctx.services.secrets.addMany([secretOf({ name: 'Imported', identifier: 'imported-one' })])
+    await expectCatalogMatches(ctx.services, ctx.path)
+    await ctx.services.vault.changePassword({ current: PASSWORD, next: 'a new master password 2' })
+    await expect(readCatalog(ctx.path, ['rows'], PASSWORD)).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
+    const blocks = (await readCatalog(ctx.path, ['rows'], 'a new master password 2'))!
+    expect(parseRows(blocks.rows!)).toHaveLength(12)
+
+    // Another process adds one; this one reloads (its next change is applied on the new version).
+    const other = createServices({ vaultPath: ctx.path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+    await other.vault.unlock({ password: 'a new master password 2' })
+    await other.secrets.add(secretOf({ name: 'From elsewhere', identifier: 'elsewhere' }))
+    await other.vault.settle()
+    other.vault.lock()
+    await ctx.services.secrets.edit({ id: first!.id, notes: 'after the other process' })
+    await ctx.services.vault.settle()
+    const file = (await openCatalogFile(ctx.path))!
+    const after = await file.readBlocks(await unwrapDataKey(file.header, { password: 'a new master password 2' }), ['rows'])
+    await file.close()
+    expect(parseRows(after.rows!).map((row) => row.name)).toContain('From elsewhere')
+    expect(parseRows(after.rows!)).toHaveLength(13)
+  })
+
+  it('writes the same blocks again when no secret changed, and new ones when one did', async () => {
+    await addVaried(5)
+    await ctx.services.vault.settle()
+    const blocksOf = (bytes: Buffer) => {
+      const { header, preamble } = decodeVault(bytes)
+      const start = imageEnd(header, preamble.length)!
+      return bytes.subarray(start, start + catalogBytes(header.catalog!) - 48)
+    }
+    const before = readFileSync(ctx.path)
+    await ctx.services.settings.update({ clipboardClearSeconds: 50 })
+    await ctx.services.vault.settle()
+    const same = readFileSync(ctx.path)
+    expect(blocksOf(same).equals(blocksOf(before))).toBe(true)
+    // The seal is new with each save: it binds the blocks to this save's header.
+    expect(same.subarray(-48).equals(before.subarray(-48))).toBe(false)
+    const [item] = (await ctx.services.secrets.listOnce({ limit: 1 })).items
+    await ctx.services.secrets.edit({ id: item!.id, url: 'https://changed.example.com' })
+    await ctx.services.vault.settle()
+    expect(blocksOf(readFileSync(ctx.path)).equals(blocksOf(same))).toBe(false)
+  })
+
+  it('refuses a catalog whose blocks, tags or seal were changed, or that comes from another save', async () => {
+    await addVaried(6)
+    await ctx.services.vault.settle()
+    const good = readFileSync(ctx.path)
+    const { header, preamble } = decodeVault(good)
+    const start = imageEnd(header, preamble.length)!
+    const rowsBytes = header.catalog!.blocks[0]!.bytes
+    const tampered = (at: number) => {
+      const copy = Buffer.from(good)
+      copy[at]! ^= 1
+      return copy
+    }
+    for (const [what, bytes] of [
+      ['a byte of the rows block', tampered(start + 10)],
+      ["the rows block's tag", tampered(start + rowsBytes + 2)],
+      ['the seal', tampered(good.length - 20)],
+      ["the seal's tag", tampered(good.length - 1)],
+    ] as const) {
+      writeFileSync(ctx.path, bytes)
+      expect(await codeOf(readCatalog(ctx.path, ['rows'])), what).toBe('VAULT_CORRUPT')
+    }
+    // Another save of the same vault with no secret changed has the same blocks: its seal does not fit this header.
+    writeFileSync(ctx.path, good)
+    await ctx.services.vault.lock()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    await ctx.services.settings.update({ clipboardClearSeconds: 55 })
+    await ctx.services.vault.settle()
+    const later = readFileSync(ctx.path)
+    writeFileSync(ctx.path, Buffer.concat([later.subarray(0, later.length - 48), good.subarray(good.length - 48)]))
+    expect(await codeOf(readCatalog(ctx.path, ['rows']))).toBe('VAULT_CORRUPT')
+    // A whole catalog from another save, after this save's image: its seal fails this header.
+    const laterHead = decodeVault(later)
+    const laterStart = imageEnd(laterHead.header, laterHead.preamble.length)!
+    writeFileSync(ctx.path, Buffer.concat([later.subarray(0, laterStart), good.subarray(start)]))
+    expect(await codeOf(readCatalog(ctx.path, ['rows']))).toBe('VAULT_CORRUPT')
+    // A cut-off catalog is no catalog to read; the vault as a whole says it is truncated.
+    writeFileSync(ctx.path, good.subarray(0, good.length - 1))
+    expect(await openCatalogFile(ctx.path)).toBeNull()
+    ctx.services.vault.lock()
+    expect(await codeOf(ctx.services.vault.unlock({ password: PASSWORD }))).toBe('VAULT_CORRUPT')
+    // The good file opens as a whole too, the catalog after the image unread.
+    writeFileSync(ctx.path, good)
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(ctx.services.secrets.count()).toBe(6)
+  })
+
+  it('writes no catalog for a vault whose values hold its separators (from before the contract refused them)', async () => {
+    await addVaried(3)
+    await ctx.services.vault.settle()
+    expect(await readCatalog(ctx.path, ['rows'])).not.toBeNull()
+    await ctx.services.vault.vault().mutate((db) => {
+      run(db, "UPDATE secret SET name = 'bad\u001fname' WHERE rowid = (SELECT min(rowid) FROM secret)")
+      repo.countWrite(db)
+    })
+    expect(await openCatalogFile(ctx.path)).toBeNull()
+    // The vault itself is fine.
+    ctx.services.vault.lock()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect((await ctx.services.secrets.listOnce({ search: 'bad' })).total).toBe(1)
+  })
+
+  it('is empty for a vault without secrets, and the rows of one secret read back whole', async () => {
+    await ctx.services.settings.update({ clipboardClearSeconds: 40 })
+    await ctx.services.vault.settle()
+    const empty = (await readCatalog(ctx.path))!
+    expect(parseRows(empty.rows!)).toEqual([])
+    expect(matchRows(empty.search!, [], 'x', undefined)).toEqual([])
+    const added = await ctx.services.secrets.add(secretOf({ tags: [] }))
+    await ctx.services.vault.settle()
+    const blocks = (await readCatalog(ctx.path))!
+    const rows: CatalogRow[] = parseRows(blocks.rows!)
+    expect(rows).toEqual([{ ...(await ctx.services.secrets.listOnce({ limit: 1 })).items[0], identifierKey: 'stripe-prod' }])
+    expect(rows[0]!.id).toBe(added.id)
+    expect(privateFieldsAt(blocks.secrets!, 0)).toEqual({ clientSecret: 'sk_live_TOPSECRET_1', notes: 'Rotated every 90 days.' })
+  })
+
+  it('has its size checked from the header: the blocks and the seal after the image', async () => {
+    await addVaried(2)
+    await ctx.services.vault.settle()
+    const bytes = readFileSync(ctx.path)
+    const { header, preamble } = decodeVault(bytes)
+    expect(imageEnd(header, preamble.length)! + catalogBytes(header.catalog!)).toBe(bytes.length)
+    expect(header.catalog!.blocks.map((block) => block.name)).toEqual(['rows', 'search', 'secrets'])
+    expect(catalogBytes(header.catalog!)).toBe(header.catalog!.blocks.reduce((sum, block) => sum + block.bytes + TAG_BYTES, 48))
+    // SECURITY: nothing of a secret is in the file in clear.
+    expect(bytes.includes(Buffer.from('sk_1_'))).toBe(false)
+    expect(bytes.includes(Buffer.from('ci_1_plain'))).toBe(false)
+  })
+})
