@@ -302,25 +302,25 @@ export function orderedIds(db: Database, sort: SecretSort): SecretId[] {
 const NONE = 'char(29)'
 
 /**
- * The catalog's texts (secrets.catalog.ts), each built by SQLite in one string, rows in list
- * order (name_key, id) and separated by U+001E: `rows`, each secret's list columns separated
- * by U+001F (NULL as U+001D); `fields`, its searchable fields one per line (as the search reads
- * them, not yet folded); `private`, its client secret and notes as a JSON array. `unsafe`
- * counts the rows whose values hold one of those separators (a vault from before the
- * contract refused them), which cannot be cut apart again.
+ * The catalog's texts (secrets.catalog.ts), built by SQLite in one pass over the name index,
+ * rows in list order (name_key, id) and separated by U+001E: `rows`, each secret's list
+ * columns separated by U+001F (NULL as U+001D; `nulls` counts those); `fields`, its searchable
+ * fields one per line (as the search reads them, not yet folded); `private`, its client secret
+ * and notes as a JSON array.
  * SECURITY: `private` holds every client secret: for the catalog's encryption only.
  */
-export function catalogTexts(db: Database): { count: number; rows: string; fields: string; private: string; unsafe: number } {
-  const plain = `name || url || client_id || coalesce(identifier, '') || coalesce(identifier_key, '') || coalesce(method, '') || tags || created_at || updated_at`
-  const row = one<{ count: number; rows: string | null; fields: string | null; private: string | null; unsafe: number }>(
+export function catalogTexts(db: Database): { count: number; nulls: number; rows: string; fields: string; private: string } {
+  // The rows come in the order of the subquery (the secret_by_name index), as orderedIds reads
+  // them: an ORDER BY inside each aggregate would sort 100,000 rows three times (twice as slow).
+  const row = one<{ count: number; nulls: number | null; rows: string | null; fields: string | null; private: string | null }>(
     db,
     `SELECT count(*) AS count,
+       sum((identifier IS NULL) + (identifier_key IS NULL) + (method IS NULL)) AS nulls,
        group_concat(concat_ws(char(31), id, name, url, client_id, coalesce(identifier, ${NONE}), coalesce(identifier_key, ${NONE}),
-         coalesce(method, ${NONE}), tags, client_secret IS NOT NULL, created_at, updated_at), char(30) ORDER BY name_key, id) AS rows,
-       group_concat(${FIELDS}, char(30) ORDER BY name_key, id) AS fields,
-       group_concat(json_array(client_secret, notes), char(30) ORDER BY name_key, id) AS private,
-       count(CASE WHEN instr(${plain}, char(29)) OR instr(${plain}, char(30)) OR instr(${plain}, char(31)) THEN 1 END) AS unsafe
-     FROM secret`,
+         coalesce(method, ${NONE}), tags, client_secret IS NOT NULL, created_at, updated_at), char(30)) AS rows,
+       group_concat(${FIELDS}, char(30)) AS fields,
+       group_concat(json_array(client_secret, notes), char(30)) AS private
+     FROM (SELECT * FROM secret ORDER BY name_key, id)`,
   )
-  return { count: row?.count ?? 0, rows: row?.rows ?? '', fields: row?.fields ?? '', private: row?.private ?? '', unsafe: row?.unsafe ?? 0 }
+  return { count: row?.count ?? 0, nulls: row?.nulls ?? 0, rows: row?.rows ?? '', fields: row?.fields ?? '', private: row?.private ?? '' }
 }
