@@ -3,7 +3,10 @@
 /**
  * The `keyhold` command. First the fast path (out/cli/keyhold-fast.cjs, src-main/cli/fast.ts):
  * when an unlocked Keyhold app or keyhold agent serves this vault, the command runs there and
- * the session's bundle (out/cli/keyhold-session.cjs) relays it. Otherwise the whole CLI (out/cli/keyhold.cjs) runs it. Each
+ * the session's bundle (out/cli/keyhold-session.cjs) relays it. Otherwise the read path
+ * (out/cli/keyhold-read.cjs, src-main/cli/read-path.ts) serves `secret list` and `secret get`
+ * with --password-stdin from the vault's catalog, and the whole CLI (out/cli/keyhold.cjs) runs
+ * everything it declines. Each
  * bundle loads with the V8 code cache the build wrote next to it (.cache: the bundle's
  * SHA-256, then V8's data), so a cold start does not compile it again. A cache is used only
  * when it was made from exactly that bundle and V8 accepts it (same Node, same flags);
@@ -18,6 +21,7 @@ const { Script } = require('node:vm')
 const BUNDLE = join(__dirname, '../out/cli/keyhold.cjs')
 const FAST_BUNDLE = join(__dirname, '../out/cli/keyhold-fast.cjs')
 const SESSION_BUNDLE = join(__dirname, '../out/cli/keyhold-session.cjs')
+const READ_BUNDLE = join(__dirname, '../out/cli/keyhold-read.cjs')
 const DIGEST_BYTES = 32
 
 /** The bundle's SHA-256, which heads its cache file. */
@@ -51,10 +55,10 @@ function load(bundle = BUNDLE, { useCache = true } = {}) {
   return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected }
 }
 
-module.exports = { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE }
+module.exports = { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE, READ_BUNDLE }
 
-/** Runs the whole CLI (main() in src-main/cli/main.ts). */
-function runWhole() {
+/** Runs the whole CLI (main() in src-main/cli/main.ts), on `stdin` (the read path's replay when it read some). */
+function runWhole(stdin = process.stdin) {
   let cli
   try {
     cli = load()
@@ -65,7 +69,26 @@ function runWhole() {
     }
     throw error
   }
-  cli.exports.main()
+  cli.exports.main(process.argv.slice(2), { stdin })
+}
+
+/** A command for the vault file: the read path when it takes the line, else the whole CLI. */
+function runFile() {
+  let read
+  try {
+    read = load(READ_BUNDLE)
+  } catch {
+    // Not built (an older build): the whole CLI does everything.
+    return runWhole()
+  }
+  read.exports.runRead(process.argv.slice(2)).then(
+    (outcome) => {
+      if (outcome.declined) runWhole(outcome.stdin)
+      else process.exitCode = outcome.status
+    },
+    // runRead never rejects after reading standard input; before, the whole CLI has it all.
+    () => runWhole(),
+  )
 }
 
 if (require.main === module) {
@@ -75,11 +98,11 @@ if (require.main === module) {
   } catch {
     // Not built (an older build): the whole CLI does everything.
   }
-  if (!fast) runWhole()
+  if (!fast) runFile()
   else
     fast.exports.runFast(process.argv.slice(2), () => load(SESSION_BUNDLE).exports).then(
       (status) => {
-        if (status === undefined) runWhole()
+        if (status === undefined) runFile()
         else process.exitCode = status
       },
       // The fast path could not run (its session bundle missing, say): the whole CLI does it.

@@ -20,11 +20,14 @@ const outfile = 'out/cli/keyhold.cjs'
 // commands, sql.js or the vault engine.
 const fastfile = 'out/cli/keyhold-fast.cjs'
 const sessionfile = 'out/cli/keyhold-session.cjs'
+// The read path (src-main/cli/read-path.ts): `secret list` and `secret get` served from the
+// vault's catalog, without commander, zod or sql.js.
+const readfile = 'out/cli/keyhold-read.cjs'
 // selfsigned (the phones' certificate, made once per vault) and ws (the phones' endpoint) load
 // from node_modules on first use: most commands never need them, so the bundle stays small.
 const EXTERNAL = ['@node-rs/argon2', 'keytar', 'electron', 'selfsigned', 'ws']
 
-for (const [entry, out] of [['src-main/cli/main.ts', outfile], ['src-main/cli/fast.ts', fastfile], ['src-main/cli/fast-session.ts', sessionfile]]) {
+for (const [entry, out] of [['src-main/cli/main.ts', outfile], ['src-main/cli/fast.ts', fastfile], ['src-main/cli/fast-session.ts', sessionfile], ['src-main/cli/read-path.ts', readfile]]) {
   // A cache left from an older bundle would be refused anyway (it names the bundle's digest); remove it first.
   rmSync(new URL(`../${out}.cache`, import.meta.url), { force: true })
   await build({
@@ -43,6 +46,11 @@ for (const [entry, out] of [['src-main/cli/main.ts', outfile], ['src-main/cli/fa
     minifySyntax: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    metafile: out === readfile,
+  }).then((result) => {
+    // The read path's point is what it does not load: say so when an import pulls one of these in.
+    const pulled = new Set(Object.keys(result.metafile?.inputs ?? {}).flatMap((input) => /node_modules\/(zod|commander|sql\.js)\//.exec(input)?.[1] ?? []))
+    if (pulled.size > 0) process.stderr.write(`build-cli: ${readfile} bundles ${[...pulled].join(', ')}, which its imports should not pull in (see docs/vault-catalog.md §5)\n`)
   })
 }
 
@@ -51,7 +59,7 @@ for (const [entry, out] of [['src-main/cli/main.ts', outfile], ['src-main/cli/fa
 // No cache (any failure here) only makes `keyhold` start slower.
 const makeCache = `
 const { readFileSync, renameSync, writeFileSync } = require('node:fs')
-const { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE } = require('./bin/keyhold.js')
+const { load, digestOf, BUNDLE, FAST_BUNDLE, SESSION_BUNDLE, READ_BUNDLE } = require('./bin/keyhold.js')
 const sink = { write: () => true }
 const { exports: cli, script } = load(BUNDLE, { useCache: false })
 cli.runCli(['--help'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {} })
@@ -62,8 +70,12 @@ cli.runCli(['--help'], { stdout: sink, stderr: sink, stdin: process.stdin, env: 
     // The fast path's bundle, after asking it to route a line (no vault there: nothing is opened).
     const fast = load(FAST_BUNDLE, { useCache: false })
     const session = load(SESSION_BUNDLE, { useCache: false })
-    return fast.exports.runFast(['--vault', '/nonexistent/keyhold-build.keyhold', 'secret', 'list'], () => session.exports, { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }).then(() => {
-      for (const [bundle, script] of [[FAST_BUNDLE, fast.script], [SESSION_BUNDLE, session.script]]) {
+    const read = load(READ_BUNDLE, { useCache: false })
+    return fast.exports.runFast(['--vault', '/nonexistent/keyhold-build.keyhold', 'secret', 'list'], () => session.exports, { stdout: sink, stderr: sink, stdin: process.stdin, env: {} })
+      // The read path's, after it read a line (no vault there: it declines before standard input).
+      .then(() => read.exports.runRead(['--vault', '/nonexistent/keyhold-build.keyhold', '--password-stdin', 'secret', 'list', '--search', 'x'], { stdout: sink, stdin: process.stdin, env: {} }))
+      .then(() => {
+      for (const [bundle, script] of [[FAST_BUNDLE, fast.script], [SESSION_BUNDLE, session.script], [READ_BUNDLE, read.script]]) {
         writeFileSync(bundle + '.cache.' + process.pid, Buffer.concat([digestOf(readFileSync(bundle)), script.createCachedData()]))
         renameSync(bundle + '.cache.' + process.pid, bundle + '.cache')
       }

@@ -24,6 +24,16 @@ const LF = 0x0a
 const CR = 0x0d
 
 /**
+ * What StdinLines reads: standard input, or what stands for it (the read path's recording of
+ * it, and the replay it hands the whole CLI: read-path.ts). `ref`/`unref` as a socket's.
+ */
+export interface LineSource {
+  [Symbol.asyncIterator](): AsyncIterator<Buffer | string>
+  ref?(): void
+  unref?(): void
+}
+
+/**
  * Standard input as lines, read lazily and shared by every consumer: with `--password-stdin`
  * line 1 is the master password and later lines are the command's own secrets (a new
  * password, a client secret, a token), in the order the command documents. Only the lines
@@ -36,7 +46,7 @@ export class StdinLines {
   private ended = false
   private taken = 0
 
-  constructor(private readonly stream: NodeJS.ReadableStream = process.stdin) {}
+  constructor(private readonly stream: LineSource = process.stdin) {}
 
   /**
    * The next line, without its line ending, decoded as UTF-8 and within its bound. UsageError
@@ -92,7 +102,7 @@ export class StdinLines {
     this.chunks ??= this.stream[Symbol.asyncIterator]()
     // Standard input holds the process open only while a line is awaited: input left unread,
     // or a writer that never closes the pipe, must not keep a finished command running.
-    const handle = this.stream as Partial<{ ref(): void; unref(): void }>
+    const handle = this.stream
     handle.ref?.()
     try {
       const next = await this.chunks.next()

@@ -7,8 +7,12 @@ import { NODE_X25519 } from '../core/agent/node-x25519'
 import { runningAs } from './self'
 import { useCollector, type Gc } from '../core/vault/cipher-garbage'
 
-/** The `keyhold` command: see `keyhold --help`. bin/keyhold.js loads this bundle and calls it. */
-export function main(argv: string[] = process.argv.slice(2)): void {
+/**
+ * The `keyhold` command: see `keyhold --help`. bin/keyhold.js loads this bundle and calls it;
+ * `stdin` is what stands for standard input when the read path (read-path.ts) declined after
+ * reading some of it: the same input again from its start.
+ */
+export function main(argv: string[] = process.argv.slice(2), { stdin = process.stdin }: { stdin?: NodeJS.ReadableStream } = {}): void {
   runningAs(process.argv[1])
   // Node's X25519 needs no warm-up (noble's builds tables on first use): see noise.ts.
   useX25519(NODE_X25519)
@@ -26,7 +30,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
     setFlagsFromString('--expose-gc')
     return runInNewContext('gc') as Gc
   })
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((status) => {
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin, env: process.env }).then((status) => {
     process.exitCode = status
   })
 }

@@ -10,11 +10,16 @@ export interface JournalEntry {
   /** Random, so an entry is taken into the log once however many processes read the journal. */
   id: string
   at: string
-  event: 'vault.unlocked' | 'vault.unlock-failed' | 'vault.locked'
+  event: JournalEvent
   actor: Actor
+  /** `secret.revealed` only: the secret, by its id alone (its name is looked up when taken in). */
+  target?: { type: 'secret'; id: string }
   outcome: Outcome
   detail: ActivityDetail
 }
+
+/** The events the journal keeps and the log takes in from it (docs/activity-log.md §2.1). */
+export type JournalEvent = 'vault.unlocked' | 'vault.unlock-failed' | 'vault.locked' | 'secret.revealed'
 
 /** At most this many entries wait per vault; older ones are counted, not kept. */
 export const JOURNAL_MAX = 1_000
@@ -27,8 +32,9 @@ interface VaultJournal {
 
 /**
  * What cannot be written into the vault when it happens (docs/activity-log.md §2): a wrong
- * password (the vault stays locked), and the unlock and lock of a CLI command that only read
- * (writing them would rewrite the whole vault file for every `list`). Kept in
+ * password (the vault stays locked), the unlock and lock of a CLI command that only read
+ * (writing them would rewrite the whole vault file for every `list`), and a client secret
+ * the CLI's read path printed (it reads the catalog and has no database to write). Kept in
  * `<app data>/activity-journal.json` (mode 0600, public facts only: times, event names, the
  * actor's kind), and moved into the log by the next process that writes the vault.
  *
@@ -96,7 +102,9 @@ export class ActivityJournal {
   }
 }
 
-const JOURNAL_EVENTS = new Set(['vault.unlocked', 'vault.unlock-failed', 'vault.locked'])
+const JOURNAL_EVENTS = new Set<string>(['vault.unlocked', 'vault.unlock-failed', 'vault.locked', 'secret.revealed'] satisfies JournalEvent[])
+/** A secret's id as the vault draws it (a random UUID). */
+const SECRET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /**
  * Only what the journal writes is taken in: a hand-edited file cannot put other events, or a
@@ -118,7 +126,10 @@ function isEntry(value: unknown): value is JournalEntry {
     (entry.outcome === 'ok' || entry.outcome === 'failed') &&
     !!entry.detail &&
     typeof entry.detail === 'object' &&
-    JSON.stringify(entry.detail).length <= 256
+    JSON.stringify(entry.detail).length <= 256 &&
+    // A reveal is the read path's, by the CLI, of one secret named by its id alone.
+    (entry.event !== 'secret.revealed' ||
+      (entry.actor.type === 'cli' && entry.outcome === 'ok' && entry.target?.type === 'secret' && typeof entry.target.id === 'string' && SECRET_ID.test(entry.target.id)))
   )
 }
 
@@ -127,12 +138,17 @@ export const JOURNAL_TAKEN_KEPT = 2_000
 const MAX_FAILED_COUNT = 1_000_000
 
 /**
- * The journal's entries as the log keeps them: the vault as target, only the facts each event
- * has (rebuilt: a canonical time no later than now, a count from 1 to 1,000,000), consecutive
- * wrong passwords of one kind of actor as one entry, and `journal: true` (they waited outside
- * the vault, unauthenticated). Oldest first.
+ * The journal's entries as the log keeps them: the vault as target (a reveal: the secret, with
+ * its name as `secretName` gives it now, none if it was deleted since), only the facts each
+ * event has (rebuilt: a canonical time no later than now, a count from 1 to 1,000,000),
+ * consecutive wrong passwords of one kind of actor as one entry, and `journal: true` (they
+ * waited outside the vault, unauthenticated). Oldest first.
  */
-export function fromJournal(taken: { entries: JournalEntry[]; dropped: number }, vaultId: string): Array<Omit<ActivityEntry, 'seq' | 'mac'>> {
+export function fromJournal(
+  taken: { entries: JournalEntry[]; dropped: number },
+  vaultId: string,
+  secretName: (id: string) => string | undefined = () => undefined,
+): Array<Omit<ActivityEntry, 'seq' | 'mac'>> {
   const now = new Date().toISOString()
   const time = (value: unknown, fallback: string) => {
     const canonical = typeof value === 'string' ? canonicalTime(value) : null
@@ -149,6 +165,12 @@ export function fromJournal(taken: { entries: JournalEntry[]; dropped: number },
         continue
       }
       out.push({ at, event: entry.event, actor: { type: entry.actor.type }, target: { type: 'vault', id: vaultId }, outcome: 'failed', detail: { count, first: at, last: at, journal: true } })
+      continue
+    }
+    if (entry.event === 'secret.revealed') {
+      const id = entry.target!.id
+      const name = secretName(id)
+      out.push({ at, event: entry.event, actor: { type: 'cli' }, target: { type: 'secret', id, ...(name === undefined ? {} : { name }) }, outcome: 'ok', detail: { journal: true } })
       continue
     }
     const detail: ActivityDetail = entry.event === 'vault.unlocked' ? { with: entry.detail.with === 'device' ? 'device' : 'password' } : {}

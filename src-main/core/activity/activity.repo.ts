@@ -162,3 +162,8 @@ export function hasEntryFor(db: Database, event: string, targetId: string): bool
 export function newestTimeThrough(db: Database, seq: number): string {
   return one<{ at: string | null }>(db, 'SELECT max(at) AS at FROM activity WHERE seq <= ?', [seq])?.at ?? ''
 }
+
+/** The name of the API secret `id` now, for a reveal the journal kept by id alone (activity.journal.ts fromJournal); undefined once deleted. */
+export function secretNameOf(db: Database, id: string): string | undefined {
+  return one<{ name: string }>(db, 'SELECT name FROM secret WHERE id = ?', [id])?.name
+}

@@ -27,7 +27,7 @@ import type { Anchor, AnchorStore } from './activity.anchors'
 import { fromJournal, JOURNAL_TAKEN_KEPT, type ActivityJournal, type JournalEntry } from './activity.journal'
 import { againstAnchor, base, exportedEntries, logKey, parseHead, position, words } from './activity.verify'
 import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
-import { allEntries, countEntries, deleteThrough, entryAt, hasEntryFor, insertEntries, lastEntry, newestTimeThrough, pruneBoundary, queryEntries } from './activity.repo'
+import { allEntries, countEntries, deleteThrough, entryAt, hasEntryFor, insertEntries, lastEntry, newestTimeThrough, pruneBoundary, queryEntries, secretNameOf } from './activity.repo'
 
 /**
  * Pending entries are written at most this long after their action (docs/activity-log.md §6):
@@ -508,7 +508,7 @@ export class ActivityService {
       if (newlyTaken.length > 0) writeMeta(db, 'activity_journal_taken', JSON.stringify([...taken, ...newlyTaken].slice(-JOURNAL_TAKEN_KEPT)))
       // A key's expiry is recorded once, also when two processes noticed it.
       const mine = batch.filter((entry) => entry.event !== 'app.expired' || !entry.target?.id || !hasEntryFor(db, 'app.expired', entry.target.id))
-      const all = [...fromJournal({ entries: fresh, dropped }, vault.id), ...mine]
+      const all = [...fromJournal({ entries: fresh, dropped }, vault.id, (id) => secretNameOf(db, id)), ...mine]
       if (all.length === 0) return null
       let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
       let seq = last?.seq ?? base(db, vault.id).seq
