@@ -30,7 +30,7 @@ import { secretInput } from '../src-shared/ipc/secrets.contract'
 import type { KdfParams } from '../src-shared/types/vault'
 import { LATEST_SCHEMA_VERSION, SCHEMA } from '../src-main/core/schema'
 import { createServices } from '../src-main/core/services'
-import { buildCatalog } from '../src-main/core/secrets/secrets.catalog'
+import { secretsCatalog } from '../src-main/core/secrets/secrets.repo'
 import { catalogHeader, sealBlocks, sealCatalog } from '../src-main/core/vault/catalog'
 import { NONCE_BYTES, open, sealWithNonce } from '../src-main/core/vault/crypto'
 import { openDatabase, useSchema } from '../src-main/core/vault/database'
@@ -148,7 +148,7 @@ async function rewrite(bytes: Buffer, schema: number, format: string): Promise<B
   db.run(`PRAGMA page_size = ${PAGE_BYTES}`)
   db.run('VACUUM')
   // From format 1.3 on, the catalog of the API secrets after the image (catalog.ts), as a save writes it.
-  const plain = format === '1.0' || schema < 2 ? null : buildCatalog(db)
+  const plain = format === '1.0' || schema < 2 ? null : secretsCatalog(db).build()
   const blocks = plain && sealBlocks(dataKey, header.vaultId, plain)
   const image = db.export()
   db.close()

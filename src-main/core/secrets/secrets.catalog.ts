@@ -1,10 +1,7 @@
 import { foldText } from '../../../src-shared/fold'
 import type { HttpMethod, SecretId, SecretSummary } from '../../../src-shared/types/secrets'
 import type { CatalogBlockName } from '../vault/catalog'
-import type { Database } from '../vault/database'
-import type { CatalogSource } from '../vault/vault'
 import { prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from './secrets.match'
-import { catalogTexts, writeCount } from './secrets.repo'
 
 /**
  * What the API secrets put in the vault's catalog (format 1.3, docs/vault-catalog.md §3), in
@@ -18,6 +15,8 @@ import { catalogTexts, writeCount } from './secrets.repo'
  * - `secrets`: `[client secret, notes]` as JSON.
  * The contract refuses control characters in every value but the notes (and JSON escapes
  * those), so no value holds a separator; a vault that has one anyway gets no catalog.
+ * SQLite builds the texts (secrets.repo.ts catalogTexts); this module loads no SQL, so the
+ * CLI's read path bundles none.
  */
 
 const FIELD_END = '\u001f'
@@ -29,9 +28,18 @@ export interface CatalogRow extends SecretSummary {
   identifierKey: string | null
 }
 
-/** The catalog's blocks for `db`, built now (about a second at 100,000 secrets); null when it cannot have one. */
-export function buildCatalog(db: Database): Array<{ name: CatalogBlockName; bytes: Buffer }> | null {
-  const texts = catalogTexts(db)
+/** The texts SQLite builds for the catalog (secrets.repo.ts catalogTexts). */
+export interface CatalogTexts {
+  count: number
+  /** How many Identifiers, folded Identifiers and methods are NULL (each written as U+001D). */
+  nulls: number
+  rows: string
+  fields: string
+  private: string
+}
+
+/** The catalog's blocks from the texts SQLite built; null when a value holds a separator. */
+export function catalogBlocks(texts: CatalogTexts): Array<{ name: CatalogBlockName; bytes: Buffer }> | null {
   // A value holding a separator adds one: the counts tell (the separators are never removed).
   const search = foldText(texts.fields)
   const records = Math.max(0, texts.count - 1)
@@ -56,8 +64,6 @@ function occurrences(text: string, char: string): number {
   return count
 }
 
-/** The vault's catalog source for the API secrets: rebuilt after any write of the secret table (see countWrite). */
-export const secretsCatalog = (db: Database): CatalogSource => ({ generation: writeCount(db), build: () => buildCatalog(db) })
 
 const records = (block: Buffer): string[] => (block.length === 0 ? [] : block.toString('utf8').split(RECORD_END))
 

@@ -1,7 +1,7 @@
 import { fold, foldText } from '../../../src-shared/fold'
 import type { SecretId, SecretSummary } from '../../../src-shared/types/secrets'
 import { nameSortKey } from './secrets.sort-key'
-import { searchableFields, searchableText, type SearchableField } from './secrets.repo'
+import { searchableFields, searchableText, type SearchableField } from './secrets.searchable'
 
 /**
  * What matches a search, in one place: the terms a search is cut into, the folded text a

@@ -1,5 +1,8 @@
 import type { HttpMethod, SecretDetail, SecretId, SecretSort, SecretSummary } from '../../../src-shared/types/secrets'
 import { one, run, values, type Database } from '../vault/database'
+import type { CatalogSource } from '../vault/vault'
+import { catalogBlocks, type CatalogTexts } from './secrets.catalog'
+import { SEARCHABLE } from './secrets.searchable'
 
 /** A whole API secret as stored, the client secret included. Only the service's reveal and copy read that column. */
 export interface SecretRecord extends Omit<SecretDetail, 'hasClientSecret'> {
@@ -209,36 +212,8 @@ export function summariesByRowids(
   return rows.slice(offset, offset + limit).map(toSummary)
 }
 
-/**
- * A secret's searchable text, the one definition every search reads (the index's build and its
- * changes, and the CLI's one scan without the index): these fields in this order, then its tags,
- * one per line, folded (see fold.ts). Each field is read by its SQL here ('' for none), so SQLite
- * builds the text of many rows at once, and by `searchableFields` for one secret after a change.
- * SECURITY: never the client secret or the notes.
- */
-const SEARCHABLE = {
-  name: 'name',
-  url: 'url',
-  clientId: 'client_id',
-  identifier: "coalesce(identifier, '')",
-  method: "coalesce(method, '')",
-} as const satisfies Partial<Record<keyof SecretSummary, string>>
-
-export type SearchableField = keyof typeof SEARCHABLE
-const SEARCHABLE_FIELDS = Object.keys(SEARCHABLE) as SearchableField[]
-
-/** A secret's searchable fields, one per line, in SQL. */
+/** A secret's searchable fields, one per line, in SQL (secrets.searchable.ts). */
 const FIELDS = `concat_ws(char(10), ${Object.values(SEARCHABLE).join(', ')})`
-
-/** A secret's searchable fields, one per line, as FIELDS reads them from its row. */
-export function searchableFields(secret: Pick<SecretSummary, SearchableField>): string {
-  let text = ''
-  for (let i = 0; i < SEARCHABLE_FIELDS.length; i++) text += (i === 0 ? '' : '\n') + (secret[SEARCHABLE_FIELDS[i]!] ?? '')
-  return text
-}
-
-/** A secret's searchable text from its (folded) fields and folded tags, as HAY joins them. */
-export const searchableText = (fields: string, foldedTags: readonly string[]): string => `${fields}\n${foldedTags.join('\n')}`
 
 /**
  * Every secret's searchable text, for one search without the search index (see scanMatches):
@@ -309,7 +284,7 @@ const NONE = 'char(29)'
  * and notes as a JSON array.
  * SECURITY: `private` holds every client secret: for the catalog's encryption only.
  */
-export function catalogTexts(db: Database): { count: number; nulls: number; rows: string; fields: string; private: string } {
+export function catalogTexts(db: Database): CatalogTexts {
   // The rows come in the order of the subquery (the secret_by_name index), as orderedIds reads
   // them: an ORDER BY inside each aggregate would sort 100,000 rows three times (twice as slow).
   const row = one<{ count: number; nulls: number | null; rows: string | null; fields: string | null; private: string | null }>(
@@ -324,3 +299,6 @@ export function catalogTexts(db: Database): { count: number; nulls: number; rows
   )
   return { count: row?.count ?? 0, nulls: row?.nulls ?? 0, rows: row?.rows ?? '', fields: row?.fields ?? '', private: row?.private ?? '' }
 }
+
+/** The vault's catalog source for the API secrets (format 1.3): rebuilt after any write of the secret table (see countWrite). */
+export const secretsCatalog = (db: Database): CatalogSource => ({ generation: writeCount(db), build: () => catalogBlocks(catalogTexts(db)) })
