@@ -121,9 +121,7 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
     if (names.some((name) => !blocks[name])) return null
     const rows = parseRows(blocks.rows!)
     if (command.name === 'list') {
-      // As the service's query defaults (secrets.service.ts withDefaults): a blank tag filters nothing.
-      const tag = command.tag?.trim() ? command.tag : undefined
-      const items = blocks.search ? matchRows(blocks.search, rows, command.search, tag).map((index) => rows[index]!) : rows
+      const items = blocks.search ? matchRows(blocks.search, rows, command.search, command.tag).map((index) => rows[index]!) : rows
       const shown = () => items.filter((item) => item.identifier === null).map((item) => item.id)
       const output = listText(items, items.length, json, () => shortIdLengthAmong(rows.map((row) => row.id), shown()), terminalWidth(io.stdout))
       return { output, unlockedAt, revealed: null }

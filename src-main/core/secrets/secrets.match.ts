@@ -96,9 +96,10 @@ export interface PreparedSearch {
   needle: string | null
 }
 
+/** `search` cut into terms, and `tag` as a filter: a blank tag filters nothing (as the service's query defaults say). */
 export function prepareSearch(search: string, tag: string | null): PreparedSearch {
   const terms = searchTerms(search)
-  return { terms, first: terms.length ? longestTerm(terms) : null, needle: tag === null ? null : tagNeedleOf(tag) }
+  return { terms, first: terms.length ? longestTerm(terms) : null, needle: tag === null || tag.trim() === '' ? null : tagNeedleOf(tag) }
 }
 
 /**

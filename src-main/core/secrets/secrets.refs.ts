@@ -73,15 +73,19 @@ export function commonPrefix(a: string, b: string): number {
  * first: no sort of `all`.
  */
 export function shortIdLengthAmong(all: readonly string[], shown: readonly string[]): number {
+  if (shown.length === 0) return SHORT_ID_MIN
+  const probed = shown.length <= PROBED_IDS ? shown : all
+  // Only the groups a probed id falls in are needed (a list of 100,000 shows few ids without an Identifier).
+  const wanted = probed === all ? null : new Set(probed.map((id) => id.slice(0, SHORT_ID_MIN)))
   const groups = new Map<string, string[]>()
   for (const id of all) {
     const start = id.slice(0, SHORT_ID_MIN)
+    if (wanted && !wanted.has(start)) continue
     const group = groups.get(start)
     if (group) group.push(id)
     else groups.set(start, [id])
   }
   let common = 0
-  const probed = shown.length <= PROBED_IDS ? shown : all
   for (const id of probed) {
     const group = groups.get(id.slice(0, SHORT_ID_MIN))
     if (group) for (const other of group) if (other !== id) common = Math.max(common, commonPrefix(id, other))

@@ -16,7 +16,7 @@ import { codeOf, secretOf, secretsFixture } from './fixtures'
 const NAMES = ['Straße prod', 'STRASSE staging', 'ΟΔΟΣ service', 'Οδός ΣΊΣΥΦΟΣ', 'ﬀ ligature', 'Kelvin \u212a', 'e\u0301mile', 'Émile 12', '🔑 vault', 'İstanbul', 'quote "q" back\\slash']
 const TAGS: string[][] = [['Prod', 'eu'], ['PROD'], [], ['a"b', 'c\\d'], ['ΣΊΣΥΦΟΣ', 'Straße']]
 const QUERIES = ['strasse', 'ß', 'οδος', 'ς', 'ff', 'kelvin k', 'emile', 'e\u0301', '12', '"', '\\', 'prod eu', 'https', 'get post', '🔑', 'istanbul', 'zzz', '']
-const TAG_FILTERS: Array<string | undefined> = [undefined, 'prod', ' eu ', 'a"b', 'STRASSE', 'none']
+const TAG_FILTERS: Array<string | undefined> = [undefined, 'prod', ' eu ', 'a"b', 'STRASSE', 'none', '  ']
 
 /** The catalog of the vault file at `path`, read as the CLI's read path reads it. */
 async function readCatalog(path: string, names: CatalogBlockName[] = ['rows', 'search', 'secrets'], password = PASSWORD) {
