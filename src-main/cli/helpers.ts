@@ -137,28 +137,56 @@ export function terminalWidth(stdout: NodeJS.WritableStream): number | undefined
 const MIN_CUT_WIDTH = 6
 
 /**
+ * A table's rows given one at a time, as often as asked: `columns` reads each twice (for the
+ * widths, then for its line) and keeps none, so a list of 100,000 secrets parsed on demand
+ * leaves nothing alive for the collector to copy (read-path.ts).
+ */
+export interface RowSource {
+  count: number
+  row(r: number): readonly string[]
+}
+
+/** Characters of output joined at a time: the lines made meanwhile die young. */
+const CHUNK_CHARS = 1 << 18
+
+/**
  * Rows as columns two spaces apart, each as wide as its widest cell; the last column is not
  * padded. With `fit` and a table wider than the terminal, the columns it names are narrowed in
  * its order, each down to its floor before the next, until the table fits; their longer cells
  * end in "…", as gh and kubectl print tables on a terminal.
  */
-export function columns(rows: string[][], fit?: Fit): string {
+export function columns(table: readonly (readonly string[])[] | RowSource, fit?: Fit): string {
+  const source: RowSource = 'row' in table ? table : { count: table.length, row: (r) => table[r]! }
   // Loops, not map and spread: a list of 100,000 secrets is 700,000 cells.
-  const count = rows[0]!.length
+  const headings = source.row(0)
+  const count = headings.length
   const widths = new Array<number>(count).fill(0)
-  for (const row of rows) for (let i = 0; i < count; i++) widths[i] = Math.max(widths[i]!, row[i]!.length)
-  if (fit?.width !== undefined) narrow(widths, rows[0]!, fit.width, fit.cut)
-  const lines = new Array<string>(rows.length)
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!
+  for (let r = 0; r < source.count; r++) {
+    const row = source.row(r)
+    for (let i = 0; i < count; i++) widths[i] = Math.max(widths[i]!, row[i]!.length)
+  }
+  if (fit?.width !== undefined) narrow(widths, headings, fit.width, fit.cut)
+  const chunks: string[] = []
+  let lines: string[] = []
+  let chars = 0
+  for (let r = 0; r < source.count; r++) {
+    const row = source.row(r)
     let line = ''
     for (let i = 0; i < count - 1; i++) {
       const cell = cut(row[i]!, widths[i]!)
       line += cell + spaces(widths[i]! - cell.length + 2)
     }
-    lines[r] = line + cut(row[count - 1]!, widths[count - 1]!)
+    line += cut(row[count - 1]!, widths[count - 1]!)
+    lines.push(line)
+    chars += line.length
+    if (chars >= CHUNK_CHARS) {
+      chunks.push(lines.join('\n'))
+      lines = []
+      chars = 0
+    }
   }
-  return lines.join('\n')
+  if (lines.length > 0) chunks.push(lines.join('\n'))
+  return chunks.join('\n')
 }
 
 let blank = '    '
@@ -169,7 +197,7 @@ function spaces(n: number): string {
 }
 
 /** Narrows `widths` (in place) toward `width` in all, column by column in `order`. */
-function narrow(widths: number[], headings: string[], width: number, order: readonly number[]): void {
+function narrow(widths: number[], headings: readonly string[], width: number, order: readonly number[]): void {
   let over = widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1) - width
   for (const i of order) {
     if (over <= 0) return

@@ -72,20 +72,36 @@ export function summaryJson(s: SecretSummary) {
  * The list as a table. REF is what refers to the row in `get`, `edit`, `rm` and `copy`: its
  * Identifier, or else the start of its id, `idLength` characters (enough to tell it apart).
  */
-export function secretTable(items: SecretSummary[], total: number, idLength: number, width: number | undefined): string {
+export function secretTable(items: Summaries, total: number, idLength: number, width: number | undefined): string {
   if (total === 0) return 'No API secrets match. Add one with `keyhold secret add --name N --url U --client-id C`.'
+  const { count, at } = summariesOf(items)
+  const cells = (s: SecretSummary) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]
   return [
-    columns([
-      ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED'],
-      ...items.map((s) => [oneLine(s.name), s.identifier ?? s.id.slice(0, idLength), s.method ?? '-', s.url, s.clientId, s.tags.join(', ') || '-', when(s.updatedAt)]),
-    ], { width, cut: [4, 5, 3, 0] }),
+    columns({ count: count + 1, row: (r) => (r === 0 ? TABLE_HEADINGS : cells(at(r - 1))) }, { width, cut: [4, 5, 3, 0] }),
     `${total} API secret${total === 1 ? '' : 's'}`,
   ].join('\n')
 }
 
+const TABLE_HEADINGS = ['NAME', 'REF', 'METHOD', 'URL', 'CLIENT ID', 'TAGS', 'UPDATED']
+
+/**
+ * API secrets to list: an array, or `count` of them given one at a time, as often as asked
+ * (the read path parses each from the catalog on demand rather than keep 100,000 alive).
+ */
+export type Summaries = readonly SecretSummary[] | { count: number; at(index: number): SecretSummary }
+
+const isArray = (items: Summaries): items is readonly SecretSummary[] => Array.isArray(items)
+
+const summariesOf = (items: Summaries): { count: number; at(index: number): SecretSummary } =>
+  isArray(items) ? { count: items.length, at: (i) => items[i]! } : items
+
 /** What `secret list` prints: the rows as JSON, or the table (`idLength` is called for the table only). */
-export function listText(items: SecretSummary[], total: number, json: boolean, idLength: () => number, width: number | undefined): string {
-  return printed(json, () => items.map(summaryJson), () => secretTable(items, total, idLength(), width))
+export function listText(items: Summaries, total: number, json: boolean, idLength: () => number, width: number | undefined): string {
+  const list = () => {
+    const { count, at } = summariesOf(items)
+    return Array.from({ length: count }, (_, i) => summaryJson(at(i)))
+  }
+  return printed(json, list, () => secretTable(items, total, idLength(), width))
 }
 
 export function describe(detail: SecretDetail): string {

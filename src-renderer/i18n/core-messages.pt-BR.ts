@@ -230,6 +230,8 @@ export const DAMAGE_REASONS: Readonly<Record<string, string>> = {
   'its header is not readable': 'o cabeçalho não pode ser lido',
   'its header has invalid fields': 'o cabeçalho tem campos inválidos',
   'it has no password key slot': 'ele não tem um slot de chave para senha',
+  'its catalog fails its integrity check': 'o catálogo não passa na verificação de integridade',
+  'its header declares a catalog but not the size of its contents': 'o cabeçalho declara um catálogo, mas não o tamanho do conteúdo',
 }
 const DAMAGE_PATTERNS: readonly Pattern[] = [
   pattern(re`it is (\d+) MiB, and no Keyhold vault is over (\d+) MiB`, (m) => `ele tem ${m[1]} MiB, e nenhum cofre do Keyhold passa de ${m[2]} MiB`),

@@ -67,17 +67,37 @@ function occurrences(text: string, char: string): number {
 
 const records = (block: Buffer): string[] => (block.length === 0 ? [] : block.toString('utf8').split(RECORD_END))
 
-/** Every secret of a `rows` block, in list order. */
-export function parseRows(block: Buffer): CatalogRow[] {
-  const tagSets = new Map<string, string[]>()
-  return records(block).map((record) => {
-    const v = record.split(FIELD_END)
+/**
+ * The rows of a `rows` block, each parsed when asked for (and anew when asked again): all it
+ * keeps is where each record starts, so a list of 100,000 that reads each row twice (its
+ * widths, then its line) leaves nothing alive for the collector to copy.
+ */
+export class CatalogRows {
+  readonly count: number
+  /** Where record r starts; starts[count] is one past the block's end. */
+  private readonly starts: Int32Array
+  private readonly tagSets = new Map<string, string[]>()
+
+  constructor(private readonly block: Buffer) {
+    const starts: number[] = []
+    if (block.length > 0) {
+      starts.push(0)
+      for (let at = block.indexOf(0x1e); at !== -1; at = block.indexOf(0x1e, at + 1)) starts.push(at + 1)
+    }
+    starts.push(block.length + 1)
+    this.starts = Int32Array.from(starts)
+    this.count = starts.length - 1
+  }
+
+  /** Row `r`, in list order. */
+  at(r: number): CatalogRow {
+    const v = this.block.toString('utf8', this.starts[r]!, this.starts[r + 1]! - 1).split(FIELD_END)
     if (v.length !== COLUMNS) throw new Error('catalog rows are misaligned')
     const [id, name, url, clientId, identifier, identifierKey, method, tagsJson, hasSecret, createdAt, updatedAt] = v as [string, ...string[]] & string[]
-    let tags = tagSets.get(tagsJson!)
+    let tags = this.tagSets.get(tagsJson!)
     if (!tags) {
       tags = JSON.parse(tagsJson!) as string[]
-      if (tagSets.size < 10_000) tagSets.set(tagsJson!, tags)
+      if (this.tagSets.size < 10_000) this.tagSets.set(tagsJson!, tags)
     }
     return {
       id: id as SecretId,
@@ -93,7 +113,26 @@ export function parseRows(block: Buffer): CatalogRow[] {
       createdAt: createdAt!,
       updatedAt: updatedAt!,
     }
-  })
+  }
+
+  /** Row `r`'s id, a string of its own (a slice of its record would keep the record's text alive). */
+  id(r: number): SecretId {
+    const start = this.starts[r]!
+    return this.block.toString('latin1', start, this.block.indexOf(0x1f, start)) as SecretId
+  }
+
+  /** Whether row `r` has no Identifier, read from its bytes (the fifth field is U+001D alone). */
+  unidentified(r: number): boolean {
+    let at = this.starts[r]!
+    for (let field = 0; field < 4; field++) at = this.block.indexOf(0x1f, at) + 1
+    return this.block[at] === 0x1d && this.block[at + 1] === 0x1f
+  }
+}
+
+/** Every secret of a `rows` block, in list order. */
+export function parseRows(block: Buffer): CatalogRow[] {
+  const rows = new CatalogRows(block)
+  return Array.from({ length: rows.count }, (_, r) => rows.at(r))
 }
 
 /**

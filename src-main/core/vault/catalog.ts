@@ -1,8 +1,8 @@
 import { constants, promises as fs } from 'node:fs'
 import { createHash, hkdfSync, randomBytes } from 'node:crypto'
-import { KeyholdError } from '../../../src-shared/errors'
 import { open, openInPlace, sealWithNonce } from './crypto'
 import { catalogBytes, decodePreamble, checkVaultSize, imageEnd, PREAMBLE_MAX_BYTES, type CatalogBlockName, type CatalogHeader, type VaultHeader } from './format'
+import { corrupt } from './preamble'
 import { CATALOG_ID_BYTES, KEY_BYTES, NONCE_BYTES, SEAL_BYTES, TAG_BYTES } from './sizes'
 
 export type { CatalogBlockName } from './format'
@@ -105,11 +105,7 @@ export interface CatalogFile {
   close(): Promise<void>
 }
 
-const damaged = () =>
-  new KeyholdError(
-    'VAULT_CORRUPT',
-    'The vault file is damaged (its catalog fails its integrity check). Keyhold did not change it; restore it from its .bak copy or a backup.',
-  )
+const damaged = () => corrupt('its catalog fails its integrity check')
 
 /**
  * Opens the vault file at `path` for reading its catalog, or null when it cannot serve one for

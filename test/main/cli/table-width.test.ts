@@ -41,6 +41,19 @@ describe('columns on a terminal', () => {
     expect(lines[1]).toBe('Strip…  stripe-prod  https…')
   })
 
+  it('gives the same table from rows given one at a time, over many chunks of output', () => {
+    const many = [ROWS[0]!, ...Array.from({ length: 12_000 }, (_, i) => [`Service ${i} ${'x'.repeat(i % 37)}`, `ref-${i}`, `https://api${i}.example.com/${'p'.repeat(i % 11)}`])]
+    let asked = 0
+    const source = { count: many.length, row: (r: number) => (asked++, [...many[r]!]) }
+    const text = columns(source, { width: 70, cut: [2, 0] })
+    expect(text).toBe(columns(many, { width: 70, cut: [2, 0] }))
+    // Each row read twice (its widths, then its line), never kept; the headings once more.
+    expect(asked).toBe(2 * many.length + 1)
+    expect(text.split('\n')).toHaveLength(many.length)
+    expect(text.length).toBeGreaterThan(1 << 19)
+    expect(text.endsWith('\n')).toBe(false)
+  })
+
   it('never cuts between the halves of a surrogate pair', () => {
     const rows = [['A', 'B'], ['😀😀😀😀😀😀😀😀😀😀', 'x']]
     // 9 units: four emoji and "…". 8 units would split the fourth: three and "…", padded.

@@ -18,7 +18,7 @@ describe('keyhold init, info and passwd', () => {
     expect(info.status).toBe(0)
     const parsed = JSON.parse(info.stdout)
     expect(parsed).toMatchObject({
-      formatVersion: '1.2',
+      formatVersion: '1.3',
       cipher: 'aes-256-gcm',
       kdf: { id: 'argon2id', memoryKiB: 19 * 1024, iterations: 2, lanes: KDF_DEFAULT.lanes },
       keySlots: ['password'],

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src-main/core/services'
-import { matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
+import { CatalogRows, matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 import { openCatalogFile, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
 import { run } from '../../../src-main/core/vault/database'
@@ -92,6 +92,20 @@ describe('the API secrets catalog (format 1.3)', () => {
         matched += found.length
       }
     expect(matched).toBeGreaterThan(100)
+  })
+
+  it('gives each row on demand as parseRows gives them all: its id and whether it has an Identifier from its bytes', async () => {
+    await addVaried(23)
+    const { blocks, rows } = await expectCatalogMatches(ctx.services, ctx.path)
+    const lazy = new CatalogRows(blocks.rows!)
+    expect(lazy.count).toBe(23)
+    for (let r = 0; r < lazy.count; r++) {
+      expect(lazy.at(r)).toEqual(rows[r])
+      expect(lazy.id(r)).toBe(rows[r]!.id)
+      expect(lazy.unidentified(r)).toBe(rows[r]!.identifier === null)
+    }
+    expect(rows.some((row) => row.identifier === null) && rows.some((row) => row.identifier !== null)).toBe(true)
+    expect(new CatalogRows(Buffer.alloc(0)).count).toBe(0)
   })
 
   it('follows every change of the secrets: add, edit, delete, import, a password change and another process\'s save', async () => {
