@@ -111,7 +111,9 @@ export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?
 export const printed = (json: boolean, value: () => unknown, human: () => string): string => (json ? `${JSON.stringify(value(), null, 2)}\n` : `${human()}\n`)
 
 /** Any run of whitespace, line breaks included, as one space: a cell of a table stays on its line. */
-export const oneLine = (text: string): string => text.replace(/\s+/g, ' ')
+export const oneLine = (text: string): string => (NOT_ONE_LINE.test(text) ? text.replace(/\s+/g, ' ') : text)
+/** What oneLine changes: two whitespace characters in a row, or one that is not a space (a test makes no string: most names have neither). */
+const NOT_ONE_LINE = /\s\s|[^\S ]/
 
 /** An ISO time to the minute, e.g. `2026-03-02 09:30 UTC`; `none` when there is no time. */
 export const when = (iso: string | null, none = 'never'): string => (iso === null ? none : `${iso.slice(0, 16).replace('T', ' ')} UTC`)

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream'
 import { MASTER_PASSWORD_MAX, passwordLength } from '../../src-shared/password'
 import { SECRET_LIMITS, type SecretDetail, type SecretId } from '../../src-shared/types/secrets'
 import { ActivityJournal, type JournalEntry } from '../core/activity/activity.journal'
-import { CatalogRows, matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../core/secrets/secrets.catalog'
-import { resolveRef, shortIdLengthAmong, type SecretLookup } from '../core/secrets/secrets.refs'
+import { CatalogRows, matchRows, parseRows, privateFieldsAt } from '../core/secrets/secrets.catalog'
+import { resolveRef, shortIdLengthAmong } from '../core/secrets/secrets.refs'
 import { openCatalogFile, type CatalogBlockName, type CatalogFile } from '../core/vault/catalog'
 import { unwrapDataKey } from '../core/vault/key-slots'
 import { defaultVaultPath } from '../core/vault/paths'
@@ -131,16 +131,18 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
       const output = listText({ count: rows.count, at: (r) => rows.at(r) }, rows.count, json, idLength, terminalWidth(io.stdout))
       return { output, unlockedAt, revealed: null }
     }
-    const rows = parseRows(blocks.rows!)
     if (command.name === 'list') {
-      const items = matchRows(blocks.search!, rows, command.search, command.tag).map((index) => rows[index]!)
+      const all = parseRows(blocks.rows!)
+      const items = matchRows(blocks.search!, all, command.search, command.tag).map((index) => all[index]!)
       const shown = () => items.filter((item) => item.identifier === null).map((item) => item.id)
-      const output = listText(items, items.length, json, () => shortIdLengthAmong(rows.map((row) => row.id), shown()), terminalWidth(io.stdout))
+      const output = listText(items, items.length, json, () => shortIdLengthAmong(all.map((row) => row.id), shown()), terminalWidth(io.stdout))
       return { output, unlockedAt, revealed: null }
     }
-    const id = resolveRef(command.ref, lookupOver(rows))
-    const index = rows.findIndex((row) => row.id === id)
-    const { identifierKey: _key, ...summary } = rows[index]!
+    // One secret: found by searching the rows' bytes (CatalogRows.lookup); only its row is parsed.
+    const rows = new CatalogRows(blocks.rows!)
+    const id = resolveRef(command.ref, rows.lookup())
+    const index = rows.rowOf(id)
+    const { identifierKey: _key, ...summary } = rows.at(index)
     const secret = blocks.secrets ? privateFieldsAt(blocks.secrets, index) : { clientSecret: null, notes: '' }
     const detail: SecretDetail = { ...summary, notes: secret.notes }
     const revealed = getReveals(command.field, json)
@@ -149,17 +151,6 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
     // SECURITY: the decrypted blocks and the key; the strings made from them are left to the process's end, moments later.
     for (const block of Object.values(blocks)) block.fill(0)
     dataKey.fill(0)
-  }
-}
-
-/** resolveRef's lookups over the catalog's rows (in list order). */
-function lookupOver(rows: readonly CatalogRow[]): SecretLookup {
-  const inIdOrder = (found: CatalogRow[]) => found.sort((a, b) => (a.id < b.id ? -1 : 1)).map((row) => ({ id: row.id, identifier: row.identifier }))
-  return {
-    hasId: (id) => rows.some((row) => row.id === id),
-    idByIdentifierKey: (key) => rows.find((row) => row.identifierKey === key)?.id,
-    byName: (name) => inIdOrder(rows.filter((row) => row.name === name)),
-    byIdPrefix: (prefix, limit) => inIdOrder(rows.filter((row) => row.id.startsWith(prefix))).slice(0, limit),
   }
 }
 

@@ -2,6 +2,8 @@ import { foldText } from '../../../src-shared/fold'
 import type { HttpMethod, SecretId, SecretSummary } from '../../../src-shared/types/secrets'
 import type { CatalogBlockName } from '../vault/catalog'
 import { prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from './secrets.match'
+import type { SecretLookup } from './secrets.refs'
+import type { SecretHandle } from './secrets.repo'
 
 /**
  * What the API secrets put in the vault's catalog (format 1.3, docs/vault-catalog.md §3), in
@@ -22,6 +24,11 @@ import { prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from 
 const FIELD_END = '\u001f'
 const NONE = '\u001d'
 const COLUMNS = 11
+/** Fields of a `rows` record, by place. */
+const ID = 0
+const NAME = 1
+const IDENTIFIER = 4
+const IDENTIFIER_KEY = 5
 
 /** A secret as the catalog lists it: its summary and its folded Identifier (how `resolve` finds it). */
 export interface CatalogRow extends SecretSummary {
@@ -121,10 +128,66 @@ export class CatalogRows {
     return this.block.toString('latin1', start, this.block.indexOf(0x1f, start)) as SecretId
   }
 
+  /**
+   * resolveRef's lookups (secrets.refs.ts) over the rows' bytes: each a search of the block for
+   * the value as a whole field (Buffer.indexOf), and only the rows found are parsed. A value
+   * holding a separator is in no field.
+   */
+  lookup(): SecretLookup {
+    const handles = (rows: number[]): SecretHandle[] =>
+      rows.map((r) => ({ id: this.id(r), identifier: this.at(r).identifier })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return {
+      hasId: (id) => this.rowsWhere(ID, id, true).length > 0,
+      idByIdentifierKey: (key) => {
+        const [r] = this.rowsWhere(IDENTIFIER_KEY, key, true)
+        return r === undefined ? undefined : this.id(r)
+      },
+      byName: (name) => handles(this.rowsWhere(NAME, name, true)),
+      byIdPrefix: (prefix, limit) => handles(this.rowsWhere(ID, prefix, false)).slice(0, limit),
+    }
+  }
+
+  /** The row of the secret with this id, or -1. */
+  rowOf(id: SecretId): number {
+    return this.rowsWhere(ID, id, true)[0] ?? -1
+  }
+
+  /** The rows (ascending) whose field `field` is `value` (or, not `whole`, starts with it). */
+  private rowsWhere(field: number, value: string, whole: boolean): number[] {
+    // eslint-disable-next-line no-control-regex
+    if (value === '' || /[\u001d-\u001f]/.test(value)) return []
+    const needle = Buffer.from(`${field === 0 ? '' : FIELD_END}${value}${whole ? FIELD_END : ''}`, 'utf8')
+    const offset = field === 0 ? 0 : 1
+    const found: number[] = []
+    for (let at = this.block.indexOf(needle); at !== -1; at = this.block.indexOf(needle, at + 1)) {
+      const r = this.rowAt(at)
+      if (this.fieldStart(r, field) === at + offset) found.push(r)
+    }
+    return found
+  }
+
+  /** The row whose record holds byte `at`. */
+  private rowAt(at: number): number {
+    let lo = 0
+    let hi = this.count - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.starts[mid]! <= at) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /** Where field `field` of row `r` starts in the block. */
+  private fieldStart(r: number, field: number): number {
+    let at = this.starts[r]!
+    for (let k = 0; k < field; k++) at = this.block.indexOf(0x1f, at) + 1
+    return at
+  }
+
   /** Whether row `r` has no Identifier, read from its bytes (the fifth field is U+001D alone). */
   unidentified(r: number): boolean {
-    let at = this.starts[r]!
-    for (let field = 0; field < 4; field++) at = this.block.indexOf(0x1f, at) + 1
+    const at = this.fieldStart(r, IDENTIFIER)
     return this.block[at] === 0x1d && this.block[at + 1] === 0x1f
   }
 }

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src-main/core/services'
 import { CatalogRows, matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
+import { resolveRef } from '../../../src-main/core/secrets/secrets.refs'
+import type { SecretId } from '../../../src-shared/types/secrets'
 import { openCatalogFile, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
 import { run } from '../../../src-main/core/vault/database'
 import { catalogBytes, decodeVault, imageEnd } from '../../../src-main/core/vault/format'
@@ -106,6 +108,35 @@ describe('the API secrets catalog (format 1.3)', () => {
     }
     expect(rows.some((row) => row.identifier === null) && rows.some((row) => row.identifier !== null)).toBe(true)
     expect(new CatalogRows(Buffer.alloc(0)).count).toBe(0)
+  })
+
+  it("finds a REF in the rows' bytes as the service finds it in SQL: id, Identifier, exact name, start of an id, conflicts", async () => {
+    await addVaried(30)
+    // Two secrets named alike, and an Identifier that is another secret's name.
+    await ctx.services.secrets.addMany([secretOf({ name: 'Twin', identifier: undefined }), secretOf({ name: 'Twin', identifier: undefined }), secretOf({ name: 'ident-4', identifier: 'Twin' }), secretOf({ name: 'Pair', identifier: undefined }), secretOf({ name: 'Pair', identifier: undefined })])
+    const { blocks, rows } = await expectCatalogMatches(ctx.services, ctx.path)
+    const lazy = new CatalogRows(blocks.rows!)
+    const outcome = (find: () => string) => {
+      try {
+        return find()
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`
+      }
+    }
+    const refs = [...rows.flatMap((row) => [row.id, row.id.slice(0, 8), row.id.slice(0, 13), row.name, row.identifier ?? '', (row.identifier ?? '').toUpperCase(), ` ${row.identifier ?? ''} `]),
+      'Twin', 'twin', 'Pair', 'ident-4', 'IDENT-4', 'Straße prod', 'strasse prod', '0000', 'nope', '', 'a\u001fb', rows[0]!.id.slice(0, 7), rows[0]!.id.slice(0, 1)]
+    let found = 0
+    for (const ref of refs) {
+      const expected = outcome(() => ctx.services.secrets.resolve(ref).id)
+      const got = outcome(() => resolveRef(ref, lazy.lookup()))
+      expect(got, JSON.stringify(ref)).toBe(expected)
+      if (!got.includes(':')) {
+        found++
+        expect(lazy.rowOf(got as SecretId)).toBe(rows.findIndex((row) => row.id === got))
+      }
+    }
+    expect(found).toBeGreaterThan(100)
+    expect(outcome(() => resolveRef('Pair', lazy.lookup()))).toMatch(/^CONFLICT: 2 API secrets are named "Pair"/)
   })
 
   it('follows every change of the secrets: add, edit, delete, import, a password change and another process\'s save', async () => {
