@@ -16,7 +16,7 @@ import { checkField, getReveals, getText, listText } from './secrets.format'
  * The CLI's read path (docs/vault-catalog.md §5), bundled apart as out/cli/keyhold-read.cjs:
  * a cold `secret list [--search Q] [--tag T]` or `secret get REF [--field F]` with the master
  * password on standard input, served from the vault's catalog (the blocks it needs, not the
- * database image) without commander, zod or sql.js. Its output is the whole CLI's byte for
+ * database image) without commander or sql.js. Its output is the whole CLI's byte for
  * byte (secrets.format.ts), and it journals what the whole CLI records.
  *
  * It declines (the whole CLI runs the line, and says whatever is wrong in its own words, with
@@ -32,6 +32,9 @@ export interface ReadIo {
   stdin: NodeJS.ReadableStream
   env: NodeJS.ProcessEnv
 }
+
+/** The options of each command the read path takes (after its word: commander knows them there only). */
+const WORD_OPTIONS: Readonly<Record<string, readonly string[]>> = { list: ['--search', '--tag'], get: ['--field'] }
 
 /** A line the read path takes. */
 interface ReadLine {
@@ -53,8 +56,9 @@ export async function runRead(argv: readonly string[], io: ReadIo = process): Pr
     .catch(() => null)
     .finally(() => catalog.close().catch(() => undefined))
   if (served === null) return { declined: true, stdin: input.replay() }
-  io.stdout.write(served.output)
+  // Journaled first: a command killed while it prints (a closed pipe) has its reveal recorded.
   await journal(io.env, catalog.header.vaultId, served.unlockedAt, served.revealed)
+  io.stdout.write(served.output)
   return { status: 0 }
 }
 
@@ -66,7 +70,6 @@ export function readLineOf(argv: readonly string[], env: NodeJS.ProcessEnv): Rea
   let json = false
   const values = new Map<string, string>()
   const words: string[] = []
-  const WORD_OPTIONS: Record<string, string> = { list: '--search --tag', get: '--field' }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--password-stdin') passwordStdin = true
@@ -75,9 +78,9 @@ export function readLineOf(argv: readonly string[], env: NodeJS.ProcessEnv): Rea
     else if (arg.startsWith('--')) {
       const [option, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
       // --vault anywhere; a command's options after its word (commander knows them there only).
-      if (option !== '--vault' && !(words.length >= 2 && WORD_OPTIONS[words[1]!]?.split(' ').includes(option))) return undefined
+      if (option !== '--vault' && !(words.length >= 2 && WORD_OPTIONS[words[1]!]?.includes(option))) return undefined
       const value = inline ?? argv[++i]
-      // A value commander would take for an option (or none), or an option given twice: the whole CLI's to read.
+      // A value that looks like an option (or none), or an option given twice: the whole CLI's to read.
       if (value === undefined || (inline === undefined && value.startsWith('-')) || values.has(option)) return undefined
       values.set(option, value)
     } else if (arg.startsWith('-')) return undefined
@@ -118,10 +121,9 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
   let blocks: Partial<Record<CatalogBlockName, Buffer>> = {}
   try {
     blocks = await catalog.readBlocks(dataKey, names)
-    if (names.some((name) => !blocks[name])) return null
     if (command.name === 'list' && !blocks.search) {
       // Every secret: each row parsed when the table asks for it (twice: widths, then its line),
-      // none kept, so the collector has little to copy (about a third of a list of 100,000).
+      // none kept, so the collector has little to copy.
       const rows = new CatalogRows(blocks.rows!)
       const idLength = () => {
         const shown: SecretId[] = []
@@ -143,7 +145,7 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
     const id = resolveRef(command.ref, rows.lookup())
     const index = rows.rowOf(id)
     const { identifierKey: _key, ...summary } = rows.at(index)
-    const secret = blocks.secrets ? privateFieldsAt(blocks.secrets, index) : { clientSecret: null, notes: '' }
+    const secret = blocks.secrets ? privateFieldsAt(blocks.secrets, index, rows.count) : { clientSecret: null, notes: '' }
     const detail: SecretDetail = { ...summary, notes: secret.notes }
     const revealed = getReveals(command.field, json)
     return { output: getText(detail, command.field, json, () => secret.clientSecret), unlockedAt, revealed: revealed ? id : null }
@@ -169,7 +171,7 @@ async function journal(env: NodeJS.ProcessEnv, vaultId: string, unlockedAt: stri
     { at: new Date().toISOString(), event: 'vault.locked', actor: cli, outcome: 'ok', detail: {} },
   ]
   // As the whole CLI's: a journal that cannot be written loses these entries, never the command's output.
-  for (const entry of entries) await journal.append(vaultId, entry).catch(() => undefined)
+  await journal.append(vaultId, ...entries).catch(() => undefined)
 }
 
 /**

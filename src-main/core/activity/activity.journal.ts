@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { canonicalTime } from '../../../src-shared/apps/iso-time'
 import type { ActivityDetail, ActivityEntry, Actor, Outcome } from '../../../src-shared/types/activity'
+import { acquireLock } from '../vault/file-lock'
 import { writeDataFile } from './activity.anchors'
 
 /** An event kept outside the vault until a process that writes the vault takes it in. */
@@ -39,9 +40,9 @@ interface VaultJournal {
  * actor's kind), and moved into the log by the next process that writes the vault.
  *
  * SECURITY: the journal is outside the vault and not authenticated: whoever can write the
- * person's files can remove entries from it before they are taken in. The log says which
- * entries came from it (`detail.journal`). A lost update between two processes only loses
- * such entries, never the log's own.
+ * person's files can remove entries from it before they are taken in, or add some. The log
+ * says which entries came from it (`detail.journal`). Changes of the file take its lock, so
+ * processes appending at once keep each other's entries.
  */
 export class ActivityJournal {
   private readonly file: string
@@ -50,17 +51,20 @@ export class ActivityJournal {
     this.file = join(folder, 'activity-journal.json')
   }
 
-  /** Adds an entry for a vault (its id drawn here). Entries are never changed once written: a reader may have taken them. */
-  async append(vaultId: string, entry: Omit<JournalEntry, 'id'>): Promise<void> {
-    const all = await this.readAll()
-    const journal = (all[vaultId] ??= { entries: [], dropped: 0 })
-    journal.entries.push({ id: randomBytes(12).toString('hex'), ...entry })
-    const over = journal.entries.length - JOURNAL_MAX
-    if (over > 0) {
-      journal.entries.splice(0, over)
-      journal.dropped += over
-    }
-    await this.writeAll(all)
+  /**
+   * Adds entries for a vault (their ids drawn here), in one change of the file. Entries are
+   * never changed once written: a reader may have taken them.
+   */
+  async append(vaultId: string, ...entries: Array<Omit<JournalEntry, 'id'>>): Promise<void> {
+    await this.changing((all) => {
+      const journal = (all[vaultId] ??= { entries: [], dropped: 0 })
+      for (const entry of entries) journal.entries.push({ id: randomBytes(12).toString('hex'), ...entry })
+      const over = journal.entries.length - JOURNAL_MAX
+      if (over > 0) {
+        journal.entries.splice(0, over)
+        journal.dropped += over
+      }
+    })
   }
 
   /** What waits for a vault (oldest first). */
@@ -71,14 +75,32 @@ export class ActivityJournal {
 
   /** Removes the entries that were taken into the vault's log, by id; others, appended since, stay. */
   async remove(vaultId: string, taken: VaultJournal): Promise<void> {
-    const all = await this.readAll()
-    const journal = all[vaultId]
-    if (!journal) return
-    const gone = new Set(taken.entries.map((entry) => entry.id))
-    journal.entries = journal.entries.filter((entry) => !gone.has(entry.id))
-    journal.dropped = Math.max(0, journal.dropped - taken.dropped)
-    if (journal.entries.length === 0 && journal.dropped === 0) delete all[vaultId]
-    await this.writeAll(all)
+    await this.changing((all) => {
+      const journal = all[vaultId]
+      if (!journal) return
+      const gone = new Set(taken.entries.map((entry) => entry.id))
+      journal.entries = journal.entries.filter((entry) => !gone.has(entry.id))
+      journal.dropped = Math.max(0, journal.dropped - taken.dropped)
+      if (journal.entries.length === 0 && journal.dropped === 0) delete all[vaultId]
+    })
+  }
+
+  /**
+   * Reads, changes and writes the file under its lock (`activity-journal.json.lock`, as saves
+   * lock the vault: file-lock.ts), so two Keyhold processes appending at once (parallel CLI
+   * reads in a CI job) do not lose each other's entries.
+   */
+  private async changing(change: (all: Record<string, VaultJournal>) => void): Promise<void> {
+    // The folder is made (0700) when the CLI runs before the app ever did, as writeDataFile makes it.
+    await fs.mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
+    const release = await acquireLock(this.file)
+    try {
+      const all = await this.readAll()
+      change(all)
+      await this.writeAll(all)
+    } finally {
+      await release()
+    }
   }
 
   private async readAll(): Promise<Record<string, VaultJournal>> {
