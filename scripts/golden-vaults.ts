@@ -31,7 +31,7 @@ import type { KdfParams } from '../src-shared/types/vault'
 import { LATEST_SCHEMA_VERSION, SCHEMA } from '../src-main/core/schema'
 import { createServices } from '../src-main/core/services'
 import { secretsCatalog } from '../src-main/core/secrets/secrets.repo'
-import { catalogHeader, sealBlocks, sealCatalog } from '../src-main/core/vault/catalog'
+import { catalogHeader, sealBlocks, sealCatalog, tagsOf } from '../src-main/core/vault/catalog'
 import { NONCE_BYTES, open, sealWithNonce } from '../src-main/core/vault/crypto'
 import { openDatabase, useSchema } from '../src-main/core/vault/database'
 import { decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, type VaultHeader } from '../src-main/core/vault/format'
@@ -148,14 +148,15 @@ async function rewrite(bytes: Buffer, schema: number, format: string): Promise<B
   db.run(`PRAGMA page_size = ${PAGE_BYTES}`)
   db.run('VACUUM')
   // From format 1.3 on, the catalog of the API secrets after the image (catalog.ts), as a save writes it.
-  const plain = format === '1.0' || schema < 2 ? null : secretsCatalog(db).build()
+  // Only at the latest schema: a catalog is what this Keyhold writes for its own schema (name order, folding).
+  const plain = format === '1.0' || schema !== LATEST_SCHEMA_VERSION ? null : secretsCatalog(db).build()
   const blocks = plain && sealBlocks(dataKey, header.vaultId, plain)
   const image = db.export()
   db.close()
   const { catalog: _old, ...kept } = header
   const rewritten: VaultHeader = { ...kept, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: format === '1.0' ? undefined : image.length, ...(blocks && { catalog: catalogHeader(blocks) }) }
   const head = format === '1.0' ? preamble10(rewritten) : encodePreamble(rewritten)
-  const after = blocks ? [...blocks.blocks.map((block) => block.sealed), sealCatalog(dataKey, header.vaultId, rewritten.catalog!, blocks, head)] : []
+  const after = blocks ? [...blocks.blocks.map((block) => block.sealed), sealCatalog(dataKey, header.vaultId, rewritten.catalog!, tagsOf(blocks), head)] : []
   return Buffer.concat([head, sealWithNonce(dataKey, rewritten.payloadNonce, image, head), ...after])
 }
 

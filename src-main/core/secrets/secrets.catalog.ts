@@ -1,7 +1,7 @@
 import { foldText } from '../../../src-shared/fold'
 import type { HttpMethod, SecretId, SecretSummary } from '../../../src-shared/types/secrets'
 import type { CatalogBlockName } from '../vault/catalog'
-import { prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from './secrets.match'
+import { FIELD_END, prepareSearch, RECORD_END, recordMatches, tagSetOf, type TagSet } from './secrets.match'
 import type { SecretLookup } from './secrets.refs'
 import type { SecretHandle } from './secrets.repo'
 
@@ -10,8 +10,9 @@ import type { SecretHandle } from './secrets.repo'
  * one place for the writer (the vault's saves) and the reader (the CLI's read path): three
  * blocks, one record per secret in list order (name_key, id, the order of `secret list`),
  * records separated by U+001E, the same record index in every block.
- * - `rows`: the list's columns separated by U+001F: id, name, URL, Client ID, Identifier, its
- *   folded key, method (U+001D for none), tags JSON, "1"/"0" for a client secret, created, updated.
+ * - `rows`: the list's columns separated by U+001F (CATALOG_ROW_SQL): id, name, URL, Client ID,
+ *   Identifier, its folded key, method (U+001D for none of these three), tags JSON, "1"/"0" for
+ *   a client secret, created, updated.
  * - `search`: the searchable fields, folded, one per line (what the search scans; the tags
  *   come from `rows`).
  * - `secrets`: `[client secret, notes]` as JSON.
@@ -21,10 +22,28 @@ import type { SecretHandle } from './secrets.repo'
  * CLI's read path bundles none.
  */
 
-const FIELD_END = '\u001f'
+/** A value that stands for SQL NULL in a `rows` record (the contract refuses control characters in these fields). */
 const NONE = '\u001d'
-const COLUMNS = 11
-/** Fields of a `rows` record, by place. */
+
+/**
+ * A `rows` record's columns, in order, as SQL gives each (secrets.repo.ts catalogTexts joins
+ * them with FIELD_END): the one definition of the layout `CatalogRows` reads.
+ */
+export const CATALOG_ROW_SQL = [
+  'id',
+  'name',
+  'url',
+  'client_id',
+  'coalesce(identifier, char(29))',
+  'coalesce(identifier_key, char(29))',
+  'coalesce(method, char(29))',
+  'tags',
+  'client_secret IS NOT NULL',
+  'created_at',
+  'updated_at',
+] as const
+const COLUMNS = CATALOG_ROW_SQL.length
+/** Fields of a `rows` record, by place in CATALOG_ROW_SQL. */
 const ID = 0
 const NAME = 1
 const IDENTIFIER = 4
@@ -42,27 +61,42 @@ export interface CatalogTexts {
   nulls: number
   rows: string
   fields: string
-  private: string
+  /**
+   * `[client secret, notes]` JSON per record, as UTF-8 bytes (never a string: a string of every
+   * client secret could not be wiped; these bytes are, once sealed).
+   */
+  private: Uint8Array
 }
 
 /** The catalog's blocks from the texts SQLite built; null when a value holds a separator. */
 export function catalogBlocks(texts: CatalogTexts): Array<{ name: CatalogBlockName; bytes: Buffer }> | null {
   // A value holding a separator adds one: the counts tell (the separators are never removed).
+  // SECURITY: every client secret; the vault encrypts these bytes and wipes them (a view, no copy).
+  const secrets = Buffer.from(texts.private.buffer, texts.private.byteOffset, texts.private.byteLength)
   const search = foldText(texts.fields)
   const records = Math.max(0, texts.count - 1)
   if (
     occurrences(texts.rows, RECORD_END) !== records ||
     occurrences(texts.rows, FIELD_END) !== texts.count * (COLUMNS - 1) ||
     occurrences(texts.rows, NONE) !== texts.nulls ||
-    occurrences(search, RECORD_END) !== records
-  )
+    occurrences(search, RECORD_END) !== records ||
+    // JSON escapes the separators, so the records line up; checked all the same (a shift would print another secret's value).
+    byteOccurrences(secrets, 0x1e) !== records
+  ) {
+    secrets.fill(0)
     return null
+  }
   return [
     { name: 'rows', bytes: Buffer.from(texts.rows, 'utf8') },
     { name: 'search', bytes: Buffer.from(search, 'utf8') },
-    // SECURITY: every client secret; the vault encrypts it and wipes this buffer.
-    { name: 'secrets', bytes: Buffer.from(texts.private, 'utf8') },
+    { name: 'secrets', bytes: secrets },
   ]
+}
+
+function byteOccurrences(bytes: Buffer, byte: number): number {
+  let count = 0
+  for (let at = bytes.indexOf(byte); at !== -1; at = bytes.indexOf(byte, at + 1)) count++
+  return count
 }
 
 function occurrences(text: string, char: string): number {
@@ -70,7 +104,6 @@ function occurrences(text: string, char: string): number {
   for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) count++
   return count
 }
-
 
 const records = (block: Buffer): string[] => (block.length === 0 ? [] : block.toString('utf8').split(RECORD_END))
 
@@ -224,12 +257,11 @@ export function matchRows(search: Buffer, rows: readonly CatalogRow[], query: st
  * The client secret and notes of the secret at `index` of a `secrets` block. SECURITY: the
  * caller asked for exactly this secret's value; nothing else of the block becomes a string.
  */
-export function privateFieldsAt(block: Buffer, index: number): { clientSecret: string | null; notes: string } {
+export function privateFieldsAt(block: Buffer, index: number, count: number): { clientSecret: string | null; notes: string } {
+  // As many records as rows, or another secret's value could be printed.
+  if (byteOccurrences(block, 0x1e) !== count - 1) throw new Error('catalog secrets are misaligned')
   let start = 0
-  for (let i = 0; i < index; i++) {
-    start = block.indexOf(0x1e, start) + 1
-    if (start === 0) throw new Error('catalog secrets are misaligned')
-  }
+  for (let i = 0; i < index; i++) start = block.indexOf(0x1e, start) + 1
   const end = block.indexOf(0x1e, start)
   const [clientSecret, notes] = JSON.parse(block.toString('utf8', start, end === -1 ? block.length : end)) as [string | null, string]
   return { clientSecret, notes }

@@ -11,7 +11,8 @@ import { searchableFields, searchableText, type SearchableField } from './secret
  */
 
 export const RECORD_END = '\u001e'
-const FIELD_END = '\u001f'
+/** Between the fields of one record (catalog rows, the CLI's scan). */
+export const FIELD_END = '\u001f'
 
 /** Splits a search into folded terms; every term must occur (as a substring) for a match. */
 export function searchTerms(search: string): string[] {

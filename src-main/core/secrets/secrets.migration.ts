@@ -6,7 +6,8 @@ import type { Migration } from '../vault/migrations'
  * - `identifier_key` is the folded Identifier: the UNIQUE index is what makes Identifiers
  *   unique across the vault, ignoring case and surrounding spaces. NULL when there is none.
  * - `tags` is a JSON array of strings, already trimmed and de-duplicated.
- * - SECURITY: `client_secret` exists only inside the encrypted image; no list query reads it.
+ * - SECURITY: `client_secret` exists only inside the encrypted image and the encrypted catalog
+ *   after it (secrets.catalog.ts, built as bytes that are wiped once sealed); no list query reads it.
  */
 export const secretsMigration: Migration = {
   version: 2,

@@ -1,5 +1,4 @@
 import type { Migration } from '../vault/migrations'
-import { countWrite } from './secrets.repo'
 import { nameSortKey } from './secrets.sort-key'
 
 /**
@@ -11,7 +10,6 @@ export const secretsNaturalOrderMigration: Migration = {
   version: 7,
   name: 'secrets-natural-order',
   up(db) {
-    countWrite(db)
     const rows = db.exec('SELECT id, name FROM secret')[0]?.values ?? []
     const statement = db.prepare('UPDATE secret SET name_key = ? WHERE id = ?')
     try {

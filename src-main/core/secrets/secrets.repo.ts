@@ -1,7 +1,7 @@
 import type { HttpMethod, SecretDetail, SecretId, SecretSort, SecretSummary } from '../../../src-shared/types/secrets'
 import { one, run, values, type Database } from '../vault/database'
 import type { CatalogSource } from '../vault/vault'
-import { catalogBlocks, type CatalogTexts } from './secrets.catalog'
+import { CATALOG_ROW_SQL, catalogBlocks, type CatalogTexts } from './secrets.catalog'
 import { SEARCHABLE } from './secrets.searchable'
 
 /** A whole API secret as stored, the client secret included. Only the service's reveal and copy read that column. */
@@ -52,7 +52,8 @@ const writes = new WeakMap<Database, number>()
 
 /**
  * Counts a write of the secret table in `db`. Every write goes through insert, update and
- * remove here (and a migration calls it), so the catalog built for a count is never stale.
+ * remove here, so the catalog built for a count is never stale (a migration writes a database
+ * just opened, before any catalog was built for it: that database's first save builds one).
  */
 export function countWrite(db: Database): void {
   writes.set(db, (writes.get(db) ?? 0) + 1)
@@ -273,32 +274,57 @@ export function orderedIds(db: Database, sort: SecretSort): SecretId[] {
   return text ? (text.split(',') as SecretId[]) : []
 }
 
-/** A text value of the catalog's rows that stands for SQL NULL (the contract refuses control characters in these fields). */
-const NONE = 'char(29)'
-
 /**
  * The catalog's texts (secrets.catalog.ts), built by SQLite in one pass over the name index,
- * rows in list order (name_key, id) and separated by U+001E: `rows`, each secret's list
- * columns separated by U+001F (NULL as U+001D; `nulls` counts those); `fields`, its searchable
- * fields one per line (as the search reads them, not yet folded); `private`, its client secret
- * and notes as a JSON array.
+ * records in list order (name_key, id) and separated by U+001E: `rows`, each secret's
+ * CATALOG_ROW_SQL columns separated by U+001F; `fields`, its searchable fields one per line (as
+ * the search reads them, not yet folded); `private`, its client secret and notes as a JSON
+ * array, as a BLOB: sql.js gives bytes, which are wiped once sealed, not a string.
  * SECURITY: `private` holds every client secret: for the catalog's encryption only.
  */
 export function catalogTexts(db: Database): CatalogTexts {
-  // The rows come in the order of the subquery (the secret_by_name index), as orderedIds reads
-  // them: an ORDER BY inside each aggregate would sort 100,000 rows three times (twice as slow).
-  const row = one<{ count: number; nulls: number | null; rows: string | null; fields: string | null; private: string | null }>(
-    db,
-    `SELECT count(*) AS count,
-       sum((identifier IS NULL) + (identifier_key IS NULL) + (method IS NULL)) AS nulls,
-       group_concat(concat_ws(char(31), id, name, url, client_id, coalesce(identifier, ${NONE}), coalesce(identifier_key, ${NONE}),
-         coalesce(method, ${NONE}), tags, client_secret IS NOT NULL, created_at, updated_at), char(30)) AS rows,
-       group_concat(${FIELDS}, char(30)) AS fields,
-       group_concat(json_array(client_secret, notes), char(30)) AS private
-     FROM (SELECT * FROM secret ORDER BY name_key, id)`,
-  )
-  return { count: row?.count ?? 0, nulls: row?.nulls ?? 0, rows: row?.rows ?? '', fields: row?.fields ?? '', private: row?.private ?? '' }
+  // In chunks, so SQLite's buffers for the aggregates stay small (sql.js's memory never shrinks
+  // once grown). The rows come in the order of the subquery (the secret_by_name index), as
+  // orderedIds reads them (an ORDER BY inside each aggregate would sort the rows again per
+  // aggregate); secrets.catalog.test.ts checks the order against the list's.
+  const rows: string[] = []
+  const fields: string[] = []
+  const privates: Uint8Array[] = []
+  let count = 0
+  let nulls = 0
+  for (let offset = 0; ; offset += CATALOG_CHUNK) {
+    const chunk = one<{ count: number; nulls: number | null; rows: string | null; fields: string | null; private: Uint8Array | null }>(
+      db,
+      `SELECT count(*) AS count,
+         sum((identifier IS NULL) + (identifier_key IS NULL) + (method IS NULL)) AS nulls,
+         group_concat(concat_ws(char(31), ${CATALOG_ROW_SQL.join(', ')}), char(30)) AS rows,
+         group_concat(${FIELDS}, char(30)) AS fields,
+         CAST(group_concat(json_array(client_secret, notes), char(30)) AS BLOB) AS private
+       FROM (SELECT * FROM secret ORDER BY name_key, id LIMIT ? OFFSET ?)`,
+      [CATALOG_CHUNK, offset],
+    )
+    if (!chunk || chunk.count === 0) break
+    count += chunk.count
+    nulls += chunk.nulls ?? 0
+    rows.push(chunk.rows ?? '')
+    fields.push(chunk.fields ?? '')
+    privates.push(chunk.private ?? new Uint8Array(0))
+    if (chunk.count < CATALOG_CHUNK) break
+  }
+  // The chunks' private parts joined by U+001E into one buffer, and each wiped (SECURITY).
+  const joined = Buffer.allocUnsafe(privates.reduce((sum, part) => sum + part.length, 0) + Math.max(0, privates.length - 1))
+  let at = 0
+  privates.forEach((part, i) => {
+    if (i > 0) joined[at++] = 0x1e
+    joined.set(part, at)
+    at += part.length
+    part.fill(0)
+  })
+  return { count, nulls, rows: rows.join('\u001e'), fields: fields.join('\u001e'), private: joined }
 }
+
+/** Secrets per query of the catalog's build. */
+const CATALOG_CHUNK = 5_000
 
 /** The vault's catalog source for the API secrets (format 1.3): rebuilt after any write of the secret table (see countWrite). */
 export const secretsCatalog = (db: Database): CatalogSource => ({ generation: writeCount(db), build: () => catalogBlocks(catalogTexts(db)) })

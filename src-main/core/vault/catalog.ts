@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs'
 import { createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { open, openInPlace, sealWithNonce } from './crypto'
-import { catalogBytes, decodePreamble, checkVaultSize, imageEnd, PREAMBLE_MAX_BYTES, type CatalogBlockName, type CatalogHeader, type VaultHeader } from './format'
+import { decodePreamble, checkVaultSize, imageEnd, PREAMBLE_MAX_BYTES, type CatalogBlockName, type CatalogHeader, type VaultHeader } from './format'
 import { corrupt } from './preamble'
 import { CATALOG_ID_BYTES, KEY_BYTES, NONCE_BYTES, SEAL_BYTES, TAG_BYTES } from './sizes'
 
@@ -28,6 +28,9 @@ export type { CatalogBlockName } from './format'
  * What the blocks hold is the secrets feature's (secrets.catalog.ts); this module knows bytes.
  */
 
+/** The version of the catalog this Keyhold writes and reads (a change of what a block holds is a new one). */
+export const CATALOG_VERSION = 1
+
 /** The catalog's key for a vault's data key. */
 function catalogKey(dataKey: Uint8Array, vaultId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `keyhold catalog v1:${vaultId}`, KEY_BYTES))
@@ -35,7 +38,7 @@ function catalogKey(dataKey: Uint8Array, vaultId: string): Buffer {
 
 const BLOCK_LABEL = Buffer.from('keyhold catalog block\0', 'latin1')
 
-function blockAad(id: Buffer, index: number, name: CatalogBlockName): Buffer {
+function blockAad(id: Buffer, index: number, name: string): Buffer {
   const place = Buffer.alloc(4)
   place.writeUInt32BE(index)
   return Buffer.concat([BLOCK_LABEL, id, place, Buffer.from(name, 'latin1')])
@@ -77,21 +80,54 @@ export function sealBlocks(dataKey: Uint8Array, vaultId: string, blocks: Readonl
 /** The header's description of `blocks`, with a fresh nonce for this save's seal. */
 export function catalogHeader(blocks: SealedBlocks): CatalogHeader {
   return {
-    v: 1,
+    v: CATALOG_VERSION,
     id: blocks.id,
     seal: randomBytes(NONCE_BYTES),
     blocks: blocks.blocks.map((block) => ({ name: block.name, bytes: block.sealed.length - TAG_BYTES, nonce: block.nonce })),
   }
 }
 
-/** The seal that ends the catalog of a save whose preamble (with `header` in it) is `preamble`. */
-export function sealCatalog(dataKey: Uint8Array, vaultId: string, header: CatalogHeader, blocks: SealedBlocks, preamble: Uint8Array): Buffer {
+/** Each block's tag (the last 16 bytes of its ciphertext). */
+export const tagsOf = (blocks: SealedBlocks): Buffer[] => blocks.blocks.map((block) => block.sealed.subarray(block.sealed.length - TAG_BYTES))
+
+/** The seal that ends the catalog (`header`, its blocks' `tags`) of a save whose preamble (with `header` in it) is `preamble`. */
+export function sealCatalog(dataKey: Uint8Array, vaultId: string, header: CatalogHeader, tags: readonly Uint8Array[], preamble: Uint8Array): Buffer {
   const key = catalogKey(dataKey, vaultId)
   try {
-    return sealWithNonce(key, header.seal, sealed(blocks.id, blocks.blocks.map((block) => block.sealed.subarray(block.sealed.length - TAG_BYTES))), preamble)
+    return sealWithNonce(key, header.seal, sealed(header.id, tags), preamble)
   } finally {
     key.fill(0)
   }
+}
+
+/** Bytes of a carried catalog read and written at a time. */
+const CARRY_PIECE_BYTES = 1 << 20
+
+/**
+ * The catalog of the file open at `handle` (`catalog` from its header, its image ending at
+ * `start`), to be written again after a new image (a save that changed no API secret): its
+ * blocks' tags, read now for the new seal, and its blocks' bytes as pieces read while they
+ * are written. The blocks are bound to their catalog's id, not to a save, so the same bytes
+ * under a new seal are a valid catalog of the new save; they are neither decrypted nor held.
+ */
+export async function carryCatalog(handle: fs.FileHandle, catalog: CatalogHeader, start: number): Promise<{ tags: Buffer[]; pieces: () => AsyncGenerator<Uint8Array> }> {
+  const tags: Buffer[] = []
+  let at = start
+  for (const block of catalog.blocks) {
+    at += block.bytes + TAG_BYTES
+    const tag = Buffer.alloc(TAG_BYTES)
+    await readExactly(handle, tag, at - TAG_BYTES)
+    tags.push(tag)
+  }
+  const end = at
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    for (let from = start; from < end; from += CARRY_PIECE_BYTES) {
+      const piece = Buffer.allocUnsafe(Math.min(CARRY_PIECE_BYTES, end - from))
+      await readExactly(handle, piece, from)
+      yield piece
+    }
+  }
+  return { tags, pieces }
 }
 
 /** A vault file whose header declares a catalog, opened for reading its blocks alone. */
@@ -131,7 +167,8 @@ export async function openCatalogFile(path: string): Promise<CatalogFile | null>
     checkVaultSize(header, preambleEnd, stat.size, minor)
     const catalog = header.catalog
     const start = imageEnd(header, preambleEnd)
-    if (!catalog || start === null || start + catalogBytes(catalog) !== stat.size) throw new Error('no catalog')
+    // A catalog of a later version (a newer Keyhold's) is not read: the image is.
+    if (!catalog || catalog.v !== CATALOG_VERSION || start === null) throw new Error('no catalog to read')
     const preamble = head.subarray(0, preambleEnd)
     return { header, readBlocks: (dataKey, names) => readBlocks(handle, header, catalog, preamble, start, dataKey, names), close: () => handle.close() }
   } catch {

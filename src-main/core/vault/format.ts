@@ -40,18 +40,26 @@ const slotSchema = z.discriminatedUnion('type', [
   }),
 ])
 
-/** A catalog's blocks, by name (catalog.ts); each at most once. */
+/** The blocks of a catalog of version 1, by name (catalog.ts); each at most once. */
 export const CATALOG_BLOCK_NAMES = ['rows', 'search', 'secrets'] as const
 export type CatalogBlockName = (typeof CATALOG_BLOCK_NAMES)[number]
+/** At most this many blocks in a catalog of any version. */
+const MAX_CATALOG_BLOCKS = 8
 
+/**
+ * The catalog's description. Its version `v` and block names are read as any a later catalog
+ * may have (bounded), so that this Keyhold still opens the image of a vault whose catalog it
+ * does not know, and only a catalog of version 1 is read (catalog.ts). A later catalog that
+ * needs other fields here is a new minor version of the file.
+ */
 const catalogSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.number().int().min(1).max(1000),
   id: b64(CATALOG_ID_BYTES, CATALOG_ID_BYTES),
   seal: b64(NONCE_BYTES, NONCE_BYTES),
   blocks: z
-    .array(z.strictObject({ name: z.enum(CATALOG_BLOCK_NAMES), bytes: z.number().int().min(0).max(MAX_VAULT_BYTES), nonce: b64(NONCE_BYTES, NONCE_BYTES) }))
+    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/), bytes: z.number().int().min(0).max(MAX_VAULT_BYTES), nonce: b64(NONCE_BYTES, NONCE_BYTES) }))
     .min(1)
-    .max(CATALOG_BLOCK_NAMES.length)
+    .max(MAX_CATALOG_BLOCKS)
     .refine((blocks) => new Set(blocks.map((b) => b.name)).size === blocks.length),
 })
 
@@ -80,12 +88,13 @@ const headerSchema = z.strictObject({
 
 /** What the header says of the catalog after the image (catalog.ts). */
 export interface CatalogHeader {
-  v: 1
+  /** 1: what this Keyhold writes and reads; a later version's catalog is left unread. */
+  v: number
   /** Random per build of the blocks: their associated data names it. */
   id: Buffer
   /** The seal's nonce, fresh with every save. */
   seal: Buffer
-  blocks: Array<{ name: CatalogBlockName; bytes: number; nonce: Buffer }>
+  blocks: Array<{ name: string; bytes: number; nonce: Buffer }>
 }
 
 export interface KeySlot {
@@ -116,7 +125,6 @@ export interface ParsedVault {
   /** The sealed payload, tag included (a view of the file, without the catalog after it). */
   ciphertext: Buffer
 }
-
 
 /**
  * A file of a later minor version that this Keyhold cannot read (a header field or a part

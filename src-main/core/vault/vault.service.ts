@@ -170,7 +170,14 @@ export class VaultService {
       // Last changes for the vault being locked (the activity log's pending entries): queued
       // before it settles, so they are saved with what was already accepted.
       for (const listener of this.beforeLockListeners) attemptSync(() => listener(had))
-      const closing = within(had.settled(), LOCK_SETTLE_MS).then(() => had.close())
+      // The session's last save writes the catalog of the API secrets if they changed (Vault.finish).
+      const closing = within(
+        had
+          .finish()
+          .catch(() => undefined)
+          .then(() => had.settled()),
+        LOCK_SETTLE_MS,
+      ).then(() => had.close())
       // A listener's work (taking a copy back from main's clipboard) is waited for, with the same
       // bound: an unlock waits for `closing`, and must not wait forever on a call main never answers.
       const listening = [...this.lockListeners].map((listener) => within(attempt(listener), LOCK_SETTLE_MS))

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
-import { NONCE_BYTES, openInPlace, randomKey, sealCopy, sealInPlace } from './crypto'
-import { catalogHeader, sealBlocks, sealCatalog, type CatalogBlockName, type SealedBlocks } from './catalog'
+import { NONCE_BYTES, openInPlace, randomKey, sealCopy, sealInPlace, TAG_BYTES } from './crypto'
+import { promises as fs, constants } from 'node:fs'
+import { CATALOG_VERSION, carryCatalog, catalogHeader, sealBlocks, sealCatalog, tagsOf, type CatalogBlockName, type SealedBlocks } from './catalog'
 import { CommitQueue } from './commit-queue'
 import { preloadSqlJs, wasMigratedOnOpen, type Database } from './database'
 import { DatabaseImage, roomFor } from './database-image'
-import { decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, imageEnd, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
+import { catalogBytes, decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, imageEnd, MAX_VAULT_BYTES, PREAMBLE_MAX_BYTES, type CatalogHeader, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { hasDeviceSlot, newHeader, rekeyedHeader, unwrapDataKey, withDeviceSlot, type Unlocker } from './key-slots'
 import { sameStamp, VaultFile, type FileStamp } from './vault-file'
@@ -36,8 +37,14 @@ export class Vault {
   private closed = false
   private commit: ((db: Database) => Record<string, string>) | null = null
   private catalog: ((db: Database) => CatalogSource | null) | null = null
-  /** The blocks last built, for the database, generation and data key they were built for. */
-  private catalogBuilt: { db: Database; generation: number; dataKey: Buffer; blocks: SealedBlocks | null } | null = null
+  /**
+   * What the file's catalog holds: the database, generation and data key it was built for
+   * (null: the file has none, or an outdated one). SECURITY: a catalog under another data key
+   * (before a re-key) is never carried into a save under the new one.
+   */
+  private catalogInFile: { db: Database; generation: number; dataKey: Buffer } | null = null
+  /** The session is ending (a lock): saves from now on build the catalog if the file's is outdated (see finish). */
+  private finishing = false
   private readonly queue: CommitQueue<Database>
 
   private constructor(
@@ -47,6 +54,8 @@ export class Vault {
     private image: DatabaseImage,
     /** null until the first save of a new vault: the file must not exist yet. */
     private stamp: FileStamp | null,
+    /** The length of the file's preamble (where its image starts), as last saved or opened. */
+    private preambleLength = 0,
   ) {
     this.queue = new CommitQueue<Database>({
       apply: (change) => this.image.apply(change),
@@ -55,6 +64,12 @@ export class Vault {
       isClosed: () => this.closed,
       close: () => this.close(),
     })
+  }
+
+  /** The file's catalog describes the database as opened (format 1.3, a catalog this Keyhold reads), unless it was migrated on open. */
+  private trustCatalogInFile(): void {
+    const db = this.image.db
+    this.catalogInFile = this.header.catalog?.v === CATALOG_VERSION && !wasMigratedOnOpen(db) ? { db, generation: 0, dataKey: this.dataKey } : null
   }
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
@@ -118,7 +133,8 @@ export class Vault {
         if (error instanceof KeyholdError) throw error
         throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
       })
-      const vault = new Vault(file, header, dataKey, image, stamp)
+      const vault = new Vault(file, header, dataKey, image, stamp, preamble.length)
+      vault.trustCatalogInFile()
       // An older schema was brought up to date in memory: saved once now, so the next open (a
       // CLI command that only reads, say) does not migrate again. A save that fails (a read-only
       // folder) leaves the file as it was; the vault still opens.
@@ -250,7 +266,7 @@ export class Vault {
     if (this.closed) return
     this.closed = true
     this.dataKey.fill(0)
-    this.catalogBuilt = null
+    this.catalogInFile = null
     this.image.close()
   }
 
@@ -265,61 +281,102 @@ export class Vault {
     const snapshot = this.image.snapshot()
     // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
     const commitments = this.commit ? this.commit(this.image.db) : this.header.commitments
-    let blocks: SealedBlocks | null
-    try {
-      blocks = this.catalogBlocks()
-    } catch (error) {
-      snapshot.release(false)
-      throw error
-    }
-    const catalog = blocks ? catalogHeader(blocks) : undefined
-    const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog }
-    const preamble = encodePreamble(header)
-    const seal = snapshot.live ? sealCopy : sealInPlace
-    const sealed = seal(this.dataKey, header.payloadNonce, snapshot.bytes, preamble)
-    // Made now: the key may be wiped (a lock) while the pieces are still being written.
-    const catalogSeal = blocks && catalog ? sealCatalog(this.dataKey, header.vaultId, catalog, blocks, preamble) : null
     let done = false
+    let carrying: fs.FileHandle | null = null
     try {
+      // The catalog after the image (format 1.3): the file's, carried over, while no API secret
+      // changed; built anew at the end of a session that changed some; else none until then.
+      const source = this.catalog?.(this.image.db) ?? null
+      const fresh = !!source && this.catalogIsFresh(source) && !!this.header.catalog
+      let catalog: CatalogHeader | null = null
+      let tags: readonly Uint8Array[] = []
+      let pieces: () => AsyncGenerator<Uint8Array> | Iterable<Uint8Array> = () => []
+      if (fresh) {
+        carrying = await this.openForCarrying()
+        const start = carrying && imageEnd(this.header, this.preambleLength)
+        if (carrying && start) {
+          const carried = await carryCatalog(carrying, this.header.catalog!, start)
+          catalog = { ...this.header.catalog!, seal: randomBytes(NONCE_BYTES) }
+          ;({ tags, pieces } = carried)
+        }
+      } else if (source && this.finishing) {
+        const built = this.buildCatalog(source)
+        if (built) {
+          catalog = catalogHeader(built)
+          tags = tagsOf(built)
+          pieces = () => built.blocks.map((block) => block.sealed)
+        }
+      }
+      // A file over the limit could not be opened: without the catalog, it can (MAX_VAULT_BYTES).
+      if (catalog && PREAMBLE_MAX_BYTES + snapshot.bytes.length + TAG_BYTES + catalogBytes(catalog) > MAX_VAULT_BYTES) catalog = null
+      const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog: catalog ?? undefined }
+      const preamble = encodePreamble(header)
+      const seal = snapshot.live ? sealCopy : sealInPlace
+      const sealed = seal(this.dataKey, header.payloadNonce, snapshot.bytes, preamble)
+      // Made now: the key may be wiped (a lock) while the pieces are still being written.
+      const catalogSeal = catalog ? sealCatalog(this.dataKey, header.vaultId, catalog, tags, preamble) : null
       this.stamp = await this.file.write(
         (async function* () {
           yield preamble
           yield* sealed
           done = true
-          if (blocks && catalogSeal) {
-            for (const block of blocks.blocks) yield block.sealed
+          if (catalogSeal) {
+            yield* pieces()
             yield catalogSeal
           }
         })(),
         this.stamp,
         { backup },
       )
-      this.header = { ...this.header, commitments, catalog }
+      // The header as written: where its image ends and its catalog lies are what the next save carries from.
+      this.header = header
+      this.preambleLength = preamble.length
+      this.catalogInFile = catalog && source ? { db: this.image.db, generation: source.generation, dataKey: this.dataKey } : null
     } finally {
       snapshot.release(done)
+      await carrying?.close()
     }
   }
 
   /**
-   * The catalog's encrypted blocks for the database as it is saved: those of the last save
-   * when nothing they hold changed since (same database, generation and data key), else built
-   * and encrypted now; null for none (no source, or the source declines).
+   * The file as last saved or opened, to carry its catalog over into the next save; null when it
+   * is no longer that version (another process saved: the save fails on it and is applied
+   * again to the new version, see VaultFile.write).
    */
-  private catalogBlocks(): SealedBlocks | null {
-    const db = this.image.db
-    const source = this.catalog?.(db) ?? null
-    if (!source) return null
-    const built = this.catalogBuilt
-    if (built && built.db === db && built.generation === source.generation && built.dataKey === this.dataKey) return built.blocks
+  private async openForCarrying(): Promise<fs.FileHandle | null> {
+    const handle = await fs.open(await this.file.realPath(), constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null)
+    const s = handle && (await handle.stat().catch(() => null))
+    if (handle && s && sameStamp({ ino: s.ino, size: s.size, mtimeMs: s.mtimeMs }, this.stamp)) return handle
+    await handle?.close()
+    return null
+  }
+
+  /** The catalog's blocks for the database as it is saved, built and encrypted now; null for none (the source declines). */
+  private buildCatalog(source: CatalogSource): SealedBlocks | null {
     const plain = source.build()
     try {
-      const blocks = plain && sealBlocks(this.dataKey, this.id, plain)
-      this.catalogBuilt = { db, generation: source.generation, dataKey: this.dataKey, blocks }
-      return blocks
+      return plain && sealBlocks(this.dataKey, this.id, plain)
     } finally {
       // SECURITY: the blocks' plaintext holds client secrets and notes.
       for (const block of plain ?? []) block.bytes.fill(0)
     }
+  }
+
+  /**
+   * The session ends (the vault is locking): the saves from now on build the catalog when the
+   * file's is outdated, and one is made for it if none is queued. Resolves once that is saved.
+   */
+  async finish(): Promise<void> {
+    this.finishing = true
+    await this.queue.settled()
+    const source = this.closed ? null : (this.catalog?.(this.image.db) ?? null)
+    if (source && !this.catalogIsFresh(source)) await this.mutate(() => undefined)
+  }
+
+  /** Whether the file's catalog holds what `source` would build now (same database, generation and data key). */
+  private catalogIsFresh(source: CatalogSource): boolean {
+    const inFile = this.catalogInFile
+    return !!inFile && inFile.db === this.image.db && inFile.generation === source.generation && inFile.dataKey === this.dataKey
   }
 
   /** What every save from now on writes as the catalog after the image (format 1.3); null: none. */
@@ -369,7 +426,9 @@ export class Vault {
     this.image.close()
     this.image = image
     this.header = header
+    this.preambleLength = preamble.length
     this.stamp = stamp
+    this.trustCatalogInFile()
   }
 }
 

@@ -1,13 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { appsChannels } from '../../../src-shared/ipc/apps.contract'
 import { createServices, type Services } from '../../../src-main/core/services'
 import { CatalogRows, matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 import { resolveRef } from '../../../src-main/core/secrets/secrets.refs'
 import type { SecretId } from '../../../src-shared/types/secrets'
-import { openCatalogFile, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
+import { openCatalogFile, sealCatalog, tagsOf, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
+import { open, sealWithNonce } from '../../../src-main/core/vault/crypto'
 import { run } from '../../../src-main/core/vault/database'
-import { catalogBytes, decodeVault, imageEnd } from '../../../src-main/core/vault/format'
+import { catalogBytes, decodeVault, encodePreamble, imageEnd } from '../../../src-main/core/vault/format'
 import { unwrapDataKey } from '../../../src-main/core/vault/key-slots'
 import { TAG_BYTES } from '../../../src-main/core/vault/sizes'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
@@ -40,16 +42,23 @@ async function fromSql(services: Services) {
   })
 }
 
-/** The catalog holds what SQL holds: rows, client secrets and notes, in the same order. */
-async function expectCatalogMatches(services: Services, path: string) {
-  await services.vault.settle()
-  const blocks = (await readCatalog(path))!
+/** Locks and unlocks again: the session's last save writes the catalog (Vault.finish). */
+async function endSession(services: Services, password = PASSWORD) {
+  services.vault.lock()
+  await services.vault.locked()
+  await services.vault.unlock({ password })
+}
+
+/** The catalog holds what SQL holds: rows, client secrets and notes, in the same order, once the session that changed them ends. */
+async function expectCatalogMatches(services: Services, path: string, password = PASSWORD) {
+  await endSession(services, password)
+  const blocks = (await readCatalog(path, undefined, password))!
   expect(blocks).not.toBeNull()
   const rows = parseRows(blocks.rows!)
   const sql = await fromSql(services)
   expect(rows.map(({ identifierKey: _key, ...summary }) => summary)).toEqual(sql.map((s) => s.item))
   rows.forEach((row, i) => {
-    expect(privateFieldsAt(blocks.secrets!, i)).toEqual({ clientSecret: sql[i]!.clientSecret, notes: sql[i]!.notes })
+    expect(privateFieldsAt(blocks.secrets!, i, rows.length)).toEqual({ clientSecret: sql[i]!.clientSecret, notes: sql[i]!.notes })
     // The folded Identifier is the key `resolve` finds a secret by.
     if (row.identifier !== null) expect(services.vault.vault().read((db) => repo.idByIdentifierKey(db, row.identifierKey!))).toBe(row.id)
     else expect(row.identifierKey).toBeNull()
@@ -149,10 +158,12 @@ describe('the API secrets catalog (format 1.3)', () => {
     await expectCatalogMatches(ctx.services, ctx.path)
     await ctx.services.secrets.addMany([secretOf({ name: 'Imported', identifier: 'imported-one' })])
     await expectCatalogMatches(ctx.services, ctx.path)
+    // SECURITY: a re-key never carries the catalog under the old key into the new file; the session's end writes it under the new one.
     await ctx.services.vault.changePassword({ current: PASSWORD, next: 'a new master password 2' })
+    await ctx.services.vault.settle()
+    expect(await openCatalogFile(ctx.path)).toBeNull()
+    await expectCatalogMatches(ctx.services, ctx.path, 'a new master password 2')
     await expect(readCatalog(ctx.path, ['rows'], PASSWORD)).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
-    const blocks = (await readCatalog(ctx.path, ['rows'], 'a new master password 2'))!
-    expect(parseRows(blocks.rows!)).toHaveLength(12)
 
     // Another process adds one; this one reloads (its next change is applied on the new version).
     const other = createServices({ vaultPath: ctx.path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
@@ -161,7 +172,7 @@ describe('the API secrets catalog (format 1.3)', () => {
     await other.vault.settle()
     other.vault.lock()
     await ctx.services.secrets.edit({ id: first!.id, notes: 'after the other process' })
-    await ctx.services.vault.settle()
+    await endSession(ctx.services, 'a new master password 2')
     const file = (await openCatalogFile(ctx.path))!
     const after = await file.readBlocks(await unwrapDataKey(file.header, { password: 'a new master password 2' }), ['rows'])
     await file.close()
@@ -169,9 +180,9 @@ describe('the API secrets catalog (format 1.3)', () => {
     expect(parseRows(after.rows!)).toHaveLength(13)
   })
 
-  it('writes the same blocks again when no secret changed, and new ones when one did', async () => {
+  it('writes the same blocks again while no secret changed, none while some did, and new ones when that session ends', async () => {
     await addVaried(5)
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     const blocksOf = (bytes: Buffer) => {
       const { header, preamble } = decodeVault(bytes)
       const start = imageEnd(header, preamble.length)!
@@ -182,17 +193,33 @@ describe('the API secrets catalog (format 1.3)', () => {
     await ctx.services.vault.settle()
     const same = readFileSync(ctx.path)
     expect(blocksOf(same).equals(blocksOf(before))).toBe(true)
+    // Carried again and again through saves of another size, it still reads.
+    for (const seconds of [51, 52, 53]) {
+      await ctx.services.settings.update({ clipboardClearSeconds: seconds })
+      // Other tables grow, so the image (and where the catalog starts) moves with each save.
+      for (let i = 0; i < 40; i++) await ctx.services.apps.create(appsChannels.appsCreate.input.parse({ name: `App ${seconds}-${i} ${'x'.repeat(60)}`, type: 'mobile', expiresAt: null }))
+      await ctx.services.activity.flush()
+      await ctx.services.vault.settle()
+      expect(blocksOf(readFileSync(ctx.path)).equals(blocksOf(before))).toBe(true)
+      expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!)).toHaveLength(5)
+    }
     // The seal is new with each save: it binds the blocks to this save's header.
     expect(same.subarray(-48).equals(before.subarray(-48))).toBe(false)
     const [item] = (await ctx.services.secrets.listOnce({ limit: 1 })).items
     await ctx.services.secrets.edit({ id: item!.id, url: 'https://changed.example.com' })
     await ctx.services.vault.settle()
+    // Saves in a session that changed a secret write no catalog (a build per save would cost seconds at 100,000)...
+    expect(await openCatalogFile(ctx.path)).toBeNull()
+    expect(decodeVault(readFileSync(ctx.path)).header.catalog).toBeUndefined()
+    // ...its last one, at the lock, does.
+    await endSession(ctx.services)
     expect(blocksOf(readFileSync(ctx.path)).equals(blocksOf(same))).toBe(false)
+    expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!).map((row) => row.url)).toContain('https://changed.example.com')
   })
 
   it('refuses a catalog whose blocks, tags or seal were changed, or that comes from another save', async () => {
     await addVaried(6)
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     const good = readFileSync(ctx.path)
     const { header, preamble } = decodeVault(good)
     const start = imageEnd(header, preamble.length)!
@@ -236,14 +263,38 @@ describe('the API secrets catalog (format 1.3)', () => {
     expect(ctx.services.secrets.count()).toBe(6)
   })
 
+  it("leaves a later version's catalog unread (a newer Keyhold's) and opens the vault's image", async () => {
+    await addVaried(4)
+    await endSession(ctx.services)
+    ctx.services.vault.lock()
+    const good = readFileSync(ctx.path)
+    const { header, preamble, ciphertext } = decodeVault(good)
+    const dataKey = await unwrapDataKey(header, { password: PASSWORD })
+    const image = open(dataKey, header.payloadNonce, ciphertext, preamble)!
+    // The same file as a Keyhold with catalog version 2 would write it: every part sealed again to its header.
+    const later = { ...header, catalog: { ...header.catalog!, v: 2 } }
+    const head = encodePreamble(later)
+    let at = imageEnd(header, preamble.length)!
+    const blocks = {
+      id: later.catalog.id,
+      blocks: later.catalog.blocks.map((block) => ({ name: block.name as CatalogBlockName, nonce: block.nonce, sealed: good.subarray(at, (at += block.bytes + TAG_BYTES)) })),
+    }
+    writeFileSync(ctx.path, Buffer.concat([head, sealWithNonce(dataKey, later.payloadNonce, image, head), ...blocks.blocks.map((b) => b.sealed), sealCatalog(dataKey, later.vaultId, later.catalog, tagsOf(blocks), head)]))
+    expect(decodeVault(readFileSync(ctx.path)).header.catalog!.v).toBe(2)
+    expect(await openCatalogFile(ctx.path)).toBeNull()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(ctx.services.secrets.count()).toBe(4)
+  })
+
   it('writes no catalog for a vault whose values hold its separators (from before the contract refused them)', async () => {
     await addVaried(3)
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     expect(await readCatalog(ctx.path, ['rows'])).not.toBeNull()
     await ctx.services.vault.vault().mutate((db) => {
       run(db, "UPDATE secret SET name = 'bad\u001fname' WHERE rowid = (SELECT min(rowid) FROM secret)")
       repo.countWrite(db)
     })
+    await endSession(ctx.services)
     expect(await openCatalogFile(ctx.path)).toBeNull()
     // The vault itself is fine.
     ctx.services.vault.lock()
@@ -253,22 +304,22 @@ describe('the API secrets catalog (format 1.3)', () => {
 
   it('is empty for a vault without secrets, and the rows of one secret read back whole', async () => {
     await ctx.services.settings.update({ clipboardClearSeconds: 40 })
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     const empty = (await readCatalog(ctx.path))!
     expect(parseRows(empty.rows!)).toEqual([])
     expect(matchRows(empty.search!, [], 'x', undefined)).toEqual([])
     const added = await ctx.services.secrets.add(secretOf({ tags: [] }))
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     const blocks = (await readCatalog(ctx.path))!
     const rows: CatalogRow[] = parseRows(blocks.rows!)
     expect(rows).toEqual([{ ...(await ctx.services.secrets.listOnce({ limit: 1 })).items[0], identifierKey: 'stripe-prod' }])
     expect(rows[0]!.id).toBe(added.id)
-    expect(privateFieldsAt(blocks.secrets!, 0)).toEqual({ clientSecret: 'sk_live_TOPSECRET_1', notes: 'Rotated every 90 days.' })
+    expect(privateFieldsAt(blocks.secrets!, 0, 1)).toEqual({ clientSecret: 'sk_live_TOPSECRET_1', notes: 'Rotated every 90 days.' })
   })
 
   it('has its size checked from the header: the blocks and the seal after the image', async () => {
     await addVaried(2)
-    await ctx.services.vault.settle()
+    await endSession(ctx.services)
     const bytes = readFileSync(ctx.path)
     const { header, preamble } = decodeVault(bytes)
     expect(imageEnd(header, preamble.length)! + catalogBytes(header.catalog!)).toBe(bytes.length)

@@ -8,6 +8,9 @@ import { keyPairFromPrivate } from '../../../src-shared/local-access/noise'
 import { createServices, itemCounts, type Services } from '../../../src-main/core/services'
 import { BUILTIN_ROLES } from '../../../src-main/core/app-keys/app-keys.migration'
 import { decodeVault, FORMAT_MAJOR, FORMAT_MINOR } from '../../../src-main/core/vault/format'
+import { openCatalogFile } from '../../../src-main/core/vault/catalog'
+import { unwrapDataKey } from '../../../src-main/core/vault/key-slots'
+import { parseRows, privateFieldsAt } from '../../../src-main/core/secrets/secrets.catalog'
 import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { FakeClock, tempDir } from '../../support/vault'
 
@@ -71,6 +74,24 @@ describe('golden vaults (test/data/vaults, written by earlier schemas and format
         expect(`${FORMAT_MAJOR}.${minor}`).toBe(manifest.format)
         // payloadBytes came with format 1.1.
         expect(header.payloadBytes === undefined).toBe(minor === 0)
+      })
+
+      it(`has a catalog that reads back every API secret exactly when it is format 1.3 or later`, async () => {
+        const file = await openCatalogFile(path)
+        expect(file !== null).toBe(decodeVault(readFileSync(path)).minor >= 3 && (manifest.secrets?.length ?? 0) > 0)
+        if (!file) return
+        try {
+          const blocks = await file.readBlocks(await unwrapDataKey(file.header, { password: manifest.password }), ['rows', 'secrets'])
+          const rows = parseRows(blocks.rows!)
+          expect(rows.map((row) => row.name).sort()).toEqual(manifest.secrets!.map((secret) => secret.name).sort())
+          for (const secret of manifest.secrets!) {
+            const index = rows.findIndex((row) => row.name === secret.name)
+            expect(rows[index]).toMatchObject({ url: secret.url, clientId: secret.clientId, identifier: secret.identifier ?? null, tags: secret.tags ?? [] })
+            expect(privateFieldsAt(blocks.secrets!, index, rows.length)).toEqual({ clientSecret: secret.clientSecret ?? null, notes: secret.notes ?? '' })
+          }
+        } finally {
+          await file.close()
+        }
       })
 
       it(`opens with its password, migrated from schema ${manifest.schema} to the latest, with every record`, async () => {
