@@ -72,8 +72,15 @@ function runWhole(stdin = process.stdin) {
   cli.exports.main(process.argv.slice(2), { stdin })
 }
 
+/**
+ * Whether the read path could take `argv` at all (what it needs of a line, checked without
+ * loading it: most commands are not one it takes, and its bundle is 600 KB).
+ */
+const mayRead = (argv) => argv.includes('--password-stdin') && argv.includes('secret') && (argv.includes('list') || argv.includes('get'))
+
 /** A command for the vault file: the read path when it takes the line, else the whole CLI. */
 function runFile() {
+  if (!mayRead(process.argv.slice(2))) return runWhole()
   let read
   try {
     read = load(READ_BUNDLE)

@@ -1,7 +1,7 @@
-// Bundles the `keyhold` CLI (TypeScript under src-main/cli) into out/cli/keyhold.cjs, and its
+// Bundles the `keyhold` CLI (TypeScript under src-main/cli) into out/cli/keyhold.cjs, its
 // fast path through an unlocked agent into out/cli/keyhold-fast.cjs (the routing) and
-// out/cli/keyhold-session.cjs (the session), each with its V8 code cache beside it (.cache;
-// see bin/keyhold.js).
+// out/cli/keyhold-session.cjs (the session), and its read path from the vault's catalog into
+// out/cli/keyhold-read.cjs, each with its V8 code cache beside it (.cache; see bin/keyhold.js).
 // Runs on `npm install` (prepare), in `npm run build`, and before the CLI tests.
 //
 // The pure-JavaScript dependencies are bundled in (whitespace and syntax minified, names kept),
@@ -21,8 +21,8 @@ const outfile = 'out/cli/keyhold.cjs'
 const fastfile = 'out/cli/keyhold-fast.cjs'
 const sessionfile = 'out/cli/keyhold-session.cjs'
 // The read path (src-main/cli/read-path.ts): `secret list` and `secret get` served from the
-// vault's catalog, without commander or sql.js. (zod is in it, for the header's one schema in
-// format.ts: about 8 ms of a cold command, measured.)
+// vault's catalog, without commander or sql.js (zod is in it, for the header's one schema in
+// format.ts: docs/vault-catalog.md §5).
 const readfile = 'out/cli/keyhold-read.cjs'
 // selfsigned (the phones' certificate, made once per vault) and ws (the phones' endpoint) load
 // from node_modules on first use: most commands never need them, so the bundle stays small.
