@@ -121,8 +121,11 @@ export async function carryCatalog(handle: fs.FileHandle, catalog: CatalogHeader
   }
   const end = at
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    for (let from = start; from < end; from += CARRY_PIECE_BYTES) {
-      const piece = Buffer.allocUnsafe(Math.min(CARRY_PIECE_BYTES, end - from))
+    // Two buffers in turn: asked for the next piece, the writer may still be writing the last
+    // one, but is done with the one before (VaultFile.write), so no piece is left for the collector.
+    const ring = [Buffer.allocUnsafe(CARRY_PIECE_BYTES), Buffer.allocUnsafe(CARRY_PIECE_BYTES)]
+    for (let from = start, turn = 0; from < end; from += CARRY_PIECE_BYTES, turn ^= 1) {
+      const piece = ring[turn]!.subarray(0, Math.min(CARRY_PIECE_BYTES, end - from))
       await readExactly(handle, piece, from)
       yield piece
     }

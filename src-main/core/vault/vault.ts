@@ -45,6 +45,8 @@ export class Vault {
   private catalogInFile: { db: Database; generation: number; dataKey: Buffer } | null = null
   /** The session is ending (a lock): saves from now on build the catalog if the file's is outdated (see finish). */
   private finishing = false
+  /** Whether this process saved the vault since it opened it (a session that only read writes nothing, not even a catalog). */
+  private saved = false
   private readonly queue: CommitQueue<Database>
 
   private constructor(
@@ -330,6 +332,7 @@ export class Vault {
       )
       // The header as written: where its image ends and its catalog lies are what the next save carries from.
       this.header = header
+      this.saved = true
       this.preambleLength = preamble.length
       this.catalogInFile = catalog && source ? { db: this.image.db, generation: source.generation, dataKey: this.dataKey } : null
     } finally {
@@ -364,12 +367,13 @@ export class Vault {
 
   /**
    * The session ends (the vault is locking): the saves from now on build the catalog when the
-   * file's is outdated, and one is made for it if none is queued. Resolves once that is saved.
+   * file's is outdated, and, in a session that saved, one is made for it if none is queued (a
+   * session that only read leaves the file as it is). Resolves once that is saved.
    */
   async finish(): Promise<void> {
     this.finishing = true
     await this.queue.settled()
-    const source = this.closed ? null : (this.catalog?.(this.image.db) ?? null)
+    const source = this.closed || !this.saved ? null : (this.catalog?.(this.image.db) ?? null)
     if (source && !this.catalogIsFresh(source)) await this.mutate(() => undefined)
   }
 

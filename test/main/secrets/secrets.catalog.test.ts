@@ -286,6 +286,24 @@ describe('the API secrets catalog (format 1.3)', () => {
     expect(ctx.services.secrets.count()).toBe(4)
   })
 
+  it('is not added by a session that only read: a vault without one is left as it is until a session writes', async () => {
+    await addVaried(3)
+    await ctx.services.secrets.add(secretOf({ name: 'Late', identifier: 'late' }))
+    await ctx.services.vault.settle()
+    // Another process reads and locks: the file it found (no catalog: secrets changed here) stays byte for byte.
+    const before = readFileSync(ctx.path)
+    expect(decodeVault(before).header.catalog).toBeUndefined()
+    const reader = createServices({ vaultPath: ctx.path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF, actor: 'cli' })
+    await reader.vault.unlock({ password: PASSWORD })
+    expect((await reader.secrets.listOnce({ limit: 10 })).total).toBe(4)
+    reader.vault.lock()
+    await reader.vault.locked()
+    expect(readFileSync(ctx.path).equals(before)).toBe(true)
+    // The session that wrote adds it as it ends.
+    await endSession(ctx.services)
+    expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!)).toHaveLength(4)
+  })
+
   it('writes no catalog for a vault whose values hold its separators (from before the contract refused them)', async () => {
     await addVaried(3)
     await endSession(ctx.services)
