@@ -23,7 +23,7 @@ export const MAX_HEADER_BYTES = 16 * 1024
 /** Enough bytes to hold any valid preamble: what status checks read instead of the whole file. */
 export const PREAMBLE_MAX_BYTES = 16 + MAX_HEADER_BYTES + 32
 /**
- * SECURITY: no vault is larger (100,000 secrets take about 120 MB with the catalog). A bigger file is refused
+ * SECURITY: no vault is larger (100,000 secrets take about 170 MB with the catalog). A bigger file is refused
  * from its size alone, before it is read: reading it would take seconds and as much memory.
  */
 export const MAX_VAULT_BYTES = 1024 * 1024 * 1024
