@@ -280,64 +280,81 @@ export class Vault {
    * version the `.bak` keeps (see VaultFile.write).
    */
   private async save(backup: 'previous' | 'new' = 'previous'): Promise<void> {
-    const snapshot = this.image.snapshot()
-    // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
-    const commitments = this.commit ? this.commit(this.image.db) : this.header.commitments
-    let done = false
+    // This save's database and key, taken before anything waits: a lock may close the vault
+    // meanwhile (wiping this.dataKey). SECURITY: the copy is wiped when the save ends.
+    const db = this.image.db
+    const keyInUse = this.dataKey
+    const dataKey = Buffer.from(keyInUse)
     let carrying: fs.FileHandle | null = null
     try {
       // The catalog after the image (format 1.3): the file's, carried over, while no API secret
       // changed; built anew at the end of a session that changed some; else none until then.
-      const source = this.catalog?.(this.image.db) ?? null
+      const source = this.catalog?.(db) ?? null
       const fresh = !!source && this.catalogIsFresh(source) && !!this.header.catalog
-      let catalog: CatalogHeader | null = null
-      let tags: readonly Uint8Array[] = []
-      let pieces: () => AsyncGenerator<Uint8Array> | Iterable<Uint8Array> = () => []
+      // A carried catalog's tags are read before the snapshot: nothing waits between a snapshot and its encryption.
+      let carried: Awaited<ReturnType<typeof carryCatalog>> | null = null
       if (fresh) {
         carrying = await this.openForCarrying()
         const start = carrying && imageEnd(this.header, this.preambleLength)
-        if (carrying && start) {
-          const carried = await carryCatalog(carrying, this.header.catalog!, start)
+        if (carrying && start) carried = await carryCatalog(carrying, this.header.catalog!, start)
+      }
+      if (this.closed) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock it to continue.')
+      const snapshot = this.image.snapshot()
+      let done = false
+      try {
+        // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
+        const commitments = this.commit ? this.commit(db) : this.header.commitments
+        let catalog: CatalogHeader | null = null
+        let tags: readonly Uint8Array[] = []
+        let pieces: () => AsyncGenerator<Uint8Array> | Iterable<Uint8Array> = () => []
+        if (carried) {
           catalog = { ...this.header.catalog!, seal: randomBytes(NONCE_BYTES) }
           ;({ tags, pieces } = carried)
-        }
-      } else if (source && this.finishing) {
-        const built = this.buildCatalog(source)
-        if (built) {
-          catalog = catalogHeader(built)
-          tags = tagsOf(built)
-          pieces = () => built.blocks.map((block) => block.sealed)
-        }
-      }
-      // A file over the limit could not be opened: without the catalog, it can (MAX_VAULT_BYTES).
-      if (catalog && PREAMBLE_MAX_BYTES + snapshot.bytes.length + TAG_BYTES + catalogBytes(catalog) > MAX_VAULT_BYTES) catalog = null
-      const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog: catalog ?? undefined }
-      const preamble = encodePreamble(header)
-      const seal = snapshot.live ? sealCopy : sealInPlace
-      const sealed = seal(this.dataKey, header.payloadNonce, snapshot.bytes, preamble)
-      // Made now: the key may be wiped (a lock) while the pieces are still being written.
-      const catalogSeal = catalog ? sealCatalog(this.dataKey, header.vaultId, catalog, tags, preamble) : null
-      this.stamp = await this.file.write(
-        (async function* () {
-          yield preamble
-          yield* sealed
-          done = true
-          if (catalogSeal) {
-            yield* pieces()
-            yield catalogSeal
+        } else if (source && !fresh && this.finishing) {
+          const built = this.buildCatalog(source, dataKey)
+          if (built) {
+            catalog = catalogHeader(built)
+            tags = tagsOf(built)
+            pieces = () => built.blocks.map((block) => block.sealed)
           }
-        })(),
-        this.stamp,
-        { backup },
-      )
-      // The header as written: where its image ends and its catalog lies are what the next save carries from.
-      this.header = header
-      this.saved = true
-      this.preambleLength = preamble.length
-      this.catalogInFile = catalog && source ? { db: this.image.db, generation: source.generation, dataKey: this.dataKey } : null
+        }
+        // A file over the limit could not be opened: without the catalog, it can (MAX_VAULT_BYTES).
+        if (catalog && PREAMBLE_MAX_BYTES + snapshot.bytes.length + TAG_BYTES + catalogBytes(catalog) > MAX_VAULT_BYTES) catalog = null
+        const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog: catalog ?? undefined }
+        const preamble = encodePreamble(header)
+        const seal = snapshot.live ? sealCopy : sealInPlace
+        const sealed = seal(dataKey, header.payloadNonce, snapshot.bytes, preamble)
+        const catalogSeal = catalog ? sealCatalog(dataKey, header.vaultId, catalog, tags, preamble) : null
+        const closeCarried = async () => {
+          // Before the new version is renamed over the file it was read from (Windows refuses to replace an open file).
+          await carrying?.close().catch(() => undefined)
+          carrying = null
+        }
+        this.stamp = await this.file.write(
+          (async function* () {
+            yield preamble
+            yield* sealed
+            done = true
+            if (catalogSeal) {
+              yield* pieces()
+              await closeCarried()
+              yield catalogSeal
+            }
+          })(),
+          this.stamp,
+          { backup },
+        )
+        // The header as written: where its image ends and its catalog lies are what the next save carries from.
+        this.header = header
+        this.saved = true
+        this.preambleLength = preamble.length
+        this.catalogInFile = catalog && source ? { db, generation: source.generation, dataKey: keyInUse } : null
+      } finally {
+        snapshot.release(done)
+      }
     } finally {
-      snapshot.release(done)
-      await carrying?.close()
+      await (carrying as fs.FileHandle | null)?.close().catch(() => undefined)
+      dataKey.fill(0)
     }
   }
 
@@ -355,10 +372,10 @@ export class Vault {
   }
 
   /** The catalog's blocks for the database as it is saved, built and encrypted now; null for none (the source declines). */
-  private buildCatalog(source: CatalogSource): SealedBlocks | null {
+  private buildCatalog(source: CatalogSource, dataKey: Buffer): SealedBlocks | null {
     const plain = source.build()
     try {
-      return plain && sealBlocks(this.dataKey, this.id, plain)
+      return plain && sealBlocks(dataKey, this.id, plain)
     } finally {
       // SECURITY: the blocks' plaintext holds client secrets and notes.
       for (const block of plain ?? []) block.bytes.fill(0)

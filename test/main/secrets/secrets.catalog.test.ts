@@ -9,6 +9,7 @@ import type { SecretId } from '../../../src-shared/types/secrets'
 import { openCatalogFile, sealCatalog, tagsOf, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
 import { open, sealWithNonce } from '../../../src-main/core/vault/crypto'
 import { run } from '../../../src-main/core/vault/database'
+import { readMeta, writeMeta } from '../../../src-main/core/vault/meta'
 import { catalogBytes, decodeVault, encodePreamble, imageEnd } from '../../../src-main/core/vault/format'
 import { unwrapDataKey } from '../../../src-main/core/vault/key-slots'
 import { TAG_BYTES } from '../../../src-main/core/vault/sizes'
@@ -302,6 +303,62 @@ describe('the API secrets catalog (format 1.3)', () => {
     // The session that wrote adds it as it ends.
     await endSession(ctx.services)
     expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!)).toHaveLength(4)
+  })
+
+  it('survives a lock that closes the vault in the middle of a save: before it writes (nothing written) or after (the change kept)', async () => {
+    await addVaried(3)
+    await endSession(ctx.services)
+    await ctx.services.activity.flush()
+    await ctx.services.vault.settle()
+    const before = readFileSync(ctx.path)
+    // Closed while the save reads the catalog to carry (the key wiped): the save stops, the file is as it was.
+    const vault = ctx.services.vault.vault() as unknown as { openForCarrying(): Promise<unknown>; close(): void; file: { write(...args: unknown[]): Promise<unknown> } }
+    const open = vault.openForCarrying.bind(vault)
+    vault.openForCarrying = async () => {
+      const handle = await open()
+      vault.close()
+      return handle
+    }
+    expect(await codeOf(ctx.services.settings.update({ clipboardClearSeconds: 41 }))).toBe('VAULT_LOCKED')
+    expect(readFileSync(ctx.path).equals(before)).toBe(true)
+    ctx.services.vault.lock()
+    await ctx.services.vault.locked()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(ctx.services.secrets.count()).toBe(3)
+    // Closed once the file is written: the change is kept and reported saved.
+    await ctx.services.activity.flush()
+    await ctx.services.vault.settle()
+    const reopened = ctx.services.vault.vault()
+    const patched = reopened as unknown as typeof vault
+    const write = patched.file.write.bind(patched.file)
+    patched.file.write = async (...args: unknown[]) => {
+      const stamp = await write(...args)
+      patched.close()
+      return stamp
+    }
+    await reopened.mutate((db) => writeMeta(db, 'test_marker', 'kept'))
+    ctx.services.vault.lock()
+    await ctx.services.vault.locked()
+    await ctx.services.vault.unlock({ password: PASSWORD })
+    expect(ctx.services.vault.vault().read((db) => readMeta(db, 'test_marker'))).toBe('kept')
+    expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!)).toHaveLength(3)
+  })
+
+  it("carries the catalog another process wrote, after reloading its version", async () => {
+    await addVaried(2)
+    await endSession(ctx.services)
+    const other = createServices({ vaultPath: ctx.path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+    await other.vault.unlock({ password: PASSWORD })
+    await other.secrets.add(secretOf({ name: 'From the other', identifier: 'other-one' }))
+    other.vault.lock()
+    await other.vault.locked()
+    const written = decodeVault(readFileSync(ctx.path)).header.catalog!
+    // This process's next save finds the file changed, reloads it, and carries its catalog (no secret changed here).
+    await ctx.services.settings.update({ clipboardClearSeconds: 44 })
+    await ctx.services.vault.settle()
+    const carried = decodeVault(readFileSync(ctx.path)).header.catalog!
+    expect(carried.id.equals(written.id)).toBe(true)
+    expect(parseRows((await readCatalog(ctx.path, ['rows']))!.rows!).map((row) => row.name)).toContain('From the other')
   })
 
   it('writes no catalog for a vault whose values hold its separators (from before the contract refused them)', async () => {
