@@ -19,7 +19,11 @@ export async function acquireLock(target: string): Promise<() => Promise<void>> 
     await createExclusive(tmp, String(process.pid))
     try {
       await linkOrCreate(tmp, lockPath)
-      return () => fs.rm(lockPath, { force: true })
+      held.add(lockPath)
+      return () => {
+        held.delete(lockPath)
+        return fs.rm(lockPath, { force: true })
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       if (await isStaleLock(lockPath)) await fs.rm(lockPath, { force: true })
@@ -44,13 +48,21 @@ async function linkOrCreate(from: string, to: string): Promise<void> {
   }
 }
 
-/** A lock is stale when its process is gone (killed mid-save) or it is older than any save takes. */
+/** The locks this process holds: one naming this process's id that is not among them was left by an earlier process with the same id. */
+const held = new Set<string>()
+
+/**
+ * A lock is stale when its process is gone (killed mid-save), it is older than any save takes,
+ * or it names this process without being held here (a container's commands often all run as
+ * the same pid, so a killed one's lock names the next one's pid).
+ */
 async function isStaleLock(lockPath: string): Promise<boolean> {
   // SECURITY: a symlink or a pipe planted as the lock is neither followed nor waited on.
   const [s, text] = await Promise.all([fs.lstat(lockPath).catch(() => null), readSmall(lockPath)])
   if (!s) return false
   if (!s.isFile()) return true
   if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
+  if (Number(text) === process.pid) return !held.has(lockPath)
   return processGone(Number(text))
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ActivityJournal } from '../../../src-main/core/activity/activity.journal'
@@ -12,6 +12,14 @@ describe('the activity journal file', () => {
   let cleanup: () => void
   beforeEach(() => ({ dir, cleanup } = tempDir()))
   afterEach(() => cleanup())
+
+  it("takes over a lock left by an earlier process that had this process's id (a container's commands often share one)", async () => {
+    const folder = join(dir, 'Keyhold')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(join(folder, 'activity-journal.json.lock'), String(process.pid))
+    await new ActivityJournal(folder).append(VAULT, entry(1))
+    expect((await new ActivityJournal(folder).peek(VAULT)).entries).toHaveLength(1)
+  })
 
   it('keeps every entry when many writers append at once (as parallel CLI reads do), and removes only what was taken', async () => {
     const folder = join(dir, 'data', 'Keyhold')
