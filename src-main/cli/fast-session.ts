@@ -1,4 +1,5 @@
-import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { KeyholdError } from '../../src-shared/errors'
+import { errorLine } from './error-line'
 import { useSymmetric, useX25519 } from '../../src-shared/local-access/noise-core'
 import { NODE_SYMMETRIC } from '../core/agent/node-symmetric'
 import { NODE_X25519 } from '../core/agent/node-x25519'
@@ -17,9 +18,8 @@ export async function runSession(routed: Extract<Route, { path: 'agent' }>, argv
     return (await runThroughAgent(routed, argv, io)) ?? undefined
   } catch (error) {
     // As runCli prints them: one line, `keyhold: CODE: message`.
-    const { code, message } = toSerializedError(error)
     if (!(error instanceof KeyholdError) && io.env.KEYHOLD_DEBUG) io.stderr.write(`${String((error as Error)?.stack)}\n`)
-    io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
+    io.stderr.write(errorLine(error))
     return 1
   }
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
-import { KeyholdError, toSerializedError } from '../../src-shared/errors'
+import { KeyholdError } from '../../src-shared/errors'
+import { errorLine } from './error-line'
 import { version } from '../../package.json'
 import { registerAgentCommands } from './agent.commands'
 import { registerAuditCommands } from './audit.commands'
@@ -110,9 +111,8 @@ Examples:
       io.stderr.write(`keyhold: usage: ${error.message}\n`)
       return 2
     }
-    const { code, message } = toSerializedError(error)
     if (!(error instanceof KeyholdError) && io.env.KEYHOLD_DEBUG) io.stderr.write(`${String((error as Error)?.stack)}\n`)
-    io.stderr.write(`keyhold: ${code}: ${message.replace(/\s+/g, ' ')}\n`)
+    io.stderr.write(errorLine(error))
     return error instanceof StatusError ? error.exitStatus : 1
   } finally {
     // What the command recorded reaches the vault (or the activity journal) before it returns.

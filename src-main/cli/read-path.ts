@@ -1,5 +1,6 @@
 import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
+import { KeyholdError } from '../../src-shared/errors'
 import { MASTER_PASSWORD_MAX, passwordLength } from '../../src-shared/password'
 import { SECRET_LIMITS, type SecretDetail, type SecretId } from '../../src-shared/types/secrets'
 import { ActivityJournal, type JournalEntry } from '../core/activity/activity.journal'
@@ -9,6 +10,7 @@ import { openCatalogFile, type CatalogBlockName, type CatalogFile } from '../cor
 import { unwrapDataKey } from '../core/vault/key-slots'
 import { defaultVaultPath } from '../core/vault/paths'
 import { terminalWidth } from './helpers'
+import { errorLine } from './error-line'
 import { StdinLines, type LineSource } from './io'
 import { checkField, getReveals, getText, listText } from './secrets.format'
 
@@ -21,20 +23,30 @@ import { checkField, getReveals, getText, listText } from './secrets.format'
  *
  * It declines (the whole CLI runs the line, and says whatever is wrong in its own words, with
  * its own journal entries and status) for any line it does not take exactly, a vault without
- * a usable catalog, and any error: a password that does not open the vault, a catalog that
- * fails its check, a REF that is NOT_FOUND or CONFLICT. Declining after standard input was
+ * a usable catalog, and any error but one: a password that does not open the vault, a catalog
+ * that fails its check. A REF that names none or several (NOT_FOUND, CONFLICT) it answers
+ * itself, with the whole CLI's error line and status. Declining after standard input was
  * read hands the whole CLI the same input (`stdin`: what was read, then the rest).
  */
 export type ReadOutcome = { status: number } | { declined: true; stdin: NodeJS.ReadableStream }
 
 export interface ReadIo {
   stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
   stdin: NodeJS.ReadableStream
   env: NodeJS.ProcessEnv
 }
 
 /** The options of each command the read path takes (after its word: commander knows them there only). */
 const WORD_OPTIONS: Readonly<Record<string, readonly string[]>> = { list: ['--search', '--tag'], get: ['--field'] }
+
+/** What a command the read path served prints (or, for a REF that names none or several, its error line) and journals. */
+interface Served {
+  output: string
+  error?: string
+  unlockedAt: string
+  revealed: SecretId | null
+}
 
 /** A line the read path takes. */
 interface ReadLine {
@@ -58,6 +70,10 @@ export async function runRead(argv: readonly string[], io: ReadIo = process): Pr
   if (served === null) return { declined: true, stdin: input.replay() }
   // Journaled first: a command killed while it prints (a closed pipe) has its reveal recorded.
   await journal(io.env, catalog.header.vaultId, served.unlockedAt, served.revealed)
+  if (served.error !== undefined) {
+    io.stderr.write(served.error)
+    return { status: 1 }
+  }
   io.stdout.write(served.output)
   return { status: 0 }
 }
@@ -109,7 +125,7 @@ export function readLineOf(argv: readonly string[], env: NodeJS.ProcessEnv): Rea
 }
 
 /** What the command prints and what it journals, or null to decline. */
-async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput, io: ReadIo): Promise<{ output: string; unlockedAt: string; revealed: SecretId | null } | null> {
+async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput, io: ReadIo): Promise<Served | null> {
   // As the whole CLI reads it (context.ts password()): anything it would refuse throws, and declines.
   const password = await new StdinLines(input).take({ what: 'the master password', max: MASTER_PASSWORD_MAX, length: passwordLength })
   const dataKey = await unwrapDataKey(catalog.header, { password })
@@ -142,7 +158,14 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
     }
     // One secret: found by searching the rows' bytes (CatalogRows.lookup); only its row is parsed.
     const rows = new CatalogRows(blocks.rows!)
-    const id = resolveRef(command.ref, rows.lookup())
+    let id: SecretId
+    try {
+      id = resolveRef(command.ref, rows.lookup())
+    } catch (error) {
+      // A REF that names none or several: the whole CLI's error line (one definition, secrets.refs.ts), without opening the vault again.
+      if (error instanceof KeyholdError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return { output: '', error: errorLine(error), unlockedAt, revealed: null }
+      throw error
+    }
     const index = rows.rowOf(id)
     const { identifierKey: _key, ...summary } = rows.at(index)
     const secret = blocks.secrets ? privateFieldsAt(blocks.secrets, index, rows.count) : { clientSecret: null, notes: '' }

@@ -103,8 +103,8 @@ describe('keyhold read path (secret list and get from the catalog)', () => {
     ['a wrong password', ['secret', 'list'], 'not the password\n'],
     ['no password line', ['secret', 'get', 'stripe-prod'], ''],
     ['a password line that is not UTF-8', ['secret', 'list'], '\xff\xfe\n'],
-    ['a REF that names none (NOT_FOUND)', ['secret', 'get', 'no-such-secret'], `${PASSWORD}\n`],
-    ['a name two secrets have (CONFLICT)', ['secret', 'get', 'Twin'], `${PASSWORD}\n`],
+    ['a REF that names none (NOT_FOUND; the read path answers it)', ['secret', 'get', 'no-such-secret'], `${PASSWORD}\n`],
+    ['a name two secrets have (CONFLICT; the read path answers it)', ['secret', 'get', 'Twin'], `${PASSWORD}\n`],
     ['a field get does not have', ['secret', 'get', 'stripe-prod', '--field', 'password'], `${PASSWORD}\n`],
     ['a search over its bound', ['secret', 'list', '--search', 'x'.repeat(201)], `${PASSWORD}\n`],
     ['an option it does not take', ['secret', 'list', '--sort', 'updated'], `${PASSWORD}\n`],
@@ -147,6 +147,12 @@ describe('keyhold read path (secret list and get from the catalog)', () => {
       expect(read).toEqual(intact)
       expect(read.status).toBe(0)
       expect(whole(['--vault', damaged, '--password-stdin', ...args], `${PASSWORD}\n`)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^keyhold: VAULT_CORRUPT: /) })
+    }
+    // A REF that names none or several is answered from the catalog too, as the whole CLI says it.
+    for (const args of [['secret', 'get', 'no-such-secret'], ['secret', 'get', 'Twin', '--field', 'url']]) {
+      const read = keyhold(['--vault', damaged, '--password-stdin', ...args], `${PASSWORD}\n`)
+      expect(read).toEqual(keyhold(line(args), `${PASSWORD}\n`))
+      expect(read).toMatchObject({ status: 1, stdout: '', stderr: expect.stringMatching(/^keyhold: (NOT_FOUND|CONFLICT): /) })
     }
   })
 
