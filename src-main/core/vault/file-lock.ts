@@ -19,10 +19,12 @@ export async function acquireLock(target: string): Promise<() => Promise<void>> 
     await createExclusive(tmp, String(process.pid))
     try {
       await linkOrCreate(tmp, lockPath)
-      held.add(lockPath)
-      return () => {
-        held.delete(lockPath)
-        return fs.rm(lockPath, { force: true })
+      const token = Symbol(lockPath)
+      held.set(lockPath, token)
+      return async () => {
+        // Held until the file is gone: meanwhile another waiter here must not take it for a leftover.
+        await fs.rm(lockPath, { force: true })
+        if (held.get(lockPath) === token) held.delete(lockPath)
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -49,7 +51,8 @@ async function linkOrCreate(from: string, to: string): Promise<void> {
 }
 
 /** The locks this process holds: one naming this process's id that is not among them was left by an earlier process with the same id. */
-const held = new Set<string>()
+const held = new Map<string, symbol>()
+const OWN_PID_MARGIN_MS = 2_000
 
 /**
  * A lock is stale when its process is gone (killed mid-save), it is older than any save takes,
@@ -62,7 +65,8 @@ async function isStaleLock(lockPath: string): Promise<boolean> {
   if (!s) return false
   if (!s.isFile()) return true
   if (Date.now() - s.mtimeMs > STALE_LOCK_MS) return true
-  if (Number(text) === process.pid) return !held.has(lockPath)
+  // Made before this process started (with a margin for coarse file times): not one of this process's own, which may be mid-release.
+  if (Number(text) === process.pid) return !held.has(lockPath) && s.mtimeMs < performance.timeOrigin - OWN_PID_MARGIN_MS
   return processGone(Number(text))
 }
 

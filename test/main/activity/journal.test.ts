@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ActivityJournal } from '../../../src-main/core/activity/activity.journal'
@@ -16,7 +16,11 @@ describe('the activity journal file', () => {
   it("takes over a lock left by an earlier process that had this process's id (a container's commands often share one)", async () => {
     const folder = join(dir, 'Keyhold')
     mkdirSync(folder, { recursive: true })
-    writeFileSync(join(folder, 'activity-journal.json.lock'), String(process.pid))
+    const lock = join(folder, 'activity-journal.json.lock')
+    writeFileSync(lock, String(process.pid))
+    // Left before this process started.
+    const before = new Date(performance.timeOrigin - 10_000)
+    utimesSync(lock, before, before)
     await new ActivityJournal(folder).append(VAULT, entry(1))
     expect((await new ActivityJournal(folder).peek(VAULT)).entries).toHaveLength(1)
   })
