@@ -1,6 +1,6 @@
 import type { HttpMethod, SecretDetail, SecretId, SecretSort, SecretSummary } from '../../../src-shared/types/secrets'
 import { one, run, values, type Database } from '../vault/database'
-import type { CatalogSource } from '../vault/vault'
+import type { CatalogSource } from '../vault/catalog-writer'
 import { CATALOG_ROW_SQL, catalogBlocks, type CatalogTexts } from './secrets.catalog'
 import { SEARCHABLE } from './secrets.searchable'
 

@@ -5,7 +5,8 @@ import { systemClock, type Clock, type KeyStore } from '../ports'
 import { calibrateKdf } from './kdf'
 import type { Database } from './database'
 import { readMeta, writeMeta } from './meta'
-import { Vault, type CatalogSource } from './vault'
+import type { CatalogSource } from './catalog-writer'
+import { Vault } from './vault'
 import { VaultFile } from './vault-file'
 
 export const DEFAULT_AUTO_LOCK_MS = 5 * 60_000

@@ -3,27 +3,17 @@ import { KeyholdError } from '../../../src-shared/errors'
 import type { KdfParams, VaultInfo } from '../../../src-shared/types/vault'
 import { NONCE_BYTES, openInPlace, randomKey, sealCopy, sealInPlace, TAG_BYTES } from './crypto'
 import { promises as fs, constants } from 'node:fs'
-import { CATALOG_VERSION, carryCatalog, catalogHeader, sealBlocks, sealCatalog, tagsOf, type CatalogBlockName, type SealedBlocks } from './catalog'
+import { sealCatalog } from './catalog'
+import { CatalogWriter, type CatalogSource } from './catalog-writer'
 import { CommitQueue } from './commit-queue'
 import { preloadSqlJs, wasMigratedOnOpen, type Database } from './database'
 import { DatabaseImage, roomFor } from './database-image'
-import { catalogBytes, decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, imageEnd, MAX_VAULT_BYTES, PREAMBLE_MAX_BYTES, type CatalogHeader, type VaultHeader } from './format'
+import { catalogBytes, decodeHead, decodePreamble, decodeVault, encodePreamble, FORMAT_MAJOR, FORMAT_MINOR, imageEnd, MAX_VAULT_BYTES, PREAMBLE_MAX_BYTES, type VaultHeader } from './format'
 import { checkKdfParams } from './kdf'
 import { hasDeviceSlot, newHeader, rekeyedHeader, unwrapDataKey, withDeviceSlot, type Unlocker } from './key-slots'
 import { sameStamp, VaultFile, type FileStamp } from './vault-file'
 
 export type { Unlocker } from './key-slots'
-
-/**
- * What a feature puts in the catalog after the image (format 1.3, catalog.ts), for one
- * database: `generation` changes whenever the blocks may have changed, and `build()` gives
- * their plaintext (null: this database gets no catalog). Same database, generation and key:
- * the blocks a save wrote are written again as they are.
- */
-export interface CatalogSource {
-  generation: number
-  build(): Array<{ name: CatalogBlockName; bytes: Buffer }> | null
-}
 
 /**
  * An unlocked vault: the decrypted database and the data key, in memory only. It composes the
@@ -36,15 +26,8 @@ export interface CatalogSource {
 export class Vault {
   private closed = false
   private commit: ((db: Database) => Record<string, string>) | null = null
-  private catalog: ((db: Database) => CatalogSource | null) | null = null
-  /**
-   * What the file's catalog holds: the database, generation and data key it was built for
-   * (null: the file has none, or an outdated one). SECURITY: a catalog under another data key
-   * (before a re-key) is never carried into a save under the new one.
-   */
-  private catalogInFile: { db: Database; generation: number; dataKey: Buffer } | null = null
-  /** The session is ending (a lock): saves from now on build the catalog if the file's is outdated (see finish). */
-  private finishing = false
+  /** When the catalog after the image is carried, dropped or built (catalog-writer.ts). */
+  private readonly catalog = new CatalogWriter()
   /** Whether this process saved the vault since it opened it (a session that only read writes nothing, not even a catalog). */
   private saved = false
   private readonly queue: CommitQueue<Database>
@@ -66,12 +49,6 @@ export class Vault {
       isClosed: () => this.closed,
       close: () => this.close(),
     })
-  }
-
-  /** The file's catalog describes the database as opened (format 1.3, a catalog this Keyhold reads), unless it was migrated on open. */
-  private trustCatalogInFile(): void {
-    const db = this.image.db
-    this.catalogInFile = this.header.catalog?.v === CATALOG_VERSION && !wasMigratedOnOpen(db) ? { db, generation: 0, dataKey: this.dataKey } : null
   }
 
   /** Creates a new vault file; fails with VAULT_EXISTS rather than overwrite one. */
@@ -136,7 +113,7 @@ export class Vault {
         throw new KeyholdError('VAULT_CORRUPT', 'The vault decrypts but its database is unreadable. Keyhold did not change it; restore it from its .bak copy or a backup.')
       })
       const vault = new Vault(file, header, dataKey, image, stamp, preamble.length)
-      vault.trustCatalogInFile()
+      vault.catalog.trust(header, image.db, dataKey)
       // An older schema was brought up to date in memory: saved once now, so the next open (a
       // CLI command that only reads, say) does not migrate again. A save that fails (a read-only
       // folder) leaves the file as it was; the vault still opens.
@@ -268,7 +245,7 @@ export class Vault {
     if (this.closed) return
     this.closed = true
     this.dataKey.fill(0)
-    this.catalogInFile = null
+    this.catalog.forget()
     this.image.close()
   }
 
@@ -285,59 +262,32 @@ export class Vault {
     const db = this.image.db
     const keyInUse = this.dataKey
     const dataKey = Buffer.from(keyInUse)
-    let carrying: fs.FileHandle | null = null
+    // The catalog after the image (format 1.3): a current one's tags read now, before the snapshot.
+    const plan = await this.catalog.prepare(db, keyInUse, this.header, this.preambleLength, () => this.openForCarrying())
     try {
-      // The catalog after the image (format 1.3): the file's, carried over, while no API secret
-      // changed; built anew at the end of a session that changed some; else none until then.
-      const source = this.catalog?.(db) ?? null
-      const fresh = !!source && this.catalogIsFresh(source) && !!this.header.catalog
-      // A carried catalog's tags are read before the snapshot: nothing waits between a snapshot and its encryption.
-      let carried: Awaited<ReturnType<typeof carryCatalog>> | null = null
-      if (fresh) {
-        carrying = await this.openForCarrying()
-        const start = carrying && imageEnd(this.header, this.preambleLength)
-        if (carrying && start) carried = await carryCatalog(carrying, this.header.catalog!, start)
-      }
       if (this.closed) throw new KeyholdError('VAULT_LOCKED', 'The vault is locked. Unlock it to continue.')
       const snapshot = this.image.snapshot()
       let done = false
       try {
         // Read from the same state as the snapshot: no change runs while a save does (CommitQueue).
         const commitments = this.commit ? this.commit(db) : this.header.commitments
-        let catalog: CatalogHeader | null = null
-        let tags: readonly Uint8Array[] = []
-        let pieces: () => AsyncGenerator<Uint8Array> | Iterable<Uint8Array> = () => []
-        if (carried) {
-          catalog = { ...this.header.catalog!, seal: randomBytes(NONCE_BYTES) }
-          ;({ tags, pieces } = carried)
-        } else if (source && !fresh && this.finishing) {
-          const built = this.buildCatalog(source, dataKey)
-          if (built) {
-            catalog = catalogHeader(built)
-            tags = tagsOf(built)
-            pieces = () => built.blocks.map((block) => block.sealed)
-          }
-        }
+        let part = this.catalog.part(plan, this.header, dataKey)
         // A file over the limit could not be opened: without the catalog, it can (MAX_VAULT_BYTES).
-        if (catalog && PREAMBLE_MAX_BYTES + snapshot.bytes.length + TAG_BYTES + catalogBytes(catalog) > MAX_VAULT_BYTES) catalog = null
-        const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog: catalog ?? undefined }
+        if (part && PREAMBLE_MAX_BYTES + snapshot.bytes.length + TAG_BYTES + catalogBytes(part.catalog) > MAX_VAULT_BYTES) part = null
+        const header = { ...this.header, payloadNonce: randomBytes(NONCE_BYTES), payloadBytes: snapshot.bytes.length, commitments, catalog: part?.catalog }
         const preamble = encodePreamble(header)
         const seal = snapshot.live ? sealCopy : sealInPlace
         const sealed = seal(dataKey, header.payloadNonce, snapshot.bytes, preamble)
-        const catalogSeal = catalog ? sealCatalog(dataKey, header.vaultId, catalog, tags, preamble) : null
-        const closeCarried = async () => {
-          // Before the new version is renamed over the file it was read from (Windows refuses to replace an open file).
-          await carrying?.close().catch(() => undefined)
-          carrying = null
-        }
+        const catalogSeal = part && sealCatalog(dataKey, header.vaultId, part.catalog, part.tags, preamble)
         this.stamp = await this.file.write(
           (async function* () {
             yield preamble
             yield* sealed
             done = true
-            if (catalogSeal) {
-              yield* pieces()
-              await closeCarried()
+            if (part && catalogSeal) {
+              yield* part.pieces()
+              // Before the new version is renamed over the file it was read from (Windows refuses to replace an open file).
+              await plan.release()
               yield catalogSeal
             }
           })(),
@@ -348,12 +298,12 @@ export class Vault {
         this.header = header
         this.saved = true
         this.preambleLength = preamble.length
-        this.catalogInFile = catalog && source ? { db, generation: source.generation, dataKey: keyInUse } : null
+        this.catalog.written(plan, part?.catalog ?? null, db, keyInUse)
       } finally {
         snapshot.release(done)
       }
     } finally {
-      await (carrying as fs.FileHandle | null)?.close().catch(() => undefined)
+      await plan.release()
       dataKey.fill(0)
     }
   }
@@ -371,38 +321,20 @@ export class Vault {
     return null
   }
 
-  /** The catalog's blocks for the database as it is saved, built and encrypted now; null for none (the source declines). */
-  private buildCatalog(source: CatalogSource, dataKey: Buffer): SealedBlocks | null {
-    const plain = source.build()
-    try {
-      return plain && sealBlocks(dataKey, this.id, plain)
-    } finally {
-      // SECURITY: the blocks' plaintext holds client secrets and notes.
-      for (const block of plain ?? []) block.bytes.fill(0)
-    }
-  }
-
   /**
    * The session ends (the vault is locking): the saves from now on build the catalog when the
    * file's is outdated, and, in a session that saved, one is made for it if none is queued (a
    * session that only read leaves the file as it is). Resolves once that is saved.
    */
   async finish(): Promise<void> {
-    this.finishing = true
+    this.catalog.finish()
     await this.queue.settled()
-    const source = this.closed || !this.saved ? null : (this.catalog?.(this.image.db) ?? null)
-    if (source && !this.catalogIsFresh(source)) await this.mutate(() => undefined)
-  }
-
-  /** Whether the file's catalog holds what `source` would build now (same database, generation and data key). */
-  private catalogIsFresh(source: CatalogSource): boolean {
-    const inFile = this.catalogInFile
-    return !!inFile && inFile.db === this.image.db && inFile.generation === source.generation && inFile.dataKey === this.dataKey
+    if (!this.closed && this.saved && this.catalog.outdated(this.image.db, this.dataKey)) await this.mutate(() => undefined)
   }
 
   /** What every save from now on writes as the catalog after the image (format 1.3); null: none. */
   useCatalog(catalog: ((db: Database) => CatalogSource | null) | null): void {
-    this.catalog = catalog
+    this.catalog.use(catalog)
   }
 
   /**
@@ -449,7 +381,7 @@ export class Vault {
     this.header = header
     this.preambleLength = preamble.length
     this.stamp = stamp
-    this.trustCatalogInFile()
+    this.catalog.trust(header, image.db, this.dataKey)
   }
 }
 
