@@ -72,7 +72,12 @@ export async function terminalGrant(routed: Extract<Route, { path: 'agent' }>, a
  */
 export async function runThroughAgent(routed: Extract<Route, { path: 'agent' }>, argv: readonly string[], io: TerminalIo): Promise<number | null> {
   const relay = new Relay(io)
-  const opened = await openTerminal(routed, argv, true, { op: 'cli.run', args: runArgs(argv), onEvent: (event, session) => relay.onEvent(event, session) })
+  const opened = await openTerminal(routed, argv, true, {
+    op: 'cli.run',
+    args: runArgs(argv),
+    onEvent: (event, session) => relay.onEvent(event, session),
+    onOutput: (fd, bytes) => relay.onOutput(fd, bytes),
+  })
   if (!opened) return null
   return relay.finish(opened.session, opened.answer!)
 }
@@ -84,10 +89,12 @@ export async function runThroughAgent(routed: Extract<Route, { path: 'agent' }>,
 export async function runInAgent(session: Session, argv: readonly string[], io: TerminalIo): Promise<number> {
   const relay = new Relay(io)
   session.onEvent((event) => relay.onEvent(event, session))
+  session.onOutput((fd, bytes) => relay.onOutput(fd, bytes))
   return relay.finish(session, session.request('cli.run', runArgs(argv)))
 }
 
-const runArgs = (argv: readonly string[]) => ({ argv: [...argv], cwd: process.cwd(), ...(process.stdout.columns && { columns: process.stdout.columns }) })
+/** A command for the agent: its words, the folder, the terminal's width, and output as output frames (§4). */
+const runArgs = (argv: readonly string[]) => ({ argv: [...argv], cwd: process.cwd(), ...(process.stdout.columns && { columns: process.stdout.columns }), raw: true })
 
 async function openTerminal(
   routed: Extract<Route, { path: 'agent' }>,
@@ -126,7 +133,12 @@ class Relay {
 
   constructor(private readonly io: TerminalIo) {}
 
+  onOutput(fd: 1 | 2, bytes: Uint8Array): void {
+    ;(fd === 2 ? this.io.stderr : this.io.stdout).write(bytes)
+  }
+
   onEvent(event: Record<string, unknown>, session: Session): void {
+    // An agent that does not know output frames sends the output in events.
     if (event.event === 'cli.output' && typeof event.data === 'string') (event.fd === 2 ? this.io.stderr : this.io.stdout).write(Buffer.from(event.data, 'base64'))
     else if (event.event === 'cli.prompt' && typeof event.prompt === 'string') {
       const question = event.prompt

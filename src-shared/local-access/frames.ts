@@ -14,6 +14,14 @@ export const MIN_FRAME_BODY = 2
 /** A CLEAR body (hello, error) is small: anything larger is refused before it is parsed. */
 export const MAX_CLEAR_BODY = 1_024
 
+/**
+ * A terminal command's output frames (docs/terminal-sessions.md §4): a TRANSPORT plaintext of
+ * one stream byte and raw output, instead of JSON (which never starts with these bytes).
+ */
+export const OUTPUT_STREAM = { stdout: 0x01, stderr: 0x02 } as const
+/** Output bytes in one output frame: the Noise plaintext limit (65,519) less the stream byte. */
+export const MAX_OUTPUT_BYTES = 65_518
+
 /** A frame that breaks the rules of §2: the connection answers PROTOCOL_ERROR and closes. */
 export class FrameError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 import type { SerializedError } from '../errors'
 import type { SecretSummary } from '../types/secrets'
-import { decodeBody, encodeBody, fromBase64Url, jsonBytes, parseJsonObject } from './frames'
+import { decodeBody, encodeBody, fromBase64Url, jsonBytes, OUTPUT_STREAM, parseJsonObject } from './frames'
 import type { Op, PairingView, TerminalClaim } from './messages'
 import { Handshake, type CipherState } from './noise-core'
 import { prologue, readClearError, readServerHello, SUPPORTED_VERSIONS, type Mode, type ServerHello } from './protocol'
@@ -56,6 +56,7 @@ export async function openTerminalSession(
   // The command goes with the claim, one round trip sooner: the agent reads a connection's frames
   // in order and takes requests only once the claim is allowed; refused, the connection closes
   // and the request is never read.
+  if (first?.onOutput) link.takeOutput(first.onOutput)
   if (first) link.sendTransport({ id: FIRST_REQUEST_ID, op: first.op, args: first.args })
   const waiting = onWaiting && setTimeout(onWaiting, 1_000)
   const result = await link.readResult('terminal.result', 'The agent did not answer the terminal.').finally(() => clearTimeout(waiting))
@@ -100,7 +101,12 @@ export interface FirstRequest {
   op: Op
   args: Record<string, unknown>
   onEvent(event: Record<string, unknown>, session: Session): void
+  /** Where output frames go, for a `cli.run` sent with `raw: true` (docs/terminal-sessions.md §4). */
+  onOutput?: OutputSink
 }
+
+/** Takes a terminal command's output frames: the stream (1 standard output, 2 standard error) and the bytes. */
+export type OutputSink = (fd: 1 | 2, bytes: Uint8Array) => void
 
 const FIRST_REQUEST_ID = 1
 
@@ -157,6 +163,11 @@ export class Session {
   onEvent(listener: (event: Record<string, unknown>) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Takes output frames from here on: set before sending a `cli.run` with `raw: true`. */
+  onOutput(sink: OutputSink): void {
+    this.link.takeOutput(sink)
   }
 
   request(op: Op, args: Record<string, unknown> = {}): Promise<unknown> {
@@ -247,6 +258,8 @@ export class Session {
 export class Link {
   private send_: CipherState | null = null
   private receive: CipherState | null = null
+  /** Where output frames go; none is expected until a command asks for them. */
+  private output: OutputSink | null = null
 
   constructor(private readonly transport: FrameTransport) {}
 
@@ -276,6 +289,10 @@ export class Link {
   sendTransport(value: object): void {
     if (!this.send_) throw new CompanionError('CLOSED', 'The session is closed.')
     this.transport.send(encodeBody('transport', this.send_.encrypt(jsonBytes(value))))
+  }
+
+  takeOutput(sink: OutputSink): void {
+    this.output = sink
   }
 
   keys(hs: Handshake): void {
@@ -314,23 +331,29 @@ export class Link {
     return result
   }
 
+  /** The next JSON message; output frames before it go to the output sink, in order. */
   async readTransport(): Promise<Record<string, unknown>> {
-    const body = await this.transport.next()
-    if (body === null) throw new CompanionError('CLOSED', 'The agent closed the connection.')
-    const frame = decodeBody(body)
-    if (frame.kind === 'clear') {
-      const error = readClearError(parseJsonObject(frame.data))
-      this.close()
-      throw new CompanionError(error ? error.code : 'PROTOCOL_ERROR', error ? error.message : 'The agent sent a frame out of order.')
+    for (;;) {
+      const body = await this.transport.next()
+      if (body === null) throw new CompanionError('CLOSED', 'The agent closed the connection.')
+      const frame = decodeBody(body)
+      if (frame.kind === 'clear') {
+        const error = readClearError(parseJsonObject(frame.data))
+        this.close()
+        throw new CompanionError(error ? error.code : 'PROTOCOL_ERROR', error ? error.message : 'The agent sent a frame out of order.')
+      }
+      if (frame.kind !== 'transport' || !this.receive) throw this.abort('PROTOCOL_ERROR', 'The agent sent a frame out of order.')
+      let plaintext: Uint8Array
+      try {
+        plaintext = this.receive.decrypt(frame.data)
+      } catch {
+        throw this.abort('PROTOCOL_ERROR', 'A frame from the agent failed its integrity check; the connection was closed.')
+      }
+      const stream = plaintext[0]
+      if (stream !== OUTPUT_STREAM.stdout && stream !== OUTPUT_STREAM.stderr) return parseJsonObject(plaintext)
+      if (!this.output || plaintext.length < 2) throw this.abort('PROTOCOL_ERROR', 'The agent sent command output that was not asked for.')
+      this.output(stream === OUTPUT_STREAM.stderr ? 2 : 1, plaintext.subarray(1))
     }
-    if (frame.kind !== 'transport' || !this.receive) throw this.abort('PROTOCOL_ERROR', 'The agent sent a frame out of order.')
-    let plaintext: Uint8Array
-    try {
-      plaintext = this.receive.decrypt(frame.data)
-    } catch {
-      throw this.abort('PROTOCOL_ERROR', 'A frame from the agent failed its integrity check; the connection was closed.')
-    }
-    return parseJsonObject(plaintext)
   }
 
   abort(code: string, message: string): CompanionError {

@@ -172,6 +172,8 @@ export const OP_ARGS = {
     argv: z.array(z.string().max(4096)).max(64),
     cwd: z.string().min(1).max(4096),
     columns: z.number().int().min(10).max(1000).optional(),
+    /** The terminal takes the output as output frames (docs/terminal-sessions.md §4). */
+    raw: z.boolean().optional(),
   }),
   'cli.input': z.union([
     z.object({ text: z.string().max(CLI_INPUT_MAX) }),

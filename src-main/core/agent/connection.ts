@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { checkPhrase } from '../../../src-shared/local-access/check-phrase'
-import { decodeBody, encodeBody, FrameError, jsonBytes, parseJsonObject } from '../../../src-shared/local-access/frames'
+import { decodeBody, encodeBody, FrameError, jsonBytes, OUTPUT_STREAM, parseJsonObject } from '../../../src-shared/local-access/frames'
 import {
   authSchema,
   OPS,
@@ -420,6 +420,7 @@ export class Connection {
       signal: this.gone.signal,
       fromNetwork: this.origin.kind === 'network',
       notify: (event) => this.sendTransport(event),
+      output: (fd, data) => this.sendOutput(fd, data),
       writable: async () => {
         if ((this.link.buffered?.() ?? 0) > PACE_BYTES) await this.link.drained?.()
       },
@@ -475,6 +476,19 @@ export class Connection {
   private sendTransport(value: unknown): void {
     if (this.state.s === 'closed') return
     this.sendTransportUnchecked(value)
+  }
+
+  /** A terminal command's output frame (docs/terminal-sessions.md §4): the stream's byte, then the bytes. */
+  private sendOutput(fd: 1 | 2, data: Uint8Array): void {
+    if (this.state.s !== 'open' || !this.send) return
+    const plaintext = new Uint8Array(1 + data.length)
+    plaintext[0] = fd === 2 ? OUTPUT_STREAM.stderr : OUTPUT_STREAM.stdout
+    plaintext.set(data, 1)
+    try {
+      this.sendBody(encodeBody('transport', this.send.encrypt(plaintext)))
+    } catch {
+      this.finish()
+    }
   }
 
   private sendTransportUnchecked(value: unknown): void {

@@ -1,5 +1,5 @@
 import { KeyholdError, type SerializedError } from '../../../src-shared/errors'
-import { FrameError } from '../../../src-shared/local-access/frames'
+import { FrameError, MAX_OUTPUT_BYTES } from '../../../src-shared/local-access/frames'
 import { OP_ARGS, type Op, type Request } from '../../../src-shared/local-access/messages'
 import { ACTIVITY_EVENTS, type ActivityEvent, type Actor } from '../../../src-shared/types/activity'
 import type { SecretId } from '../../../src-shared/types/secrets'
@@ -51,6 +51,8 @@ export interface RequestConnection {
   signal: AbortSignal
   fromNetwork?: boolean
   notify?(event: Record<string, unknown>): void
+  /** Sends a terminal command's output as output frames (docs/terminal-sessions.md §4), at most MAX_OUTPUT_BYTES at a time. */
+  output?(fd: 1 | 2, data: Uint8Array): void
   writable?(): Promise<void>
 }
 
@@ -127,10 +129,14 @@ async function serveTerminal(ctx: AgentContext, caller: Extract<Caller, { type: 
       columns: args.columns as number | undefined,
       signal: connection.signal,
       write: async (fd, data) => {
-        for (let at = 0; at < data.length; at += OUTPUT_CHUNK) {
+        // Output frames when the terminal asked for them, else base64 in events (an older terminal).
+        const raw = args.raw === true && connection.output !== undefined
+        const chunk = raw ? MAX_OUTPUT_BYTES : OUTPUT_CHUNK
+        for (let at = 0; at < data.length; at += chunk) {
           if (connection.signal.aborted) return
           await connection.writable?.()
-          connection.notify?.({ event: 'cli.output', fd, data: Buffer.from(data.subarray(at, at + OUTPUT_CHUNK)).toString('base64') })
+          if (raw) connection.output!(fd, data.subarray(at, at + chunk))
+          else connection.notify?.({ event: 'cli.output', fd, data: Buffer.from(data.subarray(at, at + chunk)).toString('base64') })
         }
       },
       prompt: (question) => ask({ event: 'cli.prompt', prompt: question.slice(0, 200) }),

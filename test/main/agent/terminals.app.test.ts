@@ -287,6 +287,47 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     }
   })
 
+  it("a command's output comes as output frames to a terminal that asks for them, byte for byte what an older terminal gets in events", async () => {
+    await services.secrets.addMany(Array.from({ length: 500 }, (_, i) => ({ name: `Output ${i} ${'n'.repeat(60)}`, url: `https://api.example.com/${i}`, clientId: `client-${i}-${'c'.repeat(60)}` })))
+    await eventually(() => services.agent.status().listening, 5_000)
+    const { endpoint: socket, desktopKey } = services.agent.status()
+    const vaultId = basename(socket!, '.sock')
+    asked.clear()
+    const claim: TerminalClaim = { command: 'keyhold secret list', cwd: '/', tty: null, sid: 515151, pid: process.pid, ppid: 1 }
+    const opening = openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
+    await answer((await question()).id, true)
+    const { session } = await opening
+    const events: Buffer[] = []
+    session.onEvent((event) => (event.event === 'cli.output' ? events.push(Buffer.from(event.data as string, 'base64')) : undefined))
+    const frames: Array<{ fd: 1 | 2; bytes: Buffer }> = []
+    session.onOutput((fd, bytes) => frames.push({ fd, bytes: Buffer.from(bytes) }))
+    const run = (raw: boolean) => session.request('cli.run', { argv: ['--json', 'secret', 'list'], cwd: '/', ...(raw && { raw }) })
+
+    expect(await run(false)).toEqual({ status: 0 })
+    expect(frames).toEqual([])
+    const inEvents = Buffer.concat(events)
+    expect(JSON.parse(inEvents.toString())).toHaveLength(501)
+    events.length = 0
+    expect(await run(true)).toEqual({ status: 0 })
+    expect(events).toEqual([])
+    // Each frame as full as the Noise limit allows, but the last.
+    expect(frames.map((frame) => frame.bytes.length)).toEqual([...Array.from({ length: Math.floor(inEvents.length / 65_518) }, () => 65_518), inEvents.length % 65_518])
+    expect(frames.every((frame) => frame.fd === 1)).toBe(true)
+    expect(Buffer.concat(frames.map((frame) => frame.bytes)).equals(inEvents)).toBe(true)
+    // Standard error too, in order with the answer.
+    frames.length = 0
+    await expect(session.request('cli.run', { argv: ['secret', 'get', 'no-such-secret'], cwd: '/', raw: true })).resolves.toEqual({ status: 1 })
+    expect(frames.map((frame) => frame.fd)).toEqual([2])
+    expect(frames.map((frame) => frame.bytes.toString()).join('')).toMatch(/^keyhold: NOT_FOUND: /)
+    session.close()
+
+    // A terminal that takes no output frames refuses them: PROTOCOL_ERROR, and the connection closes.
+    const { session: unready } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
+    await expect(unready.request('cli.run', { argv: ['secret', 'list'], cwd: '/', raw: true })).rejects.toMatchObject({ code: 'PROTOCOL_ERROR', message: 'The agent sent command output that was not asked for.' })
+    expect(unready.closed).toBe(true)
+    expect(asked.size).toBe(1)
+  })
+
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {
     const id = randomUUID()
     for (const input of [{ id: 'not-an-id', allow: true }, { id, allow: 'yes' }, { id }, { id, allow: true, scope: 'all' }, { allow: true }]) {
