@@ -11,6 +11,7 @@ import { defaultVaultPath } from '../core/vault/paths'
 import { VaultFile } from '../core/vault/vault-file'
 import { printed, terminalWidth } from './helpers'
 import { checkLength, promptHidden, StdinLines, type InputLine } from './io'
+import type { Listings } from './listings'
 
 export interface GlobalOptions {
   vault?: string
@@ -36,6 +37,8 @@ export interface CliHost {
   lines: { take(line: InputLine): Promise<string> }
   /** The terminal's width, when its standard output is a terminal (tables fit it). */
   columns?: number
+  /** The agent's rendered list of every secret (listings.ts), kept while current. */
+  listings?: Listings
 }
 
 /**
@@ -147,7 +150,7 @@ export class CliContext {
     this.io.stdout.write(printed(this.json, () => value, human))
   }
 
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
     this.io.stdout.write(text)
   }
 }

@@ -14,6 +14,7 @@ import { collect, type CliContext } from './context'
 import { oneLine, parse, type OptionNames } from './helpers'
 import { UsageError } from './io'
 import { camel, checkField, describe, FIELD_NAMES, FIELDS, getText, idLengthOf, listText, secretJson, summaryJson } from './secrets.format'
+import { listing } from './listings'
 import { registerSecretTransferCommands } from './secrets.transfer.commands'
 import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
 
@@ -201,9 +202,10 @@ Examples:
         return ctx.write(listText(items, total, ctx.json, () => idLengthOf(items.map((item) => item.id)), ctx.width))
       }
       const services = await ctx.unlocked()
-      const page = await services.secrets.listOnce({ search, tag, limit: Number.MAX_SAFE_INTEGER })
-      const shown = () => page.items.filter((item) => item.identifier === null).map((item) => item.id)
-      ctx.write(listText(page.items, page.total, ctx.json, () => services.secrets.shortIdLength(shown()), ctx.width))
+      // In the agent, the whole list is printed from what it printed last while that is current.
+      const listings = ctx.host?.listings
+      if (listings && search === undefined && tag === undefined) return ctx.write(await listings.list({ json: ctx.json, width: ctx.width }))
+      ctx.write(await listing(services, { search, tag }, ctx.json, ctx.width))
     })
 
   secret

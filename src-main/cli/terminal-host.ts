@@ -6,6 +6,7 @@ import type { Services } from '../core/services'
 import type { GlobalOptions } from './context'
 import { TerminalUsageError } from '../core/agent/requests'
 import { checkLength, UsageError, type InputLine } from './io'
+import { Listings } from './listings'
 import { runCli } from './program'
 import { commandOf, servedInAgent, wordsOf } from './terminal-client'
 
@@ -22,6 +23,7 @@ export interface RemoteLines {
  */
 export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim, signal: AbortSignal) => Promise<boolean>): TerminalHost {
   const warm = warmSearchIndex(services)
+  const listings = listingsOf(services)
   return {
     allow,
     async run(run: TerminalRun): Promise<number> {
@@ -52,12 +54,15 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
           stderr,
           stdin: process.stdin,
           env: {},
-          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines, columns: run.columns },
+          host: { services, cwd: run.cwd, prompt: (question) => run.prompt(question).catch(asCli), lines, columns: run.columns, listings },
         }),
       )
       await Promise.all([finished(stdout), finished(stderr)])
-      // After the answer is sent.
-      setImmediate(warm)
+      // After the answer is sent: the search index and the kept lists catch up with what the command changed.
+      setImmediate(() => {
+        warm()
+        listings.refresh()
+      })
       return status
     },
   }
@@ -93,6 +98,15 @@ function warmSearchIndex(services: Services): () => void {
 }
 
 const warmers = new WeakMap<Services, () => void>()
+
+/** One Listings per services, as for the warmer: the app makes a host each time its agent starts. */
+function listingsOf(services: Services): Listings {
+  let listings = kept.get(services)
+  if (!listings) kept.set(services, (listings = new Listings(services)))
+  return listings
+}
+
+const kept = new WeakMap<Services, Listings>()
 
 function finished(stream: Writable): Promise<void> {
   return new Promise((resolve) => stream.end(() => resolve()))

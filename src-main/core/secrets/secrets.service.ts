@@ -41,6 +41,12 @@ export interface SecretsServiceOptions {
 }
 
 /** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
+/** See SecretsService.revision; `db` is only compared, never used. */
+export interface SecretsRevision {
+  db: object
+  writes: number
+}
+
 export interface SecretQuery {
   search?: string
   tag?: string
@@ -104,6 +110,14 @@ export class SecretsService {
 
   count(): number {
     return this.vault.read((db) => repo.count(db))
+  }
+
+  /**
+   * What the list was read from: the database (another one after an unlock or a reload) and
+   * how many writes its secret table has had. Two equal revisions list the same secrets.
+   */
+  revision(): SecretsRevision {
+    return this.vault.read((db) => ({ db, writes: repo.writeCount(db) }))
   }
 
   /**

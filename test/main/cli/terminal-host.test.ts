@@ -1,7 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { listing } from '../../../src-main/cli/listings'
 import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import type { TerminalHost } from '../../../src-main/core/agent/terminals'
 import type { Services } from '../../../src-main/core/services'
+import { eventually } from '../../support/agent'
 import { PASSWORD, unlockedServices } from '../../support/vault'
+
+/** `keyhold ARGV` run by `host` as for a terminal `columns` wide (none: a pipe); its status and standard output. */
+async function ran(host: TerminalHost, argv: string[], columns?: number): Promise<{ status: number; stdout: string }> {
+  const out: Buffer[] = []
+  const status = await host.run({
+    argv,
+    cwd: '/',
+    columns,
+    signal: new AbortController().signal,
+    write: async (fd, data) => void (fd === 1 && out.push(Buffer.from(data))),
+    prompt: () => Promise.reject(new Error('nothing is asked here')),
+    readLine: () => Promise.reject(new Error('nothing is read here')),
+  })
+  return { status, stdout: Buffer.concat(out).toString() }
+}
 
 describe("the agent's terminal host", () => {
   let services: Services
@@ -23,5 +41,59 @@ describe("the agent's terminal host", () => {
     await services.vault.unlock({ password: PASSWORD })
     expect(list).toHaveBeenCalledTimes(1)
     list.mockRestore()
+  })
+
+  it('prints the whole list from what it printed last while no secret changed; any change, a reload or a lock makes it read again', async () => {
+    const host = cliTerminalHost(services, async () => true)
+    await services.secrets.add({ name: 'Stripe prod', url: 'https://api.stripe.com', clientId: 'cid', identifier: 'stripe' })
+    const fresh = (json = false, width?: number) => listing(services, {}, json, width)
+    const reads = vi.spyOn(services.secrets, 'listOnce')
+    /** The command's output, and how many times it read the list. */
+    const list = async (argv: string[], columns?: number) => {
+      const before = reads.mock.calls.length
+      const { status, stdout } = await ran(host, argv, columns)
+      expect(status).toBe(0)
+      return { stdout, reads: reads.mock.calls.length - before }
+    }
+    try {
+      const first = await list(['secret', 'list'])
+      expect(first).toEqual({ stdout: await fresh(), reads: 1 })
+      expect(await list(['secret', 'list'])).toEqual({ stdout: first.stdout, reads: 0 })
+      // A search is never served from it.
+      expect(await list(['secret', 'list', '--search', 'stripe'])).toEqual({ stdout: expect.stringContaining('Stripe prod'), reads: 1 })
+
+      // Two forms are kept (a pipe's table, JSON, a terminal's width), the one used last longest.
+      expect(await list(['--json', 'secret', 'list'])).toEqual({ stdout: await fresh(true), reads: 1 })
+      expect(await list(['secret', 'list'])).toEqual({ stdout: first.stdout, reads: 0 })
+      expect(await list(['secret', 'list'], 60)).toEqual({ stdout: await fresh(false, 60), reads: 1 })
+      expect(await list(['secret', 'list'])).toEqual({ stdout: first.stdout, reads: 0 })
+      expect(await list(['--json', 'secret', 'list'])).toMatchObject({ reads: 1 })
+
+      // A change made elsewhere (the window): the next list reads it.
+      const [stripe] = (await services.secrets.listOnce({ search: 'stripe' })).items
+      await services.secrets.edit({ id: stripe!.id, name: 'Stripe renamed' })
+      const renamed = await list(['secret', 'list'])
+      expect(renamed).toEqual({ stdout: await fresh(), reads: 1 })
+      expect(renamed.stdout).toContain('Stripe renamed')
+      expect(renamed.stdout).not.toContain('Stripe prod')
+
+      // A change made by a terminal's command: once it answered, the kept forms (this table and JSON) are made again.
+      // (The JSON form, stale since the edit, was made again after the list above: let that end first.)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const before = reads.mock.calls.length
+      expect((await ran(host, ['secret', 'add', '--name', 'GitHub', '--url', 'https://api.github.com', '--client-id', 'gh'])).status).toBe(0)
+      await eventually(() => reads.mock.calls.length === before + 2, 5_000)
+      const added = await list(['secret', 'list'])
+      expect(added).toEqual({ stdout: expect.stringContaining('GitHub'), reads: 0 })
+      expect(added.stdout).toBe(await fresh())
+
+      // Locking drops them.
+      services.vault.lock()
+      await services.vault.locked()
+      await services.vault.unlock({ password: PASSWORD })
+      expect(await list(['secret', 'list'])).toEqual({ stdout: added.stdout, reads: 1 })
+    } finally {
+      reads.mockRestore()
+    }
   })
 })
