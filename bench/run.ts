@@ -222,6 +222,7 @@ async function sideBySide() {
     ['  secret get --field client-secret: through a running keyhold agent / opening the vault file, KDF included (ms)', (r) => `${ms(r.agent.getMs[0])} / ${ms(r.agent.getMs[1])}`],
     ['  secret list --search NAME through the agent (one match) (ms)', (r) => ms(r.agent.searchMs)],
     ['  secret list through the agent (every secret, as a table) (ms)', (r) => ms(r.agent.listMs)],
+    ['    the first after the agent unlocked (reads and formats the list) (ms)', (r) => ms(r.agent.firstListMs)],
     ...(version
       ? ([
           [`KEEPASSXC-CLI ${version}: keyhold / keepassxc-cli, same items and KDF, cold processes interleaved (ms, keyhold's lead)`, () => ''],
