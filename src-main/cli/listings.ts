@@ -23,9 +23,13 @@ interface Kept {
   bytes: Uint8Array
 }
 
-/** At most this many forms are kept (a pipe's and a terminal's, say), and none larger than this. */
+/**
+ * At most this many forms are kept (a pipe's and a terminal's, say), and this many bytes in all:
+ * the table of 100,000 secrets (20 MB) is kept, beside nothing else that large, so the app's
+ * memory at that size stays near its 300 MiB target.
+ */
 const MAX_FORMS = 2
-const MAX_BYTES = 64 * 1024 * 1024
+const MAX_BYTES = 32 * 1024 * 1024
 
 /**
  * The agent's rendered `secret list` of every secret (docs/terminal-sessions.md §5): the one
@@ -81,7 +85,9 @@ export class Listings {
     this.kept = this.kept.filter((entry) => !same(entry.form, form))
     if (bytes.length <= MAX_BYTES && this.services.vault.isUnlocked) {
       this.kept.unshift({ form, db: new WeakRef(revision.db), writes: revision.writes, bytes })
-      this.kept.length = Math.min(this.kept.length, MAX_FORMS)
+      // The forms used longest ago go first.
+      let total = 0
+      this.kept = this.kept.filter((entry, i) => i < MAX_FORMS && (total += entry.bytes.length) <= MAX_BYTES)
     }
     return bytes
   }
