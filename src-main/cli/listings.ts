@@ -20,7 +20,7 @@ interface Kept {
   /** The database it was read from, held weakly: a closed one is not kept alive for this. */
   db: WeakRef<object>
   writes: number
-  bytes: Uint8Array
+  bytes: Buffer
 }
 
 /**
@@ -30,45 +30,75 @@ interface Kept {
  */
 const MAX_FORMS = 2
 const MAX_BYTES = 32 * 1024 * 1024
+/** Kept forms a change made stale are made again once terminals were quiet this long (a script's edits come faster). */
+export const REFRESH_QUIET_MS = 1_000
 
 /**
  * The agent's rendered `secret list` of every secret (docs/terminal-sessions.md §5): the one
  * command whose output grows with the vault (20 MB and ~450 ms of reading and formatting at
  * 100,000 secrets) is printed again from what it printed last, while that is current: the same
- * database and no write of the secret table since. A stale one is never printed. Locking drops
- * them. SECURITY: it holds what the table shows (no client secret, no notes), only while unlocked.
+ * database and no write of the secret table since. A stale one is never printed.
+ * SECURITY: it holds what the table shows (no client secret, no notes), only while unlocked:
+ * locking wipes and drops it.
  */
 export class Listings {
   private kept: Kept[] = []
-  private refreshing: Promise<void> | null = null
-  /** How many times the list was read and formatted here (tests read it: a kept form is not). */
-  rendered = 0
+  private refreshing = false
+  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly services: Services) {
     services.vault.onLock(() => {
-      this.kept = []
+      clearTimeout(this.timer)
+      this.timer = undefined
+      this.keep([])
     })
   }
 
-  /** The whole list in `form`: as kept while current, else read, formatted and kept. */
-  async list(form: ListForm): Promise<Uint8Array> {
-    const kept = this.kept.find((entry) => same(entry.form, form))
-    if (!kept || !this.isCurrent(kept)) return this.render(form)
-    // The form used last is kept longest.
-    this.kept = [kept, ...this.kept.filter((entry) => entry !== kept)]
-    return kept.bytes
+  /** Bytes kept now (tests: nothing once locked). */
+  get keptBytes(): number {
+    return this.kept.reduce((sum, entry) => sum + entry.bytes.length, 0)
   }
 
-  /** Renders again, in the background, each kept form a change made stale (called after a terminal's command). */
-  refresh(): void {
-    if (this.refreshing || !this.services.vault.isUnlocked || this.kept.every((entry) => this.isCurrent(entry))) return
-    this.refreshing = (async () => {
-      for (const entry of [...this.kept]) if (this.services.vault.isUnlocked && !this.isCurrent(entry)) await this.render(entry.form)
-    })()
-      .catch(() => undefined)
-      .finally(() => {
-        this.refreshing = null
-      })
+  /**
+   * The whole list in `form`: a copy of what is kept while current (a lock wipes the kept bytes,
+   * maybe while these are still being sent), else read, formatted and kept.
+   */
+  async list(form: ListForm): Promise<Uint8Array> {
+    const kept = this.kept.find((entry) => same(entry.form, form))
+    if (!kept || !this.isCurrent(kept)) return Buffer.from(await this.render(form))
+    // The form used last is kept longest.
+    this.kept = [kept, ...this.kept.filter((entry) => entry !== kept)]
+    return Buffer.from(kept.bytes)
+  }
+
+  /**
+   * After a terminal's command: once terminals were quiet for REFRESH_QUIET_MS, the kept forms a
+   * change made stale are made again, in the background (reading 100,000 secrets holds the
+   * agent's thread for about half a second, so not after each command of a script's burst).
+   */
+  refreshLater(): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.refresh(), REFRESH_QUIET_MS)
+    this.timer.unref?.()
+  }
+
+  /** Whether a refresh is under way or waiting (tests wait for it to end). */
+  get busy(): boolean {
+    return this.refreshing || this.timer !== undefined
+  }
+
+  private async refresh(): Promise<void> {
+    this.timer = undefined
+    if (this.refreshing) return
+    this.refreshing = true
+    try {
+      // The form used longest ago first, so the order of use stays as it was.
+      for (const entry of [...this.kept].reverse()) if (this.services.vault.isUnlocked && !this.isCurrent(entry)) await this.render(entry.form)
+    } catch {
+      // Locked meanwhile: nothing is kept then.
+    } finally {
+      this.refreshing = false
+    }
   }
 
   private isCurrent(entry: Kept): boolean {
@@ -77,19 +107,24 @@ export class Listings {
     return entry.db.deref() === now.db && entry.writes === now.writes
   }
 
-  private async render(form: ListForm): Promise<Uint8Array> {
+  private async render(form: ListForm): Promise<Buffer> {
     // The revision before the read: a write meanwhile leaves what is kept stale, never wrong.
     const revision: SecretsRevision = this.services.secrets.revision()
     const bytes = Buffer.from(await listing(this.services, {}, form.json, form.width))
-    this.rendered++
-    this.kept = this.kept.filter((entry) => !same(entry.form, form))
-    if (bytes.length <= MAX_BYTES && this.services.vault.isUnlocked) {
-      this.kept.unshift({ form, db: new WeakRef(revision.db), writes: revision.writes, bytes })
+    const others = this.kept.filter((entry) => !same(entry.form, form))
+    if (bytes.length > MAX_BYTES || !this.services.vault.isUnlocked) this.keep(others)
+    else {
       // The forms used longest ago go first.
       let total = 0
-      this.kept = this.kept.filter((entry, i) => i < MAX_FORMS && (total += entry.bytes.length) <= MAX_BYTES)
+      this.keep([{ form, db: new WeakRef(revision.db), writes: revision.writes, bytes }, ...others].filter((entry, i) => i < MAX_FORMS && (total += entry.bytes.length) <= MAX_BYTES))
     }
     return bytes
+  }
+
+  /** Keeps `entries`, and wipes what was kept and is not among them (what list() hands out are copies). */
+  private keep(entries: Kept[]): void {
+    for (const entry of this.kept) if (!entries.includes(entry)) entry.bytes.fill(0)
+    this.kept = entries
   }
 }
 

@@ -61,7 +61,7 @@ export function cliTerminalHost(services: Services, allow: (claim: TerminalClaim
       // After the answer is sent: the search index and the kept lists catch up with what the command changed.
       setImmediate(() => {
         warm()
-        listings.refresh()
+        listings.refreshLater()
       })
       return status
     },
@@ -100,7 +100,7 @@ function warmSearchIndex(services: Services): () => void {
 const warmers = new WeakMap<Services, () => void>()
 
 /** One Listings per services, as for the warmer: the app makes a host each time its agent starts. */
-function listingsOf(services: Services): Listings {
+export function listingsOf(services: Services): Listings {
   let listings = kept.get(services)
   if (!listings) kept.set(services, (listings = new Listings(services)))
   return listings

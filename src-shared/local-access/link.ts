@@ -56,7 +56,6 @@ export async function openTerminalSession(
   // The command goes with the claim, one round trip sooner: the agent reads a connection's frames
   // in order and takes requests only once the claim is allowed; refused, the connection closes
   // and the request is never read.
-  if (first?.onOutput) link.takeOutput(first.onOutput)
   if (first) link.sendTransport({ id: FIRST_REQUEST_ID, op: first.op, args: first.args })
   const waiting = onWaiting && setTimeout(onWaiting, 1_000)
   const result = await link.readResult('terminal.result', 'The agent did not answer the terminal.').finally(() => clearTimeout(waiting))
@@ -65,6 +64,8 @@ export async function openTerminalSession(
   // Its listener and its answer's waiter are in place before the session reads a frame.
   const session = new Session(link, DEFAULT_CLIPBOARD_CLEAR_SECONDS, FIRST_REQUEST_ID + 1)
   session.onEvent((event) => first.onEvent(event, session))
+  // Before the session reads a frame, as the listener.
+  if (first.onOutput && isRawRun(first.op, first.args)) session.takeOutput(FIRST_REQUEST_ID, first.onOutput)
   const answer = session.answerTo(FIRST_REQUEST_ID)
   // Handled where it is awaited; a session that ends before then must not count as unhandled.
   answer.catch(() => undefined)
@@ -108,6 +109,9 @@ export interface FirstRequest {
 /** Takes a terminal command's output frames: the stream (1 standard output, 2 standard error) and the bytes. */
 export type OutputSink = (fd: 1 | 2, bytes: Uint8Array) => void
 
+/** A command that asked for its output as output frames (docs/terminal-sessions.md §4). */
+const isRawRun = (op: Op, args: Record<string, unknown>) => op === 'cli.run' && args.raw === true
+
 const FIRST_REQUEST_ID = 1
 
 /** The events that announce the end of a session, as the error pending requests get. */
@@ -142,6 +146,9 @@ export class Session {
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
   private readonly listeners = new Set<(event: Record<string, unknown>) => void>()
   private closedWith: CompanionError | null = null
+  private outputSink: OutputSink | null = null
+  /** The request whose output frames are taken now, if any. */
+  private outputRun: number | null = null
   /** Why the agent is about to close the session, from its last event. */
   private ending: CompanionError | null = null
   readonly done: Promise<void>
@@ -165,14 +172,22 @@ export class Session {
     return () => this.listeners.delete(listener)
   }
 
-  /** Takes output frames from here on: set before sending a `cli.run` with `raw: true`. */
+  /** Where the output frames of this session's `cli.run` requests with `raw: true` go (set before sending one). */
   onOutput(sink: OutputSink): void {
+    this.outputSink = sink
+  }
+
+  /** Output frames are taken while request `id` (a `cli.run` with `raw: true`) runs, and only then (docs/terminal-sessions.md §4). */
+  takeOutput(id: number, sink: OutputSink): void {
+    this.outputRun = id
     this.link.takeOutput(sink)
   }
 
   request(op: Op, args: Record<string, unknown> = {}): Promise<unknown> {
     if (this.closedWith) return Promise.reject(this.closedWith)
+    if (isRawRun(op, args) && !this.outputSink) return Promise.reject(new CompanionError('INVALID_INPUT', 'Say where the output goes (onOutput) before running a command with raw output.'))
     const id = this.nextId++
+    if (isRawRun(op, args)) this.takeOutput(id, this.outputSink!)
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
       this.link.sendTransport({ id, op, args })
@@ -222,6 +237,11 @@ export class Session {
       for (;;) {
         const message = await this.link.readTransport()
         if (typeof message.id === 'number') {
+          // The command's answer comes after all of its output: none may follow.
+          if (message.id === this.outputRun) {
+            this.outputRun = null
+            this.link.takeOutput(null)
+          }
           const waiter = this.waiting.get(message.id)
           this.waiting.delete(message.id)
           if (!waiter) continue
@@ -291,7 +311,8 @@ export class Link {
     this.transport.send(encodeBody('transport', this.send_.encrypt(jsonBytes(value))))
   }
 
-  takeOutput(sink: OutputSink): void {
+  /** Takes output frames (a `cli.run` with `raw: true` runs), or, with null, refuses them again. */
+  takeOutput(sink: OutputSink | null): void {
     this.output = sink
   }
 

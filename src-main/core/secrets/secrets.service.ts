@@ -40,13 +40,13 @@ export interface SecretsServiceOptions {
   activity?: ActivityService
 }
 
-/** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
 /** See SecretsService.revision; `db` is only compared, never used. */
 export interface SecretsRevision {
   db: object
   writes: number
 }
 
+/** A list request after defaults: `limit` is unbounded here (the IPC contract bounds it; the CLI lists all). */
 export interface SecretQuery {
   search?: string
   tag?: string

@@ -311,7 +311,9 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(await run(true)).toEqual({ status: 0 })
     expect(events).toEqual([])
     // Each frame as full as the Noise limit allows, but the last.
-    expect(frames.map((frame) => frame.bytes.length)).toEqual([...Array.from({ length: Math.floor(inEvents.length / 65_518) }, () => 65_518), inEvents.length % 65_518])
+    const full = Math.floor(inEvents.length / 65_518)
+    expect(full).toBeGreaterThan(1)
+    expect(frames.map((frame) => frame.bytes.length)).toEqual([...Array.from({ length: full }, () => 65_518), ...(inEvents.length % 65_518 ? [inEvents.length % 65_518] : [])])
     expect(frames.every((frame) => frame.fd === 1)).toBe(true)
     expect(Buffer.concat(frames.map((frame) => frame.bytes)).equals(inEvents)).toBe(true)
     // Standard error too, in order with the answer.
@@ -322,10 +324,18 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     session.close()
 
     // A terminal that takes no output frames refuses them: PROTOCOL_ERROR, and the connection closes.
-    const { session: unready } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
-    await expect(unready.request('cli.run', { argv: ['secret', 'list'], cwd: '/', raw: true })).rejects.toMatchObject({ code: 'PROTOCOL_ERROR', message: 'The agent sent command output that was not asked for.' })
-    expect(unready.closed).toBe(true)
+    const unready = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim, undefined, true, {
+      op: 'cli.run',
+      args: { argv: ['secret', 'list'], cwd: '/', raw: true },
+      onEvent: () => undefined,
+    })
+    await expect(unready.answer).rejects.toMatchObject({ code: 'PROTOCOL_ERROR', message: 'The agent sent command output that was not asked for.' })
+    expect(unready.session.closed).toBe(true)
     expect(asked.size).toBe(1)
+    // The session API does not send such a command without somewhere for its output to go.
+    const { session: plain } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
+    await expect(plain.request('cli.run', { argv: ['secret', 'list'], cwd: '/', raw: true })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    plain.close()
   })
 
   it('agent:answer-terminal takes a question id and a yes or no, nothing else', async () => {

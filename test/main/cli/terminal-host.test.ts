@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { listing } from '../../../src-main/cli/listings'
-import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import { cliTerminalHost, listingsOf } from '../../../src-main/cli/terminal-host'
 import type { TerminalHost } from '../../../src-main/core/agent/terminals'
-import type { Services } from '../../../src-main/core/services'
+import { createServices, type Services } from '../../../src-main/core/services'
+import { MemoryKeyStore } from '../../fakes/memory.key-store'
 import { eventually } from '../../support/agent'
-import { PASSWORD, unlockedServices } from '../../support/vault'
+import { FAST_KDF, PASSWORD, unlockedServices } from '../../support/vault'
 
 /** `keyhold ARGV` run by `host` as for a terminal `columns` wide (none: a pipe); its status and standard output. */
 async function ran(host: TerminalHost, argv: string[], columns?: number): Promise<{ status: number; stdout: string }> {
@@ -23,10 +24,11 @@ async function ran(host: TerminalHost, argv: string[], columns?: number): Promis
 
 describe("the agent's terminal host", () => {
   let services: Services
+  let path: string
   let cleanup: () => void
 
   beforeAll(async () => {
-    ;({ services, cleanup } = await unlockedServices())
+    ;({ services, path, cleanup } = await unlockedServices())
   })
   afterAll(() => cleanup())
 
@@ -43,7 +45,7 @@ describe("the agent's terminal host", () => {
     list.mockRestore()
   })
 
-  it('prints the whole list from what it printed last while no secret changed; any change, a reload or a lock makes it read again', async () => {
+  it('prints the whole list from what it printed last while no secret changed; any change, a reload or a lock makes it read again; a lock wipes it', async () => {
     const host = cliTerminalHost(services, async () => true)
     await services.secrets.add({ name: 'Stripe prod', url: 'https://api.stripe.com', clientId: 'cid', identifier: 'stripe' })
     const fresh = (json = false, width?: number) => listing(services, {}, json, width)
@@ -77,21 +79,37 @@ describe("the agent's terminal host", () => {
       expect(renamed.stdout).toContain('Stripe renamed')
       expect(renamed.stdout).not.toContain('Stripe prod')
 
-      // A change made by a terminal's command: once it answered, the kept forms (this table and JSON) are made again.
-      // (The JSON form, stale since the edit, was made again after the list above: let that end first.)
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      // A change made by a terminal's command: once terminals were quiet for a while, the kept
+      // forms (this table, and JSON, stale since the edit) are made again, the one used last last.
+      const listings = listingsOf(services)
       const before = reads.mock.calls.length
       expect((await ran(host, ['secret', 'add', '--name', 'GitHub', '--url', 'https://api.github.com', '--client-id', 'gh'])).status).toBe(0)
-      await eventually(() => reads.mock.calls.length === before + 2, 5_000)
+      expect(listings.busy).toBe(true)
+      expect(reads.mock.calls.length).toBe(before)
+      await eventually(() => !listings.busy, 5_000)
+      expect(reads.mock.calls.length).toBe(before + 2)
       const added = await list(['secret', 'list'])
       expect(added).toEqual({ stdout: expect.stringContaining('GitHub'), reads: 0 })
       expect(added.stdout).toBe(await fresh())
+      expect(await list(['--json', 'secret', 'list'])).toEqual({ stdout: await fresh(true), reads: 0 })
 
-      // Locking drops them.
+      // Another process saved the file, and the agent took it in: read again.
+      const other = createServices({ vaultPath: path, keyStore: new MemoryKeyStore(), kdf: FAST_KDF })
+      await other.vault.unlock({ password: PASSWORD })
+      await other.secrets.add({ name: 'Twilio', url: 'https://api.twilio.com', clientId: 'tw' })
+      await other.vault.settle()
+      other.vault.lock()
+      expect(await services.vault.vault().refresh()).toBe(true)
+      const reloaded = await list(['secret', 'list'])
+      expect(reloaded).toEqual({ stdout: expect.stringContaining('Twilio'), reads: 1 })
+
+      // Locking wipes and drops them.
+      expect(listings.keptBytes).toBeGreaterThan(0)
       services.vault.lock()
+      expect(listings.keptBytes).toBe(0)
       await services.vault.locked()
       await services.vault.unlock({ password: PASSWORD })
-      expect(await list(['secret', 'list'])).toEqual({ stdout: added.stdout, reads: 1 })
+      expect(await list(['secret', 'list'])).toEqual({ stdout: reloaded.stdout, reads: 1 })
     } finally {
       reads.mockRestore()
     }
