@@ -56,6 +56,19 @@ export function decodeBody(body: Uint8Array): Frame {
   return { kind, data: body.subarray(1) }
 }
 
+/**
+ * What comes before a frame's data on a byte stream: u32be(length of the body) || kind. With the
+ * data after it, the same bytes as withLengthPrefix(encodeBody(kind, data)), without copying the data.
+ */
+export function streamHead(kind: FrameKind, dataLength: number): Uint8Array {
+  checkBodyLength(1 + dataLength)
+  if (kind === 'clear' && 1 + dataLength > MAX_CLEAR_BODY) throw new FrameError('A CLEAR frame is larger than 1,024 bytes.')
+  const head = new Uint8Array(5)
+  new DataView(head.buffer).setUint32(0, 1 + dataLength, false)
+  head[4] = FRAME_KIND[kind]
+  return head
+}
+
 /** A body with its stream prefix: u32be(length) || body. */
 export function withLengthPrefix(body: Uint8Array): Uint8Array {
   checkBodyLength(body.length)

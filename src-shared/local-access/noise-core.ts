@@ -108,6 +108,11 @@ export interface X25519 {
 export interface NoiseSymmetric {
   /** The ciphertext with its 16-byte tag. */
   seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array
+  /**
+   * Optional, for a streaming cipher: seal() of the parts' concatenation, as the ciphertext of
+   * each part and the tag last, with no copy of the whole (a terminal's output frames).
+   */
+  sealParts?(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[]
   /** The plaintext; throws when the tag does not verify. */
   open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array
   sha256(data: Uint8Array): Uint8Array
@@ -212,6 +217,21 @@ export class CipherState {
     const ciphertext = symmetric().seal(key, this.#nonceBytes(), ad, plaintext)
     this.#nonce++
     return ciphertext
+  }
+
+  /**
+   * encrypt() of the parts' concatenation, as pieces whose concatenation is that message (one
+   * piece where the installed cipher cannot stream): a large frame is not copied to be sealed.
+   */
+  encryptParts(parts: readonly Uint8Array[]): Uint8Array[] {
+    const length = parts.reduce((sum, part) => sum + part.length, 0)
+    const { sealParts } = symmetric()
+    if (!sealParts) return [this.encrypt(concat(...parts))]
+    const key = this.#use()
+    if (length > MAX_TRANSPORT_PLAINTEXT) throw new NoiseError('The message is longer than a Noise message may be.')
+    const pieces = sealParts(key, this.#nonceBytes(), EMPTY, parts)
+    this.#nonce++
+    return pieces
   }
 
   decrypt(ciphertext: Uint8Array, ad: Uint8Array = EMPTY): Uint8Array {

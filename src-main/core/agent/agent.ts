@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { KeyholdError } from '../../../src-shared/errors'
-import { encodeBody, FrameError, FrameReader, jsonBytes, toBase64Url, withLengthPrefix } from '../../../src-shared/local-access/frames'
+import { encodeBody, FrameError, FrameReader, jsonBytes, toBase64Url, streamHead, withLengthPrefix } from '../../../src-shared/local-access/frames'
 import type { Clock } from '../ports'
 import { Vault } from '../vault/vault'
 import { LOCAL, type AgentContext, type AgentServices, type ConnectionOrigin } from './agent-context'
@@ -267,6 +267,16 @@ export class LocalAgent {
           if (socket.destroyed) return
           socket.write(withLengthPrefix(body))
           // A peer that stops reading would make the agent hold every answer: it is dropped.
+          if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
+        },
+        sendPieces: (kind, pieces) => {
+          if (socket.destroyed) return
+          const head = streamHead(kind, pieces.reduce((sum, piece) => sum + piece.length, 0))
+          // One write of them all (writev), each piece as it is.
+          socket.cork()
+          socket.write(head)
+          for (const piece of pieces) socket.write(piece)
+          socket.uncork()
           if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
         },
         buffered: () => socket.writableLength,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { checkPhrase } from '../../../src-shared/local-access/check-phrase'
-import { decodeBody, encodeBody, FrameError, jsonBytes, OUTPUT_STREAM, parseJsonObject } from '../../../src-shared/local-access/frames'
+import { decodeBody, encodeBody, FrameError, jsonBytes, OUTPUT_STREAM, parseJsonObject, type FrameKind } from '../../../src-shared/local-access/frames'
 import {
   authSchema,
   OPS,
@@ -28,6 +28,8 @@ import { internal, runOp, serialize } from './requests'
 export interface FrameLink {
   send(body: Uint8Array): void
   close(): void
+  /** Optional, on a byte stream: a frame of `kind` whose data is the pieces' concatenation, sent without joining them. */
+  sendPieces?(kind: FrameKind, pieces: readonly Uint8Array[]): void
   /** Bytes sent and not yet taken by the peer, and a wait until they are (a terminal's output is paced by them). */
   buffered?(): number
   drained?(): Promise<void>
@@ -45,6 +47,9 @@ type State =
   | { s: 'terminal-wait'; abort: AbortController }
   | { s: 'open'; caller: Caller }
   | { s: 'closed' }
+
+const STDOUT = Uint8Array.of(OUTPUT_STREAM.stdout)
+const STDERR = Uint8Array.of(OUTPUT_STREAM.stderr)
 
 const MAX_OUTSTANDING = 8
 /** A terminal's output waits while more than this is unread by it (well under the 1 MiB that closes a connection). */
@@ -481,11 +486,12 @@ export class Connection {
   /** A terminal command's output frame (docs/terminal-sessions.md §4): the stream's byte, then the bytes. */
   private sendOutput(fd: 1 | 2, data: Uint8Array): void {
     if (this.state.s !== 'open' || !this.send) return
-    const plaintext = new Uint8Array(1 + data.length)
-    plaintext[0] = fd === 2 ? OUTPUT_STREAM.stderr : OUTPUT_STREAM.stdout
-    plaintext.set(data, 1)
     try {
-      this.sendBody(encodeBody('transport', this.send.encrypt(plaintext)))
+      // Sealed and sent in pieces where the cipher and the transport can: 20 MB of output is not
+      // copied five times over (the agent's collector would pay for every copy).
+      const pieces = this.send.encryptParts([fd === 2 ? STDERR : STDOUT, data])
+      if (this.link.sendPieces) this.link.sendPieces('transport', pieces)
+      else this.sendBody(encodeBody('transport', pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)))
     } catch {
       this.finish()
     }

@@ -16,6 +16,14 @@ export const NODE_SYMMETRIC: NoiseSymmetric = {
     const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
     return new Uint8Array(body.buffer, body.byteOffset, body.length)
   },
+  sealParts(key, nonce, ad, parts) {
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
+    cipher.setAAD(ad, { plaintextLength: parts.reduce((sum, part) => sum + part.length, 0) })
+    const pieces: Uint8Array[] = parts.map((part) => cipher.update(part))
+    cipher.final()
+    pieces.push(cipher.getAuthTag())
+    return pieces
+  },
   open(key, nonce, ad, ciphertext) {
     if (ciphertext.length < TAG) throw new Error('The message is shorter than its tag.')
     const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
