@@ -4,16 +4,15 @@ import { KeyholdError } from '../../src-shared/errors'
 import { SECRET_LIMITS, secretClientSecret, secretEditInput, secretInput, secretListInput } from '../../src-shared/ipc/secrets.contract'
 import { CLIPBOARD_CLEAR_MAX_SECONDS } from '../../src-shared/types/settings'
 import { HTTP_METHODS, type SecretDetail, type SecretSummary } from '../../src-shared/types/secrets'
-import { fold } from '../../src-shared/fold'
 import type { Session } from '../../src-shared/local-access/client'
 import { UUID } from '../../src-shared/text'
 import { ClipboardGuard } from '../core/clipboard-guard'
-import { SHORT_ID_MIN } from '../core/secrets/secrets.refs'
+import { lookupAmong, mayStartAnId, resolveRef, shortIdLengthAmong } from '../core/secrets/secrets.refs'
 import { appKeyOf, throughAgent } from './agent.commands'
 import { collect, type CliContext } from './context'
 import { oneLine, parse, type OptionNames } from './helpers'
 import { UsageError } from './io'
-import { camel, checkField, describe, FIELD_NAMES, FIELDS, getText, idLengthOf, listText, secretJson, summaryJson } from './secrets.format'
+import { camel, checkField, describe, FIELD_NAMES, FIELDS, getText, listText, secretJson, summaryJson } from './secrets.format'
 import { listing } from './listings'
 import { registerSecretTransferCommands } from './secrets.transfer.commands'
 import { clearIfHolds, findClipboardTool, handOffClear, SystemClipboard } from './system-clipboard'
@@ -131,22 +130,17 @@ async function getThroughAgent(ctx: CliContext, ref: string, field: string | und
  * Identifier, an exact name, or the start of an id (an id itself is asked for directly).
  */
 async function byRef(session: Session, ref: string): Promise<SecretSummary> {
-  const wanted = fold(ref)
-  const { items } = await listAll(session, ref)
-  const found =
-    items.find((item) => item.identifier !== null && fold(item.identifier) === wanted) ??
-    only(ref, 'are named', items.filter((item) => item.name === ref)) ??
-    (ref.length >= SHORT_ID_MIN && /^[0-9a-f-]+$/.test(ref) ? only(ref, 'have an id starting with', (await listAll(session)).items.filter((item) => item.id.startsWith(ref))) : undefined)
-  if (!found)
-    throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')
-  return found
-}
-
-/** The one of `items`, undefined for none, CONFLICT naming them for more (as the vault's `resolve` says it). */
-function only(ref: string, how: string, items: SecretSummary[]): SecretSummary | undefined {
-  if (items.length <= 1) return items[0]
-  const listed = items.slice(0, 10).map((s) => (s.identifier === null ? s.id : `${s.id} (Identifier ${s.identifier})`))
-  throw new KeyholdError('CONFLICT', `${items.length} API secrets ${how} "${oneLine(ref).slice(0, 120)}": ${listed.join(', ')}. Give the id or the Identifier of the one you mean.`)
+  // A search for the REF finds any secret it names by Identifier or name; the start of an id needs them all.
+  const { items: named } = await listAll(session, ref)
+  const all = mayStartAnId(ref) ? (await listAll(session)).items : named
+  try {
+    const id = resolveRef(ref, lookupAmong(named, all))
+    return all.find((item) => item.id === id) ?? named.find((item) => item.id === id)!
+  } catch (error) {
+    if (error instanceof KeyholdError && error.code === 'NOT_FOUND')
+      throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')
+    throw error
+  }
 }
 
 /** `--field` of `secret copy`: the Client ID or the client secret. */
@@ -199,7 +193,8 @@ Examples:
       const { search, tag } = parse(secretListInput.pick({ search: true, tag: true }), { search: opts.search, tag: opts.tag }, FIELD_OPTIONS)
       if (appKeyOf(ctx) || ctx.options.pairing) {
         const { items, total } = await throughAgent(ctx, (session) => listAll(session, search, tag))
-        return ctx.write(listText(items, total, ctx.json, () => idLengthOf(items.map((item) => item.id)), ctx.width))
+        const shown = () => items.filter((item) => item.identifier === null).map((item) => item.id)
+        return ctx.write(listText(items, total, ctx.json, () => shortIdLengthAmong(items.map((item) => item.id), shown()), ctx.width))
       }
       const services = await ctx.unlocked()
       // In the agent, the whole list is printed from what it printed last while that is current.

@@ -1,6 +1,5 @@
 import { KeyholdError } from '../../src-shared/errors'
 import type { SecretDetail, SecretSummary } from '../../src-shared/types/secrets'
-import { SHORT_ID_MIN } from '../core/secrets/secrets.refs'
 import { columns, oneLine, printed, when } from './helpers'
 
 /**
@@ -140,8 +139,3 @@ export function getText(detail: SecretDetail, field: string | undefined, json: b
   return printed(true, () => secretJson(detail, clientSecret()), () => '')
 }
 
-/** How much of an id tells `ids` apart: at least SHORT_ID_MIN characters (the vault's shortIdLength, over what is listed). */
-export function idLengthOf(ids: readonly string[]): number {
-  for (let length = SHORT_ID_MIN; length < 36; length++) if (new Set(ids.map((id) => id.slice(0, length))).size === ids.length) return length
-  return 36
-}

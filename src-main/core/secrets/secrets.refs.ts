@@ -40,9 +40,34 @@ export function resolveRef(ref: string, lookup: SecretLookup): SecretId {
   const id =
     lookup.idByIdentifierKey(fold(ref)) ??
     onlyOne(ref, 'are named', lookup.byName(ref)) ??
-    (ref.length >= SHORT_ID_MIN && /^[0-9a-f-]+$/.test(ref) ? onlyOne(ref, 'have an id starting with', lookup.byIdPrefix(ref, LISTED + 1)) : undefined)
+    (mayStartAnId(ref) ? onlyOne(ref, 'have an id starting with', lookup.byIdPrefix(ref, LISTED + 1)) : undefined)
   if (id === undefined) throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name in this vault. List them with `keyhold secret list`.')
   return id
+}
+
+/** Whether `ref` may be the start of an id, as resolveRef looks for one (at least SHORT_ID_MIN characters of lower-case hex and "-"). */
+export const mayStartAnId = (ref: string): boolean => ref.length >= SHORT_ID_MIN && /^[0-9a-f-]+$/.test(ref)
+
+/**
+ * resolveRef's lookups over secrets in memory (an application key's, as the agent lists them):
+ * `named` holds at least every secret the REF could name by Identifier or name, `all` every
+ * secret when the REF may start an id.
+ */
+export function lookupAmong(named: readonly SecretHandleOf[], all: readonly SecretHandleOf[] = named): SecretLookup {
+  const inIdOrder = (found: readonly SecretHandleOf[]) => found.map(({ id, identifier }) => ({ id, identifier })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return {
+    hasId: (id) => all.some((item) => item.id === id),
+    idByIdentifierKey: (key) => named.find((item) => item.identifier !== null && fold(item.identifier) === key)?.id,
+    byName: (name) => inIdOrder(named.filter((item) => item.name === name)),
+    byIdPrefix: (prefix, limit) => inIdOrder(all.filter((item) => item.id.startsWith(prefix))).slice(0, limit),
+  }
+}
+
+/** What lookupAmong needs of a secret. */
+interface SecretHandleOf {
+  id: SecretId
+  identifier: string | null
+  name: string
 }
 
 /** The id of the one secret in `found`, undefined for none; CONFLICT, naming them, for more. */
