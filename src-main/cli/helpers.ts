@@ -157,13 +157,14 @@ const CHUNK_CHARS = 1 << 18
  * its order, each down to its floor before the next, until the table fits; their longer cells
  * end in "…", as gh and kubectl print tables on a terminal.
  */
-export function columns(table: readonly (readonly string[])[] | RowSource, fit?: Fit): string {
+export function columns(table: readonly (readonly string[])[] | RowSource, fit?: Fit, measured?: readonly number[]): string {
   const source: RowSource = 'row' in table ? table : { count: table.length, row: (r) => table[r]! }
   // Loops, not map and spread: a list of 100,000 secrets is 700,000 cells.
   const headings = source.row(0)
   const count = headings.length
-  const widths = new Array<number>(count).fill(0)
-  for (let r = 0; r < source.count; r++) {
+  // Each column's widest cell, unless the caller measured them (then each row is made once).
+  const widths = measured ? [...measured] : new Array<number>(count).fill(0)
+  for (let r = 0; r < source.count && !measured; r++) {
     const row = source.row(r)
     for (let i = 0; i < count; i++) widths[i] = Math.max(widths[i]!, row[i]!.length)
   }

@@ -146,7 +146,7 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
         for (let r = 0; r < rows.count; r++) if (rows.unidentified(r)) shown.push(rows.id(r))
         return shortIdLengthAmong(shown.length > 0 ? Array.from({ length: rows.count }, (_, r) => rows.id(r)) : [], shown)
       }
-      const output = listText({ count: rows.count, at: (r) => rows.at(r) }, rows.count, json, idLength, terminalWidth(io.stdout))
+      const output = listText({ count: rows.count, at: (r) => rows.at(r), textAt: (r, starts) => rows.textAt(r, starts) }, rows.count, json, idLength, terminalWidth(io.stdout))
       return { output, unlockedAt, revealed: null }
     }
     if (command.name === 'list') {

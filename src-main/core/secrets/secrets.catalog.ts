@@ -48,6 +48,10 @@ const ID = 0
 const NAME = 1
 const IDENTIFIER = 4
 const IDENTIFIER_KEY = 5
+/** The fields the list's table shows, by place in a record (CatalogRows.textAt); `none` marks SQL NULL. */
+export const ROW_FIELD = { id: ID, name: NAME, url: 2, clientId: 3, identifier: IDENTIFIER, method: 6, tags: 7, updatedAt: 10, none: NONE } as const
+/** Fields in a `rows` record. */
+export const ROW_FIELDS = COLUMNS
 
 /** A secret as the catalog lists it: its summary and its folded Identifier (how `resolve` finds it). */
 export interface CatalogRow extends SecretSummary {
@@ -153,6 +157,24 @@ export class CatalogRows {
       createdAt: createdAt!,
       updatedAt: updatedAt!,
     }
+  }
+
+  /**
+   * Row `r`'s record as one text, and where each field starts in it (`starts`, ROW_FIELDS + 1
+   * entries: field i is text.slice(starts[i], starts[i + 1] - 1)): the list's table measures its
+   * columns on this (secrets.format.ts) without parsing every row twice.
+   */
+  textAt(r: number, starts: Int32Array): string {
+    const text = this.block.toString('utf8', this.starts[r]!, this.starts[r + 1]! - 1)
+    starts[0] = 0
+    let at = -1
+    for (let i = 1; i < COLUMNS; i++) {
+      at = text.indexOf(FIELD_END, at + 1)
+      if (at === -1) throw new Error('catalog rows are misaligned')
+      starts[i] = at + 1
+    }
+    starts[COLUMNS] = text.length + 1
+    return text
   }
 
   /** Row `r`'s id, a string of its own (a slice of its record would keep the record's text alive). */

@@ -5,6 +5,7 @@ import { createServices, type Services } from '../../../src-main/core/services'
 import { CatalogRows, matchRows, parseRows, privateFieldsAt, type CatalogRow } from '../../../src-main/core/secrets/secrets.catalog'
 import * as repo from '../../../src-main/core/secrets/secrets.repo'
 import { resolveRef } from '../../../src-main/core/secrets/secrets.refs'
+import { secretTable } from '../../../src-main/cli/secrets.format'
 import type { SecretId } from '../../../src-shared/types/secrets'
 import { openCatalogFile, sealCatalog, tagsOf, type CatalogBlockName } from '../../../src-main/core/vault/catalog'
 import { open, sealWithNonce } from '../../../src-main/core/vault/crypto'
@@ -118,6 +119,30 @@ describe('the API secrets catalog (format 1.3)', () => {
     }
     expect(rows.some((row) => row.identifier === null) && rows.some((row) => row.identifier !== null)).toBe(true)
     expect(new CatalogRows(Buffer.alloc(0)).count).toBe(0)
+  })
+
+  it("prints the list's table measured on the rows' texts exactly as measured on its cells: names that are not one line, wide characters, no Identifier or method, escaped tags", async () => {
+    await addVaried(30)
+    await ctx.services.secrets.addMany([
+      secretOf({ name: 'Two  spaces  here', identifier: undefined, method: undefined, tags: [] }),
+      secretOf({ name: 'No\u00a0break\u00a0\u00a0run', identifier: 'a-rather-long-identifier-for-the-ref-column' }),
+      secretOf({ name: '🔑🔑 keys', identifier: undefined, tags: ['x', 'a "quoted", tag', 'back\\slash'] }),
+      secretOf({ name: 'Z'.repeat(120), url: `https://example.com/${'p'.repeat(300)}`, identifier: undefined }),
+    ])
+    const { blocks } = await expectCatalogMatches(ctx.services, ctx.path)
+    const rows = new CatalogRows(blocks.rows!)
+    // All the rows, then each alone (so that each row's own widths decide its table).
+    const sets = [Array.from({ length: rows.count }, (_, r) => r), ...Array.from({ length: rows.count }, (_, r) => [r])]
+    for (const set of sets) {
+      const cellsOnly = { count: set.length, at: (i: number) => rows.at(set[i]!) }
+      const measured = { ...cellsOnly, textAt: (i: number, starts: Int32Array) => rows.textAt(set[i]!, starts) }
+      for (const idLength of [8, 13, 36])
+        for (const width of [undefined, 40, 90, 400]) {
+          const table = secretTable(measured, set.length, idLength, width)
+          expect(table, `rows ${set.length === 1 ? set[0] : 'all'}, idLength ${idLength}, width ${width}`).toBe(secretTable(cellsOnly, set.length, idLength, width))
+          if (set.length > 1 && width === undefined) expect(table).toContain('\nTwo spaces here ')
+        }
+    }
   })
 
   it("finds a REF in the rows' bytes as the service finds it in SQL: id, Identifier, exact name, start of an id, conflicts", async () => {
