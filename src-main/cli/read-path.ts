@@ -138,8 +138,8 @@ async function serve(line: ReadLine, catalog: CatalogFile, input: RecordedInput,
   try {
     blocks = await catalog.readBlocks(dataKey, names)
     if (command.name === 'list' && !blocks.search) {
-      // Every secret: each row parsed when the table asks for it (twice: widths, then its line),
-      // none kept, so the collector has little to copy.
+      // Every secret: the widths measured on the records' texts, then each row parsed for its
+      // line, none kept, so the collector has little to copy.
       const rows = new CatalogRows(blocks.rows!)
       const idLength = () => {
         const shown: SecretId[] = []
