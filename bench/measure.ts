@@ -119,6 +119,8 @@ async function measure(size: number) {
     void secrets.edit({ id: items[0]!.id, notes: `benchmark before lock ${Date.now()}` })
     await vault.settle()
     vault.lock()
+    // Until the lock's last save has built the catalog and is durable (lock() itself returns at once).
+    await vault.locked()
   })
   // A password change costs the same: the current password checked, a new slot derived, a full save.
   await vault.unlockWithDevice()

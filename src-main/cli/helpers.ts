@@ -140,8 +140,8 @@ const MIN_CUT_WIDTH = 6
 
 /**
  * A table's rows given one at a time, as often as asked: `columns` reads each twice (for the
- * widths, then for its line) and keeps none, so a list of 100,000 secrets parsed on demand
- * leaves nothing alive for the collector to copy (read-path.ts).
+ * widths, unless the caller measured them, then for its line) and keeps none, so a list of
+ * 100,000 secrets parsed on demand leaves nothing alive for the collector to copy (read-path.ts).
  */
 export interface RowSource {
   count: number

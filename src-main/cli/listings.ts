@@ -43,6 +43,8 @@ export const REFRESH_QUIET_MS = 1_000
  */
 export class Listings {
   private kept: Kept[] = []
+  /** Forms dropped while unlocked (replaced, or over the bounds): wiped at the lock too. */
+  private retired = new Set<Buffer>()
   private refreshing = false
   private timer: ReturnType<typeof setTimeout> | undefined
 
@@ -51,20 +53,24 @@ export class Listings {
       clearTimeout(this.timer)
       this.timer = undefined
       for (const entry of this.kept) entry.bytes.fill(0)
+      for (const bytes of this.retired) bytes.fill(0)
       this.kept = []
+      this.retired.clear()
     })
   }
 
-  /** Bytes kept now (tests: nothing once locked). */
+  /** Bytes kept now, and dropped but not yet wiped (tests: nothing once locked). */
   get keptBytes(): number {
-    return this.kept.reduce((sum, entry) => sum + entry.bytes.length, 0)
+    return this.kept.reduce((sum, entry) => sum + entry.bytes.length, 0) + [...this.retired].reduce((sum, bytes) => sum + bytes.length, 0)
   }
 
   /**
    * The whole list in `form`: what is kept while current, else read, formatted and kept. Not a
-   * copy (20 MB at 100,000 secrets, whose every copy the collector would count): a lock, which
-   * wipes it, first ends every terminal's command (agent.ts `locked`, in the same turn), so no
-   * more of it is sent once it is wiped.
+   * copy (20 MB at 100,000 secrets, whose every copy the collector would count): the lock that
+   * wipes it also ends every terminal's connection, in the same turn (agent.ts `locked`, a lock
+   * listener as this one), and a command's output is sealed a frame at a time after an await
+   * (requests.ts), so nothing of it is sealed once it is wiped: the terminal gets a part of the
+   * list, never zeros.
    */
   async list(form: ListForm): Promise<Uint8Array> {
     const kept = this.kept.find((entry) => same(entry.form, form))
@@ -114,14 +120,16 @@ export class Listings {
     // The revision before the read: a write meanwhile leaves what is kept stale, never wrong.
     const revision: SecretsRevision = this.services.secrets.revision()
     const bytes = Buffer.from(await listing(this.services, {}, form.json, form.width))
-    // A form dropped here is not wiped: it may be being sent.
     const others = this.kept.filter((entry) => !same(entry.form, form))
-    if (bytes.length > MAX_BYTES || !this.services.vault.isUnlocked) this.kept = others
-    else {
+    let kept = others
+    if (bytes.length <= MAX_BYTES && this.services.vault.isUnlocked) {
       // The forms used longest ago go first.
       let total = 0
-      this.kept = [{ form, db: new WeakRef(revision.db), writes: revision.writes, bytes }, ...others].filter((entry, i) => i < MAX_FORMS && (total += entry.bytes.length) <= MAX_BYTES)
+      kept = [{ form, db: new WeakRef(revision.db), writes: revision.writes, bytes }, ...others].filter((entry, i) => i < MAX_FORMS && (total += entry.bytes.length) <= MAX_BYTES)
     }
+    // A form dropped now is wiped at the lock, not now: it may be being sent.
+    for (const entry of this.kept) if (!kept.includes(entry)) this.retired.add(entry.bytes)
+    this.kept = kept
     return bytes
   }
 }

@@ -130,12 +130,21 @@ async function getThroughAgent(ctx: CliContext, ref: string, field: string | und
  * Identifier, an exact name, or the start of an id (an id itself is asked for directly).
  */
 async function byRef(session: Session, ref: string): Promise<SecretSummary> {
-  // A search for the REF finds any secret it names by Identifier or name; the start of an id needs them all.
+  // A search for the REF finds any secret it names by Identifier or name; only the start of an
+  // id needs them all, fetched when nothing else matched (each page is a request).
   const { items: named } = await listAll(session, ref)
-  const all = mayStartAnId(ref) ? (await listAll(session)).items : named
-  try {
+  // `all`: the secrets an id's start is looked for among (none, until the Identifiers and names are ruled out).
+  const resolve = (all: readonly SecretSummary[]) => {
     const id = resolveRef(ref, lookupAmong(named, all))
     return all.find((item) => item.id === id) ?? named.find((item) => item.id === id)!
+  }
+  try {
+    try {
+      return resolve([])
+    } catch (error) {
+      if (!(error instanceof KeyholdError && error.code === 'NOT_FOUND' && mayStartAnId(ref))) throw error
+      return resolve((await listAll(session)).items)
+    }
   } catch (error) {
     if (error instanceof KeyholdError && error.code === 'NOT_FOUND')
       throw new KeyholdError('NOT_FOUND', 'There is no API secret with that id, Identifier or name that this key may read. List them with `keyhold --app-key KEY --token-stdin secret list`.')

@@ -95,20 +95,27 @@ function measuredWidths(rows: { count: number; textAt(r: number, starts: Int32Ar
   const widths = TABLE_HEADINGS.map((heading) => heading.length)
   const starts = new Int32Array(ROW_FIELDS + 1)
   const tagWidths = new Map<string, number>()
+  const length = (field: number) => starts[field + 1]! - 1 - starts[field]!
+  const isNone = (text: string, field: number) => length(field) === 1 && text[starts[field]!] === ROW_FIELD.none
+  const field = (text: string, field: number) => text.slice(starts[field]!, starts[field + 1]! - 1)
+  const row = new Array<number>(widths.length)
   for (let r = 0; r < rows.count; r++) {
     const text = rows.textAt(r, starts)
-    const length = (field: number) => starts[field + 1]! - 1 - starts[field]!
-    const isNone = (field: number) => length(field) === 1 && text[starts[field]!] === ROW_FIELD.none
-    const field = (field: number) => text.slice(starts[field]!, starts[field + 1]! - 1)
-    const name = oneLine(field(ROW_FIELD.name)).length
-    const ref = isNone(ROW_FIELD.identifier) ? Math.min(idLength, length(ROW_FIELD.id)) : length(ROW_FIELD.identifier)
-    const method = isNone(ROW_FIELD.method) ? 1 : length(ROW_FIELD.method)
-    const tagsJson = field(ROW_FIELD.tags)
+    row[0] = oneLine(field(text, ROW_FIELD.name)).length
+    row[1] = isNone(text, ROW_FIELD.identifier) ? Math.min(idLength, length(ROW_FIELD.id)) : length(ROW_FIELD.identifier)
+    row[2] = isNone(text, ROW_FIELD.method) ? 1 : length(ROW_FIELD.method)
+    row[3] = length(ROW_FIELD.url)
+    row[4] = length(ROW_FIELD.clientId)
+    const tagsJson = field(text, ROW_FIELD.tags)
     let tags = tagWidths.get(tagsJson)
-    if (tags === undefined) tagWidths.set(tagsJson, (tags = ((JSON.parse(tagsJson) as string[]).join(', ') || '-').length))
+    if (tags === undefined) {
+      tags = ((JSON.parse(tagsJson) as string[]).join(', ') || '-').length
+      // Bounded, as CatalogRows' tag sets: a key keeps its record's text alive.
+      if (tagWidths.size < 10_000) tagWidths.set(tagsJson, tags)
+    }
+    row[5] = tags
     // when(): the first 16 characters of the time, and " UTC".
-    const updated = Math.min(16, length(ROW_FIELD.updatedAt)) + 4
-    const row = [name, ref, method, length(ROW_FIELD.url), length(ROW_FIELD.clientId), tags, updated]
+    row[6] = Math.min(16, length(ROW_FIELD.updatedAt)) + 4
     for (let i = 0; i < row.length; i++) if (row[i]! > widths[i]!) widths[i] = row[i]!
   }
   return widths

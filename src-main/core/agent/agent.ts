@@ -274,9 +274,12 @@ export class LocalAgent {
           const head = streamHead(kind, pieces.reduce((sum, piece) => sum + piece.length, 0))
           // One write of them all (writev), each piece as it is.
           socket.cork()
-          socket.write(head)
-          for (const piece of pieces) socket.write(piece)
-          socket.uncork()
+          try {
+            socket.write(head)
+            for (const piece of pieces) socket.write(piece)
+          } finally {
+            socket.uncork()
+          }
           if (socket.writableLength > MAX_UNREAD_BYTES) socket.destroy()
         },
         buffered: () => socket.writableLength,

@@ -20,7 +20,8 @@ export const NODE_SYMMETRIC: NoiseSymmetric = {
     const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
     cipher.setAAD(ad, { plaintextLength: parts.reduce((sum, part) => sum + part.length, 0) })
     const pieces: Uint8Array[] = parts.map((part) => cipher.update(part))
-    cipher.final()
+    const last = cipher.final()
+    if (last.length > 0) pieces.push(last)
     pieces.push(cipher.getAuthTag())
     return pieces
   },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { cliTerminalHost } from '../../../src-main/cli/terminal-host'
+import { cliTerminalHost, listingsOf } from '../../../src-main/cli/terminal-host'
 import { agentEndpoint } from '../../../src-main/core/agent/agent-paths'
 import { connectSocket } from '../../../src-main/core/agent/socket-transport'
 import { ApprovalQueue, TERMINAL_ANSWER_MS } from '../../../src-main/core/agent/approvals'
@@ -322,6 +322,33 @@ describe('the app serves terminals, asking the person first (docs/terminal-sessi
     expect(frames.map((frame) => frame.fd)).toEqual([2])
     expect(frames.map((frame) => frame.bytes.toString()).join('')).toMatch(/^keyhold: NOT_FOUND: /)
     session.close()
+
+    // A lock while a list is being sent (the agent's kept list, which the lock wipes): the terminal
+    // gets part of the list, never a wiped byte, and is told the vault locked.
+    await services.secrets.addMany(Array.from({ length: 2_000 }, (_, i) => ({ name: `Bulk ${i} ${'b'.repeat(60)}`, url: `https://api.example.com/b/${i}`, clientId: `bulk-${i}-${'d'.repeat(60)}` })))
+    const { session: listing } = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
+    const whole: Buffer[] = []
+    listing.onOutput((_fd, bytes) => whole.push(Buffer.from(bytes)))
+    expect(await listing.request('cli.run', { argv: ['--json', 'secret', 'list'], cwd: '/', raw: true })).toEqual({ status: 0 })
+    const expected = Buffer.concat(whole)
+    expect(expected.length).toBeGreaterThan(1024 * 1024)
+    const part: Buffer[] = []
+    listing.onOutput((_fd, bytes) => {
+      part.push(Buffer.from(bytes))
+      if (part.length === 1) services.vault.lock()
+    })
+    await expect(listing.request('cli.run', { argv: ['--json', 'secret', 'list'], cwd: '/', raw: true })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/vault locked/) })
+    const got = Buffer.concat(part)
+    expect(got.length).toBeLessThan(expected.length)
+    expect(got.equals(expected.subarray(0, got.length))).toBe(true)
+    expect(listingsOf(services).keptBytes).toBe(0)
+    await services.vault.locked()
+    await services.vault.unlock({ password: PASSWORD })
+    await eventually(() => services.agent.status().listening, 5_000)
+    asked.clear()
+    const reopening = openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim)
+    await answer((await question()).id, true)
+    ;(await reopening).session.close()
 
     // A terminal that takes no output frames refuses them: PROTOCOL_ERROR, and the connection closes.
     const unready = await openTerminalSession(await connectSocket(agentEndpoint(vaultId, folder)), { vaultId, desktopKey: desktopKey! }, claim, undefined, true, {

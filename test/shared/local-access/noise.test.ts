@@ -339,7 +339,11 @@ describe('CipherState', () => {
     useSymmetric(impl?.symmetric)
     try {
       const parts = [Uint8Array.of(1), new Uint8Array(65_518).fill(7)]
-      const pieces = new CipherState(key, 5n).encryptParts(parts)
+      const sender = new CipherState(key, 5n)
+      const pieces = sender.encryptParts(parts)
+      expect(sender.nonce).toBe(6n)
+      // The next message, whole, is the next nonce's.
+      expect(sender.encrypt(text('next'))).toEqual(new CipherState(key, 6n).encrypt(text('next')))
       // Node's crypto streams (a piece per part, then the tag); noble's is one piece.
       expect(pieces).toHaveLength(impl ? 3 : 1)
       const joined = Uint8Array.from(Buffer.concat(pieces))
