@@ -7,7 +7,7 @@ import { TOKEN_BYTES } from '../core/app-keys/app-keys.tokens'
 import { collect, type CliContext } from './context'
 import { columns, inCliWords, oneLine, parse, when, type OptionNames } from './helpers'
 import { UsageError } from './io'
-import { checkExportFile } from './secrets.export'
+import { checkExportFile } from '../core/export-file'
 
 /** The options that give each field of a request, for messages. */
 const KEY_OPTIONS: OptionNames = { key: 'KEY', label: '--label', account: '--account', roleIds: '--role', publicKey: '--public-key', name: 'NAME', permissions: '--permission', tags: '--tag' }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
 import { constants as osConstants } from 'node:os'
-import { dirname } from 'node:path'
 import { Writable } from 'node:stream'
 import type { Command } from 'commander'
 import { KeyholdError } from '../../src-shared/errors'
+import { checkExportFile, writeExportFile } from '../core/export-file'
 import { fileSystemError } from '../core/vault/fs-errors'
 import type { CliContext } from './context'
 import { collect } from './context'
@@ -149,8 +149,7 @@ Every reference must resolve, or nothing is written.`,
           throw new KeyholdError('INVALID_INPUT', `${where}, line ${lineOf(template, m.index)}: ${(error as Error).message}`)
         }
       })
-      if (opts.outFile !== undefined && !opts.force && (await import('node:fs/promises').then((fs) => fs.lstat(opts.outFile!)).then(() => true, () => false)))
-        throw new KeyholdError('CONFLICT', `${opts.outFile} already exists. Choose another file, or add --force to replace it.`)
+      if (opts.outFile !== undefined) await checkExportFile(opts.outFile, opts.force === true)
       const values = await resolveAll(
         ctx,
         references,
@@ -159,11 +158,8 @@ Every reference must resolve, or nothing is written.`,
       let i = 0
       const text = template.replace(/\{\{\s*(keyhold:\/\/[^\s{}]*)\s*\}\}/g, () => values[i++]!)
       if (opts.outFile === undefined) return ctx.write(text)
-      const { default: writeFileAtomic } = await import('write-file-atomic')
       const out = opts.outFile
-      await writeFileAtomic(out, text, { mode: 0o600 }).catch((error: unknown) => {
-        throw fileSystemError(error, { writing: out, folder: dirname(out) })
-      })
+      await writeExportFile(out, text)
       if (!ctx.json) return
       ctx.print({ written: out, references: references.length }, () => '')
     })

@@ -3,7 +3,7 @@ import { KeyholdError } from '../../src-shared/errors'
 import { SECRETS_EXPORT_FORMATS, type SecretsExportFormat } from '../core/secrets/secrets.transfer'
 import type { CliContext } from './context'
 import { describeSkipped } from './imports/entries'
-import { checkExportFile, writeExportFile } from './secrets.export'
+import { checkExportFile, writeExportFile } from '../core/export-file'
 import { checkImportFileName, IMPORT_SOURCES, planImport, readImportFile, SOURCE_NAMES, type ImportSource } from './secrets.import'
 
 /** `keyhold secret import|export`: API secrets in and out of the vault as files (the rest of `secret` is in secrets.commands.ts). */

@@ -1,13 +1,14 @@
 import { lstat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { KeyholdError } from '../../src-shared/errors'
-import { fileSystemError } from '../core/vault/fs-errors'
+import { fileSystemError } from './vault/fs-errors'
 
 /**
- * Where `keyhold secret export --out FILE` writes: checked before the master password is
- * asked for, then written in one step. SECURITY: the file holds every client secret, so it is
- * created readable by its owner only (0600), written atomically (a crash leaves the old file
- * or the new one, never half of it), and an existing file is replaced only with --force.
+ * Where an export goes (`secret export --out`, `audit export --out`, `inject -o`, the Export
+ * buttons): checked before anything is asked or read, then written in one step. SECURITY: such
+ * a file may hold every client secret, so it is created readable by its owner only (0600),
+ * written atomically (a crash leaves the old file or the new one, never half of it), and an
+ * existing file is replaced only with --force.
  */
 
 /** CONFLICT for an existing FILE without --force; INVALID_INPUT for a folder. Nothing is written. */
