@@ -1,6 +1,9 @@
 import { stringify } from 'csv-stringify/sync'
-import type { ActivityEntry } from '../../../src-shared/types/activity'
+import type { ActivityEntry, ActivityExportFormat } from '../../../src-shared/types/activity'
 import { neutraliseCell } from '../csv-cell'
+import type { Database } from '../vault/database'
+import { readMeta } from '../vault/meta'
+import { allEntries } from './activity.repo'
 
 /** The activity CSV's header, in this order: scripts and spreadsheets depend on it. */
 export const ACTIVITY_CSV_COLUMNS = ['Seq', 'Time', 'Event', 'Actor type', 'Actor id', 'Actor', 'Target type', 'Target id', 'Target', 'Outcome', 'Detail'] as const
@@ -35,4 +38,12 @@ export function activityCsv(entries: readonly ActivityEntry[]): string {
  */
 export function activityJson(vaultId: string, base: { seq: number; mac: string | null }, entries: readonly ActivityEntry[]): string {
   return `${JSON.stringify({ format: 'keyhold-activity', version: 1, vault: vaultId, base, entries }, null, 2)}\n`
+}
+
+/** The whole log of `db` as an export in `format`, oldest first, and how many entries it holds. */
+export function exportedLog(db: Database, vaultId: string, format: ActivityExportFormat): { text: string; count: number } {
+  const stored = readMeta(db, 'activity_base')
+  const start = stored === null ? { seq: 0, mac: null } : (JSON.parse(stored) as { seq: number; mac: string })
+  const entries = [...allEntries(db)]
+  return { text: format === 'csv' ? activityCsv(entries) : activityJson(vaultId, start, entries), count: entries.length }
 }

@@ -1,13 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { promises as fs } from 'node:fs'
-import { dirname } from 'node:path'
 import { canonicalTime } from '../../../src-shared/apps/iso-time'
 import { KeyholdError } from '../../../src-shared/errors'
 import type {
   ActivityDetail,
   ActivityExport,
   ActivityExportFormat,
-  ActivityEntry,
   ActivityEvent,
   ActivityPage,
   ActivityQuery,
@@ -18,16 +15,15 @@ import type {
   Target,
 } from '../../../src-shared/types/activity'
 import type { Clock, SaveFileDialog } from '../ports'
-import { fileSystemError } from '../vault/fs-errors'
-import { activityCsv, activityJson } from './activity.export'
-import { deleteMeta, readMeta, writeMeta } from '../vault/meta'
+import { checkExportFile, writeExportFile } from '../export-file'
+import { exportedLog } from './activity.export'
 import type { Vault } from '../vault/vault'
 import type { VaultService } from '../vault/vault.service'
 import type { Anchor, AnchorStore } from './activity.anchors'
-import { fromJournal, JOURNAL_TAKEN_KEPT, type ActivityJournal, type JournalEntry } from './activity.journal'
-import { againstAnchor, base, exportedEntries, logKey, parseHead, position, words } from './activity.verify'
-import { chainMac, checkChain, genesisMac, type ChainProblem } from './activity.chain'
-import { allEntries, countEntries, deleteThrough, entryAt, hasEntryFor, insertEntries, lastEntry, newestTimeThrough, pruneBoundary, queryEntries, secretNameOf } from './activity.repo'
+import type { ActivityJournal, JournalEntry } from './activity.journal'
+import { checkExport, checkLog, parseHead } from './activity.verify'
+import { acceptCopy, appendToLog, pruneLog, RETENTION_DEFAULT, retentionIn, setRetentionIn, type Pending, type TakenJournal } from './activity.write'
+import { countEntries, lastEntry, queryEntries } from './activity.repo'
 
 /**
  * Pending entries are written at most this long after their action (docs/activity-log.md §6):
@@ -44,8 +40,6 @@ const FLUSH_MAX_MS = 10_000
 const MAX_DETAIL_BYTES = 1024
 const PAGE_DEFAULT = 50
 const PAGE_MAX = 500
-/** Retention (§5): one year or 100,000 entries, whichever keeps fewer. */
-export const RETENTION_DEFAULT = { days: 365, entries: 100_000 }
 
 /** One event as an action reports it: what happened, who did it (this process's actor unless said), to what, how it ended. */
 export interface ActivityRecord {
@@ -55,8 +49,6 @@ export interface ActivityRecord {
   outcome?: Outcome
   detail?: ActivityDetail
 }
-
-type Pending = Omit<ActivityEntry, 'seq' | 'mac'>
 
 /**
  * The activity log (docs/activity-log.md): every access to a secret and every change to an
@@ -261,39 +253,19 @@ export class ActivityService {
     await vault.refresh().catch(() => false)
     const committed = parseHead(vault.commitments.activity)
     const anchor = this.anchors ? await this.anchors.get(vault.id).catch(() => null) : null
-    return vault.read((db) => {
-      const check = checkChain(logKey(db), base(db, vault.id), allEntries(db), committed?.seq)
-      const kept = readMeta(db, 'activity_break')
-      let problem = kept === null ? check.problem : (JSON.parse(kept) as ChainProblem)
-      // The header names the head it was saved with: the entry there must be that one.
-      if (!problem && committed && entryAt(db, committed.seq)?.mac !== committed.mac) problem = { kind: 'changed', seq: committed.seq }
-      // Older than what this computer saw: a copy put back (§3).
-      if (!problem && anchor) problem = againstAnchor(db, anchor, check.last ?? 0)
-      return {
-        ok: problem === null,
-        count: check.count,
-        first: check.first,
-        last: check.last,
-        problem: problem && words(problem),
-        at: problem && position(problem),
-        restored: problem?.kind === 'rolled-back' || problem?.kind === 'forked',
-      }
-    })
+    return vault.read((db) => checkLog(db, vault.id, committed, anchor))
   }
 
   /** How long entries are kept (§5): the vault's setting, or one year and 100,000 entries. */
   retention(): ActivityRetention {
-    const stored = this.vaults.vault().read((db) => readMeta(db, 'activity_retention'))
-    if (stored === null) return { ...RETENTION_DEFAULT }
-    const parsed = JSON.parse(stored) as Partial<ActivityRetention>
-    return { days: parsed.days ?? RETENTION_DEFAULT.days, entries: parsed.entries ?? RETENTION_DEFAULT.entries }
+    return this.vaults.vault().read((db) => retentionIn(db))
   }
 
   /** Changes how long entries are kept, records the change, and removes at once what falls outside it. */
   async setRetention(next: ActivityRetention): Promise<ActivityRetention & { removed: number }> {
     const before = this.retention()
     if (before.days === next.days && before.entries === next.entries) return { ...before, removed: 0 }
-    await this.vaults.vault().mutate((db) => writeMeta(db, 'activity_retention', JSON.stringify({ days: next.days, entries: next.entries })))
+    await this.vaults.vault().mutate((db) => setRetentionIn(db, next))
     this.record({ event: 'log.retention-changed', target: { type: 'log' }, detail: { days: next.days, entries: next.entries, previousDays: before.days, previousEntries: before.entries } })
     const removed = await this.prune(next)
     return { days: next.days, entries: next.entries, removed }
@@ -310,13 +282,7 @@ export class ActivityService {
     if (!found.restored)
       throw new KeyholdError('CONFLICT', 'There is no older copy of the vault to accept: the activity log is not behind what this computer saw.')
     const vault = this.vaults.vault()
-    const { head, kept } = await vault.mutate((db) => {
-      const stored = readMeta(db, 'activity_break')
-      const problem = stored === null ? null : (JSON.parse(stored) as ChainProblem)
-      if (problem && (problem.kind === 'rolled-back' || problem.kind === 'forked')) deleteMeta(db, 'activity_break')
-      const last = lastEntry(db)
-      return { head: last ? { seq: last.seq, mac: last.mac } : null, kept: problem }
-    })
+    const { head, kept } = await vault.mutate((db) => acceptCopy(db))
     // Where the check follows this vault from now on (without a data folder, only the kept break goes).
     if (this.anchors) await this.anchors.reset(vault.id, head)
     this.anchor = head
@@ -331,34 +297,7 @@ export class ActivityService {
    * its entries must chain from the base it names. Says where it breaks, as `verify` does.
    */
   async verifyExport(text: string): Promise<ActivityVerification> {
-    let parsed: { format?: unknown; version?: unknown; vault?: unknown; base?: { seq?: unknown; mac?: unknown }; entries?: unknown }
-    try {
-      parsed = JSON.parse(text) as typeof parsed
-    } catch {
-      throw new KeyholdError('INVALID_INPUT', 'That file is not JSON. Give the file `keyhold audit export --format json` wrote.')
-    }
-    if (parsed?.format !== 'keyhold-activity' || parsed.version !== 1 || !Array.isArray(parsed.entries))
-      throw new KeyholdError('INVALID_INPUT', 'That file is not an activity log export. Give the file `keyhold audit export --format json` wrote.')
-    const vault = this.vaults.vault()
-    if (parsed.vault !== vault.id) throw new KeyholdError('INVALID_INPUT', 'That export is of another vault. Check it with the vault it was exported from (--vault PATH).')
-    const baseSeq = parsed.base?.seq
-    const baseMac = parsed.base?.mac
-    if (!Number.isInteger(baseSeq) || (baseMac !== null && typeof baseMac !== 'string'))
-      throw new KeyholdError('INVALID_INPUT', "That export's base is malformed: the file was changed.")
-    const check = vault.read((db) => {
-      const key = logKey(db)
-      const start = baseMac === null ? { seq: 0, mac: genesisMac(key, vault.id) } : { seq: baseSeq as number, mac: Buffer.from(baseMac as string, 'base64') }
-      return checkChain(key, start, exportedEntries(parsed.entries as unknown[]))
-    })
-    return {
-      ok: check.ok,
-      count: check.count,
-      first: check.first,
-      last: check.last,
-      problem: check.problem && words(check.problem),
-      at: check.problem && position(check.problem),
-      restored: false,
-    }
+    return checkExport(this.vaults.vault(), text)
   }
 
   /**
@@ -369,18 +308,7 @@ export class ActivityService {
     await this.flush()
     const olderThan = new Date(this.clock.now() - limits.days * 24 * 60 * 60 * 1000).toISOString()
     const vault = this.vaults.vault()
-    const removed = await vault.mutate((db) => {
-      const through = pruneBoundary(db, olderThan, limits.entries)
-      const last = through > 0 ? entryAt(db, through) : undefined
-      if (!last) return null
-      const firstRemoved = base(db, vault.id).seq + 1
-      // The newest time removed: an expiry before it was recorded (and removed) or came before the log (apps.repo expiredUnrecorded).
-      const prunedAt = [newestTimeThrough(db, through), readMeta(db, 'activity_pruned_at') ?? ''].sort().pop()!
-      const count = deleteThrough(db, through)
-      writeMeta(db, 'activity_base', JSON.stringify({ seq: last.seq, mac: last.mac }))
-      writeMeta(db, 'activity_pruned_at', prunedAt)
-      return { count, first: firstRemoved, last: last.seq }
-    })
+    const removed = await vault.mutate((db) => pruneLog(db, vault.id, olderThan, limits.entries))
     if (!removed) return 0
     this.record({ event: 'log.pruned', actor: { type: 'system' }, target: { type: 'log' }, detail: { removed: removed.count, firstSeq: removed.first, lastSeq: removed.last } })
     await this.flush()
@@ -391,24 +319,16 @@ export class ActivityService {
   async exportText(format: ActivityExportFormat, record = true): Promise<{ text: string; count: number }> {
     await this.flush()
     const vault = this.vaults.vault()
-    const { entries, start } = vault.read((db) => {
-      const stored = readMeta(db, 'activity_base')
-      return { entries: [...allEntries(db)], start: stored === null ? { seq: 0, mac: null } : (JSON.parse(stored) as { seq: number; mac: string }) }
-    })
-    const text = format === 'csv' ? activityCsv(entries) : activityJson(vault.id, start, entries)
-    if (record) this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count: entries.length } })
-    return { text, count: entries.length }
+    const { text, count } = vault.read((db) => exportedLog(db, vault.id, format))
+    if (record) this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count } })
+    return { text, count }
   }
 
   /** Writes the export to `path` (mode 0600, atomically); an existing file only with `overwrite`. */
   async exportTo(path: string, format: ActivityExportFormat, overwrite = false): Promise<ActivityExport> {
-    if (!overwrite && (await fs.stat(path).then(() => true, () => false)))
-      throw new KeyholdError('CONFLICT', `${path} already exists. Choose another file, or add --force to replace it.`)
+    await checkExportFile(path, overwrite)
     const { text, count } = await this.exportText(format, false)
-    const { default: writeFileAtomic } = await import('write-file-atomic')
-    await writeFileAtomic(path, text, { mode: 0o600 }).catch((error: unknown) => {
-      throw fileSystemError(error, { writing: path, folder: dirname(path) })
-    })
+    await writeExportFile(path, text)
     // Recorded once the file is there: an export that failed was not one.
     this.record({ event: 'log.exported', target: { type: 'log' }, detail: { format, count } })
     return { saved: true, path, count }
@@ -487,41 +407,8 @@ export class ActivityService {
     const checkAnchor = anchor !== undefined && !this.anchorChecked.has(vault)
     const opened = this.openedHeads.has(vault) ? this.openedHeads.get(vault)! : parseHead(vault.commitments.activity)
     const started = performance.now()
-    const written = await vault.mutate((db) => {
-      const key = logKey(db)
-      const last = lastEntry(db)
-      // Before the first entry this vault adds: does the log end where the header said it did
-      // when the vault was opened? (A tool that edited the database but not the header leaves
-      // them apart; the next save commits the new head, so the break is kept in meta.)
-      if (!this.checked.has(vault)) {
-        const broken = opened && (!last || last.seq < opened.seq ? { kind: 'truncated' as const, last: last?.seq ?? 0, expected: opened.seq } : entryAt(db, opened.seq)?.mac !== opened.mac ? { kind: 'changed' as const, seq: opened.seq } : null)
-        if (broken && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(broken))
-      }
-      // A vault file put back from an older copy: its log ends before what this computer saw.
-      const rolledBack = checkAnchor && anchor ? againstAnchor(db, anchor, last?.seq ?? 0) : null
-      if (rolledBack && readMeta(db, 'activity_break') === null) writeMeta(db, 'activity_break', JSON.stringify(rolledBack))
-      // Journal entries another process took in already are not taken again (their ids are kept).
-      const taken = new Set<string>(JSON.parse(readMeta(db, 'activity_journal_taken') ?? '[]') as string[])
-      const fresh = journaled ? journaled.entries.filter((entry) => !taken.has(entry.id)) : []
-      const dropped = journaled && journaled.dropped > 0 && !taken.has(`dropped:${journaled.droppedId}`) ? journaled.dropped : 0
-      const newlyTaken = [...fresh.map((entry) => entry.id), ...(dropped > 0 ? [`dropped:${journaled!.droppedId}`] : [])]
-      if (newlyTaken.length > 0) writeMeta(db, 'activity_journal_taken', JSON.stringify([...taken, ...newlyTaken].slice(-JOURNAL_TAKEN_KEPT)))
-      // A key's expiry is recorded once, also when two processes noticed it.
-      const mine = batch.filter((entry) => entry.event !== 'app.expired' || !entry.target?.id || !hasEntryFor(db, 'app.expired', entry.target.id))
-      const all = [...fromJournal({ entries: fresh, dropped }, vault.id, (id) => secretNameOf(db, id)), ...mine]
-      if (all.length === 0) return null
-      let previous = last ? Buffer.from(last.mac, 'base64') : base(db, vault.id).mac
-      let seq = last?.seq ?? base(db, vault.id).seq
-      const entries = all.map((entry) => {
-        seq++
-        const mac = chainMac(key, previous, { ...entry, seq })
-        previous = mac
-        return { ...entry, seq, mac: mac.toString('base64') }
-      })
-      insertEntries(db, entries)
-      const newest = entries[entries.length - 1]!
-      return { head: { seq: newest.seq, mac: newest.mac }, broken: readMeta(db, 'activity_break') !== null }
-    })
+    // The header's head is checked before this vault's first write; the anchor once.
+    const written = await vault.mutate((db) => appendToLog(db, vault.id, { opened: this.checked.has(vault) ? null : opened, anchor: checkAnchor ? (anchor ?? null) : null, batch, journaled }))
     this.lastWriteMs = performance.now() - started
     this.checked.add(vault)
     // An anchor still being read at unlock was not compared: moving it past this head would
@@ -556,6 +443,3 @@ export class ActivityService {
     this.journalWrites = this.journalWrites.then(() => journal.append(vaultId, kept)).catch(() => undefined)
   }
 }
-
-/** The journal's entries taken in one write, and the count dropped before them (taken once, under `dropped:<droppedId>`). */
-type TakenJournal = { entries: JournalEntry[]; dropped: number; droppedId: string }

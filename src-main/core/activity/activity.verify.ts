@@ -1,16 +1,17 @@
 import { KeyholdError } from '../../../src-shared/errors'
-import type { ActivityEntry } from '../../../src-shared/types/activity'
+import type { ActivityEntry, ActivityVerification } from '../../../src-shared/types/activity'
 import type { Database } from '../vault/database'
 import { readMeta } from '../vault/meta'
+import type { Vault } from '../vault/vault'
 import type { Anchor } from './activity.anchors'
-import { genesisMac, type ChainProblem } from './activity.chain'
-import { entryAt } from './activity.repo'
+import { checkChain, genesisMac, type ChainCheck, type ChainProblem } from './activity.chain'
+import { allEntries, entryAt } from './activity.repo'
 
 /*
  * What checking the chain reads from a vault and how it reports a break (docs/activity-log.md
  * §3-§5): the log's key and base, an export's entries, the header's head, the anchor this
- * computer keeps, and a problem in words with its position. The chain itself is
- * activity.chain.ts; ActivityService runs the checks.
+ * computer keeps, and a problem in words with its position; the checks of the log and of an
+ * export. The chain itself is activity.chain.ts.
  */
 
 /** The log's MAC key, kept in the vault's meta (re-keying keeps it). */
@@ -75,4 +76,58 @@ export function againstAnchor(db: Database, anchor: Anchor, last: number): Chain
   if (last < anchor.seq) return { kind: 'rolled-back', last, expected: anchor.seq }
   const there = entryAt(db, anchor.seq)
   return there && there.mac !== anchor.mac ? { kind: 'forked', seq: anchor.seq } : null
+}
+
+/**
+ * The whole log of `db` checked (ActivityService.verify): the chain from its base, a break kept
+ * in meta, the head the header was saved with (`committed`), and this computer's anchor.
+ */
+export function checkLog(db: Database, vaultId: string, committed: { seq: number; mac: string } | null, anchor: Anchor | null): ActivityVerification {
+  const check = checkChain(logKey(db), base(db, vaultId), allEntries(db), committed?.seq)
+  const kept = readMeta(db, 'activity_break')
+  let problem = kept === null ? check.problem : (JSON.parse(kept) as ChainProblem)
+  // The header names the head it was saved with: the entry there must be that one.
+  if (!problem && committed && entryAt(db, committed.seq)?.mac !== committed.mac) problem = { kind: 'changed', seq: committed.seq }
+  // Older than what this computer saw: a copy put back (§3).
+  if (!problem && anchor) problem = againstAnchor(db, anchor, check.last ?? 0)
+  return verification(check, problem)
+}
+
+/**
+ * Checks a JSON export (§7) against this vault's key: the file must be this vault's log, and
+ * its entries must chain from the base it names. Says where it breaks, as checkLog does.
+ */
+export function checkExport(vault: Vault, text: string): ActivityVerification {
+  let parsed: { format?: unknown; version?: unknown; vault?: unknown; base?: { seq?: unknown; mac?: unknown }; entries?: unknown }
+  try {
+    parsed = JSON.parse(text) as typeof parsed
+  } catch {
+    throw new KeyholdError('INVALID_INPUT', 'That file is not JSON. Give the file `keyhold audit export --format json` wrote.')
+  }
+  if (parsed?.format !== 'keyhold-activity' || parsed.version !== 1 || !Array.isArray(parsed.entries))
+    throw new KeyholdError('INVALID_INPUT', 'That file is not an activity log export. Give the file `keyhold audit export --format json` wrote.')
+  if (parsed.vault !== vault.id) throw new KeyholdError('INVALID_INPUT', 'That export is of another vault. Check it with the vault it was exported from (--vault PATH).')
+  const baseSeq = parsed.base?.seq
+  const baseMac = parsed.base?.mac
+  if (!Number.isInteger(baseSeq) || (baseMac !== null && typeof baseMac !== 'string'))
+    throw new KeyholdError('INVALID_INPUT', "That export's base is malformed: the file was changed.")
+  const check = vault.read((db) => {
+    const key = logKey(db)
+    const start = baseMac === null ? { seq: 0, mac: genesisMac(key, vault.id) } : { seq: baseSeq as number, mac: Buffer.from(baseMac as string, 'base64') }
+    return checkChain(key, start, exportedEntries(parsed.entries as unknown[]))
+  })
+  return verification(check, check.problem)
+}
+
+/** A check as the log reports it: the range checked, and the first problem in words with its position. */
+function verification(check: ChainCheck, problem: ChainProblem | null): ActivityVerification {
+  return {
+    ok: problem === null,
+    count: check.count,
+    first: check.first,
+    last: check.last,
+    problem: problem && words(problem),
+    at: problem && position(problem),
+    restored: problem?.kind === 'rolled-back' || problem?.kind === 'forked',
+  }
 }
