@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { checkPhrase } from '../../../src-shared/local-access/check-phrase'
-import { decodeBody, encodeBody, FrameError, jsonBytes, OUTPUT_STREAM, parseJsonObject, type FrameKind } from '../../../src-shared/local-access/frames'
+import { decodeBody, FrameError, jsonBytes, parseJsonObject } from '../../../src-shared/local-access/frames'
 import {
   authSchema,
   OPS,
@@ -9,11 +9,10 @@ import {
   PROTOCOL_VERSION,
   REFUSAL,
   terminalClaimSchema,
-  requestSchema,
   type ClientHello,
   type DeviceClaim,
 } from '../../../src-shared/local-access/messages'
-import { Handshake, type CipherState } from '../../../src-shared/local-access/noise'
+import { Handshake } from '../../../src-shared/local-access/noise'
 import type { AppId } from '../../../src-shared/types/apps'
 import type { PairingId } from '../../../src-shared/types/pairings'
 import type { ClaimedApp } from '../pairings/pairings.service'
@@ -21,19 +20,12 @@ import { LOCAL, type AgentContext, type Caller, type ConnectionOrigin } from './
 import { burnKey, waitForApproval } from './approval-wait'
 import { admitHello, checkAuth, expectKind, frameMessage, parseWith, protocolError, readPairClaim, respondAppKey, respondPair, respondSession, respondTerminal } from './handshakes'
 import { answerClaim } from './terminal-claims'
-import { RequestBucket } from './limits'
-import { internal, runOp, serialize } from './requests'
+import { MAX_QUEUED_BYTES, MAX_QUEUED_FRAMES } from './limits'
+import { internal, serialize } from './requests'
+import { SealedLink, type FrameLink } from './sealed-link'
+import { SessionRequests } from './session-requests'
 
-/** What a connection needs from its transport: frame bodies out, and closing. */
-export interface FrameLink {
-  send(body: Uint8Array): void
-  close(): void
-  /** Optional, on a byte stream: a frame of `kind` whose data is the pieces' concatenation, sent without joining them. */
-  sendPieces?(kind: FrameKind, pieces: readonly Uint8Array[]): void
-  /** Bytes sent and not yet taken by the peer, and a wait until they are (a terminal's output is paced by them). */
-  buffered?(): number
-  drained?(): Promise<void>
-}
+export type { FrameLink } from './sealed-link'
 
 type State =
   | { s: 'hello' }
@@ -48,23 +40,13 @@ type State =
   | { s: 'open'; caller: Caller }
   | { s: 'closed' }
 
-const STDOUT = Uint8Array.of(OUTPUT_STREAM.stdout)
-const STDERR = Uint8Array.of(OUTPUT_STREAM.stderr)
-
-const MAX_OUTSTANDING = 8
-/** A terminal's output waits while more than this is unread by it (well under the 1 MiB that closes a connection). */
-const PACE_BYTES = 256 * 1024
-
 class Refusal extends Error {}
-
-/** At most this many frames (and bytes) wait unhandled on a connection: the command sent with a claim, and requests in flight. */
-export const MAX_QUEUED_FRAMES = 32
-export const MAX_QUEUED_BYTES = 1024 * 1024
 
 /**
  * One companion's connection to the agent: the hello, one of the three handshakes, then
  * requests (docs/pairing-protocol.md §4 to §8). Transport-agnostic: the Unix socket, the
- * native messaging relay and the phone's WebSocket give it frame bodies and take its own.
+ * native messaging relay and the phone's WebSocket give it frame bodies and take its own
+ * (SealedLink: the framing and ciphers); an open session's requests are SessionRequests'.
  *
  * What must stay true:
  * - Nothing is written to the vault before a proof: a wrong key costs the agent one handshake.
@@ -77,25 +59,33 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve()
   /** Frames received and not yet handled (see receiveBody). */
   private readonly queued = { frames: 0, bytes: 0 }
-  private send: CipherState | null = null
-  private receive: CipherState | null = null
+  private readonly sealed: SealedLink
   private timer: ReturnType<typeof setTimeout> | undefined
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private lifeTimer: ReturnType<typeof setTimeout> | undefined
-  private outstanding = new Set<number>()
-  /** Sign-outs in flight: the pairing they end closes this connection after their answer, not before. */
-  private signingOut = 0
-  private readonly bucket: RequestBucket
+  private readonly requests: SessionRequests
   private stopWaiting: (() => void) | null = null
   /** Aborted when the connection ends: questions asked for it stop waiting. */
   private readonly gone = new AbortController()
 
   constructor(
     private readonly ctx: AgentContext,
-    private readonly link: FrameLink,
+    link: FrameLink,
     readonly origin: ConnectionOrigin = LOCAL,
   ) {
-    this.bucket = new RequestBucket(ctx.clock, ctx.limits.requestsLimited)
+    this.sealed = new SealedLink(link, () => this.finish())
+    this.requests = new SessionRequests(ctx, {
+      end: (event) => this.end(event),
+      signal: this.gone.signal,
+      fromNetwork: origin.kind === 'network',
+      notify: (event) => this.sendTransport(event),
+      output: (fd, data) => {
+        if (this.state.s === 'open') this.sealed.output(fd, data)
+      },
+      writable: () => this.sealed.paced(),
+      isOpen: () => this.state.s === 'open',
+      close: () => this.finish(),
+    })
     this.arm(ctx.timings.handshakeMs)
   }
 
@@ -141,8 +131,8 @@ export class Connection {
   end(event: Record<string, unknown>): void {
     if (this.state.s === 'closed') return
     // This connection's own sign-out ended the pairing: its answer is sent, then the connection closes.
-    if (this.signingOut > 0 && event.event === 'pairing.ended') return
-    if (this.send) this.sendTransport(event)
+    if (this.requests.signingOutNow && event.event === 'pairing.ended') return
+    this.sealed.transport(event)
     this.finish()
   }
 
@@ -179,7 +169,7 @@ export class Connection {
         this.decrypt(expectKind(frame, 'transport'))
         return this.finish()
       case 'open':
-        return this.onRequest(this.state.caller, this.decrypt(expectKind(frame, 'transport')))
+        return this.requests.take(this.state.caller, this.decrypt(expectKind(frame, 'transport')))
     }
   }
 
@@ -188,12 +178,12 @@ export class Connection {
   private async onHello(data: Uint8Array): Promise<void> {
     const admitted = admitHello(this.ctx, data, this.origin)
     if ('refusal' in admitted) {
-      this.sendClear(admitted.refusal)
+      this.sealed.clear(admitted.refusal)
       return this.finish()
     }
     const { hello } = admitted
     if (!this.ctx.services.vault.isUnlocked) {
-      this.sendClear(this.serverHello(true))
+      this.sealed.clear(this.serverHello(true))
       this.state = { s: 'locked', hello, helloBytes: data }
       this.arm(this.ctx.timings.lockedWaitMs, () => this.refuseLocked())
       this.stopWaiting = this.ctx.onUnlocked(() => this.unlockedWhileWaiting())
@@ -217,14 +207,14 @@ export class Connection {
   }
 
   private refuseLocked(): void {
-    this.sendClear({ t: 'error', code: 'VAULT_LOCKED', message: 'The vault stayed locked. Unlock Keyhold, then connect again.' })
+    this.sealed.clear({ t: 'error', code: 'VAULT_LOCKED', message: 'The vault stayed locked. Unlock Keyhold, then connect again.' })
     this.finish()
   }
 
   private startHandshake(hello: ClientHello, helloBytes: Uint8Array): void {
     const server = this.serverHello(false)
     const serverBytes = jsonBytes(server)
-    this.sendBody(encodeBody('clear', serverBytes))
+    this.sealed.body('clear', serverBytes)
     this.state = { s: 'handshake', hello, prologue: prologue(helloBytes, serverBytes) }
     this.arm(this.ctx.timings.handshakeMs)
   }
@@ -241,29 +231,29 @@ export class Connection {
     if (hello.mode === 'session') {
       const session = respondSession(this.ctx, pro, s, message)
       if (!session) return this.refuse('session')
-      this.sendBody(encodeBody('handshake', session.reply))
-      this.split(session.hs)
+      this.sealed.body('handshake', session.reply)
+      this.sealed.keys(session.hs)
       this.state = { s: 'confirm', pairingId: session.pairing.id }
       return
     }
     if (hello.mode === 'terminal') {
       const { hs, reply } = respondTerminal(pro, s, message)
-      this.sendBody(encodeBody('handshake', reply))
-      this.split(hs)
+      this.sealed.body('handshake', reply)
+      this.sealed.keys(hs)
       this.state = { s: 'terminal' }
       return
     }
     if (hello.mode === 'appkey') {
       const { hs, reply, challenge } = respondAppKey(pro, s, message)
-      this.sendBody(encodeBody('handshake', reply))
+      this.sealed.body('handshake', reply)
       const h = hs.handshakeHash()
-      this.split(hs)
+      this.sealed.keys(hs)
       this.state = { s: 'auth', h, challenge }
       return
     }
     const offered = respondPair(this.ctx, hello, pro, s, message)
     if (offered) {
-      this.sendBody(encodeBody('handshake', offered.reply))
+      this.sealed.body('handshake', offered.reply)
       this.state = { s: 'pair3', hs: offered.hs, app: offered.app }
       return
     }
@@ -284,7 +274,7 @@ export class Connection {
     // One approval dialog at a time: the slot is taken before the claim, so a key is not used up while another waits.
     const release = this.ctx.limits.takeApproval(app.id)
     if (!release) {
-      this.sendClear({ t: 'error', code: 'RATE_LIMITED', message: 'Another pairing is waiting for approval in Keyhold. Try again when it is done.' })
+      this.sealed.clear({ t: 'error', code: 'RATE_LIMITED', message: 'Another pairing is waiting for approval in Keyhold. Try again when it is done.' })
       return this.finish()
     }
     let claimed: ClaimedApp | null
@@ -302,7 +292,7 @@ export class Connection {
     }
     const phrase = checkPhrase(hs.handshakeHash())
     const companionKey = hs.remoteStatic!
-    this.split(hs)
+    this.sealed.keys(hs)
     const abort = new AbortController()
     this.state = { s: 'approval', appId: app.id, abort }
     this.clearTimer()
@@ -345,7 +335,7 @@ export class Connection {
     this.open(caller)
     // A fifth connection of the pairing was closed as it opened.
     if (this.state.s !== 'open') return
-    return this.onRequest(caller, data)
+    return this.requests.take(caller, data)
   }
 
   private async onAuth(state: Extract<State, { s: 'auth' }>, data: Uint8Array): Promise<void> {
@@ -375,28 +365,16 @@ export class Connection {
     })
     // Ended meanwhile (the terminal left, the agent stopped, too many frames): nothing more to say.
     if (this.state.s !== 'terminal' && this.state.s !== 'terminal-wait') return
-    if (answer.ok) return this.openTerminal(answer.key, answer.grant, answer.lockOnly === true)
-    if (answer.code === 'RATE_LIMITED') {
-      this.sendTransport({ t: 'terminal.result', ok: false, error: { code: 'RATE_LIMITED', message: 'Keyhold is already asking about other terminals. Answer there, then run the command again.' } })
-      return this.finish()
+    if (answer.ok) {
+      this.sendTransport({ t: 'terminal.result', ok: true, grant: answer.grant })
+      return this.open(answer.lockOnly === true ? { type: 'terminal', grant: answer.key, lockOnly: true } : { type: 'terminal', grant: answer.key })
     }
-    this.refuseTerminal()
-  }
-
-  private openTerminal(key: string, grant: { until: string; idleMs: number } | null, lockOnly = false): void {
-    this.sendTransport({ t: 'terminal.result', ok: true, grant })
-    this.open(lockOnly ? { type: 'terminal', grant: key, lockOnly } : { type: 'terminal', grant: key })
-  }
-
-  private refuseTerminal(): void {
-    this.sendTransport({ t: 'terminal.result', ok: false, error: { code: 'FORBIDDEN', message: REFUSAL.terminal } })
+    const error =
+      answer.code === 'RATE_LIMITED'
+        ? { code: 'RATE_LIMITED', message: 'Keyhold is already asking about other terminals. Answer there, then run the command again.' }
+        : { code: 'FORBIDDEN', message: REFUSAL.terminal }
+    this.sendTransport({ t: 'terminal.result', ok: false, error })
     this.finish()
-  }
-
-  private split(hs: Handshake): void {
-    const { send, receive } = hs.split()
-    this.send = send
-    this.receive = receive
   }
 
   private open(caller: Caller): void {
@@ -408,60 +386,18 @@ export class Connection {
     this.ctx.registry.authenticated(this)
   }
 
-  // ---- requests (§8)
-
-  private onRequest(caller: Caller, data: Uint8Array): void {
-    const request = parseWith(requestSchema, parseJsonObject(data))
-    if (!(OPS as readonly string[]).includes(request.op)) throw new FrameError('The request names an unknown op.')
-    if (this.outstanding.has(request.id)) throw new FrameError('The request id is already in use.')
-    if (!this.bucket.take() || this.outstanding.size >= MAX_OUTSTANDING || !this.ctx.limits.takeRequest(caller)) {
-      this.sendTransport({ id: request.id, ok: false, error: { code: 'RATE_LIMITED', message: 'Too many requests. Slow down and try again.' } })
-      return
-    }
-    this.outstanding.add(request.id)
-    if (request.op === 'pairing.signOut') this.signingOut++
-    void runOp(this.ctx, caller, request, {
-      end: (event) => this.end(event),
-      signal: this.gone.signal,
-      fromNetwork: this.origin.kind === 'network',
-      notify: (event) => this.sendTransport(event),
-      output: (fd, data) => this.sendOutput(fd, data),
-      writable: async () => {
-        if ((this.link.buffered?.() ?? 0) > PACE_BYTES) await this.link.drained?.()
-      },
-    })
-      .then(
-        (value) => ({ id: request.id, ok: true as const, value }),
-        (error: unknown) => {
-          if (error instanceof FrameError) {
-            this.sendTransport({ event: 'error', error: protocolError(error.message) })
-            this.finish()
-          }
-          return { id: request.id, ok: false as const, error: serialize(error) }
-        },
-      )
-      .then((response) => {
-        this.outstanding.delete(request.id)
-        if (request.op === 'pairing.signOut') this.signingOut--
-        if (this.state.s === 'open') this.sendTransport(response)
-        if (request.op === 'pairing.signOut' && response.ok) this.finish()
-      })
-  }
-
   // ---- sending, errors, closing
 
   private decrypt(ciphertext: Uint8Array): Uint8Array {
-    try {
-      return this.receive!.decrypt(ciphertext)
-    } catch {
-      // SECURITY: a frame that fails its AEAD (changed, replayed, reordered) is not answered.
-      throw new Refusal()
-    }
+    const plaintext = this.sealed.open(ciphertext)
+    // SECURITY: a frame that fails its AEAD (changed, replayed, reordered) is not answered.
+    if (!plaintext) throw new Refusal()
+    return plaintext
   }
 
   private refuse(mode: keyof typeof REFUSAL): void {
     if (this.state.s === 'closed') return
-    this.sendClear({ t: 'error', code: 'FORBIDDEN', message: REFUSAL[mode] })
+    this.sealed.clear({ t: 'error', code: 'FORBIDDEN', message: REFUSAL[mode] })
     this.finish()
   }
 
@@ -469,53 +405,17 @@ export class Connection {
     if (this.state.s === 'closed') return
     if (error instanceof Refusal) return this.finish()
     const serialized = error instanceof FrameError || error instanceof z.ZodError ? protocolError(frameMessage(error)) : serialize(error)
-    if (this.send) this.sendTransportUnchecked({ event: 'error', error: serialized })
-    else this.sendClear({ t: 'error', code: serialized.code, message: serialized.message })
+    if (this.sealed.keyed) this.sealed.transport({ event: 'error', error: serialized })
+    else this.sealed.clear({ t: 'error', code: serialized.code, message: serialized.message })
     this.finish()
   }
 
-  private sendClear(value: Record<string, unknown>): void {
-    this.sendBody(encodeBody('clear', jsonBytes(value)))
-  }
-
   private sendTransport(value: unknown): void {
-    if (this.state.s === 'closed') return
-    this.sendTransportUnchecked(value)
-  }
-
-  /** A terminal command's output frame (docs/terminal-sessions.md §4): the stream's byte, then the bytes. */
-  private sendOutput(fd: 1 | 2, data: Uint8Array): void {
-    if (this.state.s !== 'open' || !this.send) return
-    try {
-      // Sealed and sent in pieces where the cipher and the transport can: 20 MB of output is not
-      // copied five times over (the agent's collector would pay for every copy).
-      const pieces = this.send.encryptParts([fd === 2 ? STDERR : STDOUT, data])
-      if (this.link.sendPieces) this.link.sendPieces('transport', pieces)
-      else this.sendBody(encodeBody('transport', pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)))
-    } catch {
-      this.finish()
-    }
-  }
-
-  private sendTransportUnchecked(value: unknown): void {
-    if (!this.send) return
-    try {
-      this.sendBody(encodeBody('transport', this.send.encrypt(jsonBytes(value as object))))
-    } catch {
-      this.finish()
-    }
-  }
-
-  private sendBody(body: Uint8Array): void {
-    try {
-      this.link.send(body)
-    } catch {
-      this.finish()
-    }
+    if (this.state.s !== 'closed') this.sealed.transport(value)
   }
 
   private finish(): void {
-    const wasOpen = this.state.s !== 'closed' || this.send !== null
+    const wasOpen = this.state.s !== 'closed' || this.sealed.keyed
     const approval = this.state.s === 'approval' || this.state.s === 'terminal-wait' ? this.state.abort : null
     this.state = { s: 'closed' }
     // The approval wait (it burns the key) and reveal questions stop with the connection.
@@ -526,10 +426,8 @@ export class Connection {
     clearTimeout(this.lifeTimer)
     this.stopWaiting?.()
     this.stopWaiting = null
-    this.send = null
-    this.receive = null
     if (wasOpen) this.ctx.registry.closed(this)
-    this.link.close()
+    this.sealed.close()
   }
 
   private arm(ms: number, onTimeout: () => void = () => this.finish()): void {

@@ -148,3 +148,7 @@ export class RequestBucket {
     return true
   }
 }
+
+/** At most this many frames (and bytes) wait unhandled on a connection: the command sent with a claim, and requests in flight. */
+export const MAX_QUEUED_FRAMES = 32
+export const MAX_QUEUED_BYTES = 1024 * 1024
