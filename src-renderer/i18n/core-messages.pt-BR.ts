@@ -562,6 +562,8 @@ export const PATTERNS: readonly Pattern[] = [
       `O sistema de arquivos informou um erro (${m[1]}) enquanto o Keyhold ${m[2] === 'reading' ? `lia ${place(m[3]!)}` : `salvava ${inPlace(m[3]!)}`}. ${UNCHANGED[m[4]!]} Verifique o disco e tente novamente.`,
   ),
   pattern(re`(.+) already exists\. Choose another file, or add --force to replace it\.`, (m) => `${m[1]} já existe. Escolha outro arquivo ou adicione --force para substituí-lo.`),
+  pattern(re`(.+) is a folder\. Give the path of the file to write\.`, (m) => `${m[1]} é uma pasta. Informe o caminho do arquivo a ser gravado.`),
+  pattern(re`The folder (.+) does not exist\. Create it, or choose another path\. Nothing was written\.`, (m) => `A pasta ${m[1]} não existe. Crie-a ou escolha outro caminho. Nada foi gravado.`),
 
   // Activity log: where the chain breaks (src-main/core/activity/activity.service.ts words)
   pattern(re`Entry (\d+) was changed or moved: it does not follow the entry before it\.`, (m) => `A entrada ${m[1]} foi alterada ou movida: ela não segue a entrada anterior.`),

@@ -166,6 +166,8 @@ const EXAMPLES: Array<[string, string]> = [
     'O chaveiro do sistema não está disponível, então a chave do dispositivo não pôde ser lida. Desbloqueie com sua senha mestra.'],
   ['/home/ana/keyhold-activity.csv already exists. Choose another file, or add --force to replace it.',
     '/home/ana/keyhold-activity.csv já existe. Escolha outro arquivo ou adicione --force para substituí-lo.'],
+  ['/home/ana/Exports is a folder. Give the path of the file to write.', '/home/ana/Exports é uma pasta. Informe o caminho do arquivo a ser gravado.'],
+  ['The folder /home/ana/gone does not exist. Create it, or choose another path. Nothing was written.', 'A pasta /home/ana/gone não existe. Crie-a ou escolha outro caminho. Nada foi gravado.'],
   ['The disk that holds the folder /home/ana/Keyhold is full, so the change could not be saved. Nothing was changed. Free some space on it, then try again.',
     'O disco que contém a pasta /home/ana/Keyhold está cheio, então a alteração não pôde ser salva. Nada foi alterado. Libere espaço nele e tente novamente.'],
   ['Your disk quota on the folder /home/ana/Keyhold is used up, so the change could not be saved. Nothing was changed. Free some space, then try again.',
